@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both install what they need.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.sunbeon-installed
+
+.PHONY: test demo bench deps system clean
+
+deps: system $(STAMP)
+
+system:
+	@bash scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+test: deps
+	$(PY) -m pytest -q
+
+demo: deps
+	$(VENV)/bin/sunbeon demo --config examples/hall.toml
+
+bench: deps
+	$(PY) bench/hub.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""The hub: the one ticket authority of a Sunbeon hall."""

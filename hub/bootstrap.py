@@ -1,0 +1,40 @@
+"""Wires the hub together: config, store, service and bus. The one place that builds a hub."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from typing import Callable
+
+from hub import config as cfg
+from hub.bus import HubBus
+from hub.service import HubService
+from hub.store import Store
+
+log = logging.getLogger("sunbeon.hub")
+
+
+def build(config_path: str | Path, *, database: str | None = None,
+          clock: Callable[[], float] | None = None) -> HubBus:
+    """A hub ready to run: the config validated, the database opened and migrated."""
+    hall = cfg.load(config_path)
+    store = Store(database or hall.hub.database)
+    service = HubService(hall, store, **({"clock": clock} if clock else {}))
+    log.info("hub for %s (%s): business day %s, seq %d, %d live tickets",
+             hall.site.name.ko, hall.site.id, service.state.business_date, service.state.seq,
+             len(service.state.tickets))
+    return HubBus(hall, service)
+
+
+def run(config_path: str | Path, *, database: str | None = None) -> None:
+    """Run the hub until SIGTERM or SIGINT."""
+    bus = build(config_path, database=database)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        bus.run(stop)
+    finally:
+        bus.service.store.close()

@@ -1,0 +1,83 @@
+"""`sunbeon`: the one command, with a subcommand per role and tool."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from hub import config as cfg
+
+
+def _logging(verbose: bool) -> None:
+    # Under systemd the journal stamps each line; elsewhere a time helps.
+    fmt = "%(levelname)s %(name)s: %(message)s" if os.environ.get("JOURNAL_STREAM") else \
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=fmt, stream=sys.stderr)
+
+
+def _config_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", "-c", type=Path,
+                        default=Path(os.environ.get("SUNBEON_CONFIG", cfg.DEFAULT_PATH)),
+                        help=f"the hall's config file (default {cfg.DEFAULT_PATH}, or $SUNBEON_CONFIG)")
+
+
+def _check(args: argparse.Namespace) -> int:
+    hall = cfg.load(args.config)
+    print(f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
+          f"{len(hall.counters)} counters, {len(hall.devices)} devices")
+    return 0
+
+
+def _hub(args: argparse.Namespace) -> int:
+    from hub import bootstrap
+    bootstrap.run(args.config, database=args.database)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hub import demo
+    return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    top = argparse.ArgumentParser(prog="sunbeon", description="Sunbeon (순번): queue tickets for a civil-service hall")
+    top.add_argument("-v", "--verbose", action="store_true")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate a config file")
+    _config_arg(check)
+    check.set_defaults(run=_check)
+
+    hub = sub.add_parser("hub", help="run the hub (the hall's one ticket authority)")
+    _config_arg(hub)
+    hub.add_argument("--database", help="SQLite file (default: [hub] database in the config)")
+    hub.set_defaults(run=_hub)
+
+    demo = sub.add_parser("demo", help="a whole hall on this machine, with simulated visitors and clerks")
+    _config_arg(demo)
+    demo.add_argument("--speed", type=float, default=20.0, help="simulated visitors and clerks this many times faster than life")
+    demo.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: run until Ctrl-C)")
+    demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
+    demo.set_defaults(run=_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `sunbeon` command."""
+    args = parser().parse_args(argv)
+    _logging(args.verbose)
+    try:
+        return args.run(args)
+    except cfg.ConfigError as err:
+        print(f"sunbeon: config error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

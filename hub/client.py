@@ -1,0 +1,205 @@
+"""The device side of the wire: what kiosks, displays and the web relay use to talk to the hub.
+
+Connects (and reconnects with backoff, resubscribing each time), keeps the latest snapshot,
+hands call events to listeners, reports the device's own status with a last will, and sends
+commands that wait for their reply with a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import Future
+from typing import Any, Callable
+
+import paho.mqtt.client as mqtt
+
+from hub import protocol as p
+from hub.config import Mqtt
+from hub.mqtt import correlation_of, new_client, properties
+
+log = logging.getLogger("sunbeon.client")
+
+
+class HubClient:
+    """One device's connection to the hall. Callbacks run on paho's network thread."""
+
+    def __init__(self, site: str, device: str, settings: Mqtt, *, role: str | None = None,
+                 calls: bool = True, client_id: str | None = None) -> None:
+        self.device, self.role = device, role
+        self.topics = p.Topics(site)
+        self.snapshot: p.Snapshot | None = None
+        self.hub_online = False
+        self.connected = threading.Event()
+        self._calls = calls
+        self._snapshot_listeners: list[Callable[[p.Snapshot], None]] = []
+        self._call_listeners: list[Callable[[p.CallEvent], None]] = []
+        self._status_listeners: list[Callable[[], None]] = []
+        self._pending: dict[bytes, Future[p.Reply]] = {}
+        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._status = p.DeviceStatus(state="online", role=role)
+        self.client = new_client(settings, client_id or f"{device}-{uuid.uuid4().hex[:6]}")
+        self.client.will_set(self.topics.device_status(device),
+                             p.encode(p.DeviceStatus(state="offline", role=role)), qos=1, retain=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self._settings = settings
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> "HubClient":
+        """Connect in the background; a broker that is down now is retried until it is up."""
+        self.client.connect_async(self._settings.host, self._settings.port, keepalive=self._settings.keepalive)
+        self.client.loop_start()
+        return self
+
+    def close(self) -> None:
+        """Say offline and disconnect."""
+        if self.connected.is_set():
+            info = self.client.publish(self.topics.device_status(self.device),
+                                       p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
+                                       qos=1, retain=True)
+            info.wait_for_publish(2)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def __enter__(self) -> "HubClient":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- listening -------------------------------------------------------------------------
+
+    def on_snapshot(self, listener: Callable[[p.Snapshot], None]) -> None:
+        """Call `listener` with every newer snapshot."""
+        self._snapshot_listeners.append(listener)
+
+    def on_call(self, listener: Callable[[p.CallEvent], None]) -> None:
+        """Call `listener` with every call or recall."""
+        self._call_listeners.append(listener)
+
+    def on_status(self, listener: Callable[[], None]) -> None:
+        """Call `listener` when the connection or the hub's status changes."""
+        self._status_listeners.append(listener)
+
+    @property
+    def online(self) -> bool:
+        """Connected to the broker and the hub says it is online."""
+        return self.connected.is_set() and self.hub_online
+
+    def wait_for(self, predicate: Callable[["HubClient"], bool], timeout: float = 5.0) -> bool:
+        """Block until `predicate(self)` holds (checked on every message), or the timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate(self):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.2))
+        return True
+
+    def wait_for_snapshot(self, predicate: Callable[[p.Snapshot], bool] = lambda s: True,
+                          timeout: float = 5.0) -> p.Snapshot | None:
+        """The first snapshot (current or coming) that satisfies `predicate`, or None."""
+        ok = self.wait_for(lambda c: c.snapshot is not None and predicate(c.snapshot), timeout)
+        return self.snapshot if ok else None
+
+    # --- talking ---------------------------------------------------------------------------
+
+    def request(self, op: str, *, timeout: float = 5.0, command_id: str | None = None, **fields: Any) -> p.Reply:
+        """Send a command and wait for its reply.
+
+        Never raises for a hub that is away: the reply is then an error with code `timeout`.
+        Retrying with the same `command_id` is safe: the hub answers a repeat with the first reply.
+        """
+        command_id = command_id or uuid.uuid4().hex
+        if not self.connected.is_set():
+            return p.Reply.fail(command_id, p.ErrorCode.TIMEOUT, "not connected to the hall's broker")
+        correlation = command_id.encode()
+        future: Future[p.Reply] = Future()
+        with self._lock:
+            self._pending[correlation] = future
+        payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
+        self.client.publish(self.topics.command(self.device), payload, qos=1,
+                            properties=properties(response_topic=self.topics.reply(self.device),
+                                                  correlation=correlation, expiry=p.COMMAND_EXPIRY))
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            return p.Reply.fail(command_id, p.ErrorCode.TIMEOUT, f"no reply from the hub within {timeout:g} s")
+        finally:
+            with self._lock:
+                self._pending.pop(correlation, None)
+
+    def set_status(self, state: str, detail: str | None = None) -> None:
+        """Report this device's health, retained (e.g. degraded: printer out of paper)."""
+        self._status = p.DeviceStatus(state=state, detail=detail, role=self.role, at=time.time())  # type: ignore[arg-type]
+        if self.connected.is_set():
+            self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
+
+    # --- paho callbacks --------------------------------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
+        if getattr(reason, "is_failure", False):
+            log.error("broker refused %s: %s", self.device, reason)
+            return
+        topics = [(self.topics.snapshot, 1), (self.topics.hub_status, 1), (self.topics.reply(self.device), 1)]
+        if self._calls:
+            topics.append((self.topics.calls, 1))
+        client.subscribe(topics)
+        client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
+        self.connected.set()
+        self._notify(self._status_listeners)
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
+        self.connected.clear()
+        self._notify(self._status_listeners)
+
+    def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
+        try:
+            if message.topic == self.topics.reply(self.device):
+                self._on_reply(message)
+            elif message.topic == self.topics.snapshot:
+                self._on_snapshot(message)
+            elif message.topic == self.topics.calls:
+                event = p.CallEvent.model_validate_json(message.payload)
+                for listener in self._call_listeners:
+                    listener(event)
+            elif message.topic == self.topics.hub_status:
+                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state == "online"
+                self._notify(self._status_listeners)
+        except ValueError as err:
+            log.warning("ignoring a malformed message on %s: %s", message.topic, err)
+        with self._changed:
+            self._changed.notify_all()
+
+    def _on_reply(self, message: mqtt.MQTTMessage) -> None:
+        reply = p.Reply.model_validate_json(message.payload)
+        key = correlation_of(message) or (reply.id or "").encode()
+        with self._lock:
+            future = self._pending.get(key)
+        if future is not None and not future.done():
+            future.set_result(reply)
+
+    def _on_snapshot(self, message: mqtt.MQTTMessage) -> None:
+        if not message.payload:
+            return
+        snapshot = p.Snapshot.model_validate_json(message.payload)
+        # A retained copy (on subscribe) is always the truth; a live one must be newer.
+        if self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq:
+            return
+        self.snapshot = snapshot
+        for listener in self._snapshot_listeners:
+            listener(snapshot)
+
+    def _notify(self, listeners: list[Callable[[], None]]) -> None:
+        for listener in listeners:
+            listener()
+        with self._changed:
+            self._changed.notify_all()

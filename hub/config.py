@@ -1,0 +1,340 @@
+"""The hall's configuration: one TOML file, validated at start with file and line in every error."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator, model_validator
+
+from hub import tomlpos
+
+DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
+LANGUAGES = ("ko", "en", "zh", "vi")
+Language = Literal["ko", "en", "zh", "vi"]
+Role = Literal["kiosk", "counter", "display", "web", "staff"]
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+
+# What each role may ask of the hub unless the device entry narrows it.
+ROLE_OPS: dict[str, frozenset[str]] = {
+    "kiosk": frozenset({"issue"}),
+    "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
+    "display": frozenset(),
+    "web": frozenset({"issue", "cancel"}),
+    "staff": frozenset({"issue", "call_next", "call", "recall", "no_show", "transfer", "finish",
+                        "pause", "resume", "cancel"}),
+}
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; str() names the file, the line and the problem."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Model):
+    """A name in every language the hall speaks; Korean is required, the others fall back to it."""
+
+    ko: str = Field(min_length=1)
+    en: str | None = None
+    zh: str | None = None
+    vi: str | None = None
+
+    def get(self, language: str) -> str:
+        """The name in `language`, or in Korean when that language has none."""
+        return getattr(self, language, None) or self.ko
+
+
+def _clock(value: str) -> time:
+    try:
+        hour, minute = value.split(":")
+        return time(int(hour), int(minute))
+    except (ValueError, AttributeError):
+        raise ValueError(f"{value!r} is not a time of day like \"09:00\"") from None
+
+
+class Hours(_Model):
+    """When a service takes visitors: it opens, stops issuing tickets at cutoff, closes."""
+
+    open: time = time(9, 0)
+    close: time = time(18, 0)
+    cutoff: time | None = None
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+    @field_validator("open", "close", "cutoff", mode="before")
+    @classmethod
+    def _parse(cls, value: object) -> object:
+        return _clock(value) if isinstance(value, str) else value
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for day in value:
+            if day not in DAYS:
+                raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _order(self) -> "Hours":
+        if not self.open < self.close:
+            raise ValueError("open must be before close")
+        if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
+            raise ValueError("cutoff must lie between open and close")
+        return self
+
+    @property
+    def last_ticket(self) -> time:
+        """The time after which no new ticket is issued."""
+        return self.cutoff or self.close
+
+
+class Numbers(_Model):
+    """A service's number block, e.g. 1001–1999, optionally with a letter prefix such as "A"."""
+
+    prefix: str = Field(default="", max_length=3)
+    first: int = Field(default=1, ge=0)
+    last: int = Field(default=999, ge=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> "Numbers":
+        if self.last <= self.first:
+            raise ValueError("last must be greater than first")
+        return self
+
+    def label(self, number: int) -> str:
+        """How the number is printed and called: prefix, then digits padded to the block's width."""
+        return f"{self.prefix}{number:0{len(str(self.last))}d}"
+
+
+class Service(_Model):
+    """A task visitors queue for (제증명, 여권 접수, …)."""
+
+    id: str
+    name: Names
+    numbers: Numbers = Numbers()
+    hours: Hours = Hours()
+    typical_minutes: float = Field(default=5.0, gt=0, le=240)
+    priority: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _)")
+        return value
+
+
+class Counter(_Model):
+    """A counter (창구) and the services it serves, primary tier first."""
+
+    id: str
+    label: Names
+    services: tuple[tuple[str, ...], ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _)")
+        return value
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _tiers(cls, value: object) -> object:
+        # A flat list ["cert", "family"] means one tier.
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return [value]
+        return value
+
+
+class Device(_Model):
+    """A device that may talk to the hub, and what it may do."""
+
+    id: str
+    role: Role
+    counter: str | None = None
+    ops: tuple[str, ...] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} is not a device id (lower-case letters, digits, - and _)")
+        return value
+
+    @model_validator(mode="after")
+    def _counter(self) -> "Device":
+        if self.role == "counter" and not self.counter:
+            raise ValueError("a counter device needs `counter = \"<counter id>\"`")
+        if self.ops is not None:
+            extra = set(self.ops) - ROLE_OPS["staff"]
+            if extra:
+                raise ValueError(f"unknown ops {sorted(extra)}")
+        return self
+
+    @property
+    def allowed_ops(self) -> frozenset[str]:
+        """The commands this device may send."""
+        return frozenset(self.ops) if self.ops is not None else ROLE_OPS[self.role]
+
+
+class Site(_Model):
+    """The hall itself."""
+
+    id: str
+    name: Names
+    timezone: str = "Asia/Seoul"
+    day_starts: time = time(4, 0)
+    public_url: str = "http://localhost:8080"
+    priority_bound: int = Field(default=3, ge=1, le=20)
+    tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} is not a site id (lower-case letters, digits, - and _)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("day_starts", mode="before")
+    @classmethod
+    def _parse(cls, value: object) -> object:
+        return _clock(value) if isinstance(value, str) else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class Mqtt(_Model):
+    """How to reach the broker."""
+
+    host: str = "localhost"
+    port: int = Field(default=1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    password_file: str | None = None
+    tls: bool = False
+    keepalive: int = Field(default=15, ge=5, le=600)
+
+
+class HubSettings(_Model):
+    """Where the hub keeps its data."""
+
+    database: str = "/var/lib/sunbeon/hub.db"
+
+
+class HallConfig(_Model):
+    """The whole configuration file."""
+
+    _services: dict[str, Service] = PrivateAttr(default_factory=dict)
+    _counters: dict[str, Counter] = PrivateAttr(default_factory=dict)
+    _devices: dict[str, Device] = PrivateAttr(default_factory=dict)
+
+    site: Site
+    mqtt: Mqtt = Mqtt()
+    hub: HubSettings = HubSettings()
+    services: tuple[Service, ...] = Field(min_length=1)
+    counters: tuple[Counter, ...] = ()
+    devices: tuple[Device, ...] = ()
+
+    def model_post_init(self, context: object) -> None:
+        # Frozen config: the id indexes are built once, here.
+        for field in ("services", "counters", "devices"):
+            object.__setattr__(self, f"_{field}", {item.id: item for item in getattr(self, field)})
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with this id, or None."""
+        return self._services.get(service_id)
+
+    def counter(self, counter_id: str) -> Counter | None:
+        """The counter with this id, or None."""
+        return self._counters.get(counter_id)
+
+    def device(self, device_id: str) -> Device | None:
+        """The device with this id, or None."""
+        return self._devices.get(device_id)
+
+
+def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
+    """Problems no single field shows: duplicates and references to things that do not exist."""
+    problems: list[tuple[tuple, str]] = []
+    for field in ("services", "counters", "devices"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(config, field)):
+            if item.id in seen:
+                problems.append(((field, i, "id"), f"duplicate {field[:-1]} id {item.id!r}"))
+            seen.add(item.id)
+    services = {s.id for s in config.services}
+    counters = {c.id for c in config.counters}
+    for i, counter in enumerate(config.counters):
+        for tier in counter.services:
+            for service in tier:
+                if service not in services:
+                    problems.append((("counters", i, "services"),
+                                     f"counter {counter.id!r} serves unknown service {service!r}"))
+    for i, device in enumerate(config.devices):
+        if device.counter is not None and device.counter not in counters:
+            problems.append((("devices", i, "counter"),
+                             f"device {device.id!r} is bound to unknown counter {device.counter!r}"))
+    return problems
+
+
+def parse(text: str, path: Path | str = "<config>") -> HallConfig:
+    """Parse and validate config text; raise ConfigError naming the line of the first problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        raise ConfigError(path, int(match.group(1)) if match else None, f"not valid TOML: {err}") from None
+    lines = tomlpos.index_lines(text)
+    try:
+        config = HallConfig.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(p) for p in loc)
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown setting {loc[-1]!r}"
+        elif first["type"] == "missing":
+            message = f"missing setting {where!r}"
+        raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None
+    if problems := _cross_check(config):
+        loc, message = problems[0]
+        raise ConfigError(path, tomlpos.line_of(lines, loc), message)
+    return config
+
+
+def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
+    """Read and validate a config file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, None, "no such file (give another with --config)") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(path, None, f"cannot read: {err}") from None
+    return parse(text, path)

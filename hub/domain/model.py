@@ -1,0 +1,143 @@
+"""The things of the hall as plain, immutable data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from hub.config import HallConfig
+
+
+class TicketState(StrEnum):
+    """Where a ticket is in its life."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def live(self) -> bool:
+        """A live ticket holds its number: nobody else may get it today."""
+        return self in (TicketState.WAITING, TicketState.CALLED)
+
+
+class CounterStatus(StrEnum):
+    """Whether a counter takes visitors."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A visitor's place in the hall: one number, one service, from issue to done."""
+
+    id: int
+    number: int
+    label: str
+    service: str
+    priority: bool
+    channel: str
+    language: str
+    issued: float
+    business_date: str
+    token_hash: str
+    device: str
+    state: TicketState = TicketState.WAITING
+    called: float | None = None
+    finished: float | None = None
+    counter: str | None = None
+    for_counter: str | None = None
+    recalls: int = 0
+    transfers: int = 0
+    ahead_at_issue: int = 0
+    estimate_at_issue: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CounterState:
+    """A counter's status today and the ticket it serves."""
+
+    id: str
+    status: CounterStatus = CounterStatus.CLOSED
+    serving: int | None = None
+    priority_streak: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceTime:
+    """Measured service time of one service: exponentially weighted mean and deviation, seconds."""
+
+    mean: float
+    deviation: float
+    samples: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call or recall, as the hall board lists it."""
+
+    ticket: int
+    label: str
+    service: str
+    counter: str
+    at: float
+    recall: bool
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One state change. The shell appends it to the events table and publishes calls."""
+
+    kind: str
+    at: float
+    ticket: Ticket | None = None
+    counter: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+class QueueError(Exception):
+    """A command the queue refuses; nothing changed. `code` is the wire error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def frozen(mapping: Mapping) -> Mapping:
+    """A read-only view, so a state can be shared without being changed behind its back."""
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True)
+class HallState:
+    """Everything the hub knows about today, apart from finished tickets (those live in the store)."""
+
+    hall: HallConfig
+    business_date: str
+    seq: int = 0
+    next_id: int = 1
+    tickets: Mapping[int, Ticket] = field(default_factory=lambda: frozen({}))
+    counters: Mapping[str, CounterState] = field(default_factory=lambda: frozen({}))
+    cursors: Mapping[str, int] = field(default_factory=lambda: frozen({}))
+    service_times: Mapping[str, ServiceTime] = field(default_factory=lambda: frozen({}))
+    recent_calls: tuple[Call, ...] = ()
+    kiosk_issues: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: frozen({}))
+
+    def counter(self, counter_id: str) -> CounterState:
+        """The counter's state (closed and idle when it has none yet today)."""
+        return self.counters.get(counter_id) or CounterState(counter_id)
+
+    def waiting(self, service: str | None = None) -> list[Ticket]:
+        """Waiting tickets, of one service or all, oldest first."""
+        found = [t for t in self.tickets.values()
+                 if t.state is TicketState.WAITING and (service is None or t.service == service)]
+        found.sort(key=lambda t: (t.issued, t.id))
+        return found

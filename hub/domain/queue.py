@@ -1,0 +1,314 @@
+"""The queue's operations: `op(state, ..., now) -> (state, events)`, pure.
+
+Every operation first rolls the state into `now`'s business day. A refused operation raises
+QueueError and, since states are immutable, changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+from hub.config import Counter, HallConfig, Service
+from hub.domain import allocation, calendar, estimate
+from hub.domain.model import (
+    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
+)
+
+Outcome = tuple[HallState, list[Event]]
+RECENT_CALLS = 12
+RATE_WINDOW = 60.0
+
+
+def new_day(hall: HallConfig, now: float) -> HallState:
+    """An empty hall for `now`'s business day."""
+    return HallState(hall=hall, business_date=calendar.business_date(now, hall.site))
+
+
+def roll_day(state: HallState, now: float) -> Outcome:
+    """Start a new business day when `now` has crossed into one.
+
+    Live tickets of the old day end (cancelled, reason day_end), counters close, numbering
+    starts again. Measured service times are kept: they are what the hall learned.
+    """
+    today = calendar.business_date(now, state.hall.site)
+    if today <= state.business_date:
+        return state, []
+    events = [
+        Event("cancelled", now, dataclasses.replace(t, state=TicketState.CANCELLED, finished=now),
+              detail=frozen({"reason": "day_end"}))
+        for t in state.tickets.values()
+    ]
+    events.append(Event("day_opened", now, detail=frozen({"business_date": today})))
+    fresh = dataclasses.replace(
+        state, business_date=today, tickets=frozen({}), counters=frozen({}), cursors=frozen({}),
+        recent_calls=(), kiosk_issues=frozen({}),
+    )
+    return fresh, events
+
+
+def _service(state: HallState, service_id: str) -> Service:
+    service = state.hall.service(service_id)
+    if service is None:
+        raise QueueError("unknown_service", f"no service {service_id!r}")
+    return service
+
+
+def _counter(state: HallState, counter_id: str) -> Counter:
+    counter = state.hall.counter(counter_id)
+    if counter is None:
+        raise QueueError("unknown_counter", f"no counter {counter_id!r}")
+    return counter
+
+
+def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] = (),
+           counters: Iterable[CounterState] = (), **changes: object) -> Outcome:
+    """Write changed tickets and counters into a new state; finished tickets leave it."""
+    ticket_map = dict(state.tickets)
+    for t in tickets:
+        if t.state.live:
+            ticket_map[t.id] = t
+        else:
+            ticket_map.pop(t.id, None)
+    counter_map = dict(state.counters)
+    for c in counters:
+        counter_map[c.id] = c
+    new = dataclasses.replace(state, tickets=frozen(ticket_map), counters=frozen(counter_map), **changes)
+    return new, events
+
+
+def _next_number(state: HallState, service: Service) -> int:
+    """The next free number in the service's block, after the last one issued today."""
+    block = service.numbers
+    taken = {t.label for t in state.tickets.values()}
+    last = state.cursors.get(service.id, block.first - 1)
+    size = block.last - block.first + 1
+    for step in range(1, size + 1):
+        number = block.first + (last - block.first + step) % size
+        if block.label(number) not in taken:
+            return number
+    raise QueueError("numbers_exhausted", f"every number of {service.id!r} is in use")
+
+
+def _rate_limited(state: HallState, device: str, now: float) -> tuple[float, ...]:
+    device_cfg = state.hall.device(device)
+    recent = tuple(t for t in state.kiosk_issues.get(device, ()) if now - t < RATE_WINDOW)
+    if device_cfg is not None and device_cfg.role == "kiosk":
+        if len(recent) >= state.hall.site.tickets_per_minute_per_kiosk:
+            raise QueueError("rate_limited",
+                             f"kiosk {device!r} issued {len(recent)} tickets in the last minute")
+    return recent
+
+
+def issue(state: HallState, service_id: str, now: float, *, token_hash: str, device: str,
+          priority: bool = False, channel: str = "kiosk", language: str = "ko") -> Outcome:
+    """Issue a ticket for a service: the next free number, at the back of its class."""
+    state, events = roll_day(state, now)
+    service = _service(state, service_id)
+    phase = calendar.phase(service, now, state.hall.site)
+    if phase is not calendar.Phase.OPEN:
+        raise QueueError("service_closed", f"{service.name.ko} ({service.id}) is not taking tickets now: {phase}")
+    if priority and not service.priority:
+        raise QueueError("priority_not_offered", f"{service.id!r} has no priority tickets")
+    recent = _rate_limited(state, device, now)
+    number = _next_number(state, service)
+    ahead = len(state.waiting(service.id))
+    if priority:
+        ahead = sum(1 for t in allocation.queue_order(state, service.id) if t.priority)
+    ticket = Ticket(
+        id=state.next_id, number=number, label=service.numbers.label(number), service=service.id,
+        priority=priority, channel=channel, language=language, issued=now,
+        business_date=state.business_date, token_hash=token_hash, device=device,
+        ahead_at_issue=ahead, estimate_at_issue=estimate.wait_range(state, service.id, ahead),
+    )
+    events.append(Event("issued", now, ticket))
+    return _apply(
+        state, events, tickets=[ticket], next_id=state.next_id + 1,
+        cursors=frozen({**state.cursors, service.id: number}),
+        kiosk_issues=frozen({**state.kiosk_issues, device: (*recent, now)}),
+    )
+
+
+def _end_current(state: HallState, counter: Counter, now: float, end: TicketState,
+                 events: list[Event]) -> tuple[HallState, Ticket | None]:
+    """End the counter's current ticket (done or no-show); returns the state and that ticket."""
+    current = state.counter(counter.id)
+    if current.serving is None or current.serving not in state.tickets:
+        return state, None
+    ticket = dataclasses.replace(state.tickets[current.serving], state=end, finished=now)
+    events.append(Event("finished" if end is TicketState.DONE else "no_show", now, ticket, counter.id))
+    times = dict(state.service_times)
+    if end is TicketState.DONE and ticket.called is not None:
+        times[ticket.service] = estimate.observe(estimate.service_time(state, ticket.service),
+                                                 now - ticket.called)
+    state, _ = _apply(state, [], tickets=[ticket],
+                      counters=[dataclasses.replace(current, serving=None)],
+                      service_times=frozen(times))
+    return state, ticket
+
+
+def _serve(state: HallState, counter: Counter, ticket: Ticket, now: float,
+           events: list[Event]) -> Outcome:
+    """Call `ticket` to `counter`."""
+    streak = allocation.next_streak(state, counter, ticket)
+    called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id,
+                                 for_counter=None)
+    events.append(Event("called", now, called, counter.id))
+    call = Call(called.id, called.label, called.service, counter.id, now, False, called.language)
+    return _apply(
+        state, events, tickets=[called],
+        counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak)],
+        recent_calls=(call, *state.recent_calls)[:RECENT_CALLS],
+    )
+
+
+def _opened(state: HallState, counter: Counter, now: float, events: list[Event]) -> HallState:
+    current = state.counter(counter.id)
+    if current.status is CounterStatus.OPEN:
+        return state
+    events.append(Event("resumed", now, counter=counter.id, detail=frozen({"from": current.status.value})))
+    state, _ = _apply(state, [], counters=[dataclasses.replace(current, status=CounterStatus.OPEN)])
+    return state
+
+
+def call_next(state: HallState, counter_id: str, now: float) -> Outcome:
+    """Finish the counter's current ticket and call the next one by the hall's single ordering.
+
+    With nobody waiting, the counter is left open and idle (no `called` event).
+    """
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    state, _ = _end_current(state, counter, now, TicketState.DONE, events)
+    state = _opened(state, counter, now, events)
+    ticket = allocation.pick(state, counter)
+    if ticket is None:
+        return _apply(state, events)
+    return _serve(state, counter, ticket, now, events)
+
+
+def _find(state: HallState, label: str) -> Ticket:
+    for ticket in state.tickets.values():
+        if ticket.label == label:
+            return ticket
+    raise QueueError("unknown_ticket", f"no live ticket {label!r} today")
+
+
+def call(state: HallState, counter_id: str, label: str, now: float) -> Outcome:
+    """Call a chosen waiting ticket (out of turn) to the counter, finishing its current one."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    ticket = _find(state, label)
+    if ticket.state is not TicketState.WAITING:
+        raise QueueError("invalid_state", f"ticket {label} is {ticket.state}, not waiting")
+    served = {s for tier in counter.services for s in tier}
+    if ticket.for_counter not in (None, counter.id) or (ticket.for_counter is None and ticket.service not in served):
+        raise QueueError("not_served_here", f"counter {counter.id} does not serve ticket {label}")
+    state, _ = _end_current(state, counter, now, TicketState.DONE, events)
+    state = _opened(state, counter, now, events)
+    return _serve(state, counter, state.tickets[ticket.id], now, events)
+
+
+def _serving(state: HallState, counter: Counter) -> Ticket:
+    current = state.counter(counter.id)
+    if current.serving is None or current.serving not in state.tickets:
+        raise QueueError("not_serving", f"counter {counter.id} is not serving anyone")
+    return state.tickets[current.serving]
+
+
+def recall(state: HallState, counter_id: str, now: float) -> Outcome:
+    """Call the counter's current ticket again."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    serving = _serving(state, counter)
+    ticket = dataclasses.replace(serving, recalls=serving.recalls + 1)
+    events.append(Event("recalled", now, ticket, counter.id))
+    call = Call(ticket.id, ticket.label, ticket.service, counter.id, now, True, ticket.language)
+    return _apply(state, events, tickets=[ticket], recent_calls=(call, *state.recent_calls)[:RECENT_CALLS])
+
+
+def no_show(state: HallState, counter_id: str, now: float) -> Outcome:
+    """The called visitor did not come: their ticket ends as a no-show."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    _serving(state, counter)
+    state, _ = _end_current(state, counter, now, TicketState.NO_SHOW, events)
+    return _apply(state, events)
+
+
+def finish(state: HallState, counter_id: str, now: float) -> Outcome:
+    """The counter is done with its current visitor."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    _serving(state, counter)
+    state, _ = _end_current(state, counter, now, TicketState.DONE, events)
+    return _apply(state, events)
+
+
+def transfer(state: HallState, counter_id: str, now: float, *, to_service: str | None = None,
+             to_counter: str | None = None) -> Outcome:
+    """Send the counter's current visitor to another service's queue or to one counter.
+
+    The ticket keeps its number and original issue time, so it does not go to the back.
+    """
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    ticket = _serving(state, counter)
+    if (to_service is None) == (to_counter is None):
+        raise QueueError("bad_request", "transfer needs exactly one of to_service or to_counter")
+    service = _service(state, to_service).id if to_service else ticket.service
+    target = _counter(state, to_counter).id if to_counter else None
+    if target == counter.id:
+        raise QueueError("bad_request", "cannot transfer a ticket to the counter that has it")
+    moved = dataclasses.replace(ticket, state=TicketState.WAITING, service=service, for_counter=target,
+                                called=None, counter=None, transfers=ticket.transfers + 1)
+    events.append(Event("transferred", now, moved, counter.id,
+                        frozen({"from_service": ticket.service, "to_service": service, "to_counter": target})))
+    return _apply(state, events, tickets=[moved],
+                  counters=[dataclasses.replace(state.counter(counter.id), serving=None)])
+
+
+def pause(state: HallState, counter_id: str, now: float) -> Outcome:
+    """The clerk steps away: the counter takes nobody until it resumes (its current ticket stays)."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    current = state.counter(counter.id)
+    if current.status is CounterStatus.PAUSED:
+        raise QueueError("invalid_state", f"counter {counter.id} is already paused")
+    events.append(Event("paused", now, counter=counter.id))
+    return _apply(state, events, counters=[dataclasses.replace(current, status=CounterStatus.PAUSED)])
+
+
+def resume(state: HallState, counter_id: str, now: float) -> Outcome:
+    """The counter takes visitors again (it also opens a closed counter)."""
+    state, events = roll_day(state, now)
+    counter = _counter(state, counter_id)
+    if state.counter(counter.id).status is CounterStatus.OPEN:
+        raise QueueError("invalid_state", f"counter {counter.id} is already open")
+    state = _opened(state, counter, now, events)
+    return _apply(state, events)
+
+
+def cancel(state: HallState, now: float, *, token_hash: str | None = None, label: str | None = None) -> Outcome:
+    """A visitor gives up a waiting ticket (by its page's token, or by number at the staff desk)."""
+    state, events = roll_day(state, now)
+    if token_hash is not None:
+        ticket = next((t for t in state.tickets.values() if t.token_hash == token_hash), None)
+        if ticket is None:
+            raise QueueError("unknown_ticket", "no live ticket with that token")
+    elif label is not None:
+        ticket = _find(state, label)
+    else:
+        raise QueueError("bad_request", "cancel needs a token or a ticket number")
+    if ticket.state is not TicketState.WAITING:
+        raise QueueError("invalid_state", f"ticket {ticket.label} is {ticket.state}, it can no longer be cancelled")
+    gone = dataclasses.replace(ticket, state=TicketState.CANCELLED, finished=now)
+    events.append(Event("cancelled", now, gone, detail=frozen({"reason": "visitor"})))
+    return _apply(state, events, tickets=[gone])
+
+
+def tick(state: HallState, now: float) -> Outcome:
+    """Time passing with no command: only a new business day changes anything."""
+    rolled, events = roll_day(state, now)
+    if not events:
+        return state, []
+    return _apply(rolled, events)

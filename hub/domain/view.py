@@ -1,0 +1,87 @@
+"""What the hall looks like from outside: the snapshot every screen draws from, as plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.domain import allocation, calendar, estimate
+from hub.domain.model import Call, HallState, Ticket
+
+QUEUE_SHOWN = 50  # the snapshot lists the first waiting tickets of each service, not all of them
+
+
+def ticket_view(ticket: Ticket) -> dict[str, Any]:
+    """A ticket as the wire shows it (no token: only its hash, which the web relay matches)."""
+    return {
+        "id": ticket.id, "number": ticket.label, "service": ticket.service,
+        "priority": ticket.priority, "channel": ticket.channel, "language": ticket.language,
+        "state": ticket.state.value, "issued": ticket.issued, "called": ticket.called,
+        "finished": ticket.finished, "counter": ticket.counter, "for_counter": ticket.for_counter,
+        "recalls": ticket.recalls, "ahead_at_issue": ticket.ahead_at_issue,
+        "estimate_at_issue": list(ticket.estimate_at_issue), "business_date": ticket.business_date,
+    }
+
+
+def call_view(call: Call) -> dict[str, Any]:
+    """A call as the hall board lists it."""
+    return {"ticket": call.ticket, "number": call.label, "service": call.service,
+            "counter": call.counter, "at": call.at, "recall": call.recall, "language": call.language}
+
+
+def service_status(state: HallState, service_id: str, now: float, waiting: int) -> tuple[str, tuple[int, int]]:
+    """("open" | "closing" | "closed", estimate for a new ticket).
+
+    "closing" means a ticket issued now would probably not be called before the service closes.
+    """
+    service = state.hall.service(service_id)
+    assert service is not None
+    wait = estimate.wait_range(state, service_id, waiting)
+    if calendar.phase(service, now, state.hall.site) is not calendar.Phase.OPEN:
+        return "closed", wait
+    if wait[1] * 60 > calendar.seconds_until_close(service, now, state.hall.site):
+        return "closing", wait
+    return "open", wait
+
+
+def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole hall, as published retained on `state/snapshot`."""
+    hall = state.hall
+    last_called: dict[str, str] = {}
+    for call in reversed(state.recent_calls):
+        last_called[call.service] = call.label
+    services = []
+    for service in hall.services:
+        order = allocation.queue_order(state, service.id)
+        status, wait = service_status(state, service.id, now, len(order))
+        services.append({
+            "id": service.id, "name": service.name.model_dump(), "status": status,
+            "waiting": len(order), "waiting_priority": sum(1 for t in order if t.priority),
+            "queue": [{"number": t.label, "priority": t.priority, "token_hash": t.token_hash,
+                       "for_counter": t.for_counter} for t in order[:QUEUE_SHOWN]],
+            "last_called": last_called.get(service.id),
+            "estimate_minutes": list(wait),
+            "counters_open": estimate.open_counters(state, service.id),
+            "mean_service_seconds": round(estimate.service_time(state, service.id).mean, 1),
+            "opens": service.hours.open.strftime("%H:%M"),
+            "cutoff": service.hours.last_ticket.strftime("%H:%M"),
+            "closes": service.hours.close.strftime("%H:%M"),
+            "priority_offered": service.priority,
+        })
+    counters = []
+    for counter in hall.counters:
+        current = state.counter(counter.id)
+        serving = state.tickets.get(current.serving) if current.serving is not None else None
+        served = {s for tier in counter.services for s in tier}
+        counters.append({
+            "id": counter.id, "label": counter.label.model_dump(), "status": current.status.value,
+            "services": [list(t) for t in counter.services],
+            "serving": ticket_view(serving) if serving else None,
+            "waiting": sum(1 for t in state.waiting() if t.service in served or t.for_counter == counter.id),
+        })
+    return {
+        "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.model_dump()},
+        "business_date": state.business_date, "at": now,
+        "services": services, "counters": counters,
+        "recent_calls": [call_view(c) for c in state.recent_calls],
+        "alerts": alerts or [],
+    }

@@ -1,0 +1,131 @@
+"""One command in, one reply out: authorization, dispatch to the queue core, the reply's data.
+
+Pure like the core: the shell gives it the time and a fresh ticket token, and persists and
+publishes what it returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+
+from hub import protocol as p
+from hub.domain import queue
+from hub.domain.model import Event, HallState, QueueError, Ticket
+from hub.domain.view import service_status, ticket_view
+
+
+@dataclass(frozen=True)
+class Handled:
+    """The outcome of one command: the new state, what changed, and the reply."""
+
+    state: HallState
+    events: list[Event]
+    reply: p.Reply
+
+
+def token_hash(token: str) -> str:
+    """What the hub keeps of a ticket's page token: enough to match it, not to rebuild it."""
+    return hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def _counter_of(state: HallState, device_id: str, command: p._CounterCommand) -> str:
+    device = state.hall.device(device_id)
+    assert device is not None
+    counter = command.counter or device.counter
+    if counter is None:
+        raise QueueError("bad_request", f"{command.op} needs a counter")
+    if device.role == "counter" and counter != device.counter:
+        raise QueueError("forbidden", f"device {device_id!r} may only operate counter {device.counter!r}")
+    return counter
+
+
+def _ticket_data(state: HallState, ticket: Ticket | None) -> dict | None:
+    return ticket_view(ticket) if ticket is not None else None
+
+
+def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dict:
+    service = state.hall.service(ticket.service)
+    assert service is not None
+    status, _ = service_status(state, ticket.service, now, ticket.ahead_at_issue)
+    return {
+        **ticket_view(ticket), "token": token,
+        "url": f"{state.hall.site.public_url.rstrip('/')}/t/{token}",
+        "ahead": ticket.ahead_at_issue, "estimate_minutes": list(ticket.estimate_at_issue),
+        "service_name": service.name.model_dump(), "site_name": state.hall.site.name.model_dump(),
+        "closing_warning": status == "closing",
+    }
+
+
+def _dispatch(state: HallState, device: str, command: p.Command, now: float, token: str) -> tuple[HallState, list[Event]]:
+    match command:
+        case p.Issue():
+            return queue.issue(state, command.service, now, token_hash=token_hash(token), device=device,
+                               priority=command.priority, channel=command.channel, language=command.language)
+        case p.CallNext():
+            return queue.call_next(state, _counter_of(state, device, command), now)
+        case p.Call():
+            return queue.call(state, _counter_of(state, device, command), command.ticket, now)
+        case p.Recall():
+            return queue.recall(state, _counter_of(state, device, command), now)
+        case p.NoShow():
+            return queue.no_show(state, _counter_of(state, device, command), now)
+        case p.Transfer():
+            return queue.transfer(state, _counter_of(state, device, command), now,
+                                  to_service=command.to_service, to_counter=command.to_counter)
+        case p.Finish():
+            return queue.finish(state, _counter_of(state, device, command), now)
+        case p.Pause():
+            return queue.pause(state, _counter_of(state, device, command), now)
+        case p.Resume():
+            return queue.resume(state, _counter_of(state, device, command), now)
+        case p.Cancel():
+            return queue.cancel(state, now, token_hash=token_hash(command.token) if command.token else None,
+                                label=command.ticket)
+    raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
+
+
+def _data(state: HallState, command: p.Command, events: list[Event], token: str, now: float) -> dict:
+    # A command that opens a new day also ends yesterday's tickets; those are not its result.
+    ticket_events = [e for e in events if e.ticket is not None and e.detail.get("reason") != "day_end"]
+    last = ticket_events[-1].ticket if ticket_events else None
+    if isinstance(command, p.Issue):
+        assert last is not None
+        return _issue_data(state, last, token, now)
+    if isinstance(command, (p.CallNext, p.Call)):
+        called = next((e.ticket for e in events if e.kind == "called"), None)
+        return {"ticket": _ticket_data(state, called), "counter": _counter_data(state, command)}
+    if isinstance(command, (p.Pause, p.Resume)):
+        return {"ticket": None, "counter": _counter_data(state, command)}
+    return {"ticket": _ticket_data(state, last)}
+
+
+def _counter_data(state: HallState, command: p.Command) -> dict:
+    counter_id = getattr(command, "counter", None)
+    counter = state.counter(counter_id) if counter_id else None
+    if counter is None:
+        return {}
+    return {"id": counter.id, "status": counter.status.value, "serving": counter.serving}
+
+
+def handle(state: HallState, device: str, payload: bytes, now: float, token: str) -> Handled:
+    """Apply one raw command from `device`. A refused command returns the same state and no events."""
+    try:
+        command = p.parse_command(payload)
+    except p.ProtocolError as err:
+        return Handled(state, [], err.reply)
+    device_cfg = state.hall.device(device)
+    if device_cfg is None:
+        return Handled(state, [], p.Reply.fail(command.id, p.ErrorCode.UNKNOWN_DEVICE, f"device {device!r} is not in the hall's config"))
+    if command.op not in device_cfg.allowed_ops:
+        return Handled(state, [], p.Reply.fail(command.id, p.ErrorCode.FORBIDDEN, f"a {device_cfg.role} device may not {command.op}"))
+    try:
+        if isinstance(command, p._CounterCommand):
+            command = command.model_copy(update={"counter": _counter_of(state, device, command)})
+        new, events = _dispatch(state, device, command, now, token)
+    except QueueError as err:
+        return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
+    new = dataclasses.replace(new, seq=state.seq + 1)
+    return Handled(new, events, p.Reply.ok(command.id, _data(new, command, events, token, now)))
+

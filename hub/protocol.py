@@ -1,0 +1,368 @@
+"""The wire contract: every MQTT topic and message of Sunbeon, and nothing else.
+
+Root topic `sunbeon/v1/{site}/` (the version sits in the root). JSON, UTF-8, every message has
+`"v": 1`. docs/protocol.md describes each topic with its direction, QoS, retain flag and an example.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+VERSION = 1
+MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
+COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
+QOS = 1
+
+Language = Literal["ko", "en", "zh", "vi"]
+
+
+class Topics:
+    """Topic names of one site."""
+
+    def __init__(self, site: str) -> None:
+        self.root = f"sunbeon/v{VERSION}/{site}"
+        self.snapshot = f"{self.root}/state/snapshot"
+        self.calls = f"{self.root}/events/call"
+        self.hub_status = f"{self.root}/hub/status"
+        self.all_commands = f"{self.root}/cmd/+"
+        self.all_device_status = f"{self.root}/device/+/status"
+
+    def command(self, device: str) -> str:
+        """Where `device` sends its commands."""
+        return f"{self.root}/cmd/{device}"
+
+    def reply(self, device: str) -> str:
+        """Where the hub answers `device`."""
+        return f"{self.root}/reply/{device}"
+
+    def device_status(self, device: str) -> str:
+        """Where `device` says whether it is online, degraded or offline (retained)."""
+        return f"{self.root}/device/{device}/status"
+
+    def device_of(self, topic: str) -> str | None:
+        """The device named by a `cmd/{device}` or `device/{device}/status` topic."""
+        parts = topic[len(self.root) + 1:].split("/") if topic.startswith(self.root + "/") else []
+        if len(parts) == 2 and parts[0] == "cmd":
+            return parts[1]
+        if len(parts) == 3 and parts[0] == "device" and parts[2] == "status":
+            return parts[1]
+        return None
+
+
+class ErrorCode(StrEnum):
+    """Why the hub refused a command. The message beside it is for people."""
+
+    BAD_REQUEST = "bad_request"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNKNOWN_OP = "unknown_op"
+    UNKNOWN_DEVICE = "unknown_device"
+    FORBIDDEN = "forbidden"
+    UNKNOWN_SERVICE = "unknown_service"
+    UNKNOWN_COUNTER = "unknown_counter"
+    UNKNOWN_TICKET = "unknown_ticket"
+    SERVICE_CLOSED = "service_closed"
+    PRIORITY_NOT_OFFERED = "priority_not_offered"
+    NUMBERS_EXHAUSTED = "numbers_exhausted"
+    RATE_LIMITED = "rate_limited"
+    INVALID_STATE = "invalid_state"
+    NOT_SERVING = "not_serving"
+    NOT_SERVED_HERE = "not_served_here"
+    INTERNAL = "internal"
+    TIMEOUT = "timeout"  # never sent by the hub: the client's own "no reply in time"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    v: Literal[1] = 1
+
+
+class _Command(_Message):
+    id: str = Field(min_length=1, max_length=64, description="idempotency key: a repeat gets the first reply")
+
+
+class Issue(_Command):
+    """Take a ticket for a service (kiosk, web, staff)."""
+
+    op: Literal["issue"] = "issue"
+    service: str
+    priority: bool = False
+    language: Language = "ko"
+    channel: Literal["kiosk", "web", "staff"] = "kiosk"
+
+
+class _CounterCommand(_Command):
+    counter: str | None = Field(default=None, description="defaults to the sending device's counter")
+
+
+class CallNext(_CounterCommand):
+    """Finish the current ticket and call the next by the hall's ordering."""
+
+    op: Literal["call_next"] = "call_next"
+
+
+class Call(_CounterCommand):
+    """Call a chosen waiting ticket (by number) out of turn."""
+
+    op: Literal["call"] = "call"
+    ticket: str
+
+
+class Recall(_CounterCommand):
+    """Call the current ticket again."""
+
+    op: Literal["recall"] = "recall"
+
+
+class NoShow(_CounterCommand):
+    """The called visitor did not come."""
+
+    op: Literal["no_show"] = "no_show"
+
+
+class Transfer(_CounterCommand):
+    """Send the current visitor to another service's queue or to one counter."""
+
+    op: Literal["transfer"] = "transfer"
+    to_service: str | None = None
+    to_counter: str | None = None
+
+
+class Finish(_CounterCommand):
+    """Done with the current visitor, without calling the next."""
+
+    op: Literal["finish"] = "finish"
+
+
+class Pause(_CounterCommand):
+    """The counter takes nobody for now."""
+
+    op: Literal["pause"] = "pause"
+
+
+class Resume(_CounterCommand):
+    """The counter takes visitors again."""
+
+    op: Literal["resume"] = "resume"
+
+
+class Cancel(_Command):
+    """Give up a waiting ticket: by its page token (visitor) or its number (staff)."""
+
+    op: Literal["cancel"] = "cancel"
+    token: str | None = None
+    ticket: str | None = None
+
+
+Command = Annotated[
+    Union[Issue, CallNext, Call, Recall, NoShow, Transfer, Finish, Pause, Resume, Cancel],
+    Field(discriminator="op"),
+]
+OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
+_COMMAND = TypeAdapter(Command)
+
+
+class ErrorBody(BaseModel):
+    """What went wrong."""
+
+    code: ErrorCode
+    message: str
+
+
+class Reply(_Message):
+    """The one reply envelope: `{status, data, error, id}`."""
+
+    status: Literal["ok", "error"]
+    data: dict[str, Any] | None = None
+    error: ErrorBody | None = None
+    id: str | None = None
+
+    @classmethod
+    def ok(cls, command_id: str, data: dict[str, Any] | None) -> "Reply":
+        """A success."""
+        return cls(status="ok", data=data, id=command_id)
+
+    @classmethod
+    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> "Reply":
+        """A refusal; nothing changed."""
+        return cls(status="error", error=ErrorBody(code=ErrorCode(code), message=message), id=command_id)
+
+
+class ProtocolError(Exception):
+    """A message that is not a valid command; carries the reply to send."""
+
+    def __init__(self, code: ErrorCode, message: str, command_id: str | None = None) -> None:
+        super().__init__(message)
+        self.reply = Reply.fail(command_id, code, message)
+
+
+def parse_command(payload: bytes) -> Command:
+    """Decode and validate a command payload, or raise ProtocolError with a clear message."""
+    if len(payload) > MAX_PAYLOAD:
+        raise ProtocolError(ErrorCode.PAYLOAD_TOO_LARGE, f"payload of {len(payload)} bytes; the limit is {MAX_PAYLOAD}")
+    try:
+        raw = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"not UTF-8 JSON: {err}") from None
+    if not isinstance(raw, dict):
+        raise ProtocolError(ErrorCode.BAD_REQUEST, "a command is a JSON object")
+    command_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    if raw.get("v", VERSION) != VERSION:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {raw.get('v')!r}; this hub speaks {VERSION}", command_id)
+    if raw.get("op") not in OPS:
+        raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {raw.get('op')!r}; ops are {', '.join(OPS)}", command_id)
+    try:
+        return _COMMAND.validate_python(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"][1:]) or "command"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"{field}: {first['msg']}", command_id) from None
+
+
+def encode(message: BaseModel | dict[str, Any]) -> bytes:
+    """A message as wire bytes (compact UTF-8 JSON, Korean kept readable)."""
+    data = message.model_dump(mode="json", exclude_none=False) if isinstance(message, BaseModel) else message
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class CallEvent(_Message):
+    """One call or recall (`events/call`), for announcers and boards."""
+
+    seq: int
+    ticket: int
+    number: str
+    service: str
+    counter: str
+    counter_label: dict[str, str | None]
+    recall: bool
+    language: Language
+    at: float
+
+
+class DeviceStatus(_Message):
+    """A device's own health (`device/{id}/status`, retained; the last will says offline)."""
+
+    model_config = ConfigDict(extra="ignore")
+    state: Literal["online", "degraded", "offline"]
+    detail: str | None = None
+    role: str | None = None
+    at: float | None = None
+
+
+class HubStatus(_Message):
+    """The hub's health (`hub/status`, retained; the last will says offline)."""
+
+    state: Literal["online", "offline"]
+    at: float | None = None
+    seq: int | None = None
+
+
+# The snapshot (`state/snapshot`, retained). Clients parse it with these models.
+class _View(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TicketView(_View):
+    """A ticket as the wire shows it."""
+
+    id: int
+    number: str
+    service: str
+    priority: bool
+    channel: str
+    language: Language
+    state: str
+    issued: float
+    called: float | None
+    finished: float | None
+    counter: str | None
+    for_counter: str | None
+    recalls: int
+    ahead_at_issue: int
+    estimate_at_issue: list[int]
+    business_date: str
+
+
+class QueueEntry(_View):
+    """One waiting ticket in a service's expected call order."""
+
+    number: str
+    priority: bool
+    token_hash: str
+    for_counter: str | None
+
+
+class ServiceView(_View):
+    """One service's queue, estimate and hours."""
+
+    id: str
+    name: dict[str, str | None]
+    status: Literal["open", "closing", "closed"]
+    waiting: int
+    waiting_priority: int
+    queue: list[QueueEntry]
+    last_called: str | None
+    estimate_minutes: list[int]
+    counters_open: int
+    mean_service_seconds: float
+    opens: str
+    cutoff: str
+    closes: str
+    priority_offered: bool
+
+
+class CounterView(_View):
+    """One counter: status, the ticket it serves, how many wait for it."""
+
+    id: str
+    label: dict[str, str | None]
+    status: Literal["closed", "open", "paused"]
+    services: list[list[str]]
+    serving: TicketView | None
+    waiting: int
+
+
+class CallView(_View):
+    """A recent call."""
+
+    ticket: int
+    number: str
+    service: str
+    counter: str
+    at: float
+    recall: bool
+    language: Language
+
+
+class Alert(_View):
+    """A device that needs attention (e.g. a kiosk printer out of paper)."""
+
+    device: str
+    state: str
+    detail: str | None = None
+
+
+class Snapshot(_View):
+    """The whole hall, retained: a display that connects is current at once."""
+
+    v: Literal[1]
+    seq: int
+    site: dict[str, Any]
+    business_date: str
+    at: float
+    services: list[ServiceView]
+    counters: list[CounterView]
+    recent_calls: list[CallView]
+    alerts: list[Alert]
+
+    def service(self, service_id: str) -> ServiceView | None:
+        """The service with this id, or None."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def counter(self, counter_id: str) -> CounterView | None:
+        """The counter with this id, or None."""
+        return next((c for c in self.counters if c.id == counter_id), None)

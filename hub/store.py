@@ -1,0 +1,190 @@
+"""The hub's SQLite store: WAL, synchronous=FULL, migrations, an append-only events table.
+
+One transaction per batch of commands; replies go out only after it commits, so a ticket a
+kiosk printed survives a crash or a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from hub.config import HallConfig
+from hub.domain import queue
+from hub.domain.model import (
+    Call, CounterState, CounterStatus, Event, HallState, ServiceTime, Ticket, TicketState, frozen,
+)
+
+REPLY_DAYS = 7  # idempotency replies are kept this long
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["tickets"].create({
+        "id": int, "number": int, "label": str, "service": str, "priority": int, "channel": str,
+        "language": str, "issued": float, "business_date": str, "token_hash": str, "device": str,
+        "state": str, "called": float, "finished": float, "counter": str, "for_counter": str,
+        "recalls": int, "transfers": int, "ahead_at_issue": int, "estimate_low": int, "estimate_high": int,
+    }, pk="id", not_null={"label", "service", "state", "business_date"})
+    db["tickets"].create_index(["business_date", "state"])
+    db["tickets"].create_index(["token_hash"])
+    db["events"].create({
+        "id": int, "seq": int, "at": float, "business_date": str, "kind": str, "ticket": int,
+        "label": str, "service": str, "counter": str, "device": str, "detail": str,
+    }, pk="id")
+    db["events"].create_index(["business_date", "kind"])
+    db["replies"].create({"device": str, "command_id": str, "business_date": str, "reply": str},
+                         pk=("device", "command_id"))
+    db["hub_state"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS = [_migration_1]  # append only; each runs once, in order, recorded in user_version
+
+
+class Store:
+    """The hub's database. Only the hub opens it."""
+
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: this class opens and commits transactions itself, one per batch.
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date."""
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                migration(self.db)
+                self.conn.execute(f"PRAGMA user_version={number}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        """Close the database."""
+        self.conn.close()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def load(self, hall: HallConfig, now: float) -> HallState:
+        """The state as of the last commit (a fresh day when the database is new)."""
+        row = self.conn.execute("SELECT value FROM hub_state WHERE key='state'").fetchone()
+        if row is None:
+            return queue.new_day(hall, now)
+        saved = json.loads(row[0])
+        rows = self.db.query(
+            "SELECT * FROM tickets WHERE business_date=? AND state IN ('waiting','called')",
+            [saved["business_date"]])
+        tickets = {t.id: t for t in map(_ticket_from_row, rows)}
+        known_counters = {c.id for c in hall.counters}
+        known_services = {s.id for s in hall.services}
+        return HallState(
+            hall=hall, business_date=saved["business_date"], seq=saved["seq"], next_id=saved["next_id"],
+            tickets=frozen(tickets),
+            counters=frozen({k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
+                             for k, v in saved["counters"].items() if k in known_counters}),
+            cursors=frozen({k: v for k, v in saved["cursors"].items() if k in known_services}),
+            service_times=frozen({k: ServiceTime(**v) for k, v in saved["service_times"].items()}),
+            recent_calls=tuple(Call(**c) for c in saved["recent_calls"]),
+            kiosk_issues=frozen({k: tuple(v) for k, v in saved["kiosk_issues"].items()}),
+        )
+
+    def replies(self, since_date: str) -> dict[tuple[str, str], str]:
+        """Stored replies by (device, command id), for idempotency after a restart."""
+        rows = self.conn.execute("SELECT device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
+        return {(d, c): r for d, c, r in rows}
+
+    def tickets(self, business_date: str) -> list[dict[str, Any]]:
+        """Every ticket of a business day, as rows."""
+        return list(self.db.query("SELECT * FROM tickets WHERE business_date=? ORDER BY id", [business_date]))
+
+    def events(self, business_date: str) -> list[dict[str, Any]]:
+        """Every event of a business day, in order."""
+        return list(self.db.query("SELECT * FROM events WHERE business_date=? ORDER BY id", [business_date]))
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def commit(self, state: HallState, changes: Iterable[tuple[str, str, Event | None, str]]) -> None:
+        """Write one batch atomically: events, the tickets they touched, replies, the hub state.
+
+        `changes` holds (device, command id, event or None, reply JSON) rows; an event-less row
+        records a reply only (a refusal, which changes nothing but is answered the same on repeat).
+        """
+        tickets: dict[int, Ticket] = {}
+        event_rows, reply_rows = [], {}
+        for device, command_id, event, reply in changes:
+            reply_rows[(device, command_id)] = (device, command_id, state.business_date, reply)
+            if event is None:
+                continue
+            if event.ticket is not None:
+                tickets[event.ticket.id] = event.ticket
+            t = event.ticket
+            event_rows.append((
+                state.seq, event.at, t.business_date if t else state.business_date, event.kind,
+                t.id if t else None, t.label if t else None, t.service if t else None,
+                event.counter or (t.counter if t else None), device,
+                json.dumps(dict(event.detail), ensure_ascii=False) if event.detail else None,
+            ))
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO events (seq, at, business_date, kind, ticket, label, service, counter, device, detail)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)", event_rows)
+            conn.executemany(
+                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_ticket_row(t) for t in tickets.values()])
+            conn.executemany("INSERT OR IGNORE INTO replies VALUES (?,?,?,?)", [r for r in reply_rows.values() if r[1]])
+            conn.execute("INSERT OR REPLACE INTO hub_state VALUES ('state', ?)", [_state_json(state)])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def prune_replies(self, before_date: str) -> None:
+        """Forget idempotency replies older than a date."""
+        self.conn.execute("DELETE FROM replies WHERE business_date < ?", [before_date])
+
+
+def _ticket_row(t: Ticket) -> tuple:
+    return (t.id, t.number, t.label, t.service, int(t.priority), t.channel, t.language, t.issued,
+            t.business_date, t.token_hash, t.device, t.state.value, t.called, t.finished, t.counter,
+            t.for_counter, t.recalls, t.transfers, t.ahead_at_issue, *t.estimate_at_issue)
+
+
+def _ticket_from_row(row: dict[str, Any]) -> Ticket:
+    return Ticket(
+        id=row["id"], number=row["number"], label=row["label"], service=row["service"],
+        priority=bool(row["priority"]), channel=row["channel"], language=row["language"],
+        issued=row["issued"], business_date=row["business_date"], token_hash=row["token_hash"],
+        device=row["device"], state=TicketState(row["state"]), called=row["called"],
+        finished=row["finished"], counter=row["counter"], for_counter=row["for_counter"],
+        recalls=row["recalls"], transfers=row["transfers"], ahead_at_issue=row["ahead_at_issue"],
+        estimate_at_issue=(row["estimate_low"], row["estimate_high"]),
+    )
+
+
+def _state_json(state: HallState) -> str:
+    return json.dumps({
+        "business_date": state.business_date, "seq": state.seq, "next_id": state.next_id,
+        "counters": {k: {"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}
+                     for k, c in state.counters.items()},
+        "cursors": dict(state.cursors),
+        "service_times": {k: asdict(v) for k, v in state.service_times.items()},
+        "recent_calls": [asdict(c) for c in state.recent_calls],
+        "kiosk_issues": {k: list(v) for k, v in state.kiosk_issues.items()},
+    })

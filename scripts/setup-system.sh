@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Sunbeon needs, only those missing, with sudo when not root.
+# Called by `make test` and `make demo`, so a fresh Debian / Raspberry Pi OS machine needs nothing else.
+set -euo pipefail
+packages=(mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "sunbeon: missing system packages (${missing[*]}) and no apt-get to install them" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "sunbeon: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The Debian package starts a system broker on 1883; tests and the demo start their own.
