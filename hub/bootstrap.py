@@ -16,10 +16,10 @@ from hub.store import Store
 log = logging.getLogger("sunbeon.hub")
 
 
-def build(config_path: str | Path, *, database: str | None = None,
+def build(config: str | Path | cfg.HallConfig, *, database: str | None = None,
           clock: Callable[[], float] | None = None) -> HubBus:
     """A hub ready to run: the config validated, the database opened and migrated."""
-    hall = cfg.load(config_path)
+    hall = config if isinstance(config, cfg.HallConfig) else cfg.load(config)
     store = Store(database or hall.hub.database)
     service = HubService(hall, store, **({"clock": clock} if clock else {}))
     log.info("hub for %s (%s): business day %s, seq %d, %d live tickets",

@@ -126,6 +126,7 @@ def handle(state: HallState, device: str, payload: bytes, now: float, token: str
         new, events = _dispatch(state, device, command, now, token)
     except QueueError as err:
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
-    new = dataclasses.replace(new, seq=state.seq + 1)
+    # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.
+    new = dataclasses.replace(new, seq=state.seq + 1) if events else state
     return Handled(new, events, p.Reply.ok(command.id, _data(new, command, events, token, now)))
 

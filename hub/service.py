@@ -23,7 +23,7 @@ from hub.domain.model import Event, HallState
 from hub.store import REPLY_DAYS, Store
 
 log = logging.getLogger("sunbeon.hub")
-REFUSALS_KEPT = 5000  # refusals are answered the same on repeat too, but only from memory
+REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,10 @@ class HubService:
         self.snapshot = self._snapshot()
         out.snapshot = p.encode(self.snapshot)
 
-    def _remember(self, key: tuple[str, str] | None, reply: bytes, ok: bool) -> None:
+    def _remember(self, key: tuple[str, str] | None, reply: bytes, *, durable: bool) -> None:
         if key is None:
             return
-        if ok:
+        if durable:
             self.replies[key] = reply
             return
         self.refusals[key] = reply
@@ -91,16 +91,15 @@ class HubService:
                 continue
             handled = handler.handle(self.state, message.device, message.payload, now, self.new_token())
             reply = p.encode(handled.reply)
-            if handled.reply.status == "ok" and command_id:
+            changed = handled.reply.status == "ok" and bool(handled.events)
+            if changed:
                 self.state = handled.state
-                rows.extend((message.device, command_id, e, reply.decode()) for e in handled.events)
-                if not handled.events:
-                    rows.append((message.device, command_id, None, reply.decode()))
+                rows.extend((message.device, command_id or "", e, reply.decode()) for e in handled.events)
                 calls.extend((e, self.state.seq) for e in handled.events if e.kind in ("called", "recalled"))
-            else:
-                log.info("refused %s from %s: %s", _peek_op(message.payload), message.device,
-                         handled.reply.error.message if handled.reply.error else "")
-            self._remember(key, reply, handled.reply.status == "ok")
+            elif handled.reply.error is not None:
+                log.info("refused %s from %s: %s", _peek_op(message.payload), message.device, handled.reply.error.message)
+            # A reply that changed something is kept durably (in the batch's transaction); others in memory.
+            self._remember(key, reply, durable=changed)
             out.replies.append((message.device, reply, message.correlation))
         if rows:
             self.store.commit(self.state, rows)

@@ -17,7 +17,7 @@ def service_time(state: HallState, service: str) -> ServiceTime:
     if measured is not None:
         return measured
     typical = state.hall.service(service).typical_minutes * 60  # type: ignore[union-attr]
-    return ServiceTime(mean=typical, deviation=typical * 0.5, samples=0)
+    return ServiceTime(mean=typical, deviation=typical * 0.35, samples=0)
 
 
 def observe(current: ServiceTime, seconds: float) -> ServiceTime:
@@ -64,7 +64,7 @@ def wait_range(state: HallState, service: str, ahead: int) -> tuple[int, int]:
     times = service_time(state, service)
     counters = capacity(state, service) or capacity(state, service, open_only=False) or SECONDARY_SHARE
     centre = (ahead + 0.5) * times.mean / counters
-    spread = max(0.25 * centre, 1.5 * math.sqrt(ahead + 1) * times.deviation / counters)
+    spread = max(0.25 * centre, 1.2 * math.sqrt(ahead + 1) * times.deviation / counters)
     low = max(0.0, centre - spread)
     high = centre + spread
     return (int(low // 60), max(1, math.ceil(high / 60)))

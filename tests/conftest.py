@@ -1,0 +1,85 @@
+"""Shared fixtures: a real Mosquitto on a free port, and a hub running against it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from hub import config
+from hub.broker import Broker
+from hub.bus import HubBus
+from hub.client import HubClient
+from hub.service import HubService
+from hub.store import Store
+from tests.halls import hall_text
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[Broker]:
+    """A real Mosquitto for the whole test session."""
+    with Broker() as b:
+        yield b
+
+
+class RunningHub:
+    """A hub on its own thread, with a database in a temp folder; restartable."""
+
+    def __init__(self, config_path: Path, database: Path) -> None:
+        self.config_path, self.database = config_path, database
+        self.hall = config.load(config_path)
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> "RunningHub":
+        self.store = Store(self.database)
+        self.service = HubService(self.hall, self.store)
+        self.bus = HubBus(self.hall, self.service, client_id=f"hub-{id(self)}")
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.bus.run, args=(self.stop_event,), daemon=True)
+        self.thread.start()
+        assert self.bus.connected.wait(10), "the hub did not connect"
+        return self
+
+    def stop(self) -> None:
+        if self.thread:
+            self.stop_event.set()
+            self.thread.join(10)
+            self.store.close()
+            self.thread = None
+
+    def client(self, device: str, role: str | None = None) -> HubClient:
+        device_cfg = self.hall.device(device)
+        c = HubClient(self.hall.site.id, device, self.hall.mqtt, role=role or (device_cfg.role if device_cfg else None))
+        c.start()
+        assert c.wait_for(lambda x: x.online and x.snapshot is not None, 10), f"{device} did not come online"
+        return c
+
+
+@pytest.fixture
+def hall_file(tmp_path: Path, broker: Broker) -> Path:
+    """The test hall's config, pointing at the session broker and a fresh site id."""
+    path = tmp_path / "hall.toml"
+    # A site id per test: retained messages of one test never leak into another.
+    site = f"t{abs(hash(tmp_path)) % 10**8}"
+    path.write_text(hall_text(port=broker.port, database=str(tmp_path / "hub.db"))
+                    .replace('id = "test"', f'id = "{site}"', 1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def hub(hall_file: Path, tmp_path: Path) -> Iterator[RunningHub]:
+    """A running hub for one test."""
+    running = RunningHub(hall_file, tmp_path / "hub.db").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def clients(hub: RunningHub) -> Iterator[dict[str, HubClient]]:
+    """A connected kiosk, counters 1 and 3, the web relay and a staff desk."""
+    made = {d: hub.client(d) for d in ("kiosk-1", "counter-1", "counter-3", "web", "staff")}
+    yield made
+    for c in made.values():
+        c.close()
