@@ -39,6 +39,7 @@ class Broker:
             "persistence false\n"
             "max_queued_messages 100000\n"
             "max_inflight_messages 100\n"
+            "set_tcp_nodelay true\n"
             f"{extra}\n"
         )
         self.process: subprocess.Popen | None = None

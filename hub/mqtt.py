@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -25,10 +26,18 @@ def new_client(settings: Mqtt, client_id: str) -> mqtt.Client:
     if settings.tls:
         client.tls_set()
     client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)
+    client.on_socket_open = _no_delay
     # The broker holds QoS 1 messages for us; keep ours in flight too during a burst.
     client.max_inflight_messages_set(100)
     client.max_queued_messages_set(0)
     return client
+
+
+def _no_delay(client: mqtt.Client, userdata: object, sock: object) -> None:
+    # paho leaves Nagle's algorithm on: a small publish right after another then waits for the
+    # broker's delayed ACK (~40 ms), twice per round trip. A call must reach the hall at once.
+    if isinstance(sock, socket.socket) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def properties(*, response_topic: str | None = None, correlation: bytes | None = None,

@@ -92,9 +92,8 @@ class Store:
         tickets = {t.id: t for t in map(_ticket_from_row, rows)}
         known_counters = {c.id for c in hall.counters}
         known_services = {s.id for s in hall.services}
-        return HallState(
+        state = HallState(
             hall=hall, business_date=saved["business_date"], seq=saved["seq"], next_id=saved["next_id"],
-            tickets=frozen(tickets),
             counters=frozen({k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
                              for k, v in saved["counters"].items() if k in known_counters}),
             cursors=frozen({k: v for k, v in saved["cursors"].items() if k in known_services}),
@@ -102,6 +101,7 @@ class Store:
             recent_calls=tuple(Call(**c) for c in saved["recent_calls"]),
             kiosk_issues=frozen({k: tuple(v) for k, v in saved["kiosk_issues"].items()}),
         )
+        return queue.restore(state, tickets.values())
 
     def replies(self, since_date: str) -> dict[tuple[str, str], str]:
         """Stored replies by (device, command id), for idempotency after a restart."""

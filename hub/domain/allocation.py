@@ -8,64 +8,49 @@ most `priority_bound` of them in a row while a normal ticket waits; otherwise ol
 from __future__ import annotations
 
 from hub.config import Counter
-from hub.domain.model import CounterState, HallState, Ticket
+from hub.domain.model import HallState, Ticket
 
 
-def _age(ticket: Ticket) -> tuple[float, int]:
-    return (ticket.issued, ticket.id)
+def _oldest(state: HallState, services: tuple[str, ...], priority: bool) -> int | None:
+    heads = [line[0] for s in services if (line := state.line(("service", s, priority)))]
+    return min(heads) if heads else None
 
 
-def candidates(state: HallState, counter: Counter) -> list[list[Ticket]]:
-    """The waiting tickets this counter may call, grouped by tier (directed tickets first)."""
-    waiting = state.waiting()
-    directed = [t for t in waiting if t.for_counter == counter.id]
-    tiers = [directed] if directed else []
-    for tier in counter.services:
-        services = set(tier)
-        tiers.append([t for t in waiting if t.for_counter is None and t.service in services])
-    return [tier for tier in tiers if tier]
+def choose(state: HallState, counter: Counter) -> tuple[Ticket | None, int]:
+    """The ticket `counter` calls next (None when nobody waits for it) and its new priority run.
 
-
-def pick(state: HallState, counter: Counter) -> Ticket | None:
-    """The ticket `counter` calls next, or None when nobody waits for it."""
-    tiers = candidates(state, counter)
-    if not tiers:
-        return None
-    tier = tiers[0]
-    priority = [t for t in tier if t.priority]
-    normal = [t for t in tier if not t.priority]
-    streak = state.counter(counter.id).priority_streak
-    if priority and (not normal or streak < state.hall.site.priority_bound):
-        return min(priority, key=_age)
-    return min(normal or priority, key=_age)
-
-
-def next_streak(state: HallState, counter: Counter, called: Ticket) -> int:
-    """The counter's run of priority calls after calling `called`.
-
-    The run only grows while a normal ticket was passed over; that is what the bound limits.
+    The run only grows while a normal ticket is passed over; that is what the bound limits.
     """
-    current: CounterState = state.counter(counter.id)
-    if not called.priority:
-        return 0
-    passed_over = any(not t.priority for tier in candidates(state, counter)[:1] for t in tier)
-    return current.priority_streak + 1 if passed_over else 0
+    streak = state.counter(counter.id).priority_streak
+    directed = state.line(("counter", counter.id, False))
+    if directed:
+        return state.tickets[directed[0]], streak
+    for tier in counter.services:
+        priority, normal = _oldest(state, tier, True), _oldest(state, tier, False)
+        if priority is not None and (normal is None or streak < state.hall.site.priority_bound):
+            return state.tickets[priority], streak + 1 if normal is not None else 0
+        if normal is not None:
+            return state.tickets[normal], 0
+    return None, streak
 
 
-def queue_order(state: HallState, service: str) -> list[Ticket]:
-    """The order in which the service's waiting tickets are expected to be called.
+def streak_after_chosen(state: HallState, counter: Counter, ticket: Ticket) -> int:
+    """The counter's priority run after calling `ticket` out of turn: a normal ticket ends it."""
+    return state.counter(counter.id).priority_streak if ticket.priority else 0
+
+
+def queue_order(state: HallState, service: str, limit: int | None = None) -> list[Ticket]:
+    """The order in which the service's waiting tickets are expected to be called (first `limit`).
 
     Priority tickets move ahead of normal ones, at most `priority_bound` in a row, as at a counter.
     """
-    waiting = state.waiting(service)
-    priority = [t for t in waiting if t.priority]
-    normal = [t for t in waiting if not t.priority]
+    priority, normal = state.line(("service", service, True)), state.line(("service", service, False))
     bound = state.hall.site.priority_bound
-    order: list[Ticket] = []
+    total = len(priority) + len(normal) if limit is None else min(limit, len(priority) + len(normal))
+    order: list[int] = []
     p = n = streak = 0
-    while p < len(priority) or n < len(normal):
-        take_priority = p < len(priority) and (n >= len(normal) or streak < bound)
-        if take_priority:
+    while len(order) < total:
+        if p < len(priority) and (n >= len(normal) or streak < bound):
             order.append(priority[p])
             p += 1
             streak = streak + 1 if n < len(normal) else 0
@@ -73,4 +58,4 @@ def queue_order(state: HallState, service: str) -> list[Ticket]:
             order.append(normal[n])
             n += 1
             streak = 0
-    return order
+    return [state.tickets[i] for i in order]

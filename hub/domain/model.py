@@ -116,15 +116,32 @@ def frozen(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
+QueueKey = tuple[str, str, bool]
+
+
+def queue_key(ticket: Ticket) -> QueueKey:
+    """The line a waiting ticket stands in: its service and class, or the one counter it was sent to."""
+    if ticket.for_counter is not None:
+        return ("counter", ticket.for_counter, False)
+    return ("service", ticket.service, ticket.priority)
+
+
 @dataclass(frozen=True, slots=True)
 class HallState:
-    """Everything the hub knows about today, apart from finished tickets (those live in the store)."""
+    """Everything the hub knows about today, apart from finished tickets (those live in the store).
+
+    `queues` and `labels` index `tickets` (kept in step by the queue's one update function) so a
+    counter finds its next ticket without scanning the hall: each line holds ticket ids in issue
+    order, and ids grow with each ticket issued, so the oldest is always first.
+    """
 
     hall: HallConfig
     business_date: str
     seq: int = 0
     next_id: int = 1
     tickets: Mapping[int, Ticket] = field(default_factory=lambda: frozen({}))
+    queues: Mapping[QueueKey, tuple[int, ...]] = field(default_factory=lambda: frozen({}))
+    labels: Mapping[str, int] = field(default_factory=lambda: frozen({}))
     counters: Mapping[str, CounterState] = field(default_factory=lambda: frozen({}))
     cursors: Mapping[str, int] = field(default_factory=lambda: frozen({}))
     service_times: Mapping[str, ServiceTime] = field(default_factory=lambda: frozen({}))
@@ -135,9 +152,16 @@ class HallState:
         """The counter's state (closed and idle when it has none yet today)."""
         return self.counters.get(counter_id) or CounterState(counter_id)
 
+    def line(self, key: QueueKey) -> tuple[int, ...]:
+        """Ticket ids waiting in one line, oldest first."""
+        return self.queues.get(key, ())
+
+    def waiting_count(self, service: str) -> int:
+        """How many wait for a service (not counting tickets sent to one counter)."""
+        return len(self.line(("service", service, False))) + len(self.line(("service", service, True)))
+
     def waiting(self, service: str | None = None) -> list[Ticket]:
-        """Waiting tickets, of one service or all, oldest first."""
-        found = [t for t in self.tickets.values()
-                 if t.state is TicketState.WAITING and (service is None or t.service == service)]
-        found.sort(key=lambda t: (t.issued, t.id))
-        return found
+        """Waiting tickets, of one service or all, oldest first (for reports and tests; O(n))."""
+        ids = sorted(i for key, line in self.queues.items()
+                     if service is None or (key[0] == "service" and key[1] == service) for i in line)
+        return [self.tickets[i] for i in ids]

@@ -6,13 +6,15 @@ QueueError and, since states are immutable, changes nothing.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
+    Call, CounterState, CounterStatus, Event, HallState, QueueError, QueueKey, Ticket, TicketState, frozen,
+    queue_key,
 )
 
 Outcome = tuple[HallState, list[Event]]
@@ -42,7 +44,7 @@ def roll_day(state: HallState, now: float) -> Outcome:
     events.append(Event("day_opened", now, detail=frozen({"business_date": today})))
     fresh = dataclasses.replace(
         state, business_date=today, tickets=frozen({}), counters=frozen({}), cursors=frozen({}),
-        recent_calls=(), kiosk_issues=frozen({}),
+        recent_calls=(), kiosk_issues=frozen({}), queues=frozen({}), labels=frozen({}),
     )
     return fresh, events
 
@@ -63,24 +65,50 @@ def _counter(state: HallState, counter_id: str) -> Counter:
 
 def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] = (),
            counters: Iterable[CounterState] = (), **changes: object) -> Outcome:
-    """Write changed tickets and counters into a new state; finished tickets leave it."""
-    ticket_map = dict(state.tickets)
+    """Write changed tickets and counters into a new state, keeping its indexes in step.
+
+    Finished tickets leave the state; a waiting ticket moves between lines when its service,
+    class or target counter changes.
+    """
+    ticket_map, labels = dict(state.tickets), dict(state.labels)
+    lines: dict[QueueKey, tuple[int, ...]] = dict(state.queues)
     for t in tickets:
+        old = state.tickets.get(t.id)
+        old_key = queue_key(old) if old is not None and old.state is TicketState.WAITING else None
+        new_key = queue_key(t) if t.state is TicketState.WAITING else None
+        if old_key != new_key:
+            if old_key is not None:
+                line = lines[old_key]
+                at_ = bisect.bisect_left(line, t.id)
+                lines[old_key] = line[:at_] + line[at_ + 1:]
+            if new_key is not None:
+                line = lines.get(new_key, ())
+                at_ = bisect.bisect_left(line, t.id)
+                lines[new_key] = (*line[:at_], t.id, *line[at_:])
         if t.state.live:
             ticket_map[t.id] = t
+            labels[t.label] = t.id
         else:
             ticket_map.pop(t.id, None)
+            if labels.get(t.label) == t.id:
+                del labels[t.label]
     counter_map = dict(state.counters)
     for c in counters:
         counter_map[c.id] = c
-    new = dataclasses.replace(state, tickets=frozen(ticket_map), counters=frozen(counter_map), **changes)
+    new = dataclasses.replace(state, tickets=frozen(ticket_map), labels=frozen(labels), queues=frozen(lines),
+                              counters=frozen(counter_map), **changes)
     return new, events
+
+
+def restore(state: HallState, tickets: Iterable[Ticket]) -> HallState:
+    """A state holding these live tickets, its indexes rebuilt (after a restart)."""
+    return _apply(state, [], tickets=sorted(tickets, key=lambda t: t.id))[0]
 
 
 def _next_number(state: HallState, service: Service) -> int:
     """The next free number in the service's block, after the last one issued today."""
     block = service.numbers
-    taken = {t.label for t in state.tickets.values()}
+    taken = state.labels
     last = state.cursors.get(service.id, block.first - 1)
     size = block.last - block.first + 1
     for step in range(1, size + 1):
@@ -90,14 +118,19 @@ def _next_number(state: HallState, service: Service) -> int:
     raise QueueError("numbers_exhausted", f"every number of {service.id!r} is in use")
 
 
-def _rate_limited(state: HallState, device: str, now: float) -> tuple[float, ...]:
+def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping[str, tuple[float, ...]]:
+    """The kiosk issue times to keep after this issue; refuses a kiosk past its per-minute limit.
+
+    Only kiosks are limited (a stuck touch screen); the web relay and staff desks are not.
+    """
     device_cfg = state.hall.device(device)
+    if device_cfg is None or device_cfg.role != "kiosk":
+        return state.kiosk_issues
+    limit = state.hall.site.tickets_per_minute_per_kiosk
     recent = tuple(t for t in state.kiosk_issues.get(device, ()) if now - t < RATE_WINDOW)
-    if device_cfg is not None and device_cfg.role == "kiosk":
-        if len(recent) >= state.hall.site.tickets_per_minute_per_kiosk:
-            raise QueueError("rate_limited",
-                             f"kiosk {device!r} issued {len(recent)} tickets in the last minute")
-    return recent
+    if len(recent) >= limit:
+        raise QueueError("rate_limited", f"kiosk {device!r} issued {len(recent)} tickets in the last minute")
+    return frozen({**state.kiosk_issues, device: (*recent, now)[-limit:]})
 
 
 def issue(state: HallState, service_id: str, now: float, *, token_hash: str, device: str,
@@ -110,11 +143,10 @@ def issue(state: HallState, service_id: str, now: float, *, token_hash: str, dev
         raise QueueError("service_closed", f"{service.name.ko} ({service.id}) is not taking tickets now: {phase}")
     if priority and not service.priority:
         raise QueueError("priority_not_offered", f"{service.id!r} has no priority tickets")
-    recent = _rate_limited(state, device, now)
+    kiosk_issues = _kiosk_issues(state, device, now)
     number = _next_number(state, service)
-    ahead = len(state.waiting(service.id))
-    if priority:
-        ahead = sum(1 for t in allocation.queue_order(state, service.id) if t.priority)
+    # A priority ticket waits behind the priority line only; a normal one behind everybody.
+    ahead = len(state.line(("service", service.id, True))) if priority else state.waiting_count(service.id)
     ticket = Ticket(
         id=state.next_id, number=number, label=service.numbers.label(number), service=service.id,
         priority=priority, channel=channel, language=language, issued=now,
@@ -125,7 +157,7 @@ def issue(state: HallState, service_id: str, now: float, *, token_hash: str, dev
     return _apply(
         state, events, tickets=[ticket], next_id=state.next_id + 1,
         cursors=frozen({**state.cursors, service.id: number}),
-        kiosk_issues=frozen({**state.kiosk_issues, device: (*recent, now)}),
+        kiosk_issues=kiosk_issues,
     )
 
 
@@ -147,10 +179,9 @@ def _end_current(state: HallState, counter: Counter, now: float, end: TicketStat
     return state, ticket
 
 
-def _serve(state: HallState, counter: Counter, ticket: Ticket, now: float,
+def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float,
            events: list[Event]) -> Outcome:
-    """Call `ticket` to `counter`."""
-    streak = allocation.next_streak(state, counter, ticket)
+    """Call `ticket` to `counter`, whose priority run becomes `streak`."""
     called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id,
                                  for_counter=None)
     events.append(Event("called", now, called, counter.id))
@@ -180,17 +211,16 @@ def call_next(state: HallState, counter_id: str, now: float) -> Outcome:
     counter = _counter(state, counter_id)
     state, _ = _end_current(state, counter, now, TicketState.DONE, events)
     state = _opened(state, counter, now, events)
-    ticket = allocation.pick(state, counter)
+    ticket, streak = allocation.choose(state, counter)
     if ticket is None:
         return _apply(state, events)
-    return _serve(state, counter, ticket, now, events)
+    return _serve(state, counter, ticket, streak, now, events)
 
 
 def _find(state: HallState, label: str) -> Ticket:
-    for ticket in state.tickets.values():
-        if ticket.label == label:
-            return ticket
-    raise QueueError("unknown_ticket", f"no live ticket {label!r} today")
+    if label not in state.labels:
+        raise QueueError("unknown_ticket", f"no live ticket {label!r} today")
+    return state.tickets[state.labels[label]]
 
 
 def call(state: HallState, counter_id: str, label: str, now: float) -> Outcome:
@@ -205,7 +235,8 @@ def call(state: HallState, counter_id: str, label: str, now: float) -> Outcome:
         raise QueueError("not_served_here", f"counter {counter.id} does not serve ticket {label}")
     state, _ = _end_current(state, counter, now, TicketState.DONE, events)
     state = _opened(state, counter, now, events)
-    return _serve(state, counter, state.tickets[ticket.id], now, events)
+    ticket = state.tickets[ticket.id]
+    return _serve(state, counter, ticket, allocation.streak_after_chosen(state, counter, ticket), now, events)
 
 
 def _serving(state: HallState, counter: Counter) -> Ticket:

@@ -51,13 +51,14 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         last_called[call.service] = call.label
     services = []
     for service in hall.services:
-        order = allocation.queue_order(state, service.id)
-        status, wait = service_status(state, service.id, now, len(order))
+        waiting = state.waiting_count(service.id)
+        order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
+        status, wait = service_status(state, service.id, now, waiting)
         services.append({
             "id": service.id, "name": service.name.model_dump(), "status": status,
-            "waiting": len(order), "waiting_priority": sum(1 for t in order if t.priority),
+            "waiting": waiting, "waiting_priority": len(state.line(("service", service.id, True))),
             "queue": [{"number": t.label, "priority": t.priority, "token_hash": t.token_hash,
-                       "for_counter": t.for_counter} for t in order[:QUEUE_SHOWN]],
+                       "for_counter": t.for_counter} for t in order],
             "last_called": last_called.get(service.id),
             "estimate_minutes": list(wait),
             "counters_open": estimate.open_counters(state, service.id),
@@ -72,11 +73,12 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         current = state.counter(counter.id)
         serving = state.tickets.get(current.serving) if current.serving is not None else None
         served = {s for tier in counter.services for s in tier}
+        waiting = len(state.line(("counter", counter.id, False))) + sum(state.waiting_count(s) for s in served)
         counters.append({
             "id": counter.id, "label": counter.label.model_dump(), "status": current.status.value,
             "services": [list(t) for t in counter.services],
             "serving": ticket_view(serving) if serving else None,
-            "waiting": sum(1 for t in state.waiting() if t.service in served or t.for_counter == counter.id),
+            "waiting": waiting,
         })
     return {
         "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.model_dump()},

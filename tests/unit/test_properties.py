@@ -118,3 +118,14 @@ def test_priority_bound_and_fifo_within_a_class(steps):
             assert streak[e.counter] <= BOUND, "normal tickets starved"
         else:
             streak[e.counter] = 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(step, max_size=120))
+def test_indexes_always_match_the_tickets(steps):
+    import dataclasses
+    for _, state, _ in run(steps):
+        empty = dataclasses.replace(state, tickets={}, queues={}, labels={})
+        rebuilt = queue.restore(empty, state.tickets.values())
+        assert {k: v for k, v in state.queues.items() if v} == {k: v for k, v in rebuilt.queues.items() if v}
+        assert dict(state.labels) == dict(rebuilt.labels)

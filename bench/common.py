@@ -1,0 +1,56 @@
+"""Helpers shared by the benchmarks: percentiles, a budget table, process memory, a bench hall."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.halls import hall_text  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100) by nearest rank."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident memory of a process in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid or os.getpid()}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def machine() -> str:
+    """One line describing this machine."""
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def bench_hall(port: int, database: str, site: str = "bench") -> str:
+    """The benchmark hall: the test hall with a large number block and no kiosk rate limit."""
+    return hall_text(port=port, database=database, per_minute=600, block=(1, 999999)).replace(
+        'id = "test"', f'id = "{site}"', 1)
+
+
+def report(name: str, rows: list[tuple[str, float, str, str, bool]]) -> None:
+    """Print a markdown table (what, figure, unit, budget, within) and write bench/results/<name>.json."""
+    print(f"\n### {name} — {machine()}\n")
+    print("| what | measured | budget | ok |\n|---|---|---|---|")
+    for what, value, unit, budget, ok in rows:
+        print(f"| {what} | {value:,.2f} {unit} | {budget} | {'yes' if ok else 'NO'} |")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps({
+        "machine": machine(),
+        "rows": [{"what": w, "value": v, "unit": u, "budget": b, "ok": ok} for w, v, u, b, ok in rows],
+    }, indent=2, ensure_ascii=False))
