@@ -6,10 +6,10 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator, model_validator
 
 from hub import tomlpos
 
@@ -19,6 +19,16 @@ Language = Literal["ko", "en", "zh", "vi"]
 Role = Literal["kiosk", "counter", "display", "web", "staff"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _; at most 32)")
+    return value
+
+
+# Ids appear in MQTT topics and URLs, so they are kept plain.
+Id = Annotated[str, AfterValidator(_check_id)]
 
 # What each role may ask of the hub unless the device entry narrows it.
 ROLE_OPS: dict[str, frozenset[str]] = {
@@ -55,6 +65,10 @@ class Names(_Model):
     def get(self, language: str) -> str:
         """The name in `language`, or in Korean when that language has none."""
         return getattr(self, language, None) or self.ko
+
+    def all(self) -> dict[str, str]:
+        """The name in every language, Korean standing in for the missing ones (as the wire carries it)."""
+        return {language: self.get(language) for language in LANGUAGES}
 
 
 def _clock(value: str) -> time:
@@ -121,34 +135,22 @@ class Numbers(_Model):
 class Service(_Model):
     """A task visitors queue for (제증명, 여권 접수, …)."""
 
-    id: str
+    id: Id
     name: Names
     numbers: Numbers = Numbers()
     hours: Hours = Hours()
     typical_minutes: float = Field(default=5.0, gt=0, le=240)
     priority: bool = True
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _)")
-        return value
 
 
 class Counter(_Model):
     """A counter (창구) and the services it serves, primary tier first."""
 
-    id: str
+    id: Id
     label: Names
     services: tuple[tuple[str, ...], ...] = Field(min_length=1)
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _)")
-        return value
 
     @field_validator("services", mode="before")
     @classmethod
@@ -162,17 +164,11 @@ class Counter(_Model):
 class Device(_Model):
     """A device that may talk to the hub, and what it may do."""
 
-    id: str
+    id: Id
     role: Role
     counter: str | None = None
     ops: tuple[str, ...] | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"{value!r} is not a device id (lower-case letters, digits, - and _)")
-        return value
 
     @model_validator(mode="after")
     def _counter(self) -> "Device":
@@ -193,7 +189,7 @@ class Device(_Model):
 class Site(_Model):
     """The hall itself."""
 
-    id: str
+    id: Id
     name: Names
     timezone: str = "Asia/Seoul"
     day_starts: time = time(4, 0)
@@ -201,12 +197,6 @@ class Site(_Model):
     priority_bound: int = Field(default=3, ge=1, le=20)
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"{value!r} is not a site id (lower-case letters, digits, - and _)")
-        return value
 
     @field_validator("timezone")
     @classmethod

@@ -53,7 +53,7 @@ def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dic
         **ticket_view(ticket), "token": token,
         "url": f"{state.hall.site.public_url.rstrip('/')}/t/{token}",
         "ahead": ticket.ahead_at_issue, "estimate_minutes": list(ticket.estimate_at_issue),
-        "service_name": service.name.model_dump(), "site_name": state.hall.site.name.model_dump(),
+        "service_name": service.name.all(), "site_name": state.hall.site.name.all(),
         "closing_warning": status == "closing",
     }
 

@@ -237,7 +237,7 @@ class CallEvent(_Message):
     number: str
     service: str
     counter: str
-    counter_label: dict[str, str | None]
+    counter_label: dict[str, str]
     recall: bool
     language: Language
     at: float
@@ -300,7 +300,7 @@ class ServiceView(_View):
     """One service's queue, estimate and hours."""
 
     id: str
-    name: dict[str, str | None]
+    name: dict[str, str]
     status: Literal["open", "closing", "closed"]
     waiting: int
     waiting_priority: int
@@ -319,7 +319,7 @@ class CounterView(_View):
     """One counter: status, the ticket it serves, how many wait for it."""
 
     id: str
-    label: dict[str, str | None]
+    label: dict[str, str]
     status: Literal["closed", "open", "paused"]
     services: list[list[str]]
     serving: TicketView | None

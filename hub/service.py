@@ -149,7 +149,7 @@ def _call_event(hall: HallConfig, event: Event, seq: int) -> p.CallEvent:
     counter = hall.counter(event.counter)
     return p.CallEvent(
         seq=seq, ticket=ticket.id, number=ticket.label, service=ticket.service, counter=event.counter,
-        counter_label=counter.label.model_dump() if counter else {"ko": event.counter},
+        counter_label=counter.label.all() if counter else {"ko": event.counter},
         recall=event.kind == "recalled", language=ticket.language, at=event.at,  # type: ignore[arg-type]
     )
 

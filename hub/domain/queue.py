@@ -257,22 +257,22 @@ def recall(state: HallState, counter_id: str, now: float) -> Outcome:
     return _apply(state, events, tickets=[ticket], recent_calls=(call, *state.recent_calls)[:RECENT_CALLS])
 
 
-def no_show(state: HallState, counter_id: str, now: float) -> Outcome:
-    """The called visitor did not come: their ticket ends as a no-show."""
+def _end(state: HallState, counter_id: str, now: float, end: TicketState) -> Outcome:
     state, events = roll_day(state, now)
     counter = _counter(state, counter_id)
     _serving(state, counter)
-    state, _ = _end_current(state, counter, now, TicketState.NO_SHOW, events)
+    state, _ = _end_current(state, counter, now, end, events)
     return _apply(state, events)
+
+
+def no_show(state: HallState, counter_id: str, now: float) -> Outcome:
+    """The called visitor did not come: their ticket ends as a no-show."""
+    return _end(state, counter_id, now, TicketState.NO_SHOW)
 
 
 def finish(state: HallState, counter_id: str, now: float) -> Outcome:
     """The counter is done with its current visitor."""
-    state, events = roll_day(state, now)
-    counter = _counter(state, counter_id)
-    _serving(state, counter)
-    state, _ = _end_current(state, counter, now, TicketState.DONE, events)
-    return _apply(state, events)
+    return _end(state, counter_id, now, TicketState.DONE)
 
 
 def transfer(state: HallState, counter_id: str, now: float, *, to_service: str | None = None,

@@ -55,7 +55,7 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
         status, wait = service_status(state, service.id, now, waiting)
         services.append({
-            "id": service.id, "name": service.name.model_dump(), "status": status,
+            "id": service.id, "name": service.name.all(), "status": status,
             "waiting": waiting, "waiting_priority": len(state.line(("service", service.id, True))),
             "queue": [{"number": t.label, "priority": t.priority, "token_hash": t.token_hash,
                        "for_counter": t.for_counter} for t in order],
@@ -75,13 +75,13 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         served = {s for tier in counter.services for s in tier}
         waiting = len(state.line(("counter", counter.id, False))) + sum(state.waiting_count(s) for s in served)
         counters.append({
-            "id": counter.id, "label": counter.label.model_dump(), "status": current.status.value,
+            "id": counter.id, "label": counter.label.all(), "status": current.status.value,
             "services": [list(t) for t in counter.services],
             "serving": ticket_view(serving) if serving else None,
             "waiting": waiting,
         })
     return {
-        "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.model_dump()},
+        "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.all()},
         "business_date": state.business_date, "at": now,
         "services": services, "counters": counters,
         "recent_calls": [call_view(c) for c in state.recent_calls],
