@@ -42,6 +42,44 @@ def _demo(args: argparse.Namespace) -> int:
     return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port)
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+        return width, height
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1080x1920") from None
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from kiosk import main
+    return main.run(args.config, args.device, window=args.window)
+
+
+def _fake_printer(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from hardware.fakes import FakeNetworkPrinter
+
+    printer = FakeNetworkPrinter(args.port, host=args.host, out_dir=args.out)
+    printer.paper = args.paper
+    print(f"fake ESC/POS printer on {printer.host}:{printer.port}, tickets to {args.out} "
+          f"(paper {printer.paper}; kill -USR1 {os.getpid()} toggles paper out)", flush=True)
+
+    def toggle(*_: object) -> None:
+        printer.paper = "ok" if printer.paper == "out" else "out"
+        print(f"paper now {printer.paper}", flush=True)
+
+    signal.signal(signal.SIGUSR1, toggle)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        printer.close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     top = argparse.ArgumentParser(prog="sunbeon", description="Sunbeon (순번): queue tickets for a civil-service hall")
@@ -56,6 +94,19 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(hub)
     hub.add_argument("--database", help="SQLite file (default: [hub] database in the config)")
     hub.set_defaults(run=_hub)
+
+    kiosk = sub.add_parser("kiosk", help="run a ticket kiosk (touch screen and printer)")
+    _config_arg(kiosk)
+    kiosk.add_argument("--device", required=True, help="this kiosk's device id in the config, e.g. kiosk-1")
+    kiosk.add_argument("--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen")
+    kiosk.set_defaults(run=_kiosk)
+
+    fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
+    fake.add_argument("--port", type=int, default=9100)
+    fake.add_argument("--host", default="127.0.0.1")
+    fake.add_argument("--out", default="tickets", help="folder for the ticket PNGs (default ./tickets)")
+    fake.add_argument("--paper", choices=["ok", "low", "out"], default="ok", help="what the paper sensor reports")
+    fake.set_defaults(run=_fake_printer)
 
     demo = sub.add_parser("demo", help="a whole hall on this machine, with simulated visitors and clerks")
     _config_arg(demo)
@@ -75,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     except cfg.ConfigError as err:
         print(f"sunbeon: config error: {err}", file=sys.stderr)
         return 2
+    except Exception as err:
+        from hardware import HardwareError
+        if isinstance(err, HardwareError):
+            print(f"sunbeon: {err}", file=sys.stderr)
+            return 3
+        raise
     except KeyboardInterrupt:
         return 130
 

@@ -161,6 +161,28 @@ class Counter(_Model):
         return value
 
 
+class PrinterSettings(_Model):
+    """A kiosk's ticket printer: how it is connected and its paper width in dots."""
+
+    connection: Literal["network", "usb", "serial", "file"] = "network"
+    host: str = "127.0.0.1"
+    port: int = Field(default=9100, ge=1, le=65535)
+    vendor_id: int | None = None
+    product_id: int | None = None
+    device: str | None = None
+    baudrate: int = 19200
+    width: Literal[384, 576] = 576
+    timeout: float = Field(default=3.0, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _needs(self) -> "PrinterSettings":
+        if self.connection == "usb" and (self.vendor_id is None or self.product_id is None):
+            raise ValueError("a usb printer needs vendor_id and product_id (see lsusb), e.g. 0x04b8")
+        if self.connection in ("serial", "file") and not self.device:
+            raise ValueError(f"a {self.connection} printer needs device, e.g. \"/dev/usb/lp0\"")
+        return self
+
+
 class Device(_Model):
     """A device that may talk to the hub, and what it may do."""
 
@@ -168,6 +190,7 @@ class Device(_Model):
     role: Role
     counter: str | None = None
     ops: tuple[str, ...] | None = None
+    printer: PrinterSettings | None = None
 
 
     @model_validator(mode="after")

@@ -1,0 +1,28 @@
+"""Devices the kiosk and displays drive: printers, buttons, LEDs, audio, fonts.
+
+Each device is a small class with the same life cycle (`close()`, usable as a context manager),
+every failure is a `HardwareError`, and the test doubles ship in `hardware.fakes`.
+This package imports nothing from the rest of Sunbeon.
+"""
+
+from __future__ import annotations
+
+
+class HardwareError(Exception):
+    """The root of every hardware failure."""
+
+
+class Device:
+    """The shared life cycle: close() releases the device; `with` closes it too."""
+
+    closed = False
+
+    def close(self) -> None:
+        """Release the device. Closing twice is harmless."""
+        self.closed = True
+
+    def __enter__(self) -> "Device":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

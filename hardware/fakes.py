@@ -1,0 +1,131 @@
+"""Test doubles that ship with the package (as gpiozero ships its mock pins).
+
+`FakeNetworkPrinter` listens on TCP like a network printer (port 9100), decodes the ESC/POS it
+receives, keeps each cut ticket as an image (and a PNG when given a folder), answers status
+requests, and can play "paper out", "paper low" and "cover open".
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from pathlib import Path
+
+from PIL.Image import Image
+
+from hardware import Device
+from hardware.escpos_stream import Decoder, Page
+from hardware.printer import (
+    BIT_COVER_OPEN, BIT_OFFLINE, BITS_PAPER_LOW, BITS_PAPER_OUT, PrinterError, PrinterStatus,
+    STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER,
+)
+
+log = logging.getLogger("sunbeon.fake-printer")
+FIXED_BITS = 0x12  # bits 1 and 4 are always set in a DLE EOT reply
+
+
+class FakeNetworkPrinter(Device):
+    """A network ESC/POS printer on localhost, for tests, the demo and developers without one."""
+
+    def __init__(self, port: int = 0, *, host: str = "127.0.0.1", out_dir: str | Path | None = None) -> None:
+        self.paper: str = "ok"  # "ok", "low" or "out"
+        self.cover_open = False
+        self.tickets: list[Image] = []
+        self.files: list[Path] = []
+        self.rejected = 0  # tickets sent while the printer could not print
+        self.out_dir = Path(out_dir) if out_dir else None
+        if self.out_dir:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._server = socket.create_server((host, port))
+        self.host, self.port = host, self._server.getsockname()[1]
+        self._printed = threading.Condition()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name=f"fake-printer-{self.port}")
+        self._thread.start()
+
+    @property
+    def can_print(self) -> bool:
+        """Whether paper would come out now."""
+        return self.paper != "out" and not self.cover_open
+
+    def _status(self, n: int) -> int:
+        byte = FIXED_BITS
+        if n == STATUS_PRINTER and not self.can_print:
+            byte |= BIT_OFFLINE
+        elif n == STATUS_OFFLINE_CAUSE:
+            byte |= (BIT_COVER_OPEN if self.cover_open else 0) | (0x20 if self.paper == "out" else 0)
+        elif n == STATUS_PAPER:
+            byte |= {"ok": 0, "low": BITS_PAPER_LOW, "out": BITS_PAPER_OUT | BITS_PAPER_LOW}[self.paper]
+        return byte
+
+    def _cut(self, page: Page) -> None:
+        if not self.can_print:
+            self.rejected += 1
+            return
+        image = page.render()
+        with self._printed:
+            self.tickets.append(image)
+            if self.out_dir:
+                path = self.out_dir / f"ticket-{len(self.tickets):04d}.png"
+                image.save(path)
+                self.files.append(path)
+                log.info("printed %s", path)
+            self._printed.notify_all()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._client, args=(conn,), daemon=True).start()
+
+    def _client(self, conn: socket.socket) -> None:
+        decoder = Decoder(self._status, self._cut)
+        with conn:
+            while True:
+                try:
+                    data = conn.recv(65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                reply = decoder.feed(data)
+                if reply:
+                    conn.sendall(reply)
+
+    def wait_for_tickets(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until `count` tickets have printed, or the timeout."""
+        deadline = time.monotonic() + timeout
+        with self._printed:
+            while len(self.tickets) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._printed.wait(left)
+        return True
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._server.close()
+        super().close()
+
+
+class MemoryPrinter(Device):
+    """A printer that keeps tickets in memory, with a settable status (the `Printer` interface)."""
+
+    def __init__(self, status: PrinterStatus = PrinterStatus.READY) -> None:
+        self.state = status
+        self.tickets: list[Image] = []
+
+    def status(self) -> PrinterStatus:
+        """The status it was given."""
+        return self.state
+
+    def print_ticket(self, image: Image) -> PrinterStatus:
+        """Keep the ticket, or refuse like a real printer that cannot print."""
+        if not self.state.can_print:
+            raise PrinterError(self.state, f"memory printer: {self.state}")
+        self.tickets.append(image)
+        return self.state

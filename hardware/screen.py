@@ -1,0 +1,170 @@
+"""The screen: a pygame-ce window (fullscreen on the Pi, KMS/DRM without a desktop) and a painter
+that draws text in the right font for each language and refuses to draw tofu boxes.
+
+The painter logs what it drew where, so tests check the text of a screen, not just its pixels.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from hardware import Device, HardwareError
+from hardware.fonts import FontMissing, font_for
+
+Color = tuple[int, int, int]
+
+
+class MissingGlyphs(HardwareError):
+    """Text the chosen font cannot draw (it would show tofu boxes)."""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One piece of text on the screen."""
+
+    text: str
+    language: str
+    rect: tuple[int, int, int, int]
+    size: int
+
+
+class Painter:
+    """Draws text and boxes on a surface; fonts per language and size are loaded once."""
+
+    def __init__(self, surface: "object") -> None:
+        import pygame.freetype
+
+        pygame.freetype.init()
+        self.surface = surface
+        self._fonts: dict[tuple[str, int, bool], object] = {}
+        self.log: list[Drawn] = []
+
+    def font(self, language: str, size: int, bold: bool = True) -> "object":
+        """The pygame.freetype font for a language (the right face of a .ttc collection)."""
+        import pygame.freetype
+
+        key = (language, size, bold)
+        if key not in self._fonts:
+            face = font_for(language, bold=bold)
+            font = pygame.freetype.Font(face.path, size, font_index=face.index)
+            font.antialiased = True
+            self._fonts[key] = font
+        return self._fonts[key]
+
+    def clear(self, color: Color) -> None:
+        """Fill the screen and forget what was drawn."""
+        self.surface.fill(color)  # type: ignore[attr-defined]
+        self.log.clear()
+
+    def box(self, rect: tuple[int, int, int, int], color: Color, *, radius: int = 0, width: int = 0) -> None:
+        """A filled (or outlined) rounded rectangle."""
+        import pygame
+
+        pygame.draw.rect(self.surface, color, pygame.Rect(rect), width=width, border_radius=radius)
+
+    def measure(self, text: str, language: str, size: int, bold: bool = True) -> tuple[int, int]:
+        """Width and height of `text` as it would be drawn."""
+        rect = self.font(language, size, bold).get_rect(text)  # type: ignore[attr-defined]
+        return rect.width, rect.height
+
+    def fit(self, text: str, language: str, size: int, width: int, bold: bool = True) -> int:
+        """The largest size up to `size` at which `text` fits `width`."""
+        while size > 10 and self.measure(text, language, size, bold)[0] > width:
+            size = int(size * 0.9)
+        return size
+
+    def text(self, text: str, language: str, size: int, at: tuple[int, int], color: Color, *,
+             align: str = "center", bold: bool = True, max_width: int | None = None) -> tuple[int, int, int, int]:
+        """Draw one line; `at` is its centre (align="center"), left-middle ("left") or right-middle ("right")."""
+        if max_width:
+            size = self.fit(text, language, size, max_width, bold)
+        font = self.font(language, size, bold)
+        missing = [c for c, m in zip(text, font.get_metrics(text)) if m is None and not c.isspace()]  # type: ignore[attr-defined]
+        if missing:
+            raise MissingGlyphs(f"the {language} font cannot draw {''.join(missing)!r} in {text!r}")
+        surface, rect = font.render(text, color)  # type: ignore[attr-defined]
+        x, y = at
+        if align == "center":
+            rect.center = (x, y)
+        elif align == "left":
+            rect.midleft = (x, y)
+        else:
+            rect.midright = (x, y)
+        self.surface.blit(surface, rect)  # type: ignore[attr-defined]
+        drawn = (rect.x, rect.y, rect.width, rect.height)
+        self.log.append(Drawn(text, language, drawn, size))
+        return drawn
+
+    def wrap(self, text: str, language: str, size: int, width: int, bold: bool = True) -> list[str]:
+        """Lines of `text` that fit `width` (words where there are spaces, characters in CJK)."""
+        spaced = " " in text
+        units = text.split(" ") if spaced else list(text)
+        lines, current = [], ""
+        for unit in units:
+            trial = f"{current} {unit}" if current and spaced else current + unit
+            if current and self.measure(trial, language, size, bold)[0] > width:
+                lines.append(current)
+                current = unit
+            else:
+                current = trial
+        return [*lines, current] if current else lines
+
+    def drawn_text(self) -> list[str]:
+        """Every piece of text drawn since the last clear."""
+        return [d.text for d in self.log]
+
+
+class Screen(Device):
+    """The device's display: fullscreen at the screen's own resolution unless a size is given."""
+
+    def __init__(self, size: tuple[int, int] | None = None, *, fullscreen: bool = True,
+                 title: str = "Sunbeon") -> None:
+        import pygame
+
+        # On a Pi without a desktop SDL draws straight to the screen (KMS/DRM); tests set "dummy".
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("SDL_VIDEODRIVER", "kmsdrm")
+        try:
+            pygame.display.init()
+        except pygame.error as err:
+            raise HardwareError(f"no screen ({os.environ.get('SDL_VIDEODRIVER')}): {err}") from err
+        flags = pygame.FULLSCREEN if fullscreen and size is None else 0
+        self.surface = pygame.display.set_mode(size or (0, 0), flags)
+        pygame.display.set_caption(title)
+        if fullscreen:
+            pygame.mouse.set_visible(False)
+        self.width, self.height = self.surface.get_size()
+        try:
+            self.painter = Painter(self.surface)
+        except FontMissing:
+            pygame.display.quit()
+            raise
+
+    @property
+    def portrait(self) -> bool:
+        """Taller than wide (a kiosk screen turned on its side)."""
+        return self.height > self.width
+
+    def show(self) -> None:
+        """Put what was drawn on the glass."""
+        import pygame
+
+        pygame.display.flip()
+
+    def screenshot(self, path: str | Path) -> Path:
+        """Save the screen as a PNG."""
+        import pygame
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.surface, str(path))
+        return path
+
+    def close(self) -> None:
+        """Close the window."""
+        import pygame
+
+        pygame.display.quit()
+        super().close()

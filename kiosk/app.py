@@ -1,0 +1,228 @@
+"""The kiosk's behaviour: taps become tickets, printed, with every failure shown plainly.
+
+start → (language, large text, priority) → printing → done → back to start after a while.
+The hub call and the printer run on a worker thread so the screen never freezes; a tap while
+a ticket is on its way does nothing, and a retry reuses the command id, so a visitor gets one
+ticket however often the screen is touched or the network hiccups.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue as queues
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from hardware.printer import PrinterError, PrinterStatus
+from hardware.screen import Screen
+from hub.client import HubClient
+from hub.config import HallConfig
+from kiosk import screens
+from kiosk.ticket import TicketContent, qr_image, render
+
+log = logging.getLogger("sunbeon.kiosk")
+DONE_SECONDS = 10.0  # the number stays on screen this long
+IDLE_SECONDS = 45.0  # a kiosk left in English or large text returns to Korean after this
+TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
+HEALTH_SECONDS = 30.0  # how often an idle kiosk asks its printer how it is
+RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer in time
+
+
+@dataclass
+class Result:
+    """What the worker brings back from one tap."""
+
+    reply: Any
+    printed: bool
+    printer_status: PrinterStatus | None
+
+
+class Kiosk:
+    """One kiosk: its screen, its connection to the hub, its printer."""
+
+    def __init__(self, hall: HallConfig, device: str, client: HubClient, printer: Any, screen: Screen, *,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+        self.hall, self.device, self.client, self.printer, self.screen = hall, device, client, printer, screen
+        self.clock, self.wall = clock, wall
+        settings = hall.device(device)
+        self.width = settings.printer.width if settings and settings.printer else 576
+        self.mode = "start"
+        self.language, self.large, self.priority = "ko", False, False
+        self.ticket: dict | None = None
+        self.printed = False
+        self.problem_key = ""
+        self.targets: list[screens.Target] = []
+        self.results: queues.Queue[Result] = queues.Queue()
+        self.changed_at = clock()
+        self.last_issue = -TAP_GAP
+        self.last_health = clock()
+        self.printer_problem: str | None = None
+        self.dirty = True
+        self.frame = 0
+        client.on_snapshot(lambda _: self._touch())
+        client.on_status(self._touch)
+
+    def _touch(self) -> None:
+        self.dirty = True
+
+    # --- input -----------------------------------------------------------------------------
+
+    def tap(self, x: int, y: int) -> None:
+        """A finger or a click at (x, y)."""
+        for (rx, ry, rw, rh), action in self.targets:
+            if rx <= x < rx + rw and ry <= y < ry + rh:
+                self._act(action)
+                return
+
+    def _act(self, action: tuple) -> None:
+        self.changed_at = self.clock()
+        self.dirty = True
+        match action:
+            case ("language", language):
+                self.language = language
+            case ("large",):
+                self.large = not self.large
+            case ("priority",):
+                self.priority = not self.priority
+            case ("back",):
+                self._home()
+            case ("service", service):
+                self._issue(service)
+
+    def _home(self) -> None:
+        self.mode, self.ticket, self.priority = "start", None, False
+        self.dirty = True
+
+    # --- issuing ---------------------------------------------------------------------------
+
+    def _issue(self, service: str) -> None:
+        if self.mode != "start" or not self.client.online:
+            return
+        if self.clock() - self.last_issue < TAP_GAP:
+            return
+        self.last_issue = self.clock()
+        self.mode = "printing"
+        offered = self.client.snapshot and (s := self.client.snapshot.service(service)) and s.priority_offered
+        fields = {"service": service, "language": self.language, "priority": bool(self.priority and offered)}
+        threading.Thread(target=self._work, args=(fields,), daemon=True, name="kiosk-issue").start()
+
+    def _work(self, fields: dict) -> None:
+        command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
+        reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+        for _ in range(RETRIES):
+            if reply.status == "ok" or reply.error is None or reply.error.code != "timeout" or not self.client.connected.is_set():
+                break
+            reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+        if reply.status != "ok":
+            self.results.put(Result(reply, False, None))
+            return
+        content = TicketContent.from_reply(reply.data, self.hall.site.timezone)
+        try:
+            status = self.printer.print_ticket(render(content, self.width))
+            self.results.put(Result(reply, True, status))
+        except PrinterError as err:
+            log.error("ticket %s issued but not printed: %s", reply.data["number"], err)
+            self.results.put(Result(reply, False, err.status))
+
+    def _report_printer(self, status: PrinterStatus | None) -> None:
+        if status is None:
+            return
+        problem = None if status in (PrinterStatus.READY, PrinterStatus.UNKNOWN) else f"printer: {status.value.replace('_', ' ')}"
+        if problem != self.printer_problem:
+            self.printer_problem = problem
+            self.client.set_status("degraded" if problem else "online", problem)
+
+    def _health(self) -> None:
+        self._report_printer(self.printer.status())
+
+    # --- the loop --------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Take in results and timeouts, and redraw when something changed."""
+        now = self.clock()
+        try:
+            result = self.results.get_nowait()
+        except queues.Empty:
+            result = None
+        if result is not None:
+            self._finish(result)
+        if self.mode in ("done", "problem") and now - self.changed_at > DONE_SECONDS:
+            self._home()
+        if self.mode == "start" and (self.language != "ko" or self.large) and now - self.changed_at > IDLE_SECONDS:
+            self.language, self.large = "ko", False
+            self.dirty = True
+        if self.mode == "start" and now - self.last_health > HEALTH_SECONDS:
+            self.last_health = now
+            threading.Thread(target=self._health, daemon=True, name="printer-health").start()
+        if self.mode == "printing":
+            self.frame += 1
+            self.dirty = self.dirty or self.frame % 10 == 0
+        if self.dirty:
+            self.draw()
+
+    def _finish(self, result: Result) -> None:
+        self.changed_at = self.clock()
+        self._report_printer(result.printer_status)
+        reply = result.reply
+        if reply.status == "ok":
+            self.mode, self.ticket, self.printed = "done", reply.data, result.printed
+        else:
+            code = reply.error.code if reply.error else "internal"
+            self.mode = "problem"
+            self.problem_key = {"rate_limited": "slow_down", "service_closed": "not_open",
+                                "timeout": "offline"}.get(code, "failed")
+            log.warning("no ticket: %s", reply.error)
+        self.dirty = True
+
+    def draw(self) -> None:
+        """Draw the current screen."""
+        p = self.screen.painter
+        common = {"language": self.language, "large": self.large}
+        if self.mode == "start":
+            self.targets = screens.start(p, self.client.snapshot, priority=self.priority, online=self.client.online,
+                                         now=self.wall(), tz=self.hall.site.timezone, **common)
+        elif self.mode == "printing":
+            self.targets = screens.printing(p, frame=self.frame // 10, **common)
+        elif self.mode == "done" and self.ticket is not None:
+            self.targets = screens.done(p, self.ticket, self._qr(self.ticket["url"]), printed=self.printed, **common)
+        else:
+            self.targets = screens.problem(p, self.problem_key, **common)
+        self.screen.show()
+        self.dirty = False
+
+    def _qr(self, url: str) -> Any:
+        import pygame
+
+        size = min(self.screen.width, self.screen.height) // 4
+        image = qr_image(url, size).convert("RGB")
+        return pygame.image.frombytes(image.tobytes(), image.size, "RGB")
+
+    def handle(self, event: Any) -> bool:
+        """One pygame event; False when the kiosk should stop."""
+        import pygame
+
+        if event.type == pygame.QUIT:
+            return False
+        if event.type == pygame.FINGERDOWN:
+            self.tap(int(event.x * self.screen.width), int(event.y * self.screen.height))
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and not getattr(event, "touch", False):
+            # A touch also arrives as a synthetic mouse click (touch=True): count it once.
+            self.tap(*event.pos)
+        elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not self.screen.surface.get_flags() & pygame.FULLSCREEN:
+            return False
+        return True
+
+    def run(self, stop: threading.Event) -> None:
+        """Run until `stop` is set or the window is closed."""
+        import pygame
+
+        clock = pygame.time.Clock()
+        while not stop.is_set():
+            for event in pygame.event.get():
+                if not self.handle(event):
+                    return
+            self.step()
+            clock.tick(30)

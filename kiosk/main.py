@@ -1,0 +1,51 @@
+"""`sunbeon kiosk`: builds a kiosk from the hall's config and runs it."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from hardware.printer import Connection, Printer
+from hardware.screen import Screen
+from hub import config as cfg
+from hub.client import HubClient
+from kiosk.app import Kiosk
+
+log = logging.getLogger("sunbeon.kiosk")
+
+
+def printer_for(settings: cfg.PrinterSettings) -> Printer:
+    """The printer a device entry describes."""
+    return Printer(Connection(kind=settings.connection, host=settings.host, port=settings.port,
+                              vendor_id=settings.vendor_id, product_id=settings.product_id,
+                              device=settings.device, baudrate=settings.baudrate, timeout=settings.timeout),
+                   width=settings.width)
+
+
+def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
+    """The device entry, which must be a kiosk."""
+    entry = hall.device(device)
+    if entry is None or entry.role != "kiosk":
+        known = ", ".join(d.id for d in hall.devices if d.role == "kiosk") or "none"
+        raise cfg.ConfigError("config", None, f"{device!r} is not a kiosk in this hall (kiosks: {known})")
+    return entry
+
+
+def run(config_path: str, device: str, *, window: tuple[int, int] | None = None) -> int:
+    """Run the kiosk until SIGTERM, SIGINT or the window closes."""
+    hall = cfg.load(config_path)
+    entry = kiosk_device(hall, device)
+    printer = printer_for(entry.printer or cfg.PrinterSettings())
+    screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
+    client = HubClient(hall.site.id, device, hall.mqtt, role="kiosk").start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
+    try:
+        Kiosk(hall, device, client, printer, screen).run(stop)
+    finally:
+        client.close()
+        printer.close()
+        screen.close()
+    return 0

@@ -1,0 +1,130 @@
+"""The printed ticket: laid out by one function as one black-and-white raster image (Pillow).
+
+Korean always; the visitor's chosen language beside it. 576 dots wide on 80 mm paper, 384 on 58 mm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+
+from hardware.fonts import font_for
+from kiosk.text import t
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """What a ticket says: all of it from the hub's reply to `issue`."""
+
+    number: str
+    service_names: dict[str, str]
+    site_names: dict[str, str]
+    ahead: int
+    estimate: tuple[int, int]
+    issued: float
+    url: str
+    language: str = "ko"
+    priority: bool = False
+    closing_warning: bool = False
+    timezone: str = "Asia/Seoul"
+
+    @classmethod
+    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> "TicketContent":
+        """Build from the data of an ok `issue` reply."""
+        return cls(
+            number=data["number"], service_names=data["service_name"], site_names=data["site_name"],
+            ahead=data["ahead"], estimate=tuple(data["estimate_minutes"]), issued=data["issued"],  # type: ignore[arg-type]
+            url=data["url"], language=data["language"], priority=data["priority"],
+            closing_warning=data.get("closing_warning", False), timezone=timezone,
+        )
+
+
+@lru_cache(maxsize=64)
+def _font(language: str, size: int, bold: bool = True) -> ImageFont.FreeTypeFont:
+    face = font_for(language, bold=bold)
+    return ImageFont.truetype(face.path, size, index=face.index)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines that fit `width`: words where there are spaces, characters where there are none (CJK)."""
+    lines: list[str] = []
+    current = ""
+    units = text.split(" ") if " " in text else list(text)
+    joiner = " " if " " in text else ""
+    for unit in units:
+        trial = f"{current}{joiner}{unit}" if current else unit
+        if draw.textlength(trial, font=font) <= width or not current:
+            current = trial
+        else:
+            lines.append(current)
+            current = unit
+    if current:
+        lines.append(current)
+    return lines
+
+
+def qr_image(url: str, size: int) -> Image.Image:
+    """A QR code for `url`, about `size` dots square, with its quiet zone."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=1)
+    code.add_data(url)
+    code.make(fit=True)
+    modules = code.modules_count + 8
+    box = max(2, size // modules)
+    return code.make_image(fill_color="black", back_color="white").get_image().convert("L").resize(
+        (modules * box, modules * box), Image.NEAREST)
+
+
+def render(content: TicketContent, width: int = 576) -> Image.Image:
+    """The whole ticket as one image, `width` dots wide, ready for the printer."""
+    scale = width / 576
+    margin = int(24 * scale)
+    inner = width - 2 * margin
+    lang = content.language
+    canvas = Image.new("L", (width, int(2000 * scale)), 255)
+    draw = ImageDraw.Draw(canvas)
+    y = margin
+
+    def line(text: str, size: int, language: str = "ko", *, bold: bool = True, gap: int = 8) -> None:
+        nonlocal y
+        font = _font(language, max(12, int(size * scale)), bold)
+        for part in _wrap(draw, text, font, inner):
+            left, top, right, bottom = draw.textbbox((0, 0), part, font=font)
+            draw.text(((width - (right - left)) / 2 - left, y - top), part, font=font, fill=0)
+            y += (bottom - top) + int(gap * scale)
+
+    def rule() -> None:
+        nonlocal y
+        y += int(6 * scale)
+        draw.line((margin, y, width - margin, y), fill=0, width=max(1, int(2 * scale)))
+        y += int(14 * scale)
+
+    line(content.site_names.get("ko", ""), 26)
+    rule()
+    line(content.service_names["ko"], 40)
+    if lang != "ko" and content.service_names.get(lang) != content.service_names["ko"]:
+        line(content.service_names[lang], 30, lang)
+    if content.priority:
+        line("[ " + t("priority", "ko") + " ]" + ("" if lang == "ko" else "  " + t("priority", lang)), 26, lang)
+    y += int(4 * scale)
+    line(content.number, 170, gap=14)
+    low, high = content.estimate
+    line(t("ahead", "ko", n=content.ahead) + " · " + t("estimate", "ko", low=low, high=high), 28)
+    if lang != "ko":
+        line(t("ahead", lang, n=content.ahead), 24, lang, bold=False, gap=4)
+        line(t("estimate", lang, low=low, high=high), 24, lang, bold=False)
+    if content.closing_warning:
+        line("※ " + t("closing", lang), 24, lang)
+    rule()
+    code = qr_image(content.url, int(230 * scale))
+    canvas.paste(code, ((width - code.width) // 2, y))
+    y += code.height + int(6 * scale)
+    line(t("scan", lang), 22, lang, bold=False)
+    line(t("come_when_called", lang), 24, lang)
+    issued = datetime.fromtimestamp(content.issued, ZoneInfo(content.timezone)).strftime("%Y-%m-%d %H:%M")
+    line(t("issued_at", lang, time=issued), 22, lang, bold=False)
+    return canvas.crop((0, 0, width, y + margin))
