@@ -24,6 +24,7 @@ demo: deps
 
 bench: deps
 	$(PY) bench/hub.py
+	$(PY) bench/kiosk.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -107,8 +107,13 @@ class FakeNetworkPrinter(Device):
         return True
 
     def close(self) -> None:
-        """Stop listening."""
+        """Stop listening (shutdown first: close alone does not wake a thread blocked in accept)."""
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._server.close()
+        self._thread.join(2)
         super().close()
 
 

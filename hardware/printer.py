@@ -8,6 +8,7 @@ cover open, offline) is read with DLE EOT where the connection can read back.
 from __future__ import annotations
 
 import logging
+import socket
 import warnings
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,7 @@ class Printer(Device):
     def __init__(self, connection: Connection, *, width: int = 576) -> None:
         self.connection, self.width = connection, width
         self._escpos: object | None = None
+        self.detail = ""  # why the last status was not READY, for messages
 
     def _open(self) -> object:
         if self._escpos is not None:
@@ -114,6 +116,9 @@ class Printer(Device):
             else:
                 device = escpos.File(c.device)
             device.open()
+            if c.kind == "network":
+                # Status queries are tiny request/replies; Nagle's algorithm would hold each one back.
+                device.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except Exception as err:  # python-escpos raises its own and OS errors alike
             raise PrinterError(PrinterStatus.OFFLINE, f"cannot reach the {c.describe()}: {err}") from err
         self._escpos = device
@@ -137,6 +142,7 @@ class Printer(Device):
 
     def status(self) -> PrinterStatus:
         """Ask the printer how it is (OFFLINE when it cannot be reached)."""
+        self.detail = ""
         if self.connection.kind == "file":
             return PrinterStatus.UNKNOWN
         try:
@@ -147,9 +153,11 @@ class Printer(Device):
             paper = self._query(device, STATUS_PAPER) or 0
             cause = self._query(device, STATUS_OFFLINE_CAUSE) or 0
         except PrinterError as err:
+            self.detail = str(err)
             return err.status
-        except OSError:
+        except OSError as err:
             self._drop()
+            self.detail = f"lost the {self.connection.describe()}: {err}"
             return PrinterStatus.OFFLINE
         if paper & BITS_PAPER_OUT:
             return PrinterStatus.PAPER_OUT
@@ -168,7 +176,7 @@ class Printer(Device):
         """
         before = self.status()
         if not before.can_print:
-            raise PrinterError(before, f"the {self.connection.describe()} is not ready: {before}")
+            raise PrinterError(before, self.detail or f"the {self.connection.describe()} is not ready: {before}")
         data = encode(image)
         try:
             self._open()._raw(data)  # type: ignore[attr-defined]

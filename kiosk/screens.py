@@ -95,7 +95,8 @@ def _service_card(p: Painter, rect: Rect, service: ServiceView, language: str, t
     p.box(rect, th.closed if closed or not online else th.card, radius=u)
     name = service.name.get(language) or service.name["ko"]
     big = int(u * 2.6 * th.scale)
-    lines = 2 if language != "ko" and th is not LARGE else 1
+    # The Korean name under a translated one helps at the counter; not when there is no translation.
+    lines = 2 if name != service.name["ko"] and th is not LARGE else 1
     p.text(name, language, big, (x + w // 2, y + int(h * (0.3 if lines == 2 else 0.36))), th.card_text,
            max_width=w - 2 * u)
     if lines == 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +16,10 @@ from hub.client import HubClient
 from hub.service import HubService
 from hub.store import Store
 from tests.halls import hall_text
+
+# Screens and sound without a screen or a sound card: pygame's dummy drivers.
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 
 @pytest.fixture(scope="session")
