@@ -25,6 +25,7 @@ demo: deps
 bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/kiosk.py
+	$(PY) bench/display.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -42,6 +42,8 @@ def render_and_encode() -> list[float]:
 def child(config_path: str, printer_port: int) -> None:
     """Run a kiosk in this process and tap it TAPS times; print latencies and memory as JSON."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
+    from hub.cli import SWITCH_INTERVAL
+    sys.setswitchinterval(SWITCH_INTERVAL)  # as `sunbeon kiosk` runs
     from hardware.printer import Connection, Printer
     from hardware.screen import Screen
     from hub import config

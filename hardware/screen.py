@@ -7,13 +7,19 @@ The painter logs what it drew where, so tests check the text of a screen, not ju
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import threading
 
 from hardware import Device, HardwareError
 from hardware.fonts import FontMissing, font_for
 
 Color = tuple[int, int, int]
+RENDER_CACHE_BYTES = 16 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
 
 
 class MissingGlyphs(HardwareError):
@@ -30,6 +36,14 @@ class Drawn:
     size: int
 
 
+def _bytes(item: object) -> int:
+    size = getattr(item, "get_size", None)
+    if size is None:
+        return 0  # a cached fit size, not a surface
+    w, h = size()
+    return w * h * 4
+
+
 class Painter:
     """Draws text and boxes on a surface; fonts per language and size are loaded once."""
 
@@ -39,6 +53,9 @@ class Painter:
         pygame.freetype.init()
         self.surface = surface
         self._fonts: dict[tuple[str, int, bool], object] = {}
+        # Rendered lines by (text, language, size, colour, bold): most of a screen repeats frame to frame.
+        self._rendered: OrderedDict[tuple, object] = OrderedDict()
+        self._rendered_bytes = 0
         self.log: list[Drawn] = []
 
     def font(self, language: str, size: int, bold: bool = True) -> "object":
@@ -79,12 +96,9 @@ class Painter:
              align: str = "center", bold: bool = True, max_width: int | None = None) -> tuple[int, int, int, int]:
         """Draw one line; `at` is its centre (align="center"), left-middle ("left") or right-middle ("right")."""
         if max_width:
-            size = self.fit(text, language, size, max_width, bold)
-        font = self.font(language, size, bold)
-        missing = [c for c, m in zip(text, font.get_metrics(text)) if m is None and not c.isspace()]  # type: ignore[attr-defined]
-        if missing:
-            raise MissingGlyphs(f"the {language} font cannot draw {''.join(missing)!r} in {text!r}")
-        surface, rect = font.render(text, color)  # type: ignore[attr-defined]
+            size = self._fit_cached(text, language, size, max_width, bold)
+        surface = self._render(text, language, size, color, bold)
+        rect = surface.get_rect()  # type: ignore[attr-defined]
         x, y = at
         if align == "center":
             rect.center = (x, y)
@@ -96,6 +110,30 @@ class Painter:
         drawn = (rect.x, rect.y, rect.width, rect.height)
         self.log.append(Drawn(text, language, drawn, size))
         return drawn
+
+    def _render(self, text: str, language: str, size: int, color: Color, bold: bool) -> object:
+        key = (text, language, size, color, bold)
+        surface = self._rendered.get(key)
+        if surface is not None:
+            self._rendered.move_to_end(key)
+            return surface
+        font = self.font(language, size, bold)
+        missing = [c for c, m in zip(text, font.get_metrics(text)) if m is None and not c.isspace()]  # type: ignore[attr-defined]
+        if missing:
+            raise MissingGlyphs(f"the {language} font cannot draw {''.join(missing)!r} in {text!r}")
+        surface, _ = font.render(text, color)  # type: ignore[attr-defined]
+        self._rendered[key] = surface
+        self._rendered_bytes += _bytes(surface)
+        while self._rendered_bytes > RENDER_CACHE_BYTES and len(self._rendered) > 1:
+            _, old = self._rendered.popitem(last=False)
+            self._rendered_bytes -= _bytes(old)
+        return surface
+
+    def _fit_cached(self, text: str, language: str, size: int, width: int, bold: bool) -> int:
+        key = ("fit", text, language, size, width, bold)
+        if key not in self._rendered:
+            self._rendered[key] = self.fit(text, language, size, width, bold)
+        return self._rendered[key]  # type: ignore[return-value]
 
     def wrap(self, text: str, language: str, size: int, width: int, bold: bool = True) -> list[str]:
         """Lines of `text` that fit `width` (words where there are spaces, characters in CJK)."""
@@ -120,9 +158,16 @@ class Screen(Device):
     """The device's display: fullscreen at the screen's own resolution unless a size is given."""
 
     def __init__(self, size: tuple[int, int] | None = None, *, fullscreen: bool = True,
-                 title: str = "Sunbeon") -> None:
+                 title: str = "Sunbeon", offscreen: bool = False) -> None:
         import pygame
 
+        self.offscreen = offscreen
+        if offscreen:
+            # Drawn in memory only: several screens in one process (tests, benchmarks).
+            self.surface = pygame.Surface(size or (1280, 720))
+            self.width, self.height = self.surface.get_size()
+            self.painter = Painter(self.surface)
+            return
         # On a Pi without a desktop SDL draws straight to the screen (KMS/DRM); tests set "dummy".
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("SDL_VIDEODRIVER", "kmsdrm")
@@ -151,7 +196,32 @@ class Screen(Device):
         """Put what was drawn on the glass."""
         import pygame
 
-        pygame.display.flip()
+        if not self.offscreen:
+            pygame.display.flip()
+
+    def wants_quit(self, event: object) -> bool:
+        """The window was closed, or Escape was pressed in a window (a fullscreen kiosk has no way out)."""
+        import pygame
+
+        kind = getattr(event, "type", None)
+        if kind == pygame.QUIT:
+            return True
+        windowed = self.offscreen or not self.surface.get_flags() & pygame.FULLSCREEN
+        return kind == pygame.KEYDOWN and getattr(event, "key", None) == pygame.K_ESCAPE and windowed
+
+    def run(self, handle: "Callable[[object], None]", step: "Callable[[], None]", stop: "threading.Event",
+            fps: int = 30) -> None:
+        """The event loop: events to `handle`, then `step`, `fps` times a second, until told to stop."""
+        import pygame
+
+        clock = pygame.time.Clock()
+        while not stop.is_set():
+            for event in pygame.event.get():
+                if self.wants_quit(event):
+                    return
+                handle(event)
+            step()
+            clock.tick(fps)
 
     def screenshot(self, path: str | Path) -> Path:
         """Save the screen as a PNG."""
@@ -166,5 +236,6 @@ class Screen(Device):
         """Close the window."""
         import pygame
 
-        pygame.display.quit()
+        if not self.offscreen:
+            pygame.display.quit()
         super().close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from hub import config as cfg
 
+SWITCH_INTERVAL = 0.0005  # seconds
+
 
 def _logging(verbose: bool) -> None:
     # Under systemd the journal stamps each line; elsewhere a time helps.
@@ -53,6 +55,13 @@ def _size(text: str) -> tuple[int, int]:
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk import main
     return main.run(args.config, args.device, window=args.window)
+
+
+def _display(args: argparse.Namespace) -> int:
+    from display import main
+    if args.mode == "counter" and not args.counter:
+        raise SystemExit("sunbeon display --mode counter needs --counter ID")
+    return main.run(args.config, mode=args.mode, counter=args.counter, device=args.device, window=args.window)
 
 
 def _fake_printer(args: argparse.Namespace) -> int:
@@ -101,6 +110,14 @@ def parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen")
     kiosk.set_defaults(run=_kiosk)
 
+    display = sub.add_parser("display", help="run a counter monitor (with its buttons) or the hall board")
+    _config_arg(display)
+    display.add_argument("--mode", choices=["counter", "hall"], required=True)
+    display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
+    display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
+    display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
+    display.set_defaults(run=_display)
+
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
     fake.add_argument("--port", type=int, default=9100)
     fake.add_argument("--host", default="127.0.0.1")
@@ -121,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sunbeon` command."""
     args = parser().parse_args(argv)
     _logging(args.verbose)
+    # Every role hands messages between paho's network thread and its own; with the default
+    # 5 ms GIL switch interval a reply or a call can wait that long for its thread to run.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         return args.run(args)
     except cfg.ConfigError as err:

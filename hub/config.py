@@ -183,6 +183,32 @@ class PrinterSettings(_Model):
         return self
 
 
+class ButtonPins(_Model):
+    """GPIO pins (BCM numbers) of a counter's call buttons and LED."""
+
+    next: int | None = None
+    recall: int | None = None
+    no_show: int | None = None
+    led: int | None = None
+    hold_seconds: float = Field(default=1.5, ge=0.3, le=10)
+    debounce_ms: int = Field(default=50, ge=1, le=500)
+
+
+class VoiceSettings(_Model):
+    """How a hall display speaks calls."""
+
+    engine: Literal["espeak", "clips", "none"] = "espeak"
+    clips: str | None = None
+    speed: int = Field(default=150, ge=80, le=400)
+    chime: bool = True
+
+    @model_validator(mode="after")
+    def _clips(self) -> "VoiceSettings":
+        if self.engine == "clips" and not self.clips:
+            raise ValueError("engine = \"clips\" needs clips = \"<folder of recorded WAVs>\"")
+        return self
+
+
 class Device(_Model):
     """A device that may talk to the hub, and what it may do."""
 
@@ -191,6 +217,8 @@ class Device(_Model):
     counter: str | None = None
     ops: tuple[str, ...] | None = None
     printer: PrinterSettings | None = None
+    buttons: ButtonPins | None = None
+    voice: VoiceSettings | None = None
 
 
     @model_validator(mode="after")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -178,13 +177,18 @@ def _ticket_from_row(row: dict[str, Any]) -> Ticket:
     )
 
 
+def _fields(item: object) -> dict[str, Any]:
+    # Shallow: dataclasses.asdict deep-copies every value and was the hub's top cost per command.
+    return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
+
+
 def _state_json(state: HallState) -> str:
     return json.dumps({
         "business_date": state.business_date, "seq": state.seq, "next_id": state.next_id,
         "counters": {k: {"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}
                      for k, c in state.counters.items()},
         "cursors": dict(state.cursors),
-        "service_times": {k: asdict(v) for k, v in state.service_times.items()},
-        "recent_calls": [asdict(c) for c in state.recent_calls],
+        "service_times": {k: _fields(v) for k, v in state.service_times.items()},
+        "recent_calls": [_fields(c) for c in state.recent_calls],
         "kiosk_issues": {k: list(v) for k, v in state.kiosk_issues.items()},
     })

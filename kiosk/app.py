@@ -200,29 +200,16 @@ class Kiosk:
         image = qr_image(url, size).convert("RGB")
         return pygame.image.frombytes(image.tobytes(), image.size, "RGB")
 
-    def handle(self, event: Any) -> bool:
-        """One pygame event; False when the kiosk should stop."""
+    def handle(self, event: Any) -> None:
+        """One pygame event: a touch or a click."""
         import pygame
 
-        if event.type == pygame.QUIT:
-            return False
         if event.type == pygame.FINGERDOWN:
             self.tap(int(event.x * self.screen.width), int(event.y * self.screen.height))
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and not getattr(event, "touch", False):
             # A touch also arrives as a synthetic mouse click (touch=True): count it once.
             self.tap(*event.pos)
-        elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not self.screen.surface.get_flags() & pygame.FULLSCREEN:
-            return False
-        return True
 
     def run(self, stop: threading.Event) -> None:
         """Run until `stop` is set or the window is closed."""
-        import pygame
-
-        clock = pygame.time.Clock()
-        while not stop.is_set():
-            for event in pygame.event.get():
-                if not self.handle(event):
-                    return
-            self.step()
-            clock.tick(30)
+        self.screen.run(self.handle, self.step, stop, fps=30)

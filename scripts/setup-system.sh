@@ -2,7 +2,7 @@
 # Installs the Debian packages Sunbeon needs, only those missing, with sudo when not root.
 # Called by `make test` and `make demo`, so a fresh Debian / Raspberry Pi OS machine needs nothing else.
 set -euo pipefail
-packages=(mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk)
+packages=(mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

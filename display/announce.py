@@ -1,0 +1,169 @@
+"""Announcements: a chime, then the call spoken — queued, so calls never cut each other off and a
+burst of calls is spoken in order.
+
+Voices: espeak-ng (offline, Debian package), a folder of recorded clips (a hall's own voice:
+`{folder}/{language}/{word}.wav`), or silence. Every spoken line is also logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue as queues
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+from display.words import call_texts
+from hardware import Device, HardwareError
+from hardware.audio import write_chime
+
+log = logging.getLogger("sunbeon.announce")
+ESPEAK_VOICES = {"ko": "ko", "en": "en", "zh": "cmn", "vi": "vi"}
+NUMERAL_SYLLABLES = set("영일이삼사오육칠팔구십백천만억")
+
+
+class Voice(Protocol):
+    """Turns a line into a WAV file (None: nothing to play)."""
+
+    def speak(self, text: str, language: str) -> Path | None: ...
+
+
+class SilentVoice:
+    """Says nothing (the call still shows and is logged)."""
+
+    def speak(self, text: str, language: str) -> Path | None:
+        """Nothing to play."""
+        return None
+
+
+class EspeakVoice:
+    """espeak-ng, offline: Korean, English, Mandarin and Vietnamese voices."""
+
+    def __init__(self, folder: Path, *, speed: int = 150) -> None:
+        self.binary = shutil.which("espeak-ng")
+        if not self.binary:
+            raise HardwareError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
+        self.folder, self.speed = folder, speed
+
+    def speak(self, text: str, language: str) -> Path | None:
+        """Synthesise once per line and language; the same call later reuses the file."""
+        name = hashlib.sha1(f"{language}:{self.speed}:{text}".encode()).hexdigest()[:16]
+        path = self.folder / f"{name}.wav"
+        if not path.exists():
+            voice = ESPEAK_VOICES.get(language, "ko")
+            subprocess.run([self.binary, "-v", voice, "-s", str(self.speed), "-w", str(path), text],
+                           check=True, capture_output=True, timeout=20)
+        return path
+
+
+def clip_words(text: str, language: str) -> list[str]:
+    """The clip names a line is made of: words, with Korean numerals split into syllables
+    (백십칠 → 백 십 칠) and digits one by one, so a hall records a few dozen clips, not every number."""
+    words: list[str] = []
+    for word in re.findall(r"\w+", text):
+        if language == "ko" and set(word) <= NUMERAL_SYLLABLES:
+            words.extend(word)
+        elif word.isdigit():
+            words.extend(word)
+        else:
+            words.append(word)
+    return words
+
+
+class ClipVoice:
+    """Recorded clips joined into one line: `{folder}/{language}/{word}.wav`, one WAV format throughout."""
+
+    def __init__(self, folder: Path, work: Path, fallback: Voice | None = None) -> None:
+        self.folder, self.work, self.fallback = Path(folder), work, fallback
+
+    def speak(self, text: str, language: str) -> Path | None:
+        """Join the clips of the line's words; fall back (or fail) when a clip is missing."""
+        words = clip_words(text, language)
+        clips = [self.folder / language / f"{w}.wav" for w in words]
+        missing = [c.name for c in clips if not c.exists()]
+        if missing:
+            if self.fallback:
+                return self.fallback.speak(text, language)
+            raise HardwareError(f"no recorded clip for {', '.join(missing)} in {self.folder / language}")
+        out = self.work / (hashlib.sha1(f"clips:{language}:{text}".encode()).hexdigest()[:16] + ".wav")
+        with wave.open(str(clips[0])) as first:
+            params = first.getparams()
+        with wave.open(str(out), "wb") as joined:
+            joined.setparams(params)
+            for clip in clips:
+                with wave.open(str(clip)) as part:
+                    if part.getparams()[:3] != params[:3]:
+                        raise HardwareError(f"{clip} is not in the same WAV format as the other clips")
+                    joined.writeframes(part.readframes(part.getnframes()))
+        return out
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One line the announcer said."""
+
+    text: str
+    language: str
+    wav: Path | None
+
+
+class Announcer(Device):
+    """Speaks calls one after another on its own thread."""
+
+    def __init__(self, voice: Voice, speaker: object | None, *, chime: bool = True,
+                 work: Path | None = None) -> None:
+        self.voice, self.speaker = voice, speaker
+        self.work = work or Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
+        self.chime = write_chime(self.work / "chime.wav") if chime else None
+        self.spoken: list[Spoken] = []
+        self.on_spoken: Callable[[Spoken], None] | None = None
+        self._queue: queues.Queue[list[tuple[str, str]] | None] = queues.Queue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="announcer")
+        self._thread.start()
+
+    def call(self, number: str, counter: str, language: str, counter_name: str | None = None) -> None:
+        """Queue a call: the chime, then Korean, then the visitor's language if it differs."""
+        texts = call_texts(number, counter, language, counter_name)
+        self._idle.clear()
+        self._queue.put([(texts[0], "ko"), *[(text, language) for text in texts[1:]]])
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until everything queued has been said."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            lines = self._queue.get()
+            if lines is None:
+                return
+            try:
+                if self.chime and self.speaker:
+                    self.speaker.play(self.chime)  # type: ignore[attr-defined]
+                for text, language in lines:
+                    wav = self.voice.speak(text, language)
+                    if wav and self.speaker:
+                        self.speaker.play(wav)  # type: ignore[attr-defined]
+                    said = Spoken(text, language, wav)
+                    self.spoken.append(said)
+                    log.info("announced (%s): %s", language, text)
+                    if self.on_spoken:
+                        self.on_spoken(said)
+            except Exception as err:  # a broken voice must not silence every later call
+                log.error("announcement failed: %s", err)
+            if self._queue.empty():
+                self._idle.set()
+
+    def close(self) -> None:
+        """Finish what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join(30)
+        super().close()

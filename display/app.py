@@ -1,0 +1,169 @@
+"""The displays' behaviour: driven only by the retained snapshot and call events.
+
+Counter mode: the monitor above a counter, plus its buttons — NEXT (hold: pause/resume),
+RECALL, NO-SHOW — and an LED lit while a call is fresh. Hall mode: the board and the voice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from typing import Any, Callable
+
+from display import screens
+from display.announce import Announcer
+from hardware.screen import Screen
+from hub import protocol as p
+from hub.client import HubClient
+from hub.config import HallConfig
+
+log = logging.getLogger("sunbeon.display")
+FLASH_SECONDS = 5.0  # a new call blinks this long
+LED_SECONDS = 10.0  # the counter's LED stays lit this long after a call
+RETRIES = 2  # extra tries of one press (same id) when the hub does not answer in time
+
+NOTICES = {
+    "nobody": "대기자가 없습니다 · Nobody waiting",
+    "not_serving": "호출 중인 번호가 없습니다 · No one called",
+    "timeout": "응답이 없습니다 · No answer from the hall system",
+}
+
+
+class CounterControls:
+    """A counter's commands. Each press gets one command id; a retry after a timeout reuses it,
+    so a bounce or a lost reply never calls two visitors or skips one."""
+
+    def __init__(self, client: HubClient, counter: str, on_result: Callable[[str, p.Reply], None]) -> None:
+        self.client, self.counter, self.on_result = client, counter, on_result
+
+    def send(self, op: str) -> threading.Thread:
+        """Send `op` for this counter on a worker thread (never blocks a button's thread)."""
+        thread = threading.Thread(target=self._send, args=(op,), daemon=True, name=f"press-{op}")
+        thread.start()
+        return thread
+
+    def _send(self, op: str) -> None:
+        command_id = f"{self.client.device}-{op}-{uuid.uuid4().hex[:10]}"
+        reply = self.client.request(op, command_id=command_id, counter=self.counter, timeout=2.0)
+        for _ in range(RETRIES):
+            if reply.status == "ok" or reply.error is None or reply.error.code != "timeout":
+                break
+            reply = self.client.request(op, command_id=command_id, counter=self.counter, timeout=2.0)
+        if reply.status != "ok":
+            log.warning("%s at counter %s: %s", op, self.counter, reply.error)
+        self.on_result(op, reply)
+
+    def next(self) -> None:
+        """NEXT: finish the current visitor and call the next."""
+        self.send("call_next")
+
+    def toggle_pause(self) -> None:
+        """NEXT held: pause an open counter, resume a paused one."""
+        view = self.client.snapshot.counter(self.counter) if self.client.snapshot else None
+        self.send("resume" if view is not None and view.status == "paused" else "pause")
+
+    def recall(self) -> None:
+        """RECALL: call the current number again."""
+        self.send("recall")
+
+    def no_show(self) -> None:
+        """NO-SHOW: the called visitor did not come."""
+        self.send("no_show")
+
+
+class Display:
+    """One display, counter or hall."""
+
+    def __init__(self, hall: HallConfig, client: HubClient, screen: Screen, *, mode: str,
+                 counter: str | None = None, announcer: Announcer | None = None, led: Any = None,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+        if mode not in ("counter", "hall"):
+            raise ValueError(f"unknown display mode {mode!r}")
+        if mode == "counter" and (counter is None or hall.counter(counter) is None):
+            raise ValueError(f"no counter {counter!r} in the hall's config")
+        self.hall, self.client, self.screen, self.mode, self.counter = hall, client, screen, mode, counter
+        self.announcer, self.led, self.clock, self.wall = announcer, led, clock, wall
+        self.controls = CounterControls(client, counter, self._result) if mode == "counter" else None  # type: ignore[arg-type]
+        self.flash_until = 0.0
+        self.flash_ticket: int | None = None
+        self.serving: int | None = None
+        self.notice: str | None = None
+        self.dirty = True
+        self.drawn_seq = -1
+        client.on_snapshot(self._on_snapshot)
+        client.on_call(self._on_call)
+        client.on_status(self._touch)
+
+    def _touch(self) -> None:
+        self.dirty = True
+
+    def _flash(self, ticket: int) -> None:
+        self.flash_ticket, self.flash_until = ticket, self.clock() + FLASH_SECONDS
+        if self.led is not None:
+            self.led.flash_for(LED_SECONDS)
+
+    def _on_snapshot(self, snapshot: p.Snapshot) -> None:
+        if self.mode == "counter":
+            view = snapshot.counter(self.counter)  # type: ignore[arg-type]
+            serving = view.serving.id if view and view.serving else None
+            if serving is not None and serving != self.serving:
+                self._flash(serving)
+                self.notice = None
+            self.serving = serving
+        self.dirty = True
+
+    def _on_call(self, call: p.CallEvent) -> None:
+        if self.mode == "hall":
+            self._flash(call.ticket)
+            if self.announcer:
+                self.announcer.call(call.number, call.counter, call.language, call.counter_label.get("ko"))
+        elif call.counter == self.counter and call.recall:
+            self._flash(call.ticket)
+        self.dirty = True
+
+    def _result(self, op: str, reply: p.Reply) -> None:
+        if reply.status == "ok":
+            nobody = op == "call_next" and reply.data and reply.data.get("ticket") is None
+            self.notice = NOTICES["nobody"] if nobody else None
+        else:
+            code = reply.error.code if reply.error else "timeout"
+            self.notice = NOTICES.get(code, reply.error.message if reply.error else code)
+        self.dirty = True
+
+    def step(self) -> None:
+        """Redraw when something changed, and blink while a call is fresh."""
+        flashing = self.clock() < self.flash_until
+        if self.dirty or flashing:
+            self.draw(blink=flashing and int(self.clock() * 2) % 2 == 0)
+
+    def draw(self, blink: bool = False) -> None:
+        """Draw the screen as of the latest snapshot."""
+        snapshot = self.client.snapshot
+        if self.mode == "counter":
+            screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,  # type: ignore[arg-type]
+                            flash=blink, notice=self.notice)
+        else:
+            screens.hall(self.screen.painter, snapshot, online=self.client.online,
+                         flash_call=self.flash_ticket if blink else None, now=self.wall(), tz=self.hall.site.timezone)
+        self.screen.show()
+        self.drawn_seq = snapshot.seq if snapshot else -1
+        self.dirty = False
+
+    def handle(self, event: Any) -> None:
+        """One pygame event: the keyboard stands in for the buttons."""
+        import pygame
+
+        if event.type != pygame.KEYDOWN or not self.controls:
+            return
+        action = {pygame.K_n: self.controls.next, pygame.K_SPACE: self.controls.next,
+                  pygame.K_RETURN: self.controls.next, pygame.K_r: self.controls.recall,
+                  pygame.K_s: self.controls.no_show, pygame.K_x: self.controls.no_show,
+                  pygame.K_p: self.controls.toggle_pause}.get(event.key)
+        if action:
+            action()
+
+    def run(self, stop: threading.Event) -> None:
+        """Run until `stop` is set or the window is closed."""
+        self.screen.run(self.handle, self.step, stop, fps=20)

@@ -1,0 +1,75 @@
+"""`sunbeon display`: builds a counter monitor or the hall board from the config and runs it."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import tempfile
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from display.announce import Announcer, ClipVoice, EspeakVoice, SilentVoice
+from display.app import Display
+from hardware.audio import Speaker
+from hardware.buttons import CallButton, CallLed
+from hardware.screen import Screen
+from hub import config as cfg
+from hub.client import HubClient
+
+log = logging.getLogger("sunbeon.display")
+
+
+def wire_buttons(display: Display, pins: cfg.ButtonPins, stack: ExitStack, pin_factory: Any = None) -> None:
+    """Attach the configured buttons to the counter's controls and the LED to its calls."""
+    controls = display.controls
+    assert controls is not None
+    debounce = pins.debounce_ms / 1000
+    if pins.next is not None:
+        nxt = stack.enter_context(CallButton(pins.next, pin_factory=pin_factory, debounce=debounce,
+                                             hold_time=pins.hold_seconds))
+        nxt.when_pressed, nxt.when_held = controls.next, controls.toggle_pause
+    for pin, action in ((pins.recall, controls.recall), (pins.no_show, controls.no_show)):
+        if pin is not None:
+            stack.enter_context(CallButton(pin, pin_factory=pin_factory, debounce=debounce)).when_pressed = action
+    if pins.led is not None:
+        display.led = stack.enter_context(CallLed(pins.led, pin_factory=pin_factory))
+
+
+def announcer_for(settings: cfg.VoiceSettings, work: Path) -> Announcer:
+    """The hall's voice as configured (espeak-ng by default)."""
+    speaker = Speaker() if settings.engine != "none" else None
+    if settings.engine == "espeak":
+        voice: Any = EspeakVoice(work, speed=settings.speed)
+    elif settings.engine == "clips":
+        voice = ClipVoice(Path(settings.clips or ""), work, fallback=None)
+    else:
+        voice = SilentVoice()
+    return Announcer(voice, speaker, chime=settings.chime, work=work)
+
+
+def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
+        window: tuple[int, int] | None = None) -> int:
+    """Run a display until SIGTERM, SIGINT or the window closes."""
+    hall = cfg.load(config_path)
+    device = device or (f"counter-{counter}" if mode == "counter" else "hall-display")
+    entry = hall.device(device)
+    if entry is None:
+        raise cfg.ConfigError(config_path, None, f"no device {device!r} in the config (give --device)")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with ExitStack() as stack:
+        screen = stack.enter_context(Screen(window, fullscreen=window is None, title=f"Sunbeon {mode} {counter or ''}"))
+        client = HubClient(hall.site.id, device, hall.mqtt, role=entry.role).start()
+        stack.callback(client.close)
+        announcer = None
+        if mode == "hall":
+            work = Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
+            announcer = stack.enter_context(announcer_for(entry.voice or cfg.VoiceSettings(), work))
+        display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer)
+        if mode == "counter" and entry.buttons:
+            wire_buttons(display, entry.buttons, stack)
+        log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
+        display.run(stop)
+    return 0

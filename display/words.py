@@ -1,0 +1,96 @@
+"""How a call is said: Sino-Korean numerals, letter prefixes, and the call in each language.
+
+Numbers on tickets and counters are read with Sino-Korean numerals (일, 이, 삼 …), the way a
+Korean hall calls them: 117 → 백십칠, 3017 → 삼천십칠, 10 → 십, 0 → 영. A leading 1 before
+십/백/천/만 is not said (백 not 일백), zero digits are skipped, and a ticket's zero padding
+(A007) is not read.
+"""
+
+from __future__ import annotations
+
+DIGITS = ["영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
+SMALL_UNITS = ["", "십", "백", "천"]
+LARGE_UNITS = ["", "만", "억", "조"]
+# Latin letters as Koreans say them, for prefixed ticket numbers (A017 → 에이 십칠).
+LETTERS = {
+    "A": "에이", "B": "비", "C": "씨", "D": "디", "E": "이", "F": "에프", "G": "지", "H": "에이치",
+    "I": "아이", "J": "제이", "K": "케이", "L": "엘", "M": "엠", "N": "엔", "O": "오", "P": "피",
+    "Q": "큐", "R": "알", "S": "에스", "T": "티", "U": "유", "V": "브이", "W": "더블유", "X": "엑스",
+    "Y": "와이", "Z": "제트",
+}
+
+
+def _below_10000(n: int) -> str:
+    words = []
+    for position in range(3, -1, -1):
+        digit = n // 10 ** position % 10
+        if digit == 0:
+            continue
+        # 일 is dropped before a unit: 십 (not 일십), 백, 천.
+        words.append(("" if digit == 1 and position > 0 else DIGITS[digit]) + SMALL_UNITS[position])
+    return "".join(words)
+
+
+def sino_korean(n: int) -> str:
+    """A non-negative integer in Sino-Korean words: 117 → "백십칠"."""
+    if n < 0:
+        raise ValueError("ticket and counter numbers are not negative")
+    if n == 0:
+        return DIGITS[0]
+    groups = []
+    for unit in LARGE_UNITS:
+        n, group = divmod(n, 10000)
+        if group:
+            # 만 alone, not 일만; but 일억 and above keep their 일.
+            text = "" if group == 1 and unit == "만" else _below_10000(group)
+            groups.append(text + unit)
+        if n == 0:
+            break
+    return " ".join(reversed(groups))
+
+
+def split_label(label: str) -> tuple[str, int | None]:
+    """A ticket label's letter prefix and its number: "A007" → ("A", 7); "1017" → ("", 1017)."""
+    prefix = label.rstrip("0123456789")
+    digits = label[len(prefix):]
+    return prefix, int(digits) if digits else None
+
+
+def say_label_ko(label: str) -> str:
+    """A ticket or counter label as spoken in Korean: "A007" → "에이 칠"."""
+    prefix, number = split_label(label)
+    spoken = [LETTERS.get(c.upper(), c) for c in prefix]
+    if number is not None:
+        spoken.append(sino_korean(number))
+    return " ".join(spoken)
+
+
+def call_text(number: str, counter: str, language: str, counter_name: str | None = None) -> str:
+    """What the hall hears for a call, in one language.
+
+    `counter` is the counter's id; a numeric one is read as a number ("삼 번 창구"), otherwise
+    `counter_name` (its label) is said as it is written.
+    """
+    numeric = counter.isdigit()
+    if language == "ko":
+        where = f"{sino_korean(int(counter))} 번 창구" if numeric else (counter_name or counter)
+        return f"{say_label_ko(number)} 번 고객님, {where}로 오십시오"
+    spelled = " ".join(number) if not number.isdigit() else str(int(number))
+    if language == "en":
+        where = f"counter {int(counter)}" if numeric else (counter_name or counter)
+        return f"Number {spelled}, please come to {where}."
+    if language == "zh":
+        where = f"{int(counter)}号窗口" if numeric else (counter_name or counter)
+        return f"请{spelled}号到{where}办理。"
+    if language == "vi":
+        where = f"quầy số {int(counter)}" if numeric else (counter_name or counter)
+        return f"Mời số {spelled} đến {where}."
+    raise ValueError(f"no phrasing for language {language!r}")
+
+
+def call_texts(number: str, counter: str, language: str, counter_name: str | None = None) -> list[str]:
+    """The call in Korean and, for a ticket issued in another language, in that one too."""
+    texts = [call_text(number, counter, "ko", counter_name)]
+    if language != "ko":
+        texts.append(call_text(number, counter, language, counter_name))
+    return texts
