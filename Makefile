@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test demo bench deps system clean
+.PHONY: test demo bench deps system clean screenshots
 
 deps: system $(STAMP)
 
@@ -26,6 +26,9 @@ bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
+
+screenshots: deps
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -92,6 +92,7 @@ class Display:
         self.notice: str | None = None
         self.dirty = True
         self.drawn_seq = -1
+        self.simulator: Any = None  # display.simulate.Clerk in the demo
         client.on_snapshot(self._on_snapshot)
         client.on_call(self._on_call)
         client.on_status(self._touch)
@@ -134,12 +135,16 @@ class Display:
 
     def step(self) -> None:
         """Redraw when something changed, and blink while a call is fresh."""
+        if self.simulator is not None:
+            self.simulator.step(self, self.clock())
         flashing = self.clock() < self.flash_until
         if self.dirty or flashing:
             self.draw(blink=flashing and int(self.clock() * 2) % 2 == 0)
 
     def draw(self, blink: bool = False) -> None:
         """Draw the screen as of the latest snapshot."""
+        # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
+        self.dirty = False
         snapshot = self.client.snapshot
         if self.mode == "counter":
             screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,  # type: ignore[arg-type]
@@ -149,7 +154,6 @@ class Display:
                          flash_call=self.flash_ticket if blink else None, now=self.wall(), tz=self.hall.site.timezone)
         self.screen.show()
         self.drawn_seq = snapshot.seq if snapshot else -1
-        self.dirty = False
 
     def handle(self, event: Any) -> None:
         """One pygame event: the keyboard stands in for the buttons."""

@@ -50,7 +50,7 @@ def announcer_for(settings: cfg.VoiceSettings, work: Path) -> Announcer:
 
 
 def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
-        window: tuple[int, int] | None = None) -> int:
+        window: tuple[int, int] | None = None, clerk: bool = False, speed: float = 1.0) -> int:
     """Run a display until SIGTERM, SIGINT or the window closes."""
     hall = cfg.load(config_path)
     device = device or (f"counter-{counter}" if mode == "counter" else "hall-display")
@@ -70,6 +70,9 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
         display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer)
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)
+        if mode == "counter" and clerk:
+            from display.simulate import Clerk
+            display.simulator = Clerk(speed)
         log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
         display.run(stop)
     return 0

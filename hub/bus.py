@@ -33,6 +33,7 @@ class HubBus:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.connected = threading.Event()
+        self.stopping = False
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         if getattr(reason, "is_failure", False):
@@ -44,7 +45,8 @@ class HubBus:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         self.connected.clear()
-        log.warning("lost the broker (%s); reconnecting", reason)
+        if not self.stopping:
+            log.warning("lost the broker (%s); reconnecting", reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         self.inbox.put(("message", message))
@@ -109,6 +111,7 @@ class HubBus:
                     if on_ready:
                         on_ready()
         finally:
+            self.stopping = True
             self.client.publish(self.topics.hub_status, p.encode(p.HubStatus(state="offline", at=time.time())),
                                 qos=1, retain=True).wait_for_publish(2)
             self.client.disconnect()

@@ -41,7 +41,7 @@ def _hub(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from hub import demo
-    return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port)
+    return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port, out=args.out)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -54,14 +54,16 @@ def _size(text: str) -> tuple[int, int]:
 
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk import main
-    return main.run(args.config, args.device, window=args.window)
+    return main.run(args.config, args.device, window=args.window, visitors_per_hour=args.simulate_visitors,
+                    speed=args.speed)
 
 
 def _display(args: argparse.Namespace) -> int:
     from display import main
     if args.mode == "counter" and not args.counter:
         raise SystemExit("sunbeon display --mode counter needs --counter ID")
-    return main.run(args.config, mode=args.mode, counter=args.counter, device=args.device, window=args.window)
+    return main.run(args.config, mode=args.mode, counter=args.counter, device=args.device, window=args.window,
+                    clerk=args.simulate_clerk, speed=args.speed)
 
 
 def _fake_printer(args: argparse.Namespace) -> int:
@@ -108,6 +110,9 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(kiosk)
     kiosk.add_argument("--device", required=True, help="this kiosk's device id in the config, e.g. kiosk-1")
     kiosk.add_argument("--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen")
+    kiosk.add_argument("--simulate-visitors", type=float, default=0, metavar="PER_HOUR",
+                       help="demo: simulated visitors tap the screen, this many an hour")
+    kiosk.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")
     kiosk.set_defaults(run=_kiosk)
 
     display = sub.add_parser("display", help="run a counter monitor (with its buttons) or the hall board")
@@ -116,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
     display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
     display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
+    display.add_argument("--simulate-clerk", action="store_true", help="demo: a simulated clerk presses the buttons")
+    display.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")
     display.set_defaults(run=_display)
 
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
@@ -130,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--speed", type=float, default=20.0, help="simulated visitors and clerks this many times faster than life")
     demo.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: run until Ctrl-C)")
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
+    demo.add_argument("--out", default="out/demo", help="folder for the demo's data, tickets and logs")
     demo.set_defaults(run=_demo)
     return top
 

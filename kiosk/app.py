@@ -62,6 +62,7 @@ class Kiosk:
         self.printer_problem: str | None = None
         self.dirty = True
         self.frame = 0
+        self.simulator: Any = None  # kiosk.simulate.Visitors in the demo
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
 
@@ -143,6 +144,8 @@ class Kiosk:
     def step(self) -> None:
         """Take in results and timeouts, and redraw when something changed."""
         now = self.clock()
+        if self.simulator is not None:
+            self.simulator.step(self, now)
         try:
             result = self.results.get_nowait()
         except queues.Empty:
@@ -179,6 +182,8 @@ class Kiosk:
 
     def draw(self) -> None:
         """Draw the current screen."""
+        # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
+        self.dirty = False
         p = self.screen.painter
         common = {"language": self.language, "large": self.large}
         if self.mode == "start":
@@ -191,7 +196,6 @@ class Kiosk:
         else:
             self.targets = screens.problem(p, self.problem_key, **common)
         self.screen.show()
-        self.dirty = False
 
     def _qr(self, url: str) -> Any:
         import pygame

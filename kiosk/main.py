@@ -32,7 +32,8 @@ def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
     return entry
 
 
-def run(config_path: str, device: str, *, window: tuple[int, int] | None = None) -> int:
+def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
+        visitors_per_hour: float = 0, speed: float = 1.0) -> int:
     """Run the kiosk until SIGTERM, SIGINT or the window closes."""
     hall = cfg.load(config_path)
     entry = kiosk_device(hall, device)
@@ -43,7 +44,11 @@ def run(config_path: str, device: str, *, window: tuple[int, int] | None = None)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
     try:
-        Kiosk(hall, device, client, printer, screen).run(stop)
+        kiosk = Kiosk(hall, device, client, printer, screen)
+        if visitors_per_hour:
+            from kiosk.simulate import Visitors
+            kiosk.simulator = Visitors(visitors_per_hour, speed)
+        kiosk.run(stop)
     finally:
         client.close()
         printer.close()
