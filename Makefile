@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: deps
+	@bash scripts/setup-system.sh test
 	$(PY) -m pytest -q
 
 demo: deps

@@ -66,6 +66,27 @@ def _display(args: argparse.Namespace) -> int:
                     clerk=args.simulate_clerk, speed=args.speed)
 
 
+def _web(args: argparse.Namespace) -> int:
+    from hub.web import main
+    return main.run(args.config, host=args.host, port=args.port)
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    import getpass
+
+    from hub.web.auth import hash_password
+    password = getpass.getpass(f"password for counter {args.counter}: ")
+    if len(password) < 8:
+        print("sunbeon: use at least 8 characters", file=sys.stderr)
+        return 2
+    if getpass.getpass("again: ") != password:
+        print("sunbeon: the two did not match", file=sys.stderr)
+        return 2
+    print("# add to the config file, under [web]:")
+    print(f'[[web.clerks]]\ncounter = "{args.counter}"\npassword_hash = "{hash_password(password)}"')
+    return 0
+
+
 def _fake_printer(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -124,6 +145,16 @@ def parser() -> argparse.ArgumentParser:
     display.add_argument("--simulate-clerk", action="store_true", help="demo: a simulated clerk presses the buttons")
     display.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")
     display.set_defaults(run=_display)
+
+    web = sub.add_parser("web", help="run the web relay: status page, ticket pages, clerk console")
+    _config_arg(web)
+    web.add_argument("--host", help="listen address (default: [web] host)")
+    web.add_argument("--port", type=int, help="listen port (default: [web] port)")
+    web.set_defaults(run=_web)
+
+    passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
+    passwd.add_argument("--counter", required=True)
+    passwd.set_defaults(run=_passwd)
 
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
     fake.add_argument("--port", type=int, default=9100)

@@ -28,7 +28,7 @@ class HubClient:
     """One device's connection to the hall. Callbacks run on paho's network thread."""
 
     def __init__(self, site: str, device: str, settings: Mqtt, *, role: str | None = None,
-                 calls: bool = True, client_id: str | None = None) -> None:
+                 calls: bool = True, client_id: str | None = None, report_status: bool = True) -> None:
         self.device, self.role = device, role
         self.topics = p.Topics(site)
         self.snapshot: p.Snapshot | None = None
@@ -43,8 +43,12 @@ class HubClient:
         self._changed = threading.Condition()
         self._status = p.DeviceStatus(state="online", role=role)
         self.client = new_client(settings, client_id or f"{device}-{uuid.uuid4().hex[:6]}")
-        self.client.will_set(self.topics.device_status(device),
-                             p.encode(p.DeviceStatus(state="offline", role=role)), qos=1, retain=True)
+        # A connection that only speaks for a device (the web console for a counter) leaves the
+        # device's own status alone: the device reports it.
+        self.report_status = report_status
+        if report_status:
+            self.client.will_set(self.topics.device_status(device),
+                                 p.encode(p.DeviceStatus(state="offline", role=role)), qos=1, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -60,7 +64,7 @@ class HubClient:
 
     def close(self) -> None:
         """Say offline and disconnect."""
-        if self.connected.is_set():
+        if self.connected.is_set() and self.report_status:
             info = self.client.publish(self.topics.device_status(self.device),
                                        p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
                                        qos=1, retain=True)
@@ -140,7 +144,7 @@ class HubClient:
     def set_status(self, state: str, detail: str | None = None) -> None:
         """Report this device's health, retained (e.g. degraded: printer out of paper)."""
         self._status = p.DeviceStatus(state=state, detail=detail, role=self.role, at=time.time())  # type: ignore[arg-type]
-        if self.connected.is_set():
+        if self.connected.is_set() and self.report_status:
             self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
 
     # --- paho callbacks --------------------------------------------------------------------
@@ -153,7 +157,8 @@ class HubClient:
         if self._calls:
             topics.append((self.topics.calls, 1))
         client.subscribe(topics)
-        client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
+        if self.report_status:
+            client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
         self.connected.set()
         self._notify(self._status_listeners)
 

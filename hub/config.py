@@ -287,6 +287,31 @@ class HubSettings(_Model):
     database: str = "/var/lib/sunbeon/hub.db"
 
 
+class Clerk(_Model):
+    """A clerk console login: one per counter, the password kept only as a hash (`sunbeon passwd`)."""
+
+    counter: str
+    password_hash: str = Field(pattern=r"^scrypt\$")
+
+
+class Congestion(_Model):
+    """When a task counts as 원활 (calm), 보통 (normal) or 혼잡 (busy), by the expected wait."""
+
+    calm_minutes: int = Field(default=15, ge=0)
+    busy_minutes: int = Field(default=45, ge=1)
+
+
+class WebSettings(_Model):
+    """The web relay: public status page, ticket pages, clerk console."""
+
+    host: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=1, le=65535)
+    device: str = "web"
+    secret_file: str = "/var/lib/sunbeon/web.secret"
+    congestion: Congestion = Congestion()
+    clerks: tuple[Clerk, ...] = ()
+
+
 class HallConfig(_Model):
     """The whole configuration file."""
 
@@ -297,6 +322,7 @@ class HallConfig(_Model):
     site: Site
     mqtt: Mqtt = Mqtt()
     hub: HubSettings = HubSettings()
+    web: WebSettings = WebSettings()
     services: tuple[Service, ...] = Field(min_length=1)
     counters: tuple[Counter, ...] = ()
     devices: tuple[Device, ...] = ()
@@ -336,6 +362,9 @@ def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
                 if service not in services:
                     problems.append((("counters", i, "services"),
                                      f"counter {counter.id!r} serves unknown service {service!r}"))
+    for i, clerk in enumerate(config.web.clerks):
+        if clerk.counter not in counters:
+            problems.append((("web", "clerks", i, "counter"), f"clerk login for unknown counter {clerk.counter!r}"))
     for i, device in enumerate(config.devices):
         if device.counter is not None and device.counter not in counters:
             problems.append((("devices", i, "counter"),

@@ -7,10 +7,10 @@ publishes what it returns.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass
 
 from hub import protocol as p
+from hub.protocol import token_hash
 from hub.domain import queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import service_status, ticket_view
@@ -23,11 +23,6 @@ class Handled:
     state: HallState
     events: list[Event]
     reply: p.Reply
-
-
-def token_hash(token: str) -> str:
-    """What the hub keeps of a ticket's page token: enough to match it, not to rebuild it."""
-    return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 def _counter_of(state: HallState, device_id: str, command: p._CounterCommand) -> str:

@@ -6,7 +6,9 @@ Root topic `sunbeon/v1/{site}/` (the version sits in the root). JSON, UTF-8, eve
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
@@ -51,6 +53,23 @@ class Topics:
         if len(parts) == 3 and parts[0] == "device" and parts[2] == "status":
             return parts[1]
         return None
+
+
+def estimate_range(mean: float, deviation: float, capacity: float, ahead: int) -> tuple[int, int]:
+    """Minutes until a ticket with `ahead` people before it is called: (low, high).
+
+    Part of the contract, so the hub and the web relay give a visitor the same range: the centre
+    is the queue ahead divided among the counters (`capacity`, in counters' worth of time), the
+    spread grows with the square root of the queue, as independent service times partly cancel.
+    """
+    centre = (ahead + 0.5) * mean / capacity
+    spread = max(0.25 * centre, 1.2 * math.sqrt(ahead + 1) * deviation / capacity)
+    return (int(max(0.0, centre - spread) // 60), max(1, math.ceil((centre + spread) / 60)))
+
+
+def token_hash(token: str) -> str:
+    """What the hub keeps and publishes of a ticket's page token: enough to match, not to rebuild it."""
+    return hashlib.sha256(token.encode()).hexdigest()[:24]
 
 
 class ErrorCode(StrEnum):
@@ -285,6 +304,15 @@ class TicketView(_View):
     ahead_at_issue: int
     estimate_at_issue: list[int]
     business_date: str
+    token_hash: str | None = None
+
+
+class EstimateModel(_View):
+    """What a service's estimates are made of: `estimate_range(mean, deviation, capacity, ahead)`."""
+
+    mean: float
+    deviation: float
+    capacity: float
 
 
 class QueueEntry(_View):
@@ -313,6 +341,8 @@ class ServiceView(_View):
     cutoff: str
     closes: str
     priority_offered: bool
+    order: list[tuple[str, str]] = []  # (token hash, number) of every waiting ticket, in call order
+    estimate_model: EstimateModel | None = None
 
 
 class CounterView(_View):
@@ -324,6 +354,7 @@ class CounterView(_View):
     services: list[list[str]]
     serving: TicketView | None
     waiting: int
+    order: list[tuple[str, str]] = []  # tickets transferred to this counter, in call order
 
 
 class CallView(_View):

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Sunbeon needs, only those missing, with sudo when not root.
 # Called by `make test` and `make demo`, so a fresh Debian / Raspberry Pi OS machine needs nothing else.
+# `setup-system.sh test` adds what only the tests need (Chromium for the browser tests).
 set -euo pipefail
 packages=(mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
+[ "${1:-}" = "test" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

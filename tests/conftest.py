@@ -15,7 +15,7 @@ from hub.bus import HubBus
 from hub.client import HubClient
 from hub.service import HubService
 from hub.store import Store
-from tests.halls import hall_text
+from tests.halls import CLERK_PASSWORD, hall_text, web_section
 
 # Screens and sound without a screen or a sound card: pygame's dummy drivers.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -69,8 +69,19 @@ def hall_file(tmp_path: Path, broker: Broker) -> Path:
     # A site id per test: retained messages of one test never leak into another.
     site = f"t{abs(hash(tmp_path)) % 10**8}"
     path.write_text(hall_text(port=broker.port, database=str(tmp_path / "hub.db"))
-                    .replace('id = "test"', f'id = "{site}"', 1), encoding="utf-8")
+                    .replace('id = "test"', f'id = "{site}"', 1) + web_section(_clerk_hash()), encoding="utf-8")
     return path
+
+
+_HASH: list[str] = []
+
+
+def _clerk_hash() -> str:
+    # scrypt is slow on purpose: hash the test password once per session.
+    if not _HASH:
+        from hub.web.auth import hash_password
+        _HASH.append(hash_password(CLERK_PASSWORD))
+    return _HASH[0]
 
 
 @pytest.fixture
@@ -88,3 +99,40 @@ def clients(hub: RunningHub) -> Iterator[dict[str, HubClient]]:
     yield made
     for c in made.values():
         c.close()
+
+
+class WebServer:
+    """The web relay served by uvicorn on a free port, in a thread."""
+
+    def __init__(self, hall: config.HallConfig) -> None:
+        import uvicorn
+
+        from hub.broker import free_port
+        from hub.web.main import build
+
+        self.app, self.relay = build(hall, secret=b"test-secret" * 3)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "WebServer":
+        import time
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and (not self.server.started or self.relay.status is None):
+            time.sleep(0.05)
+        assert self.relay.status is not None, "the relay got no state from the hall"
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def web(hub: RunningHub) -> Iterator[WebServer]:
+    """The web relay for the running hub."""
+    server = WebServer(hub.hall).start()
+    yield server
+    server.stop()

@@ -102,3 +102,19 @@ role = "display"
 def hall(**kwargs: object) -> config.HallConfig:
     """The test hall as a validated config."""
     return config.parse(hall_text(**kwargs), "test.toml")  # type: ignore[arg-type]
+
+
+CLERK_PASSWORD = "counter3-pass"
+
+
+def web_section(password_hash: str) -> str:
+    """A [web] section with a console login for counter 3."""
+    return f'''
+[web]
+secret_file = "/nonexistent/web.secret"
+congestion = {{ calm_minutes = 5, busy_minutes = 20 }}
+
+[[web.clerks]]
+counter = "3"
+password_hash = "{password_hash}"
+'''

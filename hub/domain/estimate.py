@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from hub.domain.model import CounterStatus, HallState, ServiceTime
+from hub.protocol import estimate_range
 
 SMOOTHING = 0.2  # weight of the newest service time in the moving average
 SECONDARY_SHARE = 0.5  # a counter serving a service in a later tier gives it about half its time
@@ -55,16 +54,13 @@ def open_counters(state: HallState, service: str) -> int:
     )
 
 
-def wait_range(state: HallState, service: str, ahead: int) -> tuple[int, int]:
-    """Minutes until a ticket with `ahead` people before it is called: (low, high).
-
-    The centre is the queue ahead divided among the counters; the spread grows with the square
-    root of the queue, since independent service times partly cancel out.
-    """
+def model(state: HallState, service: str) -> tuple[float, float, float]:
+    """(mean seconds, deviation seconds, capacity) behind the service's estimates."""
     times = service_time(state, service)
     counters = capacity(state, service) or capacity(state, service, open_only=False) or SECONDARY_SHARE
-    centre = (ahead + 0.5) * times.mean / counters
-    spread = max(0.25 * centre, 1.2 * math.sqrt(ahead + 1) * times.deviation / counters)
-    low = max(0.0, centre - spread)
-    high = centre + spread
-    return (int(low // 60), max(1, math.ceil(high / 60)))
+    return times.mean, times.deviation, counters
+
+
+def wait_range(state: HallState, service: str, ahead: int) -> tuple[int, int]:
+    """Minutes until a ticket with `ahead` people before it is called: (low, high)."""
+    return estimate_range(*model(state, service), ahead)

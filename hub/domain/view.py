@@ -22,6 +22,10 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def _with_hash(ticket: Ticket) -> dict[str, Any]:
+    return {**ticket_view(ticket), "token_hash": ticket.token_hash}
+
+
 def call_view(call: Call) -> dict[str, Any]:
     """A call as the hall board lists it."""
     return {"ticket": call.ticket, "number": call.label, "service": call.service,
@@ -52,7 +56,9 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
     services = []
     for service in hall.services:
         waiting = state.waiting_count(service.id)
-        order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
+        everyone = allocation.queue_order(state, service.id)
+        order = everyone[:QUEUE_SHOWN]
+        mean, deviation, capacity = estimate.model(state, service.id)
         status, wait = service_status(state, service.id, now, waiting)
         services.append({
             "id": service.id, "name": service.name.all(), "status": status,
@@ -67,6 +73,10 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
             "cutoff": service.hours.last_ticket.strftime("%H:%M"),
             "closes": service.hours.close.strftime("%H:%M"),
             "priority_offered": service.priority,
+            # Every waiting ticket's page-token hash, in call order: the web relay finds a
+            # visitor's place here (hashes only; the tokens never leave the hub and the kiosk).
+            "order": [[t.token_hash, t.label] for t in everyone],
+            "estimate_model": {"mean": round(mean, 1), "deviation": round(deviation, 1), "capacity": capacity},
         })
     counters = []
     for counter in hall.counters:
@@ -77,8 +87,10 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         counters.append({
             "id": counter.id, "label": counter.label.all(), "status": current.status.value,
             "services": [list(t) for t in counter.services],
-            "serving": ticket_view(serving) if serving else None,
+            "serving": _with_hash(serving) if serving else None,
             "waiting": waiting,
+            "order": [[state.tickets[i].token_hash, state.tickets[i].label]
+                      for i in state.line(("counter", counter.id, False))],
         })
     return {
         "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.all()},

@@ -1,0 +1,228 @@
+"""The web relay's HTTP side (FastAPI): pages, JSON, Server-Sent Events, the clerk console.
+
+Everything is served from here (no CDN): the hall's LAN may have no internet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, AsyncIterator
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from hub.config import HallConfig
+from hub.web import text
+from hub.web.auth import LoginBrake, Signer, check_password
+from hub.web.relay import Relay
+
+HERE = Path(__file__).parent
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop idle connections)
+COOKIE = "sunbeon_session"
+CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
+
+
+def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBrake | None = None) -> FastAPI:
+    """The relay's web app for one hall."""
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await relay.start()
+        yield
+        await asyncio.to_thread(relay.close)
+
+    app = FastAPI(title="Sunbeon web relay", version="1", lifespan=lifespan,
+                  description="Live queue status of a civil-service hall, ticket pages and the clerk console.")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
+    brake = brake or LoginBrake()
+    tz = ZoneInfo(hall.site.timezone)
+
+    def render(name: str, request: Request, language: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        values.setdefault("title", text.t("status_title", language))
+        html = pages.get_template(name).render(
+            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=text.LANGUAGE_NAMES,
+            site=hall.site.name.get(language), path=request.url.path, tz=hall.site.timezone, **values)
+        return HTMLResponse(html, status_code=status_code)
+
+    def language(request: Request) -> str:
+        return text.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+    def clock(at: float | None) -> str:
+        return datetime.fromtimestamp(at, tz).strftime("%H:%M:%S") if at else "—"
+
+    async def sse(frames: Any) -> StreamingResponse:
+        return StreamingResponse(frames, media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    # --- public ---------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, summary="The hall's live status page")
+    async def status_page(request: Request) -> HTMLResponse:
+        lang = language(request)
+        return render("status.html", request, lang, status=relay.status, as_of=clock(relay.status and relay.status["at"]))
+
+    @app.get("/api/status", summary="The hall's status as JSON (ETag; cache 2 s)")
+    async def api_status(request: Request) -> Response:
+        if relay.status is None:
+            return JSONResponse({"error": "no state from the hall yet"}, status_code=503,
+                                headers={"Retry-After": "2"})
+        etag = f'W/"{relay.status["seq"]}-{int(relay.status["live"])}"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=2"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(relay.status_bytes, media_type="application/json", headers=headers)
+
+    @app.get("/api/stream", summary="Server-Sent Events: `status` events with the same JSON as /api/status")
+    async def api_stream() -> StreamingResponse:
+        async def frames() -> AsyncIterator[bytes]:
+            seen = -1
+            while True:
+                if relay.version > seen and relay.frame:
+                    seen = relay.version
+                    yield relay.frame
+                elif not await relay.wait_change(seen, KEEPALIVE):
+                    yield b": keepalive\n\n"
+        return await sse(frames())
+
+    def find(token: str) -> Any:
+        if not TOKEN.match(token):
+            return None
+        return relay.place(token)
+
+    @app.get("/api/tickets/{token}", summary="One ticket's place (by the token in its QR code)")
+    async def api_ticket(token: str) -> JSONResponse:
+        place = find(token)
+        if place is None:
+            raise HTTPException(404, "no such ticket (or it finished before this relay started)")
+        return JSONResponse(place.as_json(), headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/tickets/{token}/stream", summary="Server-Sent Events: `ticket` events when the ticket's place changes")
+    async def api_ticket_stream(token: str) -> StreamingResponse:
+        if find(token) is None:
+            raise HTTPException(404, "no such ticket")
+
+        async def frames() -> AsyncIterator[bytes]:
+            seen, last = -1, None
+            while True:
+                if relay.version > seen:
+                    seen = relay.version
+                    place = find(token)
+                    if place is not None and place != last:
+                        last = place
+                        yield b"event: ticket\ndata: " + JSONResponse(place.as_json()).body + b"\n\n"
+                elif not await relay.wait_change(seen, KEEPALIVE):
+                    yield b": keepalive\n\n"
+        return await sse(frames())
+
+    @app.get("/t/{token}", response_class=HTMLResponse, summary="A ticket's page (the QR code on the ticket)")
+    async def ticket_page(request: Request, token: str) -> HTMLResponse:
+        lang = language(request)
+        place = find(token)
+        if place is None:
+            return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
+        counter = place.counter_label.get(lang) if place.counter_label else None
+        return render("ticket.html", request, lang, place=place, token=token, counter=counter,
+                      csrf=signer.csrf("cancel:" + token), message=request.query_params.get("msg"),
+                      title=f"{place.number} · {hall.site.name.get(lang)}",
+                      service=hall.service(place.service).name.get(lang) if place.service and hall.service(place.service) else "")
+
+    @app.post("/t/{token}/cancel", summary="The visitor gives up the ticket")
+    async def cancel(request: Request, token: str, csrf: str = Form("")) -> RedirectResponse:
+        lang = language(request)
+        if find(token) is None:
+            raise HTTPException(404, "no such ticket")
+        if not signer.check_csrf("cancel:" + token, csrf):
+            raise HTTPException(403, "the form has expired; reload the page")
+        reply = await asyncio.to_thread(relay.client.request, "cancel", token=token)
+        msg = "cancelled" if reply.status == "ok" else "failed:" + (reply.error.message if reply.error else "")
+        return RedirectResponse(f"/t/{token}?lang={lang}&msg={msg}", status_code=303)
+
+    # --- the clerk console ----------------------------------------------------------------
+
+    clerks = {c.counter: c.password_hash for c in hall.web.clerks}
+
+    def session_counter(request: Request, counter: str) -> str:
+        if signer.counter_of(request.cookies.get(COOKIE)) != counter:
+            raise HTTPException(303, headers={"Location": "/console"})
+        return counter
+
+    @app.get("/console", response_class=HTMLResponse, summary="Clerk login")
+    async def console_login(request: Request) -> HTMLResponse:
+        return render("console_login.html", request, "ko", title="창구 콘솔 · Counter console",
+                      counters=[c for c in hall.counters if c.id in clerks], error=request.query_params.get("error"))
+
+    @app.post("/console/login", summary="Clerk login (slowed after failures)")
+    async def console_do_login(request: Request, counter: str = Form(...), password: str = Form(...)) -> Response:
+        address = request.client.host if request.client else "?"
+        keys = (f"ip:{address}", f"counter:{counter}")
+        wait = brake.wait_for(*keys)
+        if wait > 0:
+            return RedirectResponse(f"/console?error=wait:{int(wait) + 1}", status_code=303)
+        if counter not in clerks or not check_password(password, clerks[counter]):
+            brake.failed(*keys)
+            await asyncio.sleep(0.3)
+            return RedirectResponse("/console?error=wrong", status_code=303)
+        brake.succeeded(*keys)
+        response = RedirectResponse(f"/console/{counter}", status_code=303)
+        response.set_cookie(COOKIE, signer.session(counter), httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", max_age=12 * 3600)
+        return response
+
+    @app.post("/console/logout")
+    async def console_logout() -> RedirectResponse:
+        response = RedirectResponse("/console", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    def panel_values(counter: str) -> dict[str, Any]:
+        snap = relay.client.snapshot
+        view = snap.counter(counter) if snap else None
+        served = {s for tier in hall.counter(counter).services for s in tier} if hall.counter(counter) else set()
+        waiting = [(s.name["ko"], q.number, q.priority) for s in (snap.services if snap else [])
+                   if s.id in served for q in s.queue][:30]
+        return {"view": view, "waiting": waiting, "counter": counter, "services": hall.services,
+                "counters": [c for c in hall.counters if c.id != counter]}
+
+    @app.get("/console/{counter}", response_class=HTMLResponse)
+    async def console(request: Request, counter: str) -> HTMLResponse:
+        session_counter(request, counter)
+        return render("console.html", request, "ko", title=f"{counter}번 창구 콘솔",
+                      csrf=signer.csrf("console:" + request.cookies.get(COOKIE, "")),
+                      message=request.query_params.get("msg"), **panel_values(counter))
+
+    @app.get("/console/{counter}/panel", response_class=HTMLResponse)
+    async def console_panel(request: Request, counter: str) -> HTMLResponse:
+        session_counter(request, counter)
+        return render("console_panel.html", request, "ko", **panel_values(counter))
+
+    @app.post("/console/{counter}/command", summary="A counter command from the console")
+    async def console_command(request: Request, counter: str, op: str = Form(...), csrf: str = Form(""),
+                              to_service: str = Form(""), to_counter: str = Form("")) -> RedirectResponse:
+        session_counter(request, counter)
+        if not signer.check_csrf("console:" + request.cookies.get(COOKIE, ""), csrf):
+            raise HTTPException(403, "the form has expired; reload the page")
+        if op not in CONSOLE_OPS:
+            raise HTTPException(400, f"unknown command {op!r}")
+        fields: dict[str, Any] = {}
+        if op == "transfer":
+            if bool(to_service) == bool(to_counter):
+                raise HTTPException(400, "choose a task or a counter to transfer to")
+            fields = {"to_service": to_service} if to_service else {"to_counter": to_counter}
+        client = await asyncio.to_thread(relay.counter_client, counter)
+        reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
+        if reply.status == "ok":
+            ticket = (reply.data or {}).get("ticket")
+            msg = f"ok:{op}:{ticket['number']}" if ticket else f"ok:{op}:"
+        else:
+            msg = f"error:{reply.error.message if reply.error else 'no answer'}"
+        return RedirectResponse(f"/console/{counter}?msg={msg}", status_code=303)
+
+    return app

@@ -1,0 +1,166 @@
+"""The relay's state: one shared latest view of the hall, fanned out to every browser.
+
+There are no per-browser queues: each update replaces the latest state and wakes every waiting
+stream, which sends whatever is latest when it can. A slow or dead browser only delays itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from hub import protocol as p
+from hub.client import HubClient
+from hub.config import HallConfig
+
+log = logging.getLogger("sunbeon.web")
+REMEMBERED = 50000  # tickets whose last place is remembered after they leave the queue
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a ticket is, as its page shows it."""
+
+    state: str  # waiting | called | done | gone
+    number: str
+    service: str | None = None
+    ahead: int = 0
+    estimate: tuple[int, int] | None = None
+    counter: str | None = None
+    counter_label: dict[str, str] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """For /api/tickets/{token}."""
+        return {**asdict(self), "estimate": list(self.estimate) if self.estimate else None}
+
+
+def congestion(service: p.ServiceView, calm: int, busy: int) -> str:
+    """원활 (calm) / 보통 (normal) / 혼잡 (busy) by the wait a new ticket would have; closed when closed."""
+    if service.status == "closed":
+        return "closed"
+    high = service.estimate_minutes[1]
+    return "calm" if high <= calm else "busy" if high >= busy else "normal"
+
+
+def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[str, Any]:
+    """The hall as the public sees it: no token hashes, no device details."""
+    calm, busy = hall.web.congestion.calm_minutes, hall.web.congestion.busy_minutes
+    return {
+        "v": 1, "seq": snapshot.seq, "live": online, "at": snapshot.at, "business_date": snapshot.business_date,
+        "site": snapshot.site["name"],
+        "services": [{
+            "id": s.id, "name": s.name, "status": s.status, "waiting": s.waiting, "now_serving": s.last_called,
+            "estimate_minutes": s.estimate_minutes, "congestion": congestion(s, calm, busy),
+            "opens": s.opens, "cutoff": s.cutoff, "closes": s.closes,
+        } for s in snapshot.services],
+        "counters": [{"id": c.id, "label": c.label, "status": c.status,
+                      "serving": c.serving.number if c.serving else None} for c in snapshot.counters],
+    }
+
+
+def places(snapshot: p.Snapshot) -> dict[str, Place]:
+    """Every live ticket's place, by token hash."""
+    found: dict[str, Place] = {}
+    for s in snapshot.services:
+        model = s.estimate_model
+        for ahead, (hashed, number) in enumerate(s.order):
+            wait = p.estimate_range(model.mean, model.deviation, model.capacity, ahead) if model else None
+            found[hashed] = Place("waiting", number, s.id, ahead, wait)
+    for c in snapshot.counters:
+        for ahead, (hashed, number) in enumerate(c.order):
+            found[hashed] = Place("waiting", number, None, ahead, None, c.id, c.label)
+        if c.serving and c.serving.token_hash:
+            found[c.serving.token_hash] = Place("called", c.serving.number, c.serving.service, 0, None, c.id, c.label)
+    return found
+
+
+class Relay:
+    """Holds the latest state; browsers' streams wait on it."""
+
+    def __init__(self, hall: HallConfig) -> None:
+        self.hall = hall
+        self.client = HubClient(hall.site.id, hall.web.device, hall.mqtt, role="web")
+        self.version = 0
+        self.status: dict[str, Any] | None = None
+        self.status_bytes = b"null"
+        self.frame = b""  # the SSE frame every status stream sends: encoded once per update
+        self.places: dict[str, Place] = {}
+        self.remembered: OrderedDict[str, Place] = OrderedDict()
+        self.counter_clients: dict[str, HubClient] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+
+    async def start(self) -> None:
+        """Connect to the hall; updates arrive on this event loop from now on."""
+        self._loop = asyncio.get_running_loop()
+        self._changed = asyncio.Event()
+        self.client.on_snapshot(lambda snap: self._soon(self.update, snap))
+        self.client.on_status(lambda: self._soon(self.update, self.client.snapshot))
+        self.client.start()
+
+    def _soon(self, function: Any, *args: Any) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(function, *args)
+
+    def close(self) -> None:
+        """Disconnect every client."""
+        for c in [self.client, *self.counter_clients.values()]:
+            c.close()
+
+    def update(self, snapshot: p.Snapshot | None) -> None:
+        """Take a new snapshot (on the event loop): rebuild the shared views, wake every stream."""
+        if snapshot is None:
+            return
+        for hashed, place in self.places.items():
+            self.remembered[hashed] = place
+        while len(self.remembered) > REMEMBERED:
+            self.remembered.popitem(last=False)
+        self.places = places(snapshot)
+        self.status = public_status(snapshot, self.hall, self.client.online)
+        self.status_bytes = json.dumps(self.status, ensure_ascii=False, separators=(",", ":")).encode()
+        self.frame = b"event: status\ndata: " + self.status_bytes + b"\n\n"
+        self.version += 1
+        if self._changed is not None:
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+
+    async def wait_change(self, version: int, timeout: float) -> bool:
+        """Wait until the state is newer than `version` (False on timeout)."""
+        while self.version <= version:
+            event = self._changed
+            if event is None:
+                await asyncio.sleep(timeout)
+                return False
+            try:
+                await asyncio.wait_for(event.wait(), timeout)
+            except TimeoutError:
+                return False
+        return True
+
+    def place(self, token: str) -> Place | None:
+        """Where the ticket with this page token is; after it left the queue, how it ended."""
+        hashed = p.token_hash(token)
+        found = self.places.get(hashed)
+        if found is not None:
+            return found
+        last = self.remembered.get(hashed)
+        if last is None:
+            return None
+        return Place("done" if last.state == "called" else "gone", last.number, last.service, 0, None,
+                     last.counter, last.counter_label)
+
+    def counter_client(self, counter: str) -> HubClient:
+        """The connection that speaks for a counter's device (the console's commands go through it)."""
+        if counter not in self.counter_clients:
+            device = next((d for d in self.hall.devices if d.role == "counter" and d.counter == counter), None)
+            if device is None:
+                raise KeyError(f"no counter device for counter {counter!r}")
+            client = HubClient(self.hall.site.id, device.id, self.hall.mqtt, role="counter", calls=False,
+                               client_id=f"web-{device.id}", report_status=False)
+            self.counter_clients[counter] = client.start()
+            client.wait_for(lambda c: c.online, 5)
+        return self.counter_clients[counter]

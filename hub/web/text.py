@@ -1,0 +1,74 @@
+"""The web pages' words in Korean, English, Chinese and Vietnamese, and choosing the language."""
+
+from __future__ import annotations
+
+LANGUAGES = ("ko", "en", "zh", "vi")
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt"}
+
+TEXT: dict[str, dict[str, str]] = {
+    "status_title": {"ko": "대기 현황", "en": "Waiting times", "zh": "排队情况", "vi": "Tình trạng chờ"},
+    "task": {"ko": "업무", "en": "Task", "zh": "业务", "vi": "Công việc"},
+    "waiting": {"ko": "대기", "en": "Waiting", "zh": "等候", "vi": "Đang chờ"},
+    "people": {"ko": "{n}명", "en": "{n}", "zh": "{n} 人", "vi": "{n} người"},
+    "now_serving": {"ko": "현재 번호", "en": "Now serving", "zh": "当前号码", "vi": "Đang phục vụ"},
+    "expected": {"ko": "예상 대기", "en": "Expected wait", "zh": "预计等候", "vi": "Dự kiến chờ"},
+    "minutes": {"ko": "약 {low}–{high}분", "en": "about {low}–{high} min", "zh": "约 {low}–{high} 分钟",
+                "vi": "khoảng {low}–{high} phút"},
+    "calm": {"ko": "원활", "en": "Calm", "zh": "畅通", "vi": "Thông thoáng"},
+    "normal": {"ko": "보통", "en": "Moderate", "zh": "一般", "vi": "Trung bình"},
+    "busy": {"ko": "혼잡", "en": "Busy", "zh": "拥挤", "vi": "Đông"},
+    "closed": {"ko": "마감", "en": "Closed", "zh": "已截止", "vi": "Đã đóng"},
+    "closing": {"ko": "조기마감 주의: 지금 받으시면 마감 전 처리가 어려울 수 있습니다",
+                "en": "Closing soon: a ticket taken now may not be served before closing",
+                "zh": "即将截止：现在取号可能无法在截止前办理", "vi": "Sắp đóng: phiếu lấy bây giờ có thể không kịp trước giờ đóng"},
+    "hours": {"ko": "접수 {opens}–{cutoff}", "en": "Tickets {opens}–{cutoff}", "zh": "取号 {opens}–{cutoff}",
+              "vi": "Lấy số {opens}–{cutoff}"},
+    "as_of": {"ko": "{time} 기준", "en": "As of {time}", "zh": "{time} 更新", "vi": "Cập nhật {time}"},
+    "live": {"ko": "실시간", "en": "Live", "zh": "实时", "vi": "Trực tiếp"},
+    "stale": {"ko": "연결이 끊겨 최신 정보가 아닐 수 있습니다", "en": "Connection lost: this may be out of date",
+              "zh": "连接中断，信息可能不是最新", "vi": "Mất kết nối: thông tin có thể chưa cập nhật"},
+    "no_js": {"ko": "이 페이지는 30초마다 새로 고쳐집니다", "en": "This page refreshes every 30 seconds",
+              "zh": "本页每30秒刷新一次", "vi": "Trang tự làm mới mỗi 30 giây"},
+    "your_number": {"ko": "고객님의 번호", "en": "Your number", "zh": "您的号码", "vi": "Số của bạn"},
+    "ahead": {"ko": "앞에 {n}명", "en": "{n} ahead of you", "zh": "前面还有 {n} 人", "vi": "Còn {n} người trước bạn"},
+    "near": {"ko": "곧 차례입니다. 창구 근처에서 기다려 주세요.", "en": "Your turn is near. Please wait near the counters.",
+             "zh": "快轮到您了，请在窗口附近等候。", "vi": "Sắp đến lượt bạn. Vui lòng chờ gần quầy."},
+    "called": {"ko": "지금 {counter}로 오십시오", "en": "Please go to {counter} now", "zh": "请现在到{counter}",
+               "vi": "Mời bạn đến {counter} ngay"},
+    "done": {"ko": "업무가 끝났습니다. 감사합니다.", "en": "Your visit is complete. Thank you.",
+             "zh": "业务已办理完毕，谢谢。", "vi": "Đã hoàn tất. Xin cảm ơn."},
+    "gone": {"ko": "이 번호표는 더 이상 대기열에 없습니다", "en": "This ticket is no longer in the queue",
+             "zh": "此号码已不在队列中", "vi": "Phiếu này không còn trong hàng chờ"},
+    "cancel": {"ko": "번호표 취소", "en": "Give up this ticket", "zh": "取消号码", "vi": "Hủy phiếu"},
+    "cancel_confirm": {"ko": "정말 번호표를 취소할까요?", "en": "Give up your place in the queue?",
+                       "zh": "确定要取消排队吗？", "vi": "Bạn có chắc muốn hủy phiếu?"},
+    "cancelled": {"ko": "번호표가 취소되었습니다", "en": "Your ticket was cancelled", "zh": "号码已取消",
+                  "vi": "Phiếu đã được hủy"},
+    "cancel_failed": {"ko": "취소하지 못했습니다: {why}", "en": "Could not cancel: {why}", "zh": "无法取消：{why}",
+                      "vi": "Không hủy được: {why}"},
+    "notify": {"ko": "차례가 가까우면 알림 받기", "en": "Notify me when my turn is near", "zh": "快轮到时提醒我",
+               "vi": "Báo cho tôi khi sắp đến lượt"},
+    "not_found": {"ko": "번호표를 찾을 수 없습니다", "en": "Ticket not found", "zh": "找不到该号码",
+                  "vi": "Không tìm thấy phiếu"},
+    "not_found_help": {"ko": "주소를 확인하시거나, 이미 끝난 번호표일 수 있습니다.",
+                       "en": "Check the address; the ticket may already be finished.",
+                       "zh": "请检查网址；该号码可能已办理完毕。", "vi": "Kiểm tra địa chỉ; phiếu có thể đã hoàn tất."},
+    "back_to_status": {"ko": "대기 현황 보기", "en": "See waiting times", "zh": "查看排队情况", "vi": "Xem tình trạng chờ"},
+}
+
+
+def t(key: str, language: str, **values: object) -> str:
+    """The words for `key` in `language` (Korean when missing)."""
+    lines = TEXT[key]
+    return (lines.get(language) or lines["ko"]).format(**values)
+
+
+def choose(query: str | None, accept_language: str | None) -> str:
+    """The page's language: ?lang=, else the browser's first supported language, else Korean."""
+    if query in LANGUAGES:
+        return query  # type: ignore[return-value]
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "ko"
