@@ -27,9 +27,11 @@ bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
+	$(PY) bench/web.py
 
 screenshots: deps
 	$(PY) scripts/screenshots.py
+	SUNBEON_SCREENSHOTS=docs/images $(PY) -m pytest -q tests/e2e/test_web_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

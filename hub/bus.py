@@ -18,6 +18,7 @@ from hub.service import HubService, Incoming, Outgoing
 log = logging.getLogger("sunbeon.hub")
 BATCH = 256  # commands committed in one transaction at most
 TICK = 2.0  # seconds between checks of the clock (new day, a service opening or closing)
+PLACES_EVERY = 0.5  # seconds: state/places is for ticket pages, which need no faster (and it is large)
 
 
 class HubBus:
@@ -63,6 +64,7 @@ class HubBus:
     def _announce(self) -> None:
         # Retained: a display that connects now reads the hall at once.
         self.client.publish(self.topics.snapshot, p.encode(self.service.snapshot), qos=1, retain=True)
+        self.service.places_seq = -1  # the broker may have lost it: send it again
         status = p.HubStatus(state="online", at=time.time(), seq=self.service.state.seq)
         self.client.publish(self.topics.hub_status, p.encode(status), qos=1, retain=True)
         self.connected.set()
@@ -84,11 +86,12 @@ class HubBus:
         self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
         self.client.loop_start()
         next_tick = time.monotonic() + TICK
+        next_places = 0.0
         ready = False
         try:
             while not stop.is_set():
                 try:
-                    first = self.inbox.get(timeout=0.5)
+                    first = self.inbox.get(timeout=PLACES_EVERY / 2)
                 except queues.Empty:
                     first = None
                 batch: list[Incoming] = []
@@ -101,6 +104,10 @@ class HubBus:
                             break
                 if batch:
                     self._publish(self.service.handle_batch(batch))
+                if self.connected.is_set() and time.monotonic() >= next_places:
+                    next_places = time.monotonic() + PLACES_EVERY
+                    if (places := self.service.places()) is not None:
+                        self.client.publish(self.topics.places, places, qos=1, retain=True)
                 if time.monotonic() >= next_tick:
                     next_tick = time.monotonic() + TICK
                     self._publish(self.service.tick())

@@ -28,10 +28,14 @@ class HubClient:
     """One device's connection to the hall. Callbacks run on paho's network thread."""
 
     def __init__(self, site: str, device: str, settings: Mqtt, *, role: str | None = None,
-                 calls: bool = True, client_id: str | None = None, report_status: bool = True) -> None:
+                 calls: bool = True, client_id: str | None = None, report_status: bool = True,
+                 places: bool = False) -> None:
         self.device, self.role = device, role
         self.topics = p.Topics(site)
         self.snapshot: p.Snapshot | None = None
+        self.places: p.Places | None = None  # only when asked for (the web relay)
+        self._want_places = places
+        self._places_listeners: list[Callable[[p.Places], None]] = []
         self.hub_online = False
         self.connected = threading.Event()
         self._calls = calls
@@ -83,6 +87,10 @@ class HubClient:
     def on_snapshot(self, listener: Callable[[p.Snapshot], None]) -> None:
         """Call `listener` with every newer snapshot."""
         self._snapshot_listeners.append(listener)
+
+    def on_places(self, listener: Callable[[p.Places], None]) -> None:
+        """Call `listener` with every `state/places` (clients made with places=True)."""
+        self._places_listeners.append(listener)
 
     def on_call(self, listener: Callable[[p.CallEvent], None]) -> None:
         """Call `listener` with every call or recall."""
@@ -156,6 +164,8 @@ class HubClient:
         topics = [(self.topics.snapshot, 1), (self.topics.hub_status, 1), (self.topics.reply(self.device), 1)]
         if self._calls:
             topics.append((self.topics.calls, 1))
+        if self._want_places:
+            topics.append((self.topics.places, 1))
         client.subscribe(topics)
         if self.report_status:
             client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
@@ -176,6 +186,10 @@ class HubClient:
                 event = p.CallEvent.model_validate_json(message.payload)
                 for listener in self._call_listeners:
                     listener(event)
+            elif message.topic == self.topics.places and message.payload:
+                self.places = p.Places.model_validate_json(message.payload)
+                for listener in self._places_listeners:
+                    listener(self.places)
             elif message.topic == self.topics.hub_status:
                 self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state == "online"
                 self._notify(self._status_listeners)

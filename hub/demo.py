@@ -1,6 +1,6 @@
 """`sunbeon demo`: a whole hall on one machine, each role its own process as on its own Pi.
 
-A private Mosquitto, the hub, the fake printer (tickets land as PNGs), a kiosk tapped by
+A private Mosquitto, the hub, the web relay, the fake printer (tickets land as PNGs), a kiosk tapped by
 simulated visitors, the hall board, the monitor of counter 3 with a simulated clerk at its
 buttons, and simulated clerks at the other counters. With a screen (DISPLAY set) the kiosk and
 the displays open windows; without one they draw off-screen and a text board shows the hall.
@@ -29,13 +29,23 @@ ALL_DAY = 'hours = { open = "00:00", close = "23:59", days = ["mon", "tue", "wed
 WATCHED_COUNTER = "3"  # the counter whose monitor the demo shows (its clerk presses the real buttons)
 
 
-def demo_config(text: str, *, port: int, database: str, printer_port: int) -> str:
+DEMO_PASSWORD = "sunbeon-demo"  # the demo's clerk console login, for every counter
+
+
+def demo_config(text: str, *, port: int, database: str, printer_port: int, web_port: int = 8080,
+                secret: str = "web.secret", password_hash: str | None = None) -> str:
     """The hall's config made fit for a demo: a private broker and database, open all day,
-    kiosk-1 printing to the fake printer, no per-kiosk limit in the way of fast visitors."""
+    kiosk-1 printing to the fake printer, no per-kiosk limit in the way of fast visitors,
+    the web relay on `web_port` with a console login for every counter."""
     text = re.sub(r"^hours = \{.*\}$", ALL_DAY, text, flags=re.M)
     text = re.sub(r"^(\[mqtt\]\s*\n(?:#.*\n|\w+ = .*\n)*?)port = \d+", rf"\g<1>port = {port}", text, flags=re.M)
     text = re.sub(r'^database = ".*"$', f'database = "{database}"', text, flags=re.M)
     text = re.sub(r"^tickets_per_minute_per_kiosk = \d+.*$", "tickets_per_minute_per_kiosk = 600", text, flags=re.M)
+    text = re.sub(r"^(\[web\]\s*\n(?:#.*\n|\w+ = .*\n)*?)port = \d+", rf"\g<1>port = {web_port}", text, flags=re.M)
+    text = re.sub(r'^secret_file = ".*"', f'secret_file = "{secret}"', text, flags=re.M)
+    if password_hash:
+        counters = re.findall(r'^\[\[counters\]\]\nid = "([^"]+)"', text, flags=re.M)
+        text += "".join(f'\n[[web.clerks]]\ncounter = "{c}"\npassword_hash = "{password_hash}"\n' for c in counters)
     # kiosk-1 prints to the fake printer, whatever printer the hall gave it.
     text = re.sub(r'^(id = "kiosk-1"\nrole = "kiosk"\n)(?:#.*\n)*(?:printer = .*\n)?',
                   rf'\g<1>printer = {{ host = "127.0.0.1", port = {printer_port} }}\n', text, flags=re.M)
@@ -83,7 +93,7 @@ def run(config_path: str | Path, *, speed: float = 20.0, minutes: float = 0, por
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     text = Path(config_path).read_text(encoding="utf-8")
-    printer_port = free_port()
+    printer_port, web_port = free_port(), free_port()
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     env = {**os.environ, "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
     if not screen:
@@ -95,8 +105,10 @@ def run(config_path: str | Path, *, speed: float = 20.0, minutes: float = 0, por
     with Broker(port or None, folder=out) as broker:
         (out / "hub.db").unlink(missing_ok=True)
         path = out / "demo.toml"
-        path.write_text(demo_config(text, port=broker.port, database=str(out / "hub.db"), printer_port=printer_port),
-                        encoding="utf-8")
+        from hub.web.auth import hash_password
+        path.write_text(demo_config(text, port=broker.port, database=str(out / "hub.db"), printer_port=printer_port,
+                                    web_port=web_port, secret=str(out / "web.secret"),
+                                    password_hash=hash_password(DEMO_PASSWORD)), encoding="utf-8")
         hall = cfg.load(path)
         logs = open(out / "demo.log", "ab")
 
@@ -104,6 +116,7 @@ def run(config_path: str | Path, *, speed: float = 20.0, minutes: float = 0, por
             processes.append(subprocess.Popen([*me, *args], env=env, stdout=logs, stderr=logs))
 
         start("hub", "--config", str(path))
+        start("web", "--config", str(path), "--host", "127.0.0.1", "--port", str(web_port))
         start("fake-printer", "--port", str(printer_port), "--out", str(out / "tickets"))
         speed_args = ("--speed", str(speed))
         start("kiosk", "--config", str(path), "--device", "kiosk-1", "--window", "540x960",
@@ -112,6 +125,7 @@ def run(config_path: str | Path, *, speed: float = 20.0, minutes: float = 0, por
         start("display", "--config", str(path), "--mode", "counter", "--counter", WATCHED_COUNTER,
               "--window", "640x360", "--simulate-clerk", *speed_args)
         print(f"Sunbeon demo: broker 127.0.0.1:{broker.port}; tickets as PNGs in {out / 'tickets'}; logs in {out / 'demo.log'}")
+        print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   (clerk console: /console, password {DEMO_PASSWORD})")
         print(f"  watch the wire:  mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
         print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"))
         watcher = HubClient(hall.site.id, "staff", hall.mqtt, role="staff").start()

@@ -28,6 +28,7 @@ class Topics:
     def __init__(self, site: str) -> None:
         self.root = f"sunbeon/v{VERSION}/{site}"
         self.snapshot = f"{self.root}/state/snapshot"
+        self.places = f"{self.root}/state/places"
         self.calls = f"{self.root}/events/call"
         self.hub_status = f"{self.root}/hub/status"
         self.all_commands = f"{self.root}/cmd/+"
@@ -341,7 +342,6 @@ class ServiceView(_View):
     cutoff: str
     closes: str
     priority_offered: bool
-    order: list[tuple[str, str]] = []  # (token hash, number) of every waiting ticket, in call order
     estimate_model: EstimateModel | None = None
 
 
@@ -354,7 +354,6 @@ class CounterView(_View):
     services: list[list[str]]
     serving: TicketView | None
     waiting: int
-    order: list[tuple[str, str]] = []  # tickets transferred to this counter, in call order
 
 
 class CallView(_View):
@@ -367,6 +366,16 @@ class CallView(_View):
     at: float
     recall: bool
     language: Language
+
+
+class Places(_View):
+    """`state/places` (retained, at most twice a second): every waiting ticket's token hash and
+    number in call order, per service and per counter — for the web relay's ticket pages."""
+
+    v: Literal[1]
+    seq: int
+    services: dict[str, list[tuple[str, str]]]
+    counters: dict[str, list[tuple[str, str]]]
 
 
 class Alert(_View):

@@ -56,6 +56,7 @@ class HubService:
         self.refusals: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self.alerts: dict[str, dict] = {}
         self.snapshot = self._snapshot()
+        self.places_seq = -1
 
     def _snapshot(self) -> dict:
         alerts = sorted(self.alerts.values(), key=lambda a: a["device"])
@@ -120,6 +121,13 @@ class HubService:
         if _without_clock(self._snapshot()) != _without_clock(self.snapshot):
             self._publish_snapshot(out)
         return out
+
+    def places(self) -> bytes | None:
+        """`state/places` when the queue changed since it was last taken, else None."""
+        if self.state.seq == self.places_seq:
+            return None
+        self.places_seq = self.state.seq
+        return p.encode(view.places(self.state))
 
     def device_status(self, device: str, payload: bytes) -> Outgoing:
         """A device reported its health: degraded or offline devices become alerts on the snapshot."""

@@ -56,8 +56,7 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
     services = []
     for service in hall.services:
         waiting = state.waiting_count(service.id)
-        everyone = allocation.queue_order(state, service.id)
-        order = everyone[:QUEUE_SHOWN]
+        order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
         mean, deviation, capacity = estimate.model(state, service.id)
         status, wait = service_status(state, service.id, now, waiting)
         services.append({
@@ -73,9 +72,6 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
             "cutoff": service.hours.last_ticket.strftime("%H:%M"),
             "closes": service.hours.close.strftime("%H:%M"),
             "priority_offered": service.priority,
-            # Every waiting ticket's page-token hash, in call order: the web relay finds a
-            # visitor's place here (hashes only; the tokens never leave the hub and the kiosk).
-            "order": [[t.token_hash, t.label] for t in everyone],
             "estimate_model": {"mean": round(mean, 1), "deviation": round(deviation, 1), "capacity": capacity},
         })
     counters = []
@@ -89,8 +85,6 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
             "services": [list(t) for t in counter.services],
             "serving": _with_hash(serving) if serving else None,
             "waiting": waiting,
-            "order": [[state.tickets[i].token_hash, state.tickets[i].label]
-                      for i in state.line(("counter", counter.id, False))],
         })
     return {
         "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.all()},
@@ -98,4 +92,19 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         "services": services, "counters": counters,
         "recent_calls": [call_view(c) for c in state.recent_calls],
         "alerts": alerts or [],
+    }
+
+
+def places(state: HallState) -> dict[str, Any]:
+    """Every waiting ticket's page-token hash and number, in call order, per service and per
+    counter (tickets sent to one counter): the web relay finds a visitor's place here.
+    Hashes only: the tokens never leave the hub and the kiosk that printed them."""
+    def line(tickets: list[Ticket]) -> list[list[str]]:
+        return [[t.token_hash, t.label] for t in tickets]
+
+    return {
+        "v": 1, "seq": state.seq,
+        "services": {s.id: line(allocation.queue_order(state, s.id)) for s in state.hall.services},
+        "counters": {c.id: line([state.tickets[i] for i in state.line(("counter", c.id, False))])
+                     for c in state.hall.counters},
     }

@@ -26,6 +26,7 @@ from hub.web.relay import Relay
 HERE = Path(__file__).parent
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop idle connections)
+NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 COOKIE = "sunbeon_session"
 CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
 
@@ -34,7 +35,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     """The relay's web app for one hall."""
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await relay.start()
+        await relay.start(KEEPALIVE)
         yield
         await asyncio.to_thread(relay.close)
 
@@ -88,7 +89,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                 if relay.version > seen and relay.frame:
                     seen = relay.version
                     yield relay.frame
-                elif not await relay.wait_change(seen, KEEPALIVE):
+                elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
         return await sse(frames())
 
@@ -97,16 +98,26 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
             return None
         return relay.place(token)
 
+    async def find_soon(token: str) -> Any:
+        # A ticket printed a moment ago reaches the relay with the next `state/places` (at most
+        # half a second later): a visitor who scans at once should not be told it does not exist.
+        deadline = asyncio.get_running_loop().time() + NEW_TICKET_GRACE
+        place = find(token)
+        while place is None and TOKEN.match(token) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+            place = find(token)
+        return place
+
     @app.get("/api/tickets/{token}", summary="One ticket's place (by the token in its QR code)")
     async def api_ticket(token: str) -> JSONResponse:
-        place = find(token)
+        place = await find_soon(token)
         if place is None:
             raise HTTPException(404, "no such ticket (or it finished before this relay started)")
         return JSONResponse(place.as_json(), headers={"Cache-Control": "no-store"})
 
     @app.get("/api/tickets/{token}/stream", summary="Server-Sent Events: `ticket` events when the ticket's place changes")
     async def api_ticket_stream(token: str) -> StreamingResponse:
-        if find(token) is None:
+        if await find_soon(token) is None:
             raise HTTPException(404, "no such ticket")
 
         async def frames() -> AsyncIterator[bytes]:
@@ -118,14 +129,14 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                     if place is not None and place != last:
                         last = place
                         yield b"event: ticket\ndata: " + JSONResponse(place.as_json()).body + b"\n\n"
-                elif not await relay.wait_change(seen, KEEPALIVE):
+                elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
         return await sse(frames())
 
     @app.get("/t/{token}", response_class=HTMLResponse, summary="A ticket's page (the QR code on the ticket)")
     async def ticket_page(request: Request, token: str) -> HTMLResponse:
         lang = language(request)
-        place = find(token)
+        place = await find_soon(token)
         if place is None:
             return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
         counter = place.counter_label.get(lang) if place.counter_label else None

@@ -62,17 +62,27 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
     }
 
 
-def places(snapshot: p.Snapshot) -> dict[str, Place]:
-    """Every live ticket's place, by token hash."""
+def places(snapshot: p.Snapshot, lines: p.Places | None, called_seq: dict[str, int]) -> dict[str, Place]:
+    """Every live ticket's place, by token hash: waiting ones from `state/places`, called ones
+    from the snapshot. `state/places` comes at most twice a second, so it can be older than the
+    snapshot: a line entry older than the call of that ticket is stale and skipped."""
     found: dict[str, Place] = {}
+    seq = lines.seq if lines else -1
+
+    def fresh(hashed: str) -> bool:
+        return called_seq.get(hashed, -1) <= seq
+
     for s in snapshot.services:
         model = s.estimate_model
-        for ahead, (hashed, number) in enumerate(s.order):
+        line = [entry for entry in (lines.services.get(s.id, []) if lines else []) if fresh(entry[0])]
+        for ahead, (hashed, number) in enumerate(line):
             wait = p.estimate_range(model.mean, model.deviation, model.capacity, ahead) if model else None
             found[hashed] = Place("waiting", number, s.id, ahead, wait)
     for c in snapshot.counters:
-        for ahead, (hashed, number) in enumerate(c.order):
+        line = [entry for entry in (lines.counters.get(c.id, []) if lines else []) if fresh(entry[0])]
+        for ahead, (hashed, number) in enumerate(line):
             found[hashed] = Place("waiting", number, None, ahead, None, c.id, c.label)
+    for c in snapshot.counters:
         if c.serving and c.serving.token_hash:
             found[c.serving.token_hash] = Place("called", c.serving.number, c.serving.service, 0, None, c.id, c.label)
     return found
@@ -83,24 +93,39 @@ class Relay:
 
     def __init__(self, hall: HallConfig) -> None:
         self.hall = hall
-        self.client = HubClient(hall.site.id, hall.web.device, hall.mqtt, role="web")
+        self.client = HubClient(hall.site.id, hall.web.device, hall.mqtt, role="web", places=True)
         self.version = 0
         self.status: dict[str, Any] | None = None
         self.status_bytes = b"null"
         self.frame = b""  # the SSE frame every status stream sends: encoded once per update
         self.places: dict[str, Place] = {}
         self.remembered: OrderedDict[str, Place] = OrderedDict()
+        self.called_seq: OrderedDict[str, int] = OrderedDict()  # token hash → seq of its latest call
         self.counter_clients: dict[str, HubClient] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
 
-    async def start(self) -> None:
+    async def start(self, keepalive: float = 15.0) -> None:
         """Connect to the hall; updates arrive on this event loop from now on."""
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
+        self._ticker = asyncio.ensure_future(self._tick(keepalive))
         self.client.on_snapshot(lambda snap: self._soon(self.update, snap))
+        self.client.on_places(lambda _: self._soon(self.update, self.client.snapshot))
         self.client.on_status(lambda: self._soon(self.update, self.client.snapshot))
         self.client.start()
+
+    async def _tick(self, every: float) -> None:
+        # One timer for all streams: wakes them without news, so each sends a keepalive comment.
+        # (A timeout per stream would cost a task and a timer per viewer on every update.)
+        while True:
+            await asyncio.sleep(every)
+            self._wake()
+
+    def _wake(self) -> None:
+        if self._changed is not None:
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
 
     def _soon(self, function: Any, *args: Any) -> None:
         if self._loop is not None:
@@ -108,6 +133,8 @@ class Relay:
 
     def close(self) -> None:
         """Disconnect every client."""
+        if getattr(self, "_ticker", None) is not None:
+            self._ticker.cancel()
         for c in [self.client, *self.counter_clients.values()]:
             c.close()
 
@@ -115,31 +142,29 @@ class Relay:
         """Take a new snapshot (on the event loop): rebuild the shared views, wake every stream."""
         if snapshot is None:
             return
+        for c in snapshot.counters:
+            if c.serving and c.serving.token_hash:
+                self.called_seq[c.serving.token_hash] = max(snapshot.seq, self.called_seq.get(c.serving.token_hash, -1))
         for hashed, place in self.places.items():
             self.remembered[hashed] = place
-        while len(self.remembered) > REMEMBERED:
-            self.remembered.popitem(last=False)
-        self.places = places(snapshot)
+        for memory in (self.remembered, self.called_seq):
+            while len(memory) > REMEMBERED:
+                memory.popitem(last=False)
+        self.places = places(snapshot, self.client.places, self.called_seq)
         self.status = public_status(snapshot, self.hall, self.client.online)
         self.status_bytes = json.dumps(self.status, ensure_ascii=False, separators=(",", ":")).encode()
         self.frame = b"event: status\ndata: " + self.status_bytes + b"\n\n"
         self.version += 1
-        if self._changed is not None:
-            changed, self._changed = self._changed, asyncio.Event()
-            changed.set()
+        self._wake()
 
-    async def wait_change(self, version: int, timeout: float) -> bool:
-        """Wait until the state is newer than `version` (False on timeout)."""
-        while self.version <= version:
-            event = self._changed
-            if event is None:
-                await asyncio.sleep(timeout)
-                return False
-            try:
-                await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
-                return False
-        return True
+    async def wait_change(self, version: int) -> bool:
+        """Wait for news newer than `version` or the next keepalive tick; True when there is news."""
+        if self.version <= version:
+            if self._changed is None:
+                await asyncio.sleep(1.0)
+            else:
+                await self._changed.wait()
+        return self.version > version
 
     def place(self, token: str) -> Place | None:
         """Where the ticket with this page token is; after it left the queue, how it ended."""
@@ -150,8 +175,9 @@ class Relay:
         last = self.remembered.get(hashed)
         if last is None:
             return None
-        return Place("done" if last.state == "called" else "gone", last.number, last.service, 0, None,
-                     last.counter, last.counter_label)
+        # Called once and no longer anywhere: served (or marked absent, which the page need not shout).
+        ended = "done" if hashed in self.called_seq else "gone"
+        return Place(ended, last.number, last.service, 0, None, last.counter, last.counter_label)
 
     def counter_client(self, counter: str) -> HubClient:
         """The connection that speaks for a counter's device (the console's commands go through it)."""

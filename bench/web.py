@@ -1,0 +1,172 @@
+"""Web relay benchmark: concurrent SSE viewers on one relay, one update's time to reach all of
+them, the relay's memory at that load, and /api/status requests per second.
+
+Run: make bench   (or .venv/bin/python bench/web.py [viewers])
+Budget (DESIGN.md §7): 10,000 viewers on 2 cores, each update delivered to all within 1 s.
+
+The relay runs as `sunbeon web` in its own process with a real Mosquitto and `sunbeon hub`;
+the viewers are plain asyncio sockets in this process (lighter than any HTTP client library).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+
+from hub.broker import free_port
+
+VIEWERS = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+CONNECT_BATCH = 400
+ROUNDS = 9
+STATUS_SECONDS = 5.0
+REQUEST = b"GET /api/stream HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n"
+
+
+class Viewer:
+    """One browser holding the status stream open."""
+
+    def __init__(self) -> None:
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.seq = -1
+
+    async def open(self, port: int) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", port)
+        self.writer.write(REQUEST)
+        await self.writer.drain()
+        await self.reader.readuntil(b"\r\n\r\n")
+        self.seq = await self.next_seq()
+
+    async def next_seq(self) -> int:
+        """Read until the next status event; its seq."""
+        assert self.reader is not None
+        while True:
+            line = await self.reader.readline()
+            if line.startswith(b"data: "):
+                return json.loads(line[6:])["seq"]
+            if not line:
+                raise ConnectionError("stream closed")
+
+    async def wait_past(self, seq: int) -> float:
+        """Time (perf_counter) at which an event newer than `seq` arrived."""
+        while self.seq <= seq:
+            self.seq = await self.next_seq()
+        return time.perf_counter()
+
+
+async def status_rate(port: int, connections: int = 32) -> float:
+    """/api/status requests per second over keep-alive connections."""
+    done = 0
+    deadline = time.perf_counter() + STATUS_SECONDS
+
+    async def worker() -> None:
+        nonlocal done
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.perf_counter() < deadline:
+            writer.write(b"GET /api/status HTTP/1.1\r\nHost: bench\r\n\r\n")
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(next(l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")).split(b":")[1])
+            await reader.readexactly(length)
+            done += 1
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return done / (time.perf_counter() - start)
+
+
+async def measure(port: int, issue: "callable", relay_pid: int) -> dict:  # type: ignore[valid-type]
+    # The harness's own garbage collector would pause all 10,000 viewers at once and be
+    # counted as the relay's delay; the relay keeps its collector (see hub/web/main.py).
+    gc.disable()
+    viewers = [Viewer() for _ in range(VIEWERS)]
+    start = time.perf_counter()
+    for i in range(0, VIEWERS, CONNECT_BATCH):
+        await asyncio.gather(*(v.open(port) for v in viewers[i:i + CONNECT_BATCH]))
+    connect_seconds = time.perf_counter() - start
+    rounds = []
+    for _ in range(ROUNDS):
+        seq = max(v.seq for v in viewers)
+        waits = [asyncio.ensure_future(v.wait_past(seq)) for v in viewers]
+        await asyncio.sleep(0.2)
+        sent = time.perf_counter()
+        await asyncio.to_thread(issue)
+        arrived = await asyncio.gather(*waits)
+        rounds.append([(t - sent) * 1000 for t in arrived])
+        await asyncio.sleep(0.5)
+    relay_rss = rss_mb(relay_pid)
+    for v in viewers:
+        v.writer.close()  # type: ignore[union-attr]
+    await asyncio.sleep(1.0)
+    gc.enable()
+    return {"connect": connect_seconds, "rounds": rounds, "relay_rss": relay_rss}
+
+
+def _run(coroutine: "object") -> "object":
+    # The viewers read 10,000 sockets in this one process; uvloop keeps the bench from being
+    # the slow part of what it measures.
+    try:
+        import uvloop
+        return uvloop.run(coroutine)  # type: ignore[arg-type]
+    except ImportError:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    """Run the measures and print the table."""
+    from hub import config
+    from hub.broker import Broker
+    from hub.client import HubClient
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    with tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp, Broker() as broker:
+        path = Path(tmp) / "hall.toml"
+        path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wbench")
+                        + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n', encoding="utf-8")
+        hall = config.load(path)
+        port = free_port()
+        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
+        relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(path), "--host", "127.0.0.1",
+                                  "--port", str(port)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        staff = HubClient(hall.site.id, "staff", hall.mqtt, calls=False).start()
+        try:
+            staff.wait_for(lambda c: c.online, 15)
+            time.sleep(2.0)
+            idle_rss = rss_mb(relay.pid)
+            rate = _run(status_rate(port))
+            result = _run(measure(port, lambda: staff.request("issue", service="cert", channel="staff"),
+                                         relay.pid))
+        finally:
+            staff.close()
+            relay.terminate()
+            hub.terminate()
+            relay.wait(10)
+            hub.wait(10)
+    everyone = [max(r) for r in result["rounds"]]
+    print("last viewer per round (ms):", ", ".join(f"{v:.0f}" for v in everyone))
+    typical = [percentile(r, 50) for r in result["rounds"]]
+    report("web", [
+        ("SSE viewers held by one relay", VIEWERS, "", "10,000", VIEWERS >= 10000),
+        (f"time to connect {VIEWERS:,} viewers", result["connect"], "s", "—", True),
+        (f"one update → the last viewer, worst of {ROUNDS}", max(everyone), "ms", "≤ 1,000 ms", max(everyone) <= 1000),
+        (f"one update → the last viewer, median of {ROUNDS}", percentile(everyone, 50), "ms", "≤ 1,000 ms",
+         percentile(everyone, 50) <= 1000),
+        (f"one update → the median viewer, median of {ROUNDS}", percentile(typical, 50), "ms", "—", True),
+        ("relay resident memory, idle", idle_rss, "MB", "—", True),
+        (f"relay resident memory with {VIEWERS:,} viewers", result["relay_rss"], "MB", "—", True),
+        ("/api/status requests per second (32 keep-alive connections)", rate, "/s", "—", True),
+    ])
+
+
+if __name__ == "__main__":
+    main()
