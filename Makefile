@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test demo bench deps system clean screenshots
+.PHONY: test demo bench deps system clean screenshots install
 
 deps: system $(STAMP)
 
@@ -28,6 +28,9 @@ bench: deps
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
 	$(PY) bench/web.py
+
+install:
+	bash scripts/install.sh
 
 screenshots: deps
 	$(PY) scripts/screenshots.py

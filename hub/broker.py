@@ -5,7 +5,9 @@ Production uses the system broker configured from systemd/ (see docs/deploy.md).
 
 from __future__ import annotations
 
+import getpass
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -23,7 +25,8 @@ def free_port() -> int:
 class Broker:
     """A Mosquitto process with a generated config; a context manager, restartable on its port."""
 
-    def __init__(self, port: int | None = None, *, extra: str = "", folder: Path | None = None) -> None:
+    def __init__(self, port: int | None = None, *, extra: str = "", folder: Path | None = None,
+                 conf: str | None = None) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         if not Path(binary).exists():
             raise RuntimeError("mosquitto is not installed (Debian: apt-get install mosquitto)")
@@ -32,6 +35,12 @@ class Broker:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="sunbeon-broker-"))
         self.conf = self.folder / "mosquitto.conf"
         self.log = self.folder / "mosquitto.log"
+        if conf is not None:
+            # A whole config (e.g. systemd/mosquitto/sunbeon.conf with its paths replaced); run as
+            # the invoking user, so the password and ACL files it names stay readable.
+            self.conf.write_text(conf.replace("{port}", str(self.port)) + f"\nuser {getpass.getuser()}\n")
+            self.process = None
+            return
         # max_queued_messages: Mosquitto's default (1000) drops QoS 1 messages in a burst.
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\n"
@@ -68,6 +77,12 @@ class Broker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def reload(self) -> None:
+        """Make the broker read its password file and ACL again (SIGHUP, as systemctl reload does)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
 
     def restart(self, pause: float = 0.0) -> None:
         """Stop, wait `pause` seconds, start again on the same port."""

@@ -28,7 +28,7 @@ class HubBus:
         self.hall, self.service = hall, service
         self.topics = p.Topics(hall.site.id)
         self.inbox: queues.Queue[tuple[str, mqtt.MQTTMessage]] = queues.Queue()
-        self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}")
+        self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}", login="hub")
         self.client.will_set(self.topics.hub_status, p.encode(p.HubStatus(state="offline")), qos=1, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect

@@ -60,6 +60,11 @@ def _kiosk(args: argparse.Namespace) -> int:
 
 def _display(args: argparse.Namespace) -> int:
     from display import main
+    if args.for_:
+        # The systemd template's instance: "hall", or a counter id.
+        args.mode, args.counter = ("hall", None) if args.for_ == "hall" else ("counter", args.for_)
+    if not args.mode:
+        raise SystemExit("sunbeon display needs --mode counter|hall (or --for hall|COUNTER)")
     if args.mode == "counter" and not args.counter:
         raise SystemExit("sunbeon display --mode counter needs --counter ID")
     return main.run(args.config, mode=args.mode, counter=args.counter, device=args.device, window=args.window,
@@ -84,6 +89,34 @@ def _passwd(args: argparse.Namespace) -> int:
         return 2
     print("# add to the config file, under [web]:")
     print(f'[[web.clerks]]\ncounter = "{args.counter}"\npassword_hash = "{hash_password(password)}"')
+    return 0
+
+
+def _device(args: argparse.Namespace) -> int:
+    from pathlib import Path as P
+
+    from hub import deploy
+    files = {"password_file": P(args.password_file), "acl_file": P(args.acl_file)}
+    try:
+        if args.action == "add":
+            added = deploy.add(args.config, args.device, args.role, counter=args.counter, **files)
+            print(deploy.snippet(cfg.load(args.config), added, args.config))
+        elif args.action == "remove":
+            deploy.remove(args.config, args.device, **files)
+            print(f"{args.device} removed: its login, its config entry and its ACL lines are gone.")
+        else:
+            hall = cfg.load(args.config)
+            have = deploy.logins(files["password_file"])
+            print(f"{'device':<16}{'role':<9}{'counter':<9}broker login")
+            for d in hall.devices:
+                print(f"{d.id:<16}{d.role:<9}{d.counter or '':<9}{'yes' if d.id in have else 'NO (sunbeon device add)'}")
+            print(f"{'hub':<16}{'hub':<9}{'':<9}{'yes' if 'hub' in have else 'NO (sunbeon device add hub --role hub)'}")
+            return 0
+    except deploy.DeployError as err:
+        print(f"sunbeon: {err}", file=sys.stderr)
+        return 2
+    if not args.no_reload:
+        print(deploy.reload_broker())
     return 0
 
 
@@ -138,7 +171,8 @@ def parser() -> argparse.ArgumentParser:
 
     display = sub.add_parser("display", help="run a counter monitor (with its buttons) or the hall board")
     _config_arg(display)
-    display.add_argument("--mode", choices=["counter", "hall"], required=True)
+    display.add_argument("--mode", choices=["counter", "hall"])
+    display.add_argument("--for", dest="for_", metavar="hall|COUNTER", help="hall board, or the monitor of this counter")
     display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
     display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
     display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
@@ -155,6 +189,17 @@ def parser() -> argparse.ArgumentParser:
     passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
     passwd.add_argument("--counter", required=True)
     passwd.set_defaults(run=_passwd)
+
+    device = sub.add_parser("device", help="add, remove or list the hall's devices and their broker logins")
+    device.add_argument("action", choices=["add", "remove", "list"])
+    device.add_argument("device", nargs="?", help="device id, e.g. kiosk-1 (or hub, for the hub's login)")
+    _config_arg(device)
+    device.add_argument("--role", choices=["kiosk", "counter", "display", "web", "staff", "hub"])
+    device.add_argument("--counter", help="the counter a counter device operates")
+    device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
+    device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
+    device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
+    device.set_defaults(run=_device)
 
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
     fake.add_argument("--port", type=int, default=9100)
@@ -176,6 +221,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sunbeon` command."""
     args = parser().parse_args(argv)
+    if getattr(args, "run", None) is _device and args.action != "list" and not args.device:
+        parser().error(f"device {args.action} needs a device id")
+    if getattr(args, "run", None) is _device and args.action == "add" and not args.role:
+        parser().error("device add needs --role")
     _logging(args.verbose)
     # Every role hands messages between paho's network thread and its own; with the default
     # 5 ms GIL switch interval a reply or a call can wait that long for its thread to run.

@@ -46,7 +46,7 @@ class HubClient:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._status = p.DeviceStatus(state="online", role=role)
-        self.client = new_client(settings, client_id or f"{device}-{uuid.uuid4().hex[:6]}")
+        self.client = new_client(settings, client_id or f"{device}-{uuid.uuid4().hex[:6]}", login=device)
         # A connection that only speaks for a device (the web console for a counter) leaves the
         # device's own status alone: the device reports it.
         self.report_status = report_status

@@ -10,19 +10,29 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from hub.config import Mqtt
+from hub.config import ConfigError, Mqtt
 
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 15  # seconds between reconnect attempts
 
 
-def new_client(settings: Mqtt, client_id: str) -> mqtt.Client:
-    """An MQTT 5 client with the VERSION2 callback API, credentials and reconnect backoff set."""
+def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt.Client:
+    """An MQTT 5 client with the VERSION2 callback API, credentials and reconnect backoff set.
+
+    The broker login is `[mqtt] username`, else `login` (a device logs in as its device id, the
+    hub as "hub"), when a password is configured.
+    """
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
     password = settings.password
     if settings.password_file:
-        password = Path(settings.password_file).read_text(encoding="utf-8").strip()
-    if settings.username:
-        client.username_pw_set(settings.username, password)
+        # "{login}" in the path: on the hub box the hub and the web relay each read their own.
+        path = Path(settings.password_file.replace("{login}", login or settings.username or ""))
+        try:
+            password = path.read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise ConfigError(path, None, f"cannot read the MQTT password: {err}") from None
+    username = settings.username or (login if password is not None else None)
+    if username:
+        client.username_pw_set(username, password)
     if settings.tls:
         client.tls_set()
     client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)
