@@ -19,7 +19,7 @@ from hardware import Device, HardwareError
 from hardware.fonts import FontMissing, font_for
 
 Color = tuple[int, int, int]
-RENDER_CACHE_BYTES = 16 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
+RENDER_CACHE_BYTES = 8 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
 
 
 class MissingGlyphs(HardwareError):

@@ -120,6 +120,25 @@ def _device(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    from hub import simulate
+    hall = cfg.load(args.config)
+    table = simulate.read_arrivals(args.arrivals) if args.arrivals else None
+    counters = args.counters or len(hall.counters)
+    if args.target_wait:
+        found = simulate.counters_needed(hall, args.target_wait, seed=args.seed, table=table)
+        if found is None:
+            print(f"even all {len(hall.counters)} counters leave the 90th-percentile wait over {args.target_wait:g} min")
+            return 1
+        n, result = found
+        print(f"open {n} counters to keep 9 in 10 visitors' wait under {args.target_wait:g} min:")
+        print(simulate.report_day(result))
+        return 0
+    for layout in (["integrated", "per-window"] if args.compare else ["integrated"]):
+        print(simulate.report_day(simulate.run_day(hall, counters=counters, seed=args.seed, table=table, layout=layout)))
+    return 0
+
+
 def _fake_printer(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -200,6 +219,16 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
     device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
     device.set_defaults(run=_device)
+
+    sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")
+    _config_arg(sim)
+    sim.add_argument("--arrivals", help="CSV of hour,service,count (default: a weekday profile)")
+    sim.add_argument("--counters", type=int, help="open the first N counters (default: all)")
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--compare", action="store_true", help="also run per-window queues on the same day")
+    sim.add_argument("--target-wait", type=float, metavar="MINUTES",
+                     help="find how many counters keep the 90th-percentile wait under this")
+    sim.set_defaults(run=_simulate)
 
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
     fake.add_argument("--port", type=int, default=9100)

@@ -6,7 +6,9 @@ from hub.domain.model import CounterStatus, HallState, ServiceTime
 from hub.protocol import estimate_range
 
 SMOOTHING = 0.2  # weight of the newest service time in the moving average
-SECONDARY_SHARE = 0.5  # a counter serving a service in a later tier gives it about half its time
+# A counter serving a task in a later tier gives it little time when the hall is busy (it serves
+# its primary task first); 0.2 is what the simulated day bears out (docs/simulation.md).
+SECONDARY_SHARE = 0.2
 LONGEST_SERVICE = 4 * 3600  # a longer "service" is a counter left open, not a measurement
 
 

@@ -1,0 +1,323 @@
+"""A simulated hall day that drives the real hub through the MQTT contract, on a virtual clock.
+
+Visitors arrive by hour (a profile or a CSV of `hour,service,count`), take tickets at the kiosks
+(`issue`), and clerks call them (`call_next`), serve them for a time drawn per task, mark some as
+no-shows and take lunch breaks (`pause`/`resume`). The hub is the real one — same allocation,
+numbering, estimates and store — with its clock set to the simulation's, so a day runs in
+seconds. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import random
+import statistics
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, time as dtime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hub import config as cfg
+from hub.broker import Broker
+from hub.bus import HubBus
+from hub.client import HubClient
+from hub.service import HubService
+from hub.store import Store
+
+# Visitors per hour over a weekday (the district office's shape: a morning and an afternoon peak).
+HOURLY = {9: 70, 10: 95, 11: 80, 12: 45, 13: 60, 14: 85, 15: 75, 16: 55, 17: 25}
+TASK_MIX = {"cert": 0.38, "family": 0.17, "passport_apply": 0.2, "passport_pickup": 0.17, "permit": 0.08}
+NO_SHOW = 0.04
+NO_SHOW_WAIT = 120.0  # seconds a clerk waits (and recalls) before marking a no-show
+PRIORITY = 0.06
+LUNCH = 45 * 60
+
+
+@dataclass
+class Visit:
+    """One simulated visitor and what happened to their ticket."""
+
+    arrive: float
+    service: str
+    priority: bool
+    number: str = ""
+    estimate: tuple[int, int] = (0, 0)
+    called: float | None = None
+    counter: str | None = None
+    outcome: str = "waiting"
+
+    @property
+    def wait_minutes(self) -> float | None:
+        """Minutes from the ticket to the call."""
+        return (self.called - self.arrive) / 60 if self.called is not None else None
+
+
+@dataclass
+class DayResult:
+    """A simulated day, ready to be summarised."""
+
+    visits: list[Visit]
+    refused: int = 0
+    counters: int = 0
+    layout: str = "integrated"
+    by_counter: dict[str, int] = field(default_factory=dict)
+    states: dict[str, int] = field(default_factory=dict)  # the hub's own count of tickets by final state
+
+    def waits(self, service: str | None = None) -> list[float]:
+        """Waits in minutes of the called visitors (of one task, or all)."""
+        return [v.wait_minutes for v in self.visits  # type: ignore[misc]
+                if v.wait_minutes is not None and (service is None or v.service == service)]
+
+    def summary(self) -> dict[str, float]:
+        """Mean and 90th-percentile wait, estimate accuracy, counts."""
+        waits = self.waits()
+        inside = [v for v in self.visits if v.wait_minutes is not None]
+        within = sum(1 for v in inside if v.estimate[0] <= v.wait_minutes <= v.estimate[1])  # type: ignore[operator]
+        error = [abs(v.wait_minutes - sum(v.estimate) / 2) for v in inside]  # type: ignore[operator]
+        return {
+            "issued": len(self.visits), "called": len(waits), "refused": self.refused,
+            "no_show": sum(1 for v in self.visits if v.outcome == "no_show"),
+            "mean_wait": statistics.fmean(waits) if waits else 0.0,
+            "p90_wait": percentile(waits, 90) if waits else 0.0,
+            "estimate_inside": within / len(inside) if inside else 0.0,
+            "estimate_mae": statistics.fmean(error) if error else 0.0,
+        }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile by nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def arrivals(hall: cfg.HallConfig, day: datetime, seed: int, profile: dict[int, float] | None = None,
+             table: list[tuple[int, str, int]] | None = None) -> list[tuple[float, str, bool]]:
+    """(time, service, priority) of every visitor: Poisson arrivals per hour, or a given table."""
+    rng = random.Random(seed)
+    services = [s.id for s in hall.services]
+    mix = {s: TASK_MIX.get(s, 1 / len(services)) for s in services}
+    if table is None:
+        table = []
+        for hour, rate in (profile or HOURLY).items():
+            for service, share in mix.items():
+                table.append((hour, service, _poisson(rng, rate * share)))
+    out = []
+    for hour, service, count in table:
+        start = day.replace(hour=hour, minute=0, second=0).timestamp()
+        for _ in range(count):
+            out.append((start + rng.uniform(0, 3600), service, rng.random() < PRIORITY))
+    out.sort()
+    return out
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    count, total = 0, rng.expovariate(1.0)
+    while total < mean:
+        count += 1
+        total += rng.expovariate(1.0)
+    return count
+
+
+def read_arrivals(path: str | Path) -> list[tuple[int, str, int]]:
+    """A CSV of `hour,service,count` rows (a header line is allowed)."""
+    rows = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.reader(handle), start=1):
+            if not row or row[0].strip().lower() == "hour":
+                continue
+            try:
+                rows.append((int(row[0]), row[1].strip(), int(row[2])))
+            except (ValueError, IndexError):
+                raise cfg.ConfigError(path, line, "expected hour,service,count") from None
+    return rows
+
+
+def per_window(hall: cfg.HallConfig) -> cfg.HallConfig:
+    """The same hall with per-window queues: each counter serves only its primary task."""
+    counters = [c.model_copy(update={"services": (c.services[0],)}) for c in hall.counters]
+    return cfg.HallConfig.model_validate({**dict(hall), "counters": counters})
+
+
+def choose_counters(hall: cfg.HallConfig, n: int) -> list[cfg.Counter]:
+    """N counters to open: first one for each task (by primary tier), then the rest in order."""
+    chosen: list[cfg.Counter] = []
+    for service in hall.services:
+        first = next((c for c in hall.counters if service.id in c.services[0] and c not in chosen), None)
+        if first is not None and len(chosen) < n:
+            chosen.append(first)
+    chosen += [c for c in hall.counters if c not in chosen][: n - len(chosen)]
+    return sorted(chosen, key=lambda c: hall.counters.index(c))
+
+
+def always_open(hall: cfg.HallConfig, day: datetime, counters: int) -> cfg.HallConfig:
+    """The hall for the simulated day: its services open on that weekday, N counters open."""
+    from hub.config import DAYS
+    services = [s.model_copy(update={"hours": s.hours.model_copy(update={"days": DAYS})}) for s in hall.services]
+    return cfg.HallConfig.model_validate({**dict(hall), "services": services,
+                                          "counters": choose_counters(hall, counters)})
+
+
+class Clock:
+    """The simulation's time, which the hub reads as its own."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2026-11-23",
+            table: list[tuple[int, str, int]] | None = None, layout: str = "integrated") -> DayResult:
+    """Simulate one day against a real hub (in this process, on a private broker and database)."""
+    when = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(hall.site.timezone))
+    hall = always_open(hall, when, counters)
+    if layout == "per-window":
+        hall = per_window(hall)
+    rng = random.Random(seed + 1)
+    visitors = arrivals(hall, when, seed, table=table)
+    opening = min(dtime.fromisoformat(s.hours.open.isoformat()) for s in hall.services)
+    clock = Clock(when.replace(hour=opening.hour, minute=opening.minute).timestamp() - 60)
+    with tempfile.TemporaryDirectory(prefix="sunbeon-sim-") as tmp, Broker() as broker:
+        hall = cfg.HallConfig.model_validate({**dict(hall), "mqtt": cfg.Mqtt(host="127.0.0.1", port=broker.port),
+                                              "site": hall.site.model_copy(update={"tickets_per_minute_per_kiosk": 600})})
+        store = Store(Path(tmp) / "sim.db")
+        bus = HubBus(hall, HubService(hall, store, clock=clock))
+        stop = threading.Event()
+        thread = threading.Thread(target=bus.run, args=(stop,), daemon=True)
+        thread.start()
+        kiosk = HubClient(hall.site.id, next(d.id for d in hall.devices if d.role == "kiosk"), hall.mqtt, calls=False).start()
+        desks = {d.counter: HubClient(hall.site.id, d.id, hall.mqtt, calls=False).start()
+                 for d in hall.devices if d.role == "counter" and hall.counter(d.counter or "")}
+        for client in (kiosk, *desks.values()):
+            client.wait_for(lambda c: c.online, 15)
+        try:
+            result = _simulate(hall, clock, rng, visitors, kiosk, desks, when)
+            business_day = bus.service.state.business_date
+            for row in store.tickets(business_day):
+                result.states[row["state"]] = result.states.get(row["state"], 0) + 1
+        finally:
+            for client in (kiosk, *desks.values()):
+                client.close()
+            stop.set()
+            thread.join(10)
+            store.close()
+    result.counters, result.layout = len(desks), layout
+    return result
+
+
+def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: list[tuple[float, str, bool]],
+              kiosk: HubClient, desks: dict[str, HubClient], day: datetime) -> DayResult:
+    events: list[tuple[float, int, str, object]] = []
+    order = 0
+
+    def at(t: float, kind: str, data: object) -> None:
+        nonlocal order
+        order += 1
+        heapq.heappush(events, (t, order, kind, data))
+
+    for visitor in visitors:
+        at(visitor[0], "arrive", visitor)
+    names = sorted(desks)
+    for i, counter in enumerate(names):
+        start = day.replace(hour=12, minute=0).timestamp() + (LUNCH if i % 2 else 0)
+        at(start, "lunch", counter)
+    result = DayResult([])
+    by_number: dict[str, Visit] = {}
+    idle = set(names)
+    on_lunch: set[str] = set()
+    lunch_due: set[str] = set()
+    served = {c: {s for tier in hall.counter(c).services for s in tier} for c in names}  # type: ignore[union-attr]
+
+    def wake(service: str | None) -> None:
+        for counter in names:
+            if counter in idle and counter not in on_lunch and (service is None or service in served[counter]):
+                idle.discard(counter)
+                at(clock.now, "free", counter)
+                return
+
+    while events:
+        t, _, kind, data = heapq.heappop(events)
+        clock.now = max(clock.now, t)
+        if kind == "arrive":
+            arrive, service, priority = data  # type: ignore[misc]
+            reply = kiosk.request("issue", service=service, priority=priority and hall.service(service).priority,
+                                  timeout=10)
+            if reply.status != "ok":
+                result.refused += 1
+                continue
+            visit = Visit(arrive, service, priority, reply.data["number"], tuple(reply.data["estimate_minutes"]))  # type: ignore[arg-type]
+            result.visits.append(visit)
+            by_number[visit.number] = visit
+            wake(service)
+        elif kind == "free":
+            counter = data  # type: ignore[assignment]
+            if counter in lunch_due:
+                desks[counter].request("finish", timeout=10)
+                desks[counter].request("pause", timeout=10)
+                lunch_due.discard(counter)
+                on_lunch.add(counter)
+                at(clock.now + LUNCH, "back", counter)
+                continue
+            reply = desks[counter].request("call_next", timeout=10)
+            ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
+            if ticket is None:
+                idle.add(counter)
+                continue
+            visit = by_number[ticket["number"]]
+            visit.called, visit.counter, visit.outcome = clock.now, counter, "done"
+            result.by_counter[counter] = result.by_counter.get(counter, 0) + 1
+            if rng.random() < NO_SHOW:
+                visit.outcome = "no_show"
+                at(clock.now + NO_SHOW_WAIT, "no_show", counter)
+            else:
+                minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
+                at(clock.now + rng.gammavariate(4, minutes * 60 / 4), "free", counter)
+        elif kind == "no_show":
+            desks[data].request("recall", timeout=10)  # type: ignore[index]
+            desks[data].request("no_show", timeout=10)  # type: ignore[index]
+            at(clock.now, "free", data)
+        elif kind == "lunch":
+            if data in idle:
+                idle.discard(data)  # type: ignore[arg-type]
+                lunch_due.add(data)  # type: ignore[arg-type]
+                at(clock.now, "free", data)
+            else:
+                lunch_due.add(data)  # type: ignore[arg-type]
+        elif kind == "back":
+            on_lunch.discard(data)  # type: ignore[arg-type]
+            desks[data].request("resume", timeout=10)  # type: ignore[index]
+            at(clock.now, "free", data)
+    return result
+
+
+def report_day(result: DayResult) -> str:
+    """Waits per task and overall, for a terminal."""
+    lines = [f"{result.layout}, {result.counters} counters: {len(result.visits)} tickets "
+             f"({result.refused} visitors turned away after the ticket cut-off)"]
+    for service in sorted({v.service for v in result.visits}):
+        waits = result.waits(service)
+        if waits:
+            lines.append(f"  {service:<16} {len(waits):>4} called  mean {statistics.fmean(waits):5.1f} min"
+                         f"  p90 {percentile(waits, 90):5.1f} min")
+    s = result.summary()
+    stranded = {v.service for v in result.visits if v.called is None}
+    if stranded:
+        lines.append(f"  no open counter served: {', '.join(sorted(stranded))} — open more counters")
+    lines.append(f"  {'all':<16} {int(s['called']):>4} called  mean {s['mean_wait']:5.1f} min  p90 {s['p90_wait']:5.1f} min")
+    lines.append(f"  printed estimate held the actual wait for {s['estimate_inside']:.1%} of tickets "
+                 f"(mean absolute error vs the middle of the range {s['estimate_mae']:.1f} min)")
+    return "\n".join(lines)
+
+
+def counters_needed(hall: cfg.HallConfig, target_minutes: float, *, seed: int = 1,
+                    table: list[tuple[int, str, int]] | None = None) -> tuple[int, DayResult] | None:
+    """The fewest counters (in config order) whose day keeps the 90th-percentile wait under the target."""
+    for n in range(1, len(hall.counters) + 1):
+        result = run_day(hall, counters=n, seed=seed, table=table)
+        if result.summary()["p90_wait"] <= target_minutes:
+            return n, result
+    return None
