@@ -139,6 +139,37 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path as P
+
+    from hub import report
+    from hub.domain import calendar
+    from hub.store import Store
+    hall = cfg.load(args.config)
+    database = P(args.database or hall.hub.database)
+    if not database.exists():
+        print(f"sunbeon: no database at {database}", file=sys.stderr)
+        return 2
+    import time as clock
+    date = args.date or calendar.business_date(clock.time(), hall.site)
+    store = Store(database)
+    rows = store.tickets(date)
+    store.close()
+    if not rows:
+        print(f"sunbeon: no tickets on {date} in {database}", file=sys.stderr)
+        return 1
+    day = report.build(rows, date, hall.site.timezone)
+    names = {s.id: s.name.ko for s in hall.services}
+    text = report.markdown(day, names)
+    out = P(args.out) / date
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(text, encoding="utf-8")
+    files = report.write_csv(rows, day, out) + report.charts(day, names, out)
+    print(text)
+    print("written: " + ", ".join(str(f) for f in [out / "report.md", *files]))
+    return 0
+
+
 def _fake_printer(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -229,6 +260,13 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--target-wait", type=float, metavar="MINUTES",
                      help="find how many counters keep the 90th-percentile wait under this")
     sim.set_defaults(run=_simulate)
+
+    rep = sub.add_parser("report", help="a business day's figures from the hub's database: tables, CSV, charts")
+    _config_arg(rep)
+    rep.add_argument("--date", help="the business day, YYYY-MM-DD (default: today)")
+    rep.add_argument("--database", help="default: [hub] database in the config")
+    rep.add_argument("--out", default="reports", help="folder for report.md, CSV and charts (default ./reports)")
+    rep.set_defaults(run=_report)
 
     fake = sub.add_parser("fake-printer", help="a network ESC/POS printer that saves each ticket as a PNG")
     fake.add_argument("--port", type=int, default=9100)

@@ -1,0 +1,170 @@
+"""`sunbeon report --date D`: a business day from the hub's database, as tables, CSV and charts.
+
+Tickets per task and hour, waits (issue → first call) and service times (call → finish) with
+mean, median and 90th percentile, no-shows, each counter's throughput, and how often the wait
+the kiosk printed held. The figures are plain functions of the day's ticket rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile by nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def spread(values: list[float]) -> dict[str, float | int]:
+    """Count, mean, median and 90th percentile."""
+    if not values:
+        return {"n": 0, "mean": 0.0, "median": 0.0, "p90": 0.0}
+    return {"n": len(values), "mean": statistics.fmean(values), "median": statistics.median(values),
+            "p90": percentile(values, 90)}
+
+
+@dataclass
+class DayReport:
+    """The day's figures."""
+
+    date: str
+    tickets: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    by_task_hour: dict[str, dict[int, int]] = field(default_factory=dict)
+    waits: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    service_times: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    no_shows: dict[str, int] = field(default_factory=dict)
+    per_counter: dict[str, int] = field(default_factory=dict)
+    estimate_inside: float = 0.0
+    estimate_mae: float = 0.0
+    wait_by_hour: dict[int, float] = field(default_factory=dict)
+
+
+def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -> DayReport:
+    """The report of one day's ticket rows (as `Store.tickets` returns them)."""
+    tz = ZoneInfo(timezone)
+    report = DayReport(date, tickets=len(rows), states=dict(Counter(r["state"] for r in rows)))
+    waits: dict[str, list[float]] = defaultdict(list)
+    services: dict[str, list[float]] = defaultdict(list)
+    by_hour: dict[int, list[float]] = defaultdict(list)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    inside = errors = judged = 0
+    for r in rows:
+        hour = datetime.fromtimestamp(r["issued"], tz).hour
+        counts[r["service"]][hour] += 1
+        if r["state"] == "no_show":
+            report.no_shows[r["service"]] = report.no_shows.get(r["service"], 0) + 1
+        if r["called"] is None:
+            continue
+        wait = (r["called"] - r["issued"]) / 60
+        waits[r["service"]].append(wait)
+        waits["all"].append(wait)
+        by_hour[hour].append(wait)
+        judged += 1
+        inside += r["estimate_low"] <= wait <= r["estimate_high"]
+        errors += abs(wait - (r["estimate_low"] + r["estimate_high"]) / 2)
+        if r["state"] == "done" and r["finished"] is not None:
+            minutes = (r["finished"] - r["called"]) / 60
+            services[r["service"]].append(minutes)
+            services["all"].append(minutes)
+            report.per_counter[r["counter"]] = report.per_counter.get(r["counter"], 0) + 1
+    report.by_task_hour = {s: dict(sorted(c.items())) for s, c in sorted(counts.items())}
+    report.waits = {s: spread(v) for s, v in sorted(waits.items())}
+    report.service_times = {s: spread(v) for s, v in sorted(services.items())}
+    report.wait_by_hour = {h: statistics.fmean(v) for h, v in sorted(by_hour.items())}
+    report.per_counter = dict(sorted(report.per_counter.items(), key=lambda kv: (len(kv[0]), kv[0])))
+    if judged:
+        report.estimate_inside, report.estimate_mae = inside / judged, errors / judged
+    return report
+
+
+def markdown(report: DayReport, names: dict[str, str]) -> str:
+    """The report as markdown tables."""
+    def name(s: str) -> str:
+        return "전체 (all)" if s == "all" else f"{names.get(s, s)} ({s})"
+
+    hours = sorted({h for c in report.by_task_hour.values() for h in c})
+    lines = [f"# {report.date} 업무 보고 · Day report", "",
+             f"{report.tickets} tickets: " + ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())), "",
+             "## Tickets per task and hour", "", "| task | " + " | ".join(f"{h}시" for h in hours) + " | total |",
+             "|---|" + "---|" * (len(hours) + 1)]
+    for s, counts in report.by_task_hour.items():
+        lines.append(f"| {name(s)} | " + " | ".join(str(counts.get(h, 0)) for h in hours) + f" | {sum(counts.values())} |")
+    for title, table in (("Waits (ticket → call), minutes", report.waits),
+                         ("Service times (call → finish), minutes", report.service_times)):
+        lines += ["", f"## {title}", "", "| task | n | mean | median | p90 |", "|---|---|---|---|---|"]
+        lines += [f"| {name(s)} | {v['n']} | {v['mean']:.1f} | {v['median']:.1f} | {v['p90']:.1f} |" for s, v in table.items()]
+    lines += ["", "## No-shows", "", "| task | no-shows |", "|---|---|"]
+    lines += [f"| {name(s)} | {n} |" for s, n in sorted(report.no_shows.items())] or ["| — | 0 |"]
+    lines += ["", "## Visitors served per counter", "", "| counter | served |", "|---|---|"]
+    lines += [f"| {c} | {n} |" for c, n in report.per_counter.items()]
+    lines += ["", "## Estimates", "",
+              f"The wait printed on the ticket held the actual wait for {report.estimate_inside:.1%} of called "
+              f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min."]
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path) -> list[Path]:
+    """tickets.csv (one row per ticket) and hourly.csv (tickets and mean wait per task and hour)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tickets = folder / "tickets.csv"
+    with open(tickets, "w", newline="", encoding="utf-8") as handle:
+        fields = [k for k in rows[0] if k != "token_hash"] if rows else []
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    hourly = folder / "hourly.csv"
+    with open(hourly, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["service", "hour", "tickets"])
+        for service, counts in report.by_task_hour.items():
+            writer.writerows([service, hour, n] for hour, n in counts.items())
+    return [tickets, hourly]
+
+
+def charts(report: DayReport, names: dict[str, str], folder: Path) -> list[Path]:
+    """Tickets per hour by task (stacked bars) and the mean wait per hour, as PNG and SVG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    from hardware.fonts import font_for
+    face = font_for("ko", bold=False)
+    try:
+        font_manager.fontManager.addfont(face.path)
+        plt.rcParams["font.family"] = font_manager.FontProperties(fname=face.path).get_name()
+    except (RuntimeError, OSError):
+        pass  # charts still draw; Korean labels may not
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    hours = sorted({h for c in report.by_task_hour.values() for h in c})
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    base = [0] * len(hours)
+    for service, counts in report.by_task_hour.items():
+        values = [counts.get(h, 0) for h in hours]
+        top.bar(hours, values, bottom=base, label=names.get(service, service))
+        base = [a + b for a, b in zip(base, values)]
+    top.set_ylabel("발권 · tickets")
+    top.legend(fontsize=8, ncol=3)
+    top.set_title(f"{report.date}")
+    bottom.plot(list(report.wait_by_hour), list(report.wait_by_hour.values()), marker="o")
+    bottom.set_ylabel("평균 대기 · mean wait (min)")
+    bottom.set_xlabel("시 · hour of issue")
+    bottom.set_xticks(hours)
+    fig.tight_layout()
+    for suffix in ("png", "svg"):
+        path = folder / f"day-{report.date}.{suffix}"
+        fig.savefig(path, dpi=110)
+        made.append(path)
+    plt.close(fig)
+    return made
