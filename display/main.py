@@ -12,6 +12,7 @@ from typing import Any
 
 from display.announce import Announcer, ClipVoice, EspeakVoice, SilentVoice
 from display.app import Display
+from hardware import HardwareError
 from hardware.audio import Speaker
 from hardware.buttons import CallButton, CallLed
 from hardware.screen import Screen
@@ -37,16 +38,26 @@ def wire_buttons(display: Display, pins: cfg.ButtonPins, stack: ExitStack, pin_f
         display.led = stack.enter_context(CallLed(pins.led, pin_factory=pin_factory))
 
 
-def announcer_for(settings: cfg.VoiceSettings, work: Path) -> Announcer:
-    """The hall's voice as configured (espeak-ng by default)."""
-    speaker = Speaker() if settings.engine != "none" else None
+def announcer_for(settings: cfg.VoiceSettings, work: Path) -> tuple[Announcer, str | None]:
+    """The hall's voice as configured (espeak-ng by default), and what is wrong with it, if anything.
+
+    Without a sound output the board still shows every call (and says so in its status).
+    """
+    problem = None
+    speaker = None
+    if settings.engine != "none":
+        try:
+            speaker = Speaker()
+        except HardwareError as err:
+            problem = f"sound: {err}"
+            log.warning("calls will not be spoken: %s", err)
     if settings.engine == "espeak":
         voice: Any = EspeakVoice(work, speed=settings.speed)
     elif settings.engine == "clips":
         voice = ClipVoice(Path(settings.clips or ""), work, fallback=None)
     else:
         voice = SilentVoice()
-    return Announcer(voice, speaker, chime=settings.chime, work=work)
+    return Announcer(voice, speaker, chime=settings.chime, work=work), problem
 
 
 def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
@@ -66,7 +77,10 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
         announcer = None
         if mode == "hall":
             work = Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
-            announcer = stack.enter_context(announcer_for(entry.voice or cfg.VoiceSettings(), work))
+            announcer, problem = announcer_for(entry.voice or cfg.VoiceSettings(), work)
+            stack.enter_context(announcer)
+            if problem:
+                client.set_status("degraded", problem)
         display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer)
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)

@@ -142,21 +142,19 @@ def _simulate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
+    import time as clock
+
     from hub import report
     from hub.domain import calendar
-    from hub.store import Store
     hall = cfg.load(args.config)
-    database = P(args.database or hall.hub.database)
-    if not database.exists():
-        print(f"sunbeon: no database at {database}", file=sys.stderr)
-        return 2
-    import time as clock
     date = args.date or calendar.business_date(clock.time(), hall.site)
-    store = Store(database)
-    rows = store.tickets(date)
-    store.close()
+    try:
+        rows = report.read_day(args.database or hall.hub.database, date)
+    except FileNotFoundError as err:
+        print(f"sunbeon: {err}", file=sys.stderr)
+        return 2
     if not rows:
-        print(f"sunbeon: no tickets on {date} in {database}", file=sys.stderr)
+        print(f"sunbeon: no tickets on {date} in {args.database or hall.hub.database}", file=sys.stderr)
         return 1
     day = report.build(rows, date, hall.site.timezone)
     names = {s.id: s.name.ko for s in hall.services}

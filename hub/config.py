@@ -310,6 +310,8 @@ class WebSettings(_Model):
     secret_file: str = "/var/lib/sunbeon/web.secret"
     congestion: Congestion = Congestion()
     clerks: tuple[Clerk, ...] = ()
+    # The hub's database, read-only, for the day report page (when the relay runs on the hub box).
+    reports_database: str | None = None
 
 
 class HallConfig(_Model):

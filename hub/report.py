@@ -8,6 +8,8 @@ the kiosk printed held. The figures are plain functions of the day's ticket rows
 from __future__ import annotations
 
 import csv
+import io
+import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +17,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+
+def read_day(database: str | Path, date: str) -> list[dict[str, Any]]:
+    """A business day's ticket rows, read-only (the hub keeps writing while a report is read)."""
+    path = Path(database)
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM tickets WHERE business_date=? ORDER BY id", [date])]
+    finally:
+        conn.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -112,15 +127,21 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def tickets_csv(rows: list[dict[str, Any]]) -> str:
+    """One row per ticket (without the page-token hash)."""
+    handle = io.StringIO()
+    fields = [k for k in rows[0] if k != "token_hash"] if rows else []
+    writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return handle.getvalue()
+
+
 def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path) -> list[Path]:
-    """tickets.csv (one row per ticket) and hourly.csv (tickets and mean wait per task and hour)."""
+    """tickets.csv (one row per ticket) and hourly.csv (tickets per task and hour)."""
     folder.mkdir(parents=True, exist_ok=True)
     tickets = folder / "tickets.csv"
-    with open(tickets, "w", newline="", encoding="utf-8") as handle:
-        fields = [k for k in rows[0] if k != "token_hash"] if rows else []
-        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    tickets.write_text(tickets_csv(rows), encoding="utf-8")
     hourly = folder / "hourly.csv"
     with open(hourly, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -131,7 +152,32 @@ def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path) -> li
 
 
 def charts(report: DayReport, names: dict[str, str], folder: Path) -> list[Path]:
-    """Tickets per hour by task (stacked bars) and the mean wait per hour, as PNG and SVG."""
+    """Tickets per hour by task (stacked bars) and the mean wait per hour, as PNG and SVG files."""
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fig = _figure(report, names)
+    made = []
+    for suffix in ("png", "svg"):
+        path = folder / f"day-{report.date}.{suffix}"
+        fig.savefig(path, dpi=110)
+        made.append(path)
+    plt.close(fig)
+    return made
+
+
+def chart_png(report: DayReport, names: dict[str, str]) -> bytes:
+    """The same chart as PNG bytes (for the web page)."""
+    import matplotlib.pyplot as plt
+
+    fig = _figure(report, names)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _figure(report: DayReport, names: dict[str, str]) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -145,8 +191,6 @@ def charts(report: DayReport, names: dict[str, str], folder: Path) -> list[Path]
         plt.rcParams["font.family"] = font_manager.FontProperties(fname=face.path).get_name()
     except (RuntimeError, OSError):
         pass  # charts still draw; Korean labels may not
-    folder.mkdir(parents=True, exist_ok=True)
-    made = []
     hours = sorted({h for c in report.by_task_hour.values() for h in c})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     base = [0] * len(hours)
@@ -162,9 +206,4 @@ def charts(report: DayReport, names: dict[str, str], folder: Path) -> list[Path]
     bottom.set_xlabel("시 · hour of issue")
     bottom.set_xticks(hours)
     fig.tight_layout()
-    for suffix in ("png", "svg"):
-        path = folder / f"day-{report.date}.{suffix}"
-        fig.savefig(path, dpi=110)
-        made.append(path)
-    plt.close(fig)
-    return made
+    return fig

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -201,6 +202,48 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                    if s.id in served for q in s.queue][:30]
         return {"view": view, "waiting": waiting, "counter": counter, "services": hall.services,
                 "counters": [c for c in hall.counters if c.id != counter]}
+
+    def signed_in(request: Request) -> str:
+        counter = signer.counter_of(request.cookies.get(COOKIE))
+        if counter is None:
+            raise HTTPException(303, headers={"Location": "/console"})
+        return counter
+
+    def day_rows(date: str) -> tuple[list[dict[str, Any]], Any]:
+        from hub import report
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
+            raise HTTPException(400, "the date is YYYY-MM-DD")
+        database = hall.web.reports_database or hall.hub.database
+        try:
+            rows = report.read_day(database, date)
+        except (FileNotFoundError, sqlite3.Error) as err:
+            raise HTTPException(503, f"reports need the hub's database on this box: {err}") from None
+        return rows, report.build(rows, date, hall.site.timezone)
+
+    @app.get("/console/report", response_class=HTMLResponse, summary="A business day's report (clerks and managers)")
+    async def day_report(request: Request, date: str | None = None) -> HTMLResponse:
+        signed_in(request)
+        from hub.domain.calendar import business_date
+        date = date or business_date(datetime.now(tz).timestamp(), hall.site)
+        rows, day = await asyncio.to_thread(day_rows, date)
+        return render("report.html", request, "ko", title=f"{date} 업무 보고", day=day, date=date,
+                      names={s.id: s.name.ko for s in hall.services}, empty=not rows)
+
+    @app.get("/console/report/{date}.csv", summary="A business day's tickets as CSV")
+    async def day_csv(request: Request, date: str) -> Response:
+        signed_in(request)
+        from hub import report
+        rows, _ = await asyncio.to_thread(day_rows, date)
+        return Response(report.tickets_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="sunbeon-{date}.csv"'})
+
+    @app.get("/console/report/{date}.png", summary="A business day's chart")
+    async def day_chart(request: Request, date: str) -> Response:
+        signed_in(request)
+        from hub import report
+        _, day = await asyncio.to_thread(day_rows, date)
+        png = await asyncio.to_thread(report.chart_png, day, {s.id: s.name.ko for s in hall.services})
+        return Response(png, media_type="image/png")
 
     @app.get("/console/{counter}", response_class=HTMLResponse)
     async def console(request: Request, counter: str) -> HTMLResponse:

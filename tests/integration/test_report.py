@@ -73,3 +73,26 @@ def test_report_command_writes_tables_csv_and_charts(small_day):
                               "--database", str(folder / "hub.db"), "--date", "2026-11-24"],
                              capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert nothing.returncode == 1 and "no tickets on 2026-11-24" in nothing.stderr
+
+
+def test_the_web_has_the_same_report(small_day):
+    from hub.web.app import create_app
+    from hub.web.auth import Signer
+    from hub.web.relay import Relay
+    hall, rows, folder = small_day
+    hall = config.HallConfig.model_validate({**dict(hall), "web": hall.web.model_copy(update={
+        "reports_database": str(folder / "hub.db")})})
+    signer = Signer(b"k" * 32)
+    app = create_app(hall, Relay(hall), signer)
+    from fastapi.testclient import TestClient
+    # No relay start-up (no broker needed): the report reads the database, not the live state.
+    with TestClient(app, base_url="http://relay") as http:
+        assert http.get(f"/console/report?date={DAY}", follow_redirects=False).status_code == 303   # clerks only
+        http.cookies.set("sunbeon_session", signer.session("3"))
+        page = http.get(f"/console/report?date={DAY}")
+        assert page.status_code == 200
+        assert "<td>제증명</td><td>3</td><td>25.0</td><td>30.0</td><td>30.0</td>" in page.text
+        assert http.get(f"/console/report/{DAY}.png").content[:4] == b"\x89PNG"
+        csv_text = http.get(f"/console/report/{DAY}.csv").text
+        assert csv_text.count("\n") == 5 and "token_hash" not in csv_text
+        assert http.get("/console/report?date=yesterday").status_code == 400
