@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator,
+)
 
 from hub import tomlpos
+from hub.i18n import LANGUAGES
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
-LANGUAGES = ("ko", "en", "zh", "vi")
 Language = Literal["ko", "en", "zh", "vi"]
 Role = Literal["kiosk", "counter", "display", "web", "staff"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("ko", "en", "zh", "vi")
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt"}
+from hub.i18n import LANGUAGE_NAMES, LANGUAGES, lookup
+
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "TEXT", "t"]
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"ko": "번호표 발급", "en": "Take a number", "zh": "取号", "vi": "Lấy số thứ tự"},
@@ -51,6 +52,5 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def t(key: str, language: str, **values: object) -> str:
-    """The line `key` in `language` (Korean when the language has none), with values filled in."""
-    lines = TEXT[key]
-    return (lines.get(language) or lines["ko"]).format(**values)
+    """The kiosk's line `key` in `language` (Korean when the language has none), values filled in."""
+    return lookup(TEXT, key, language, **values)

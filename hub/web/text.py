@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("ko", "en", "zh", "vi")
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt"}
+from hub.i18n import LANGUAGE_NAMES, LANGUAGES, lookup
+
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "TEXT", "t"]
 
 TEXT: dict[str, dict[str, str]] = {
     "status_title": {"ko": "대기 현황", "en": "Waiting times", "zh": "排队情况", "vi": "Tình trạng chờ"},
@@ -58,9 +59,8 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def t(key: str, language: str, **values: object) -> str:
-    """The words for `key` in `language` (Korean when missing)."""
-    lines = TEXT[key]
-    return (lines.get(language) or lines["ko"]).format(**values)
+    """The page's words for `key` in `language` (Korean when missing)."""
+    return lookup(TEXT, key, language, **values)
 
 
 def choose(query: str | None, accept_language: str | None) -> str:
