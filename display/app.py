@@ -91,7 +91,6 @@ class Display:
         self.serving: int | None = None
         self.notice: str | None = None
         self.dirty = True
-        self.drawn_seq = -1
         self.simulator: Any = None  # display.simulate.Clerk in the demo
         client.on_snapshot(self._on_snapshot)
         client.on_call(self._on_call)
@@ -153,7 +152,6 @@ class Display:
             screens.hall(self.screen.painter, snapshot, online=self.client.online,
                          flash_call=self.flash_ticket if blink else None, now=self.wall(), tz=self.hall.site.timezone)
         self.screen.show()
-        self.drawn_seq = snapshot.seq if snapshot else -1
 
     def handle(self, event: Any) -> None:
         """One pygame event: the keyboard stands in for the buttons."""

@@ -54,27 +54,28 @@ def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dic
 
 
 def _dispatch(state: HallState, device: str, command: p.Command, now: float, token: str) -> tuple[HallState, list[Event]]:
+    # Counter commands arrive here with their counter already resolved and authorised (handle()).
     match command:
         case p.Issue():
             return queue.issue(state, command.service, now, token_hash=token_hash(token), device=device,
                                priority=command.priority, channel=command.channel, language=command.language)
         case p.CallNext():
-            return queue.call_next(state, _counter_of(state, device, command), now)
+            return queue.call_next(state, command.counter, now)
         case p.Call():
-            return queue.call(state, _counter_of(state, device, command), command.ticket, now)
+            return queue.call(state, command.counter, command.ticket, now)
         case p.Recall():
-            return queue.recall(state, _counter_of(state, device, command), now)
+            return queue.recall(state, command.counter, now)
         case p.NoShow():
-            return queue.no_show(state, _counter_of(state, device, command), now)
+            return queue.no_show(state, command.counter, now)
         case p.Transfer():
-            return queue.transfer(state, _counter_of(state, device, command), now,
+            return queue.transfer(state, command.counter, now,
                                   to_service=command.to_service, to_counter=command.to_counter)
         case p.Finish():
-            return queue.finish(state, _counter_of(state, device, command), now)
+            return queue.finish(state, command.counter, now)
         case p.Pause():
-            return queue.pause(state, _counter_of(state, device, command), now)
+            return queue.pause(state, command.counter, now)
         case p.Resume():
-            return queue.resume(state, _counter_of(state, device, command), now)
+            return queue.resume(state, command.counter, now)
         case p.Cancel():
             return queue.cancel(state, now, token_hash=token_hash(command.token) if command.token else None,
                                 label=command.ticket)

@@ -18,7 +18,6 @@ class Visitors:
         self.rate = per_hour * speed / 3600
         self.random = random.Random(seed)
         self.next_at: float | None = None
-        self.pending: list[tuple] = []
 
     def step(self, kiosk: "object", now: float) -> None:
         """Called every frame: tap what the next visitor would tap, when it is time."""
@@ -35,8 +34,7 @@ class Visitors:
             return
         language = self.random.choices(LANGUAGES, LANGUAGE_MIX)[0]
         weights = [TASK_WEIGHTS[i % len(TASK_WEIGHTS)] for i in range(len(services))]
-        self.pending = [("language", language), self.random.choices(services, weights)[0]]
-        for action in self.pending:
+        for action in [("language", language), self.random.choices(services, weights)[0]]:
             rect = next((r for r, a in k.targets if a == action), None)  # type: ignore[attr-defined]
             if rect:
                 k.tap(rect[0] + rect[2] // 2, rect[1] + rect[3] // 2)  # type: ignore[attr-defined]
