@@ -99,7 +99,7 @@ def _device(args: argparse.Namespace) -> int:
     files = {"password_file": P(args.password_file), "acl_file": P(args.acl_file)}
     try:
         if args.action == "add":
-            added = deploy.add(args.config, args.device, args.role, counter=args.counter, **files)
+            added = deploy.add(args.config, args.device, args.role, counter=args.counter, login_only=args.login, **files)
             print(deploy.snippet(cfg.load(args.config), added, args.config))
         elif args.action == "remove":
             deploy.remove(args.config, args.device, **files)
@@ -247,6 +247,8 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
     device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
+    device.add_argument("--login", action="store_true",
+                        help="add: give a device already in the config a (new) broker login, nothing else")
     device.set_defaults(run=_device)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")

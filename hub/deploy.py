@@ -102,8 +102,12 @@ def logins(password_file: Path) -> set[str]:
 
 
 def add(config_path: Path, device: str, role: str, *, counter: str | None = None,
-        password_file: Path = PASSWORD_FILE, acl_file: Path = ACL_FILE) -> Added:
-    """Add a device (or the hub's login): config entry, broker login, ACL. Refuses duplicates."""
+        password_file: Path = PASSWORD_FILE, acl_file: Path = ACL_FILE, login_only: bool = False) -> Added:
+    """Add a device (or the hub's login): config entry, broker login, ACL. Refuses duplicates.
+
+    With `login_only`, a device already in the config (e.g. from the example hall) gets a new
+    broker login and nothing else changes.
+    """
     text = config_path.read_text(encoding="utf-8")
     hall = cfg.parse(text, config_path)
     if not re.match(r"^[a-z0-9][a-z0-9_\-]{0,31}$", device):
@@ -111,9 +115,16 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
     if role == "hub":
         if device != "hub":
             raise DeployError("the hub's login is called hub")
+    elif login_only:
+        existing = hall.device(device)
+        if existing is None:
+            raise DeployError(f"{device!r} is not in the config yet: add it without --login")
+        if existing.role != role:
+            raise DeployError(f"{device!r} is a {existing.role} in the config, not a {role}")
     else:
         if hall.device(device) is not None:
-            raise DeployError(f"{device!r} is already a device of this hall (sunbeon device list)")
+            raise DeployError(f"{device!r} is already a device of this hall; to give it a new broker login: "
+                              f"sunbeon device add {device} --role {hall.device(device).role} --login")
         if role not in cfg.ROLE_OPS:
             raise DeployError(f"unknown role {role!r}; roles: {', '.join(cfg.ROLE_OPS)}, hub")
         if role == "counter" and (counter is None or hall.counter(counter) is None):
@@ -123,7 +134,7 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
         hall = cfg.parse(text, config_path)  # the new file must be valid before anything is written
     password = secrets.token_urlsafe(18)
     set_login(password_file, device, password)
-    if role != "hub":
+    if role != "hub" and not login_only:
         config_path.write_text(text, encoding="utf-8")
     write_acl(hall, acl_file)
     return Added(device, role, password)
@@ -163,12 +174,16 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
              "web": "sunbeon-web", "hub": "sunbeon-hub", "staff": "(a staff desk: run your own client)"}
     entry = hall.device(added.device)
     unit = units.get(added.role, "").format(counter=entry.counter if entry else "")
+    password = f"/etc/sunbeon/{added.device}.password"
+    store = [f"printf '%s' '{added.password}' | sudo tee {password} >/dev/null",
+             f"   sudo chown sunbeon {password} && sudo chmod 600 {password}"]
+    if added.role in ("hub", "web"):  # these run on the hub box itself
+        return "\n".join([f"{added.device} ({added.role}) can now log in to the broker. On this box:",
+                          f"  1. {store[0]}", f"  {store[1]}", f"  2. sudo systemctl enable --now {unit}"])
     return "\n".join([
-        f"{added.device} ({added.role}) can now log in to the broker.",
-        f"On {added.device}:",
-        f"  1. copy {config_path} to /etc/sunbeon/sunbeon.toml (its [mqtt] host must be this box,",
-        '     and its [mqtt] section says  password_file = "/etc/sunbeon/{login}.password")',
-        f"  2. printf '%s' '{added.password}' | sudo tee /etc/sunbeon/{added.device}.password >/dev/null",
-        f"     sudo chown sunbeon /etc/sunbeon/{added.device}.password && sudo chmod 600 /etc/sunbeon/{added.device}.password",
+        f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
+        f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
+        "     [mqtt] host is this box's address and password_file = \"/etc/sunbeon/{login}.password\"",
+        f"  2. {store[0]}", f"  {store[1]}",
         f"  3. sudo systemctl enable --now {unit}",
     ])

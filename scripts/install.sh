@@ -14,7 +14,11 @@ id sunbeon >/dev/null 2>&1 || useradd --system --home-dir /var/lib/sunbeon --she
 for group in video render input gpio audio lp dialout plugdev; do
   getent group "$group" >/dev/null && usermod -aG "$group" sunbeon
 done
-python3 -m venv /opt/sunbeon
+# The system's Python (not a user's pyenv or conda one): the sunbeon user must be able to run it.
+python=/usr/bin/python3
+[ -x "$python" ] || python="$(command -v python3)"
+rm -rf /opt/sunbeon/bin /opt/sunbeon/lib /opt/sunbeon/include /opt/sunbeon/pyvenv.cfg
+"$python" -m venv /opt/sunbeon
 /opt/sunbeon/bin/pip install -q --upgrade pip
 /opt/sunbeon/bin/pip install -q "$here"
 ln -sf /opt/sunbeon/bin/sunbeon /usr/local/bin/sunbeon

@@ -45,8 +45,15 @@ def test_device_add_list_remove_and_refusals(hall_files):
     assert hall.device("counter-3").counter == "3"
     assert deploy.logins(passwd) == set(made)
     assert "pattern write sunbeon/v1/acl/cmd/%u" in acl.read_text()
-    with pytest.raises(deploy.DeployError, match="already a device"):
+    with pytest.raises(deploy.DeployError, match="already a device.*--login"):
         deploy.add(path, "kiosk-1", "kiosk", password_file=passwd, acl_file=acl)
+    before_login = passwd.read_text()
+    config_before = path.read_text()
+    again = deploy.add(path, "kiosk-1", "kiosk", login_only=True, password_file=passwd, acl_file=acl)
+    assert again.password != made["kiosk-1"] and passwd.read_text() != before_login
+    assert path.read_text() == config_before                     # --login changes only the login
+    with pytest.raises(deploy.DeployError, match="is a kiosk in the config"):
+        deploy.add(path, "kiosk-1", "counter", counter="3", login_only=True, password_file=passwd, acl_file=acl)
     with pytest.raises(deploy.DeployError, match="is not a device id"):
         deploy.add(path, "Kiosk 2!", "kiosk", password_file=passwd, acl_file=acl)
     with pytest.raises(deploy.DeployError, match="needs --counter"):
@@ -60,6 +67,8 @@ def test_device_add_list_remove_and_refusals(hall_files):
         deploy.remove(path, "counter-1", password_file=passwd, acl_file=acl)
     snippet = deploy.snippet(config.load(path), deploy.Added("kiosk-1", "kiosk", "pw"), path)
     assert "sunbeon-kiosk" in snippet and "/etc/sunbeon/kiosk-1.password" in snippet
+    hub_snippet = deploy.snippet(config.load(path), deploy.Added("hub", "hub", "pw"), path)
+    assert "On this box" in hub_snippet and "copy" not in hub_snippet and "sunbeon-hub" in hub_snippet
 
 
 def test_cli_device_add_prints_what_to_do_on_the_device(hall_files):
