@@ -9,7 +9,6 @@ A button with a `hold_time` tells a short press (on release) from a hold (after 
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any, Callable
 
 from hardware import Device, HardwareError
@@ -43,7 +42,6 @@ class CallButton(Device):
         self._held = False
         self._hold_timer: threading.Timer | None = None
         self._settle_timer: threading.Timer | None = None
-        self.presses = 0  # accepted presses (short ones, for a button with a hold)
 
     def _edge(self) -> None:
         with self._lock:
@@ -86,7 +84,6 @@ class CallButton(Device):
             fire()
 
     def _press(self) -> None:
-        self.presses += 1
         if self.when_pressed:
             self.when_pressed()
 
@@ -120,14 +117,12 @@ class CallLed(Device):
     def __init__(self, pin: int | str, *, pin_factory: Any = None) -> None:
         self._led = _gpiozero("LED", pin, pin_factory)
         self._timer: threading.Timer | None = None
-        self._until = 0.0
 
     def flash_for(self, seconds: float) -> None:
         """Light for `seconds` (a new call restarts the time)."""
         if self._timer:
             self._timer.cancel()
         self._led.on()
-        self._until = time.monotonic() + seconds
         self._timer = threading.Timer(seconds, self._led.off)
         self._timer.daemon = True
         self._timer.start()

@@ -18,8 +18,7 @@ from PIL.Image import Image
 from hardware import Device
 from hardware.escpos_stream import Decoder, Page
 from hardware.printer import (
-    BIT_COVER_OPEN, BIT_OFFLINE, BITS_PAPER_LOW, BITS_PAPER_OUT, PrinterError, PrinterStatus,
-    STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER,
+    BIT_COVER_OPEN, BIT_OFFLINE, BITS_PAPER_LOW, BITS_PAPER_OUT, STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER,
 )
 
 log = logging.getLogger("sunbeon.fake-printer")
@@ -116,21 +115,3 @@ class FakeNetworkPrinter(Device):
         self._thread.join(2)
         super().close()
 
-
-class MemoryPrinter(Device):
-    """A printer that keeps tickets in memory, with a settable status (the `Printer` interface)."""
-
-    def __init__(self, status: PrinterStatus = PrinterStatus.READY) -> None:
-        self.state = status
-        self.tickets: list[Image] = []
-
-    def status(self) -> PrinterStatus:
-        """The status it was given."""
-        return self.state
-
-    def print_ticket(self, image: Image) -> PrinterStatus:
-        """Keep the ticket, or refuse like a real printer that cannot print."""
-        if not self.state.can_print:
-            raise PrinterError(self.state, f"memory printer: {self.state}")
-        self.tickets.append(image)
-        return self.state

@@ -187,11 +187,6 @@ class Screen(Device):
             pygame.display.quit()
             raise
 
-    @property
-    def portrait(self) -> bool:
-        """Taller than wide (a kiosk screen turned on its side)."""
-        return self.height > self.width
-
     def show(self) -> None:
         """Put what was drawn on the glass."""
         import pygame

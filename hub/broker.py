@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import getpass
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -77,12 +76,6 @@ class Broker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-    def reload(self) -> None:
-        """Make the broker read its password file and ACL again (SIGHUP, as systemctl reload does)."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGHUP)
-            time.sleep(0.3)
 
     def restart(self, pause: float = 0.0) -> None:
         """Stop, wait `pause` seconds, start again on the same port."""

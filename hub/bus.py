@@ -29,7 +29,7 @@ class HubBus:
         self.topics = p.Topics(hall.site.id)
         self.inbox: queues.Queue[tuple[str, mqtt.MQTTMessage]] = queues.Queue()
         self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}", login="hub")
-        self.client.will_set(self.topics.hub_status, p.encode(p.HubStatus(state="offline")), qos=1, retain=True)
+        self.client.will_set(self.topics.hub_status, p.encode(p.HubStatus(state="offline")), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -41,7 +41,7 @@ class HubBus:
             log.error("broker refused the hub: %s", reason)
             return
         log.info("connected to broker %s:%s", self.hall.mqtt.host, self.hall.mqtt.port)
-        client.subscribe([(self.topics.all_commands, 1), (self.topics.all_device_status, 1)])
+        client.subscribe([(self.topics.all_commands, p.QOS), (self.topics.all_device_status, p.QOS)])
         self.inbox.put(("connected", mqtt.MQTTMessage()))
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
@@ -54,19 +54,19 @@ class HubBus:
 
     def _publish(self, out: Outgoing) -> None:
         for device, reply, correlation in out.replies:
-            self.client.publish(self.topics.reply(device), reply, qos=1,
+            self.client.publish(self.topics.reply(device), reply, qos=p.QOS,
                                 properties=properties(correlation=correlation))
         for call in out.calls:
-            self.client.publish(self.topics.calls, call, qos=1)
+            self.client.publish(self.topics.calls, call, qos=p.QOS)
         if out.snapshot is not None:
-            self.client.publish(self.topics.snapshot, out.snapshot, qos=1, retain=True)
+            self.client.publish(self.topics.snapshot, out.snapshot, qos=p.QOS, retain=True)
 
     def _announce(self) -> None:
         # Retained: a display that connects now reads the hall at once.
-        self.client.publish(self.topics.snapshot, p.encode(self.service.snapshot), qos=1, retain=True)
+        self.client.publish(self.topics.snapshot, p.encode(self.service.snapshot), qos=p.QOS, retain=True)
         self.service.places_seq = -1  # the broker may have lost it: send it again
         status = p.HubStatus(state="online", at=time.time(), seq=self.service.state.seq)
-        self.client.publish(self.topics.hub_status, p.encode(status), qos=1, retain=True)
+        self.client.publish(self.topics.hub_status, p.encode(status), qos=p.QOS, retain=True)
         self.connected.set()
 
     def _route(self, kind: str, message: mqtt.MQTTMessage, batch: list[Incoming]) -> None:
@@ -107,7 +107,7 @@ class HubBus:
                 if self.connected.is_set() and time.monotonic() >= next_places:
                     next_places = time.monotonic() + PLACES_EVERY
                     if (places := self.service.places()) is not None:
-                        self.client.publish(self.topics.places, places, qos=1, retain=True)
+                        self.client.publish(self.topics.places, places, qos=p.QOS, retain=True)
                 if time.monotonic() >= next_tick:
                     next_tick = time.monotonic() + TICK
                     self._publish(self.service.tick())
@@ -120,7 +120,7 @@ class HubBus:
         finally:
             self.stopping = True
             self.client.publish(self.topics.hub_status, p.encode(p.HubStatus(state="offline", at=time.time())),
-                                qos=1, retain=True).wait_for_publish(2)
+                                qos=p.QOS, retain=True).wait_for_publish(2)
             self.client.disconnect()
             self.client.loop_stop()
 

@@ -52,7 +52,7 @@ class HubClient:
         self.report_status = report_status
         if report_status:
             self.client.will_set(self.topics.device_status(device),
-                                 p.encode(p.DeviceStatus(state="offline", role=role)), qos=1, retain=True)
+                                 p.encode(p.DeviceStatus(state="offline", role=role)), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -71,7 +71,7 @@ class HubClient:
         if self.connected.is_set() and self.report_status:
             info = self.client.publish(self.topics.device_status(self.device),
                                        p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
-                                       qos=1, retain=True)
+                                       qos=p.QOS, retain=True)
             info.wait_for_publish(2)
         self.client.disconnect()
         self.client.loop_stop()
@@ -138,7 +138,7 @@ class HubClient:
         with self._lock:
             self._pending[correlation] = future
         payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
-        self.client.publish(self.topics.command(self.device), payload, qos=1,
+        self.client.publish(self.topics.command(self.device), payload, qos=p.QOS,
                             properties=properties(response_topic=self.topics.reply(self.device),
                                                   correlation=correlation, expiry=p.COMMAND_EXPIRY))
         try:
@@ -153,7 +153,7 @@ class HubClient:
         """Report this device's health, retained (e.g. degraded: printer out of paper)."""
         self._status = p.DeviceStatus(state=state, detail=detail, role=self.role, at=time.time())  # type: ignore[arg-type]
         if self.connected.is_set() and self.report_status:
-            self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
+            self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=p.QOS, retain=True)
 
     # --- paho callbacks --------------------------------------------------------------------
 
@@ -161,14 +161,14 @@ class HubClient:
         if getattr(reason, "is_failure", False):
             log.error("broker refused %s: %s", self.device, reason)
             return
-        topics = [(self.topics.snapshot, 1), (self.topics.hub_status, 1), (self.topics.reply(self.device), 1)]
+        topics = [(self.topics.snapshot, p.QOS), (self.topics.hub_status, p.QOS), (self.topics.reply(self.device), p.QOS)]
         if self._calls:
-            topics.append((self.topics.calls, 1))
+            topics.append((self.topics.calls, p.QOS))
         if self._want_places:
-            topics.append((self.topics.places, 1))
+            topics.append((self.topics.places, p.QOS))
         client.subscribe(topics)
         if self.report_status:
-            client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=1, retain=True)
+            client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=p.QOS, retain=True)
         self.connected.set()
         self._notify(self._status_listeners)
 

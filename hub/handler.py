@@ -36,7 +36,7 @@ def _counter_of(state: HallState, device_id: str, command: p._CounterCommand) ->
     return counter
 
 
-def _ticket_data(state: HallState, ticket: Ticket | None) -> dict | None:
+def _ticket_data(ticket: Ticket | None) -> dict | None:
     return ticket_view(ticket) if ticket is not None else None
 
 
@@ -91,10 +91,10 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
         return _issue_data(state, last, token, now)
     if isinstance(command, (p.CallNext, p.Call)):
         called = next((e.ticket for e in events if e.kind == "called"), None)
-        return {"ticket": _ticket_data(state, called), "counter": _counter_data(state, command)}
+        return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
     if isinstance(command, (p.Pause, p.Resume)):
         return {"ticket": None, "counter": _counter_data(state, command)}
-    return {"ticket": _ticket_data(state, last)}
+    return {"ticket": _ticket_data(last)}
 
 
 def _counter_data(state: HallState, command: p.Command) -> dict:
