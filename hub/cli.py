@@ -162,7 +162,10 @@ def _report(args: argparse.Namespace) -> int:
     out = P(args.out) / date
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(text, encoding="utf-8")
-    files = report.write_csv(rows, day, out) + report.charts(day, names, out)
+    full = report.task_names(hall)
+    files = report.write_csv(rows, day, out, full, hall.site.timezone)
+    files.append(report.write_xlsx(rows, day, out / f"day-{date}.xlsx", full, hall.site.timezone))
+    files += report.charts(day, names, out)
     print(text)
     print("written: " + ", ".join(str(f) for f in [out / "report.md", *files]))
     return 0
