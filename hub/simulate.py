@@ -333,6 +333,13 @@ def compare(hall: cfg.HallConfig, *, counters: int, seeds: list[int],
             for layout in LAYOUTS}
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal: Hangul and Han characters take two columns."""
+    import unicodedata
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def _mean_waits(results: list[DayResult], service: str | None) -> list[float]:
     return [statistics.fmean(w) for r in results if (w := r.waits(service))]
 
@@ -351,18 +358,23 @@ def report_compare(hall: cfg.HallConfig, runs: dict[str, list[DayResult]], seeds
     seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}"
     lines = [f"integrated vs per-window, {integrated[0].counters} counters, {len(seeds)} days ({seed_text}):",
              "mean wait in minutes — the mean over the days (lowest–highest day)", "",
-             f"  {'task':<28}{'integrated':<22}{'per-window':<22}integrated better on"]
+             f"  {_pad('task', 30)}{_pad('integrated', 22)}{_pad('per-window', 22)}integrated better on"]
     worse: list[str] = []
     services = [s.id for s in hall.services if any(r.waits(s.id) for r in integrated + windows)]
     for service in [*services, None]:
         a, b = _mean_waits(integrated, service), _mean_waits(windows, service)
         better = sum(1 for x, y in zip(a, b) if x < y)
         label = "all" if service is None else names.get(service, service)
-        lines.append(f"  {label:<28}{_spread_cell(a):<22}{_spread_cell(b):<22}{better} of {min(len(a), len(b))} days")
+        lines.append(f"  {_pad(label, 30)}{_pad(_spread_cell(a).strip(), 22)}{_pad(_spread_cell(b).strip(), 22)}"
+                     f"{better} of {min(len(a), len(b))} days")
         if service is not None and a and b and statistics.fmean(a) > statistics.fmean(b):
-            worse.append(service)
-    for service in worse:
-        lines += ["", _why_worse(hall, service, names)]
+            worse.append((service, a, b, better))
+    for service, a, b, better in worse:
+        chance = ""
+        if min(a) <= max(b) and min(b) <= max(a):
+            chance = (f"{names.get(service, service)}: one queue was better on {better} of {len(a)} days and the "
+                      f"days' ranges overlap, so part of the difference is the luck of the day. ")
+        lines += ["", chance + _why_worse(hall, service, names)]
     return "\n".join(lines)
 
 
