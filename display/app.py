@@ -24,11 +24,14 @@ FLASH_SECONDS = 5.0  # a new call blinks this long
 LED_SECONDS = 10.0  # the counter's LED stays lit this long after a call
 RETRIES = 2  # extra tries of one press (same id) when the hub does not answer in time
 
+# What a press's reply leaves on the monitor. "Nobody waiting" is not among them: the screen says
+# it from the snapshot, so it cannot outlive the next ticket (it used to stay beside "대기 1명").
 NOTICES = {
-    "nobody": "대기자가 없습니다 · Nobody waiting",
     "not_serving": "호출 중인 번호가 없습니다 · No one called",
     "timeout": "응답이 없습니다 · No answer from the hall system",
+    "storage_unavailable": "잠시 후 다시 눌러 주십시오 · Please try again shortly",
 }
+NOTICE_OTHER = "처리하지 못했습니다 · Could not be done"  # the reply's own words go to the log
 
 
 class CounterControls:
@@ -125,11 +128,10 @@ class Display:
 
     def _result(self, op: str, reply: p.Reply) -> None:
         if reply.status == "ok":
-            nobody = op == "call_next" and reply.data and reply.data.get("ticket") is None
-            self.notice = NOTICES["nobody"] if nobody else None
+            self.notice = None
         else:
             code = reply.error.code if reply.error else "timeout"
-            self.notice = NOTICES.get(code, reply.error.message if reply.error else code)
+            self.notice = NOTICES.get(code, NOTICE_OTHER)
         self.dirty = True
 
     def step(self) -> None:
@@ -149,8 +151,10 @@ class Display:
             screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,  # type: ignore[arg-type]
                             flash=blink, notice=self.notice)
         else:
+            now = self.wall()
             screens.hall(self.screen.painter, snapshot, online=self.client.online,
-                         flash_call=self.flash_ticket if blink else None, now=self.wall(), tz=self.hall.site.timezone)
+                         flash_call=self.flash_ticket if blink else None, now=now, tz=self.hall.site.timezone,
+                         opening=screens.next_opening(self.hall, now))
         self.screen.show()
 
     def handle(self, event: Any) -> None:

@@ -80,7 +80,7 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
             announcer, problem = announcer_for(entry.voice or cfg.VoiceSettings(), work)
             stack.enter_context(announcer)
             if problem:
-                client.set_status("degraded", problem)
+                client.set_status("degraded", problem, reason="no_sound")
         display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer)
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)

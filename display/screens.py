@@ -5,11 +5,13 @@ Both keep their last picture when the hall system drops, with a visible "reconne
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from hub.protocol import Snapshot
+from hub.config import DAYS, HallConfig
+from hub.protocol import Alert, Snapshot
 
 BACKGROUND = (8, 18, 38)
 PANEL = (22, 40, 72)
@@ -32,11 +34,34 @@ LINES = {
     "alerts": ("알림", "Alerts"),
     "idle": ("—", "—"),
     "nobody": ("대기자가 없습니다", "Nobody waiting"),
-    "minutes": ("약 {low}–{high}분", "about {low}–{high} min"),
+    "minutes": ("약 {low}~{high}분", "about {low}–{high} min"),
     "closed_task": ("마감", "closed"),
+    "hall_closed": ("지금은 업무 시간이 아닙니다", "The hall is closed"),
+    "opens": ("다음 업무 시작 {when}", "Opens {when}"),
+    "hours": ("업무 시간 {open}~{close}", "Open {open}–{close}"),
+    "no_call_yet": ("호출을 기다리고 있습니다", "No one called yet"),
+    "more_alerts": ("외 {n}건", "{n} more"),
 }
-ALERT_TEXT = {"paper out": "용지 없음", "paper low": "용지 부족", "cover open": "덮개 열림",
-              "offline": "연결 끊김", "printer: offline": "프린터 연결 끊김"}
+WEEKDAYS_KO = "월화수목금토일"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CALL_SHOWN_SECONDS = 30 * 60  # after this long without a call, the call box shows the hours instead
+
+# What a device reports (DeviceStatus.reason) as a visitor reads it on the board: short, Korean
+# first, English beside it. The device's own words (`detail`) go to the log and the clerk console.
+ALERT_REASONS = {
+    "paper_out": ("용지 없음", "Out of paper"),
+    "paper_low": ("용지 부족", "Paper low"),
+    "cover_open": ("덮개 열림", "Printer cover open"),
+    "printer_offline": ("프린터 연결 끊김", "Printer not connected"),
+    "no_sound": ("음성 안내 안 됨", "No voice announcements"),
+    "offline": ("연결 끊김", "Not connected"),
+}
+ALERT_UNKNOWN = ("점검 필요", "Needs attention")
+# Devices that report no reason (an older release): their free text, matched by its start.
+LEGACY_DETAILS = (("printer: paper out", "paper_out"), ("printer: paper low", "paper_low"),
+                  ("printer: cover open", "cover_open"), ("printer: offline", "printer_offline"),
+                  ("sound:", "no_sound"))
 
 
 def _u(p: Painter) -> int:
@@ -72,9 +97,16 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
         p.text(LINES["serving"][0] + " · " + LINES["serving"][1], "ko", int(u * 1.6), (w // 2, int(h * 0.27)), MUTED)
         p.text(view.serving.number, "en", int(h * 0.36), (w // 2, int(h * 0.53)), color, max_width=w - 2 * u)
     else:
-        key = "paused" if status == "paused" else "closed" if status == "closed" else "idle"
-        p.text(LINES[key][0], "ko", int(h * 0.12 if key != "idle" else h * 0.3), (w // 2, int(h * 0.5)), MUTED,
-               max_width=w - 2 * u)
+        # One source of truth: "nobody waiting" comes from the same snapshot as the waiting count
+        # below, never from an earlier NEXT press (a ticket may have been issued since).
+        waiting_now = view.waiting if view else 0
+        key = ("paused" if status == "paused" else "closed" if status == "closed"
+               else "nobody" if waiting_now == 0 else "idle")
+        if key == "idle":
+            p.text(LINES[key][0], "ko", int(h * 0.3), (w // 2, int(h * 0.5)), MUTED, max_width=w - 2 * u)
+        else:
+            p.text(LINES[key][0], "ko", int(h * 0.12), (w // 2, int(h * 0.46)), MUTED, max_width=w - 2 * u)
+            p.text(LINES[key][1], "en", int(h * 0.07), (w // 2, int(h * 0.6)), MUTED, max_width=w - 2 * u)
     if status == "paused" and view and view.serving:
         p.text(LINES["paused"][0], "ko", int(u * 1.8), (w // 2, int(h * 0.76)), PAUSED)
     waiting = view.waiting if view else 0
@@ -86,14 +118,87 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
     reconnecting(p, online)
 
 
-def _alert_line(device: str, detail: str | None, state: str) -> str:
-    what = (detail or state).removeprefix("printer: ")
-    return f"{device}: {ALERT_TEXT.get(what, what)}"
+def device_name(device: str) -> tuple[str, str]:
+    """A device as the hall calls it: "kiosk-1" → ("1번 키오스크", "Kiosk 1")."""
+    if match := re.fullmatch(r"kiosk-?(\d+)", device):
+        return f"{match[1]}번 키오스크", f"Kiosk {match[1]}"
+    if match := re.fullmatch(r"counter-?(\d+)", device):
+        return f"{match[1]}번 창구", f"Counter {match[1]}"
+    if device.startswith("kiosk"):
+        return "키오스크", "Kiosk"
+    if device.startswith("hall") or device.endswith("display"):
+        return "안내 화면", "Hall display"
+    return device, device
+
+
+def alert_text(alert: Alert) -> tuple[str, str]:
+    """One alert as the board shows it: ("1번 키오스크 · 용지 없음", "Kiosk 1 · Out of paper")."""
+    reason = alert.reason
+    if reason is None and alert.state == "offline":
+        reason = "offline"
+    if reason is None and alert.detail:
+        reason = next((code for start, code in LEGACY_DETAILS if alert.detail.startswith(start)), None)
+    ko, en = ALERT_REASONS.get(reason or "", ALERT_UNKNOWN)
+    name_ko, name_en = device_name(alert.device)
+    return f"{name_ko} · {ko}", f"{name_en} · {en}"
+
+
+def next_opening(hall: HallConfig, now: float) -> datetime | None:
+    """When the hall next opens for visitors after `now` (the earliest service), within a fortnight."""
+    tz = hall.site.tz
+    today = datetime.fromtimestamp(now, tz)
+    for ahead in range(15):
+        day = (today + timedelta(days=ahead)).date()
+        opens = [datetime.combine(day, s.hours.open, tz) for s in hall.services
+                 if DAYS[day.weekday()] in s.hours.days]
+        later = [t for t in opens if t.timestamp() > now]
+        if later:
+            return min(later)
+    return None
+
+
+def _when(moment: datetime, today: datetime) -> tuple[str, str]:
+    clock = moment.strftime("%H:%M")
+    if moment.date() == today.date():
+        return f"오늘 {clock}", f"today {clock}"
+    return (f"{moment.month}. {moment.day}.({WEEKDAYS_KO[moment.weekday()]}) {clock}",
+            f"{WEEKDAYS_EN[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}")
+
+
+def _hours_box(p: Painter, box: tuple[int, int, int, int], snapshot: Snapshot | None, now: float, tz: str,
+               opening: datetime | None) -> None:
+    """The call box while no call is fresh: the hours, and when closed, the next opening."""
+    x, y, w, h = box
+    cx = x + w // 2
+    services = snapshot.services if snapshot else []
+    closed = bool(services) and all(s.status == "closed" for s in services)
+    pad = w // 12
+    if closed:
+        head = LINES["hall_closed"]
+        if opening is not None:
+            when = _when(opening, datetime.fromtimestamp(now, ZoneInfo(tz)))
+            sub = (LINES["opens"][0].format(when=when[0]), LINES["opens"][1].format(when=when[1]))
+        else:
+            sub = None
+    else:
+        head = LINES["no_call_yet"]
+        sub = None
+        if services:
+            first, last = min(s.opens for s in services), max(s.closes for s in services)
+            sub = (LINES["hours"][0].format(open=first, close=last), LINES["hours"][1].format(open=first, close=last))
+    p.text(head[0], "ko", int(h * 0.17), (cx, y + int(h * 0.22)), TEXT, max_width=w - pad)
+    p.text(head[1], "en", int(h * 0.1), (cx, y + int(h * 0.4)), MUTED, max_width=w - pad)
+    if sub:
+        p.text(sub[0], "ko", int(h * 0.15), (cx, y + int(h * 0.63)), NUMBER, max_width=w - pad)
+        p.text(sub[1], "en", int(h * 0.1), (cx, y + int(h * 0.81)), MUTED, max_width=w - pad)
 
 
 def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int | None, now: float,
-         tz: str) -> None:
-    """The hall TV: the newest call large, every counter's number, waiting per task, alerts."""
+         tz: str, opening: datetime | None = None) -> None:
+    """The hall TV: the newest call large, every counter's number, waiting per task, alerts.
+
+    With no call in the last half hour the call box shows the hours instead (closed: the next
+    opening, `opening`, which the display works out from the hall's config)."""
     p.clear(BACKGROUND)
     w, h = p.surface.get_size()  # type: ignore[attr-defined]
     u = _u(p)
@@ -108,7 +213,11 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     # The newest call, large.
     hero = (u, top + u, left_w - 2 * u, int(h * 0.36))
     latest = calls[0] if calls else None
+    if latest is not None and latest.ticket != flash_call and now - latest.at > CALL_SHOWN_SECONDS:
+        latest = None
     p.box(hero, FLASH if latest and latest.ticket == flash_call else PANEL, radius=u)
+    if latest is None:
+        _hours_box(p, hero, snapshot, now, tz, opening)
     if latest and snapshot:
         label = snapshot.counter(latest.counter).label if snapshot.counter(latest.counter) else {"ko": latest.counter}
         cx, cy = hero[0] + hero[2] // 2, hero[1] + hero[3] // 2
@@ -138,7 +247,18 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     p.text(f"{LINES['tasks'][0]} · {LINES['tasks'][1]}", "ko", int(u * 1.5), (right + rw // 2, top + int(u * 1.6)), MUTED)
     y = top + int(u * 3.2)
     services = snapshot.services if snapshot else []
-    row_h = min(int(u * 5), (h - y - u * 8) // max(1, len(services)))
+    alerts = snapshot.alerts if snapshot else []
+    alert_h = int(u * 3.4)   # a Korean line and an English one
+
+    def reserved(n: int) -> int:
+        return int(u * 2.6) + n * alert_h + (int(u * 1.8) if len(alerts) > n else 0) if alerts else u
+
+    # Up to three alerts, fewer when the tasks' rows would get too small to read ("외 N건" says the rest).
+    count = min(3, len(alerts))
+    while count > 1 and (h - y - reserved(count)) // max(1, len(services)) < int(u * 2.8):
+        count -= 1
+    shown = alerts[:count]
+    row_h = min(int(u * 5), (h - y - reserved(count)) // max(1, len(services)))
     for s in services:
         p.box((right, y, rw, row_h - u // 2), PANEL, radius=u // 2)
         p.text(s.name["ko"], "ko", int(row_h * 0.3), (right + u, y + int(row_h * 0.3)), TEXT, align="left",
@@ -154,12 +274,21 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
             p.text(LINES["minutes"][0].format(low=low, high=high), "ko", int(row_h * 0.2),
                    (right + rw - u, y + int(row_h * 0.72)), MUTED, align="right")
         y += row_h
-    alerts = snapshot.alerts if snapshot else []
     if alerts:
         y += u // 2
-        p.text(LINES["alerts"][0], "ko", int(u * 1.4), (right + u, y + u), ALERT, align="left")
-        for a in alerts[:4]:
-            y += int(u * 2.2)
-            p.text(_alert_line(a.device, a.detail, a.state), "ko", int(u * 1.3), (right + u, y + u), TEXT,
-                   align="left", max_width=rw - u)
+        p.text(f"{LINES['alerts'][0]} · {LINES['alerts'][1]}", "ko", int(u * 1.4), (right + u, y + u), ALERT,
+               align="left", max_width=rw - 2 * u)
+        y += int(u * 2.1)
+        for a in shown:
+            ko, en = alert_text(a)
+            p.box((right, y, rw, alert_h - u // 3), PANEL, radius=u // 2)
+            p.text(ko, "ko", int(u * 1.35), (right + u, y + int(alert_h * 0.33)), TEXT, align="left",
+                   max_width=rw - 2 * u)
+            p.text(en, "en", int(u * 1.0), (right + u, y + int(alert_h * 0.7)), MUTED, align="left",
+                   max_width=rw - 2 * u)
+            y += alert_h
+        if len(alerts) > len(shown):
+            more = len(alerts) - len(shown)
+            p.text(f"{LINES['more_alerts'][0].format(n=more)} · {LINES['more_alerts'][1].format(n=more)}", "ko",
+                   int(u * 1.1), (right + u, y + int(u * 0.8)), MUTED, align="left", max_width=rw - 2 * u)
     reconnecting(p, online)

@@ -26,6 +26,19 @@ def _config_arg(parser: argparse.ArgumentParser) -> None:
                         help=f"the hall's config file (default {cfg.DEFAULT_PATH}, or $SUNBEON_CONFIG)")
 
 
+def _simulate_config(args: argparse.Namespace) -> Path:
+    """The hall to simulate: --config, else $SUNBEON_CONFIG or the installed one, else the example hall
+    of this checkout (a laptop has no /etc/sunbeon; the simulator is for trying things out)."""
+    if args.config is not None:
+        return args.config
+    installed = Path(os.environ.get("SUNBEON_CONFIG", cfg.DEFAULT_PATH))
+    example = Path(__file__).resolve().parents[1] / "examples" / "hall.toml"
+    if installed.exists() or not example.exists():
+        return installed
+    print(f"sunbeon: no --config given and no {installed}: simulating the example hall {example}", file=sys.stderr)
+    return example
+
+
 def _check(args: argparse.Namespace) -> int:
     hall = cfg.load(args.config)
     print(f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
@@ -122,7 +135,7 @@ def _device(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from hub import simulate
-    hall = cfg.load(args.config)
+    hall = cfg.load(_simulate_config(args))
     table = simulate.read_arrivals(args.arrivals) if args.arrivals else None
     counters = args.counters or len(hall.counters)
     if args.target_wait:
@@ -134,8 +147,14 @@ def _simulate(args: argparse.Namespace) -> int:
         print(f"open {n} counters to keep 9 in 10 visitors' wait under {args.target_wait:g} min:")
         print(simulate.report_day(result))
         return 0
-    for layout in (["integrated", "per-window"] if args.compare else ["integrated"]):
-        print(simulate.report_day(simulate.run_day(hall, counters=counters, seed=args.seed, table=table, layout=layout)))
+    if args.compare:
+        # One seed is one draw of arrivals and service times: a task can look worse with one queue by
+        # chance, so the comparison runs several days and shows the spread.
+        seeds = list(range(args.seed, args.seed + args.seeds))
+        runs = simulate.compare(hall, counters=counters, seeds=seeds, table=table)
+        print(simulate.report_compare(hall, runs, seeds))
+        return 0
+    print(simulate.report_day(simulate.run_day(hall, counters=counters, seed=args.seed, table=table)))
     return 0
 
 
@@ -162,7 +181,10 @@ def _report(args: argparse.Namespace) -> int:
     out = P(args.out) / date
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(text, encoding="utf-8")
-    files = report.write_csv(rows, day, out) + report.charts(day, names, out)
+    full = report.task_names(hall)
+    files = report.write_csv(rows, day, out, full, hall.site.timezone)
+    files.append(report.write_xlsx(rows, day, out / f"day-{date}.xlsx", full, hall.site.timezone))
+    files += report.charts(day, names, out)
     print(text)
     print("written: " + ", ".join(str(f) for f in [out / "report.md", *files]))
     return 0
@@ -252,11 +274,16 @@ def parser() -> argparse.ArgumentParser:
     device.set_defaults(run=_device)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")
-    _config_arg(sim)
+    sim.add_argument("--config", "-c", type=Path, default=None,
+                     help=f"the hall's config file (default $SUNBEON_CONFIG or {cfg.DEFAULT_PATH}; "
+                          "without either, this checkout's examples/hall.toml)")
     sim.add_argument("--arrivals", help="CSV of hour,service,count (default: a weekday profile)")
     sim.add_argument("--counters", type=int, help="open the first N counters (default: all)")
     sim.add_argument("--seed", type=int, default=1)
-    sim.add_argument("--compare", action="store_true", help="also run per-window queues on the same day")
+    sim.add_argument("--compare", action="store_true",
+                     help="integrated vs per-window queues on the same days, over --seeds days")
+    sim.add_argument("--seeds", type=int, default=5, choices=range(1, 51), metavar="N",
+                     help="--compare: how many days (seeds from --seed on) to run (default 5)")
     sim.add_argument("--target-wait", type=float, metavar="MINUTES",
                      help="find how many counters keep the 90th-percentile wait under this")
     sim.set_defaults(run=_simulate)

@@ -149,9 +149,10 @@ class HubClient:
             with self._lock:
                 self._pending.pop(correlation, None)
 
-    def set_status(self, state: str, detail: str | None = None) -> None:
-        """Report this device's health, retained (e.g. degraded: printer out of paper)."""
-        self._status = p.DeviceStatus(state=state, detail=detail, role=self.role, at=time.time())  # type: ignore[arg-type]
+    def set_status(self, state: str, detail: str | None = None, reason: str | None = None) -> None:
+        """Report this device's health, retained (e.g. degraded, reason "paper_out")."""
+        self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role,  # type: ignore[arg-type]
+                                      at=time.time())
         if self.connected.is_set() and self.report_status:
             self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=p.QOS, retain=True)
 

@@ -373,7 +373,52 @@ def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
         if device.counter is not None and device.counter not in counters:
             problems.append((("devices", i, "counter"),
                              f"device {device.id!r} is bound to unknown counter {device.counter!r}"))
+    return problems + _number_blocks(config)
+
+
+def _number_blocks(config: HallConfig) -> list[tuple[tuple, str]]:
+    """Every service needs a block of its own: two tickets "1001" in one hall are two visitors
+    answering one call. A single-service hall may leave `numbers` out (1–999)."""
+    problems: list[tuple[tuple, str]] = []
+    several = len(config.services) > 1
+    for i, service in enumerate(config.services):
+        if several and "numbers" not in service.model_fields_set:
+            problems.append((("services", i), f"services[{service.id}].numbers: missing: with more than one "
+                             "service each needs its own number block, e.g. numbers = { first = 2001, last = 2999 }"))
+    for i, service in enumerate(config.services):
+        mine = service.numbers
+        for other in config.services[:i]:
+            theirs = other.numbers
+            if mine.prefix == theirs.prefix and mine.first <= theirs.last and theirs.first <= mine.last:
+                problems.append((("services", i, "numbers"),
+                                 f"services[{service.id}].numbers: {_block(mine)} overlaps "
+                                 f"services[{other.id}].numbers {_block(theirs)}: two visitors would hold "
+                                 f"the same number; give each service its own block or prefix"))
     return problems
+
+
+def _block(numbers: Numbers) -> str:
+    return f"{numbers.prefix}{numbers.first}–{numbers.prefix}{numbers.last}"
+
+
+def _where(raw: object, loc: tuple) -> str:
+    """A validation error's place as a hall manager reads it: `services[cert].name`, not `services.0.name`.
+
+    A list item is named by its `id` when it has one, else by its position counted from 1 (`services[#2]`).
+    """
+    parts: list[str] = []
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = ident if isinstance(ident, str) and ident else f"#{part + 1}"
+            parts[-1:] = [f"{parts[-1]}[{label}]"] if parts else [f"[{label}]"]
+            node = item
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return ".".join(parts)
 
 
 def parse(text: str, path: Path | str = "<config>") -> HallConfig:
@@ -389,12 +434,12 @@ def parse(text: str, path: Path | str = "<config>") -> HallConfig:
     except ValidationError as err:
         first = err.errors()[0]
         loc = tuple(first["loc"])
-        where = ".".join(str(p) for p in loc)
+        where = _where(raw, loc)
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = f"unknown setting {loc[-1]!r}"
         elif first["type"] == "missing":
-            message = f"missing setting {where!r}"
+            message = "missing setting"
         raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None
     if problems := _cross_check(config):
         loc, message = problems[0]

@@ -271,6 +271,9 @@ class DeviceStatus(_Message):
     model_config = ConfigDict(extra="ignore")
     state: Literal["online", "degraded", "offline"]
     detail: str | None = None
+    # A short machine code for what is wrong ("paper_out", "no_sound", "printer_offline", …): public
+    # screens show a short translated alert by it; `detail` is free text for the log and the console.
+    reason: str | None = None
     role: str | None = None
     at: float | None = None
 
@@ -386,6 +389,7 @@ class Alert(_View):
     device: str
     state: str
     detail: str | None = None
+    reason: str | None = None  # DeviceStatus.reason, passed on
 
 
 class Snapshot(_View):

@@ -127,28 +127,125 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tickets_csv(rows: list[dict[str, Any]]) -> str:
-    """One row per ticket (without the page-token hash)."""
+# Column heads and values in Korean with the English beside them: the file goes to a Korean
+# office (Excel) and to the vendor's engineers.
+TICKET_COLUMNS = ["번호표 · number", "업무 · task", "우선 배려 · priority", "발권 경로 · channel", "언어 · language",
+                  "상태 · state", "발권 시각 · issued", "호출 시각 · called", "종료 시각 · finished", "창구 · counter",
+                  "대기(분) · wait (min)", "처리(분) · service (min)", "안내한 예상 대기(분) · printed estimate (min)",
+                  "재호출 · recalls", "업무일 · business day"]
+STATES = {"waiting": "대기 · waiting", "called": "호출 · called", "done": "완료 · done", "no_show": "부재 · absent",
+          "cancelled": "취소 · cancelled", "transferred": "이관 · transferred"}
+CHANNELS = {"kiosk": "키오스크 · kiosk", "web": "모바일 · mobile", "staff": "직원 · staff"}
+LANGUAGE_NAMES = {"ko": "한국어 · Korean", "en": "영어 · English", "zh": "중국어 · Chinese", "vi": "베트남어 · Vietnamese"}
+HOURLY_COLUMNS = ["업무 · task", "시 · hour", "발권 · tickets"]
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def task_names(hall: Any) -> dict[str, str]:
+    """Each service's name for the report: Korean with the English beside it, "제증명 (Certificates)"."""
+    return {s.id: s.name.ko if s.name.get("en") == s.name.ko else f"{s.name.ko} ({s.name.get('en')})"
+            for s in hall.services}
+
+
+def _local(stamp: float | None, tz: ZoneInfo) -> datetime | None:
+    # Naive local time: Excel has no time zones, and the office reads the hall's clock.
+    return datetime.fromtimestamp(stamp, tz).replace(tzinfo=None) if stamp is not None else None
+
+
+def _minutes(start: float | None, end: float | None) -> float | None:
+    return round((end - start) / 60, 1) if start is not None and end is not None else None
+
+
+def ticket_table(rows: list[dict[str, Any]], names: dict[str, str] | None = None,
+                 timezone: str = "Asia/Seoul") -> list[list[Any]]:
+    """One row per ticket (no page-token hash), times as local datetimes, names rather than ids."""
+    tz, names = ZoneInfo(timezone), names or {}
+    table = []
+    for r in rows:
+        estimate = (f"{r['estimate_low']}~{r['estimate_high']}"
+                    if r.get("estimate_low") is not None and r.get("estimate_high") is not None else None)
+        table.append([
+            r["label"], names.get(r["service"], r["service"]), "예 · yes" if r.get("priority") else "",
+            CHANNELS.get(r.get("channel"), r.get("channel")), LANGUAGE_NAMES.get(r.get("language"), r.get("language")),
+            STATES.get(r["state"], r["state"]), _local(r["issued"], tz), _local(r.get("called"), tz),
+            _local(r.get("finished"), tz), r.get("counter"), _minutes(r["issued"], r.get("called")),
+            _minutes(r.get("called"), r.get("finished")) if r["state"] == "done" else None, estimate,
+            r.get("recalls") or 0, r["business_date"],
+        ])
+    return table
+
+
+def _csv_text(head: list[str], table: list[list[Any]]) -> str:
     handle = io.StringIO()
-    fields = [k for k in rows[0] if k != "token_hash"] if rows else []
-    writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(handle)
+    writer.writerow(head)
+    writer.writerows([c.strftime(TIME_FORMAT) if isinstance(c, datetime) else c for c in row] for row in table)
     return handle.getvalue()
 
 
-def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path) -> list[Path]:
-    """tickets.csv (one row per ticket) and hourly.csv (tickets per task and hour)."""
+def tickets_csv(rows: list[dict[str, Any]], names: dict[str, str] | None = None, timezone: str = "Asia/Seoul") -> str:
+    """The tickets as CSV text, starting with a byte-order mark so that Excel reads it as UTF-8
+    (without one, Korean Excel guesses CP949 and shows mojibake)."""
+    return "\ufeff" + _csv_text(TICKET_COLUMNS, ticket_table(rows, names, timezone))
+
+
+def hourly_table(report: DayReport, names: dict[str, str] | None = None) -> list[list[Any]]:
+    """Tickets per task and hour of issue."""
+    names = names or {}
+    return [[names.get(service, service), hour, n]
+            for service, counts in report.by_task_hour.items() for hour, n in counts.items()]
+
+
+def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path, names: dict[str, str] | None = None,
+              timezone: str = "Asia/Seoul") -> list[Path]:
+    """tickets.csv (one row per ticket) and hourly.csv (tickets per task and hour), UTF-8 with a BOM."""
     folder.mkdir(parents=True, exist_ok=True)
     tickets = folder / "tickets.csv"
-    tickets.write_text(tickets_csv(rows), encoding="utf-8")
+    tickets.write_text(_csv_text(TICKET_COLUMNS, ticket_table(rows, names, timezone)), encoding="utf-8-sig")
     hourly = folder / "hourly.csv"
-    with open(hourly, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["service", "hour", "tickets"])
-        for service, counts in report.by_task_hour.items():
-            writer.writerows([service, hour, n] for hour, n in counts.items())
+    hourly.write_text(_csv_text(HOURLY_COLUMNS, hourly_table(report, names)), encoding="utf-8-sig")
     return [tickets, hourly]
+
+
+def write_xlsx(rows: list[dict[str, Any]], report: DayReport, path: Path, names: dict[str, str] | None = None,
+               timezone: str = "Asia/Seoul") -> Path:
+    """The day as an Excel workbook: tickets (times as real date cells), tickets per hour, waits per task."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    names = names or {}
+    book = Workbook()
+    sheets = [("번호표 tickets", TICKET_COLUMNS, ticket_table(rows, names, timezone)),
+              ("시간대별 hourly", HOURLY_COLUMNS, hourly_table(report, names)),
+              ("대기·처리 waits", ["업무 · task", "구분 · measure", "건수 · n", "평균(분) · mean (min)",
+                                 "중앙값(분) · median (min)", "90% (분) · p90 (min)"], _spread_table(report, names))]
+    for index, (title, head, table) in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append(head)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table:
+            sheet.append(row)
+        for column, name in zip(sheet.columns, head):
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(40, max(10, width + 4, len(name)))
+            for cell in column[1:]:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _spread_table(report: DayReport, names: dict[str, str]) -> list[list[Any]]:
+    table = []
+    for measure, figures in (("대기 · wait", report.waits), ("처리 · service", report.service_times)):
+        for service, v in figures.items():
+            name = "전체 · all" if service == "all" else names.get(service, service)
+            table.append([name, measure, v["n"], round(v["mean"], 1), round(v["median"], 1), round(v["p90"], 1)])
+    return table
 
 
 def charts(report: DayReport, names: dict[str, str], folder: Path) -> list[Path]:

@@ -139,7 +139,7 @@ class HubService:
         known = self.hall.device(device) is not None
         alert = None
         if known and status is not None and status.state != "online":
-            alert = {"device": device, "state": status.state, "detail": status.detail}
+            alert = {"device": device, "state": status.state, "detail": status.detail, "reason": status.reason}
         if self.alerts.get(device) == alert:
             return Outgoing()
         if alert is None:

@@ -321,3 +321,72 @@ def counters_needed(hall: cfg.HallConfig, target_minutes: float, *, seed: int = 
         if result.summary()["p90_wait"] <= target_minutes:
             return n, result
     return None
+
+
+LAYOUTS = ("integrated", "per-window")
+
+
+def compare(hall: cfg.HallConfig, *, counters: int, seeds: list[int],
+            table: list[tuple[int, str, int]] | None = None) -> dict[str, list[DayResult]]:
+    """The same days (one per seed) with one integrated queue and with a line per window."""
+    return {layout: [run_day(hall, counters=counters, seed=seed, table=table, layout=layout) for seed in seeds]
+            for layout in LAYOUTS}
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal: Hangul and Han characters take two columns."""
+    import unicodedata
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
+def _mean_waits(results: list[DayResult], service: str | None) -> list[float]:
+    return [statistics.fmean(w) for r in results if (w := r.waits(service))]
+
+
+def _spread_cell(values: list[float]) -> str:
+    if not values:
+        return "—"
+    return f"{statistics.fmean(values):5.1f} ({min(values):.1f}–{max(values):.1f})"
+
+
+def report_compare(hall: cfg.HallConfig, runs: dict[str, list[DayResult]], seeds: list[int]) -> str:
+    """Mean wait per task in both layouts over several seeds (mean of the days, min–max), and why a
+    task can come out worse with one queue: a single seed is one draw of service times and arrivals."""
+    integrated, windows = runs["integrated"], runs["per-window"]
+    names = {s.id: f"{s.name.ko} ({s.id})" for s in hall.services}
+    seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}"
+    lines = [f"integrated vs per-window, {integrated[0].counters} counters, {len(seeds)} days ({seed_text}):",
+             "mean wait in minutes — the mean over the days (lowest–highest day)", "",
+             f"  {_pad('task', 30)}{_pad('integrated', 22)}{_pad('per-window', 22)}integrated better on"]
+    worse: list[str] = []
+    services = [s.id for s in hall.services if any(r.waits(s.id) for r in integrated + windows)]
+    for service in [*services, None]:
+        a, b = _mean_waits(integrated, service), _mean_waits(windows, service)
+        better = sum(1 for x, y in zip(a, b) if x < y)
+        label = "all" if service is None else names.get(service, service)
+        lines.append(f"  {_pad(label, 30)}{_pad(_spread_cell(a).strip(), 22)}{_pad(_spread_cell(b).strip(), 22)}"
+                     f"{better} of {min(len(a), len(b))} days")
+        if service is not None and a and b and statistics.fmean(a) > statistics.fmean(b):
+            worse.append((service, a, b, better))
+    for service, a, b, better in worse:
+        chance = ""
+        if min(a) <= max(b) and min(b) <= max(a):
+            chance = (f"{names.get(service, service)}: one queue was better on {better} of {len(a)} days and the "
+                      f"days' ranges overlap, so part of the difference is the luck of the day. ")
+        lines += ["", chance + _why_worse(hall, service, names)]
+    return "\n".join(lines)
+
+
+def _why_worse(hall: cfg.HallConfig, service: str, names: dict[str, str]) -> str:
+    primary = [c.id for c in hall.counters if service in c.services[0]]
+    secondary = [c.id for c in hall.counters if any(service in tier for tier in c.services[1:])]
+    others = sorted({s for c in hall.counters if c.id in primary for tier in c.services[1:] for s in tier})
+    name = names.get(service, service)
+    if secondary:
+        return (f"why {name} waits longer with one queue: its counters ({', '.join(primary)}) also serve other "
+                f"tasks, and the counters that help it ({', '.join(secondary)}) reach it only after their own.")
+    return (f"why {name} waits longer with one queue: only counter {', '.join(primary) or '—'} serves it and no other "
+            f"counter lists it, while that counter also takes {', '.join(names.get(s, s) for s in others) or 'other'} "
+            f"visitors whenever {name}'s line is empty for a moment — the next {name} visitor then waits for that "
+            f"visit too. Per-window, the counter waits for its own. Give {name} a secondary tier on another counter.")

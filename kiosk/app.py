@@ -24,6 +24,9 @@ from kiosk import screens
 from kiosk.ticket import TicketContent, qr_image, render
 
 log = logging.getLogger("sunbeon.kiosk")
+# The printer's state as the alert code the hall board and console translate (DeviceStatus.reason).
+_REASONS = {PrinterStatus.PAPER_OUT: "paper_out", PrinterStatus.PAPER_LOW: "paper_low",
+            PrinterStatus.COVER_OPEN: "cover_open", PrinterStatus.OFFLINE: "printer_offline"}
 DONE_SECONDS = 10.0  # the number stays on screen this long
 IDLE_SECONDS = 45.0  # a kiosk left in English or large text returns to Korean after this
 TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
@@ -134,7 +137,8 @@ class Kiosk:
         problem = None if status in (PrinterStatus.READY, PrinterStatus.UNKNOWN) else f"printer: {status.value.replace('_', ' ')}"
         if problem != self.printer_problem:
             self.printer_problem = problem
-            self.client.set_status("degraded" if problem else "online", problem)
+            self.client.set_status("degraded" if problem else "online", problem,
+                                   reason=None if problem is None else _REASONS.get(status, "printer_offline"))
 
     def _health(self) -> None:
         self._report_printer(self.printer.status())

@@ -43,7 +43,7 @@ def morning() -> tuple[p.Snapshot, dict]:
             state = handler.handle(state, f"counter-{c}", f'{{"v":1,"id":"n{c}{round_}","op":"call_next"}}'.encode(),
                                    NOW - 600 + round_ * 300, "x").state
     state = handler.handle(state, "counter-5", b'{"v":1,"id":"p5","op":"pause"}', NOW - 60, "x").state
-    alerts = [{"device": "kiosk-2", "state": "degraded", "detail": "printer: paper out"}]
+    alerts = [{"device": "kiosk-2", "state": "degraded", "detail": "printer: paper out", "reason": "paper_out"}]
     return p.Snapshot.model_validate_json(p.encode(view.snapshot(state, NOW, alerts))), reply.data
 
 

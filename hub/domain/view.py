@@ -72,7 +72,8 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
             "cutoff": service.hours.last_ticket.strftime("%H:%M"),
             "closes": service.hours.close.strftime("%H:%M"),
             "priority_offered": service.priority,
-            "estimate_model": {"mean": round(mean, 1), "deviation": round(deviation, 1), "capacity": capacity},
+            # Rounded for the wire: 3 + 3 × 0.2 counters is 3.6000000000000005 in floating point.
+            "estimate_model": {"mean": round(mean, 1), "deviation": round(deviation, 1), "capacity": round(capacity, 2)},
         })
     counters = []
     for counter in hall.counters:

@@ -112,8 +112,8 @@ def test_recall_no_show_and_hold_to_pause(hub, clients, counter_display, hall_di
     check_screen(counter_display.screen, "display-counter-paused", ["잠시 자리를 비웠습니다"])
     press(counter_display, 17, hold=0.7, bounce=False)   # held again: resume
     settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").status == "open")
-    press(counter_display, 17)   # nobody waits: the monitor says so
-    settle(counter_display, until=lambda: counter_display.notice is not None)
+    press(counter_display, 17)   # nobody waits: the monitor says so (from the snapshot)
+    settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").waiting == 0)
     counter_display.draw()
     check_screen(counter_display.screen, "display-counter-nobody", ["대기자가 없습니다"])
 
@@ -128,7 +128,7 @@ def test_hall_board_shows_alerts(hub, clients, hall_display):
     clients["kiosk-1"].set_status("degraded", "printer: paper out")
     settle(hall_display, until=lambda: bool(hall_display.client.snapshot.alerts))
     hall_display.draw()
-    check_screen(hall_display.screen, "display-hall-alert", ["kiosk-1: 용지 없음"])
+    check_screen(hall_display.screen, "display-hall-alert", ["1번 키오스크 · 용지 없음"])
 
 
 def test_broker_restart_shows_reconnecting_then_recovers(broker, hub, clients, counter_display, hall_display):

@@ -66,7 +66,8 @@ def test_report_command_writes_tables_csv_and_charts(small_day):
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     made = folder / "reports" / DAY
-    assert {p.name for p in made.iterdir()} == {"report.md", "tickets.csv", "hourly.csv", f"day-{DAY}.png", f"day-{DAY}.svg"}
+    assert {p.name for p in made.iterdir()} == {"report.md", "tickets.csv", "hourly.csv", f"day-{DAY}.png", f"day-{DAY}.svg",
+                                                 f"day-{DAY}.xlsx"}
     assert (made / "tickets.csv").read_text().count("\n") == 5 and "token_hash" not in (made / "tickets.csv").read_text()
     assert (made / f"day-{DAY}.png").stat().st_size > 10000
     nothing = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--config", str(ROOT / "examples" / "hall.toml"),
