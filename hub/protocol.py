@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
 MAX_DEPTH = 8  # nesting of a command's JSON; a valid one has depth 1 (json.loads recurses, so bound it first)
-MAX_STATUS_PAYLOAD = 1024  # bytes of a device status; a bigger one is ignored unread
+MAX_STATUS_PAYLOAD = 2048  # bytes of a device status (room for a 200-character Korean detail, even \u-escaped); bigger is ignored unread
 DETAIL_CHARS = 200  # a device status `detail` is cut to this; it goes into every snapshot
 MESSAGE_CHARS = 300  # an error message in a reply is cut to this (it may quote the input)
 LOG_CHARS = 200  # input quoted in a log line is cut to this
