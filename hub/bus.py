@@ -12,7 +12,7 @@ import paho.mqtt.client as mqtt
 
 from hub import protocol as p
 from hub.config import HallConfig
-from hub.inbox import Empty, FairInbox
+from hub.inbox import Empty, FairInbox, RateGate
 from hub.mqtt import correlation_of, new_client, properties
 from hub.service import HubService, Incoming, Outgoing
 
@@ -22,6 +22,11 @@ TICK = 2.0  # seconds between checks of the clock (new day, a service opening or
 PLACES_EVERY = 0.5  # seconds: state/places is for ticket pages, which need no faster (and it is large)
 PER_DEVICE = 200  # commands queued per device at most; a kiosk never has more than a few in flight
 INBOX_TOTAL = 20_000  # items queued at most, whatever the number of senders
+# Commands a second one device may send before the excess is dropped unread (after a burst):
+# far above any kiosk, counter or button, far below what would starve the rest of the hall.
+# The web relay and staff desks speak for many people and are limited where those people are.
+DEVICE_RATE, DEVICE_BURST = 100.0, 400.0
+UNLIMITED_ROLES = frozenset({"web", "staff"})
 
 
 class HubBus:
@@ -40,6 +45,7 @@ class HubBus:
         self.faults: Counter[str] = Counter()
         self._reported: dict[str, int] = {}
         self._retained_seen: set[str] = set()
+        self.gate = RateGate(DEVICE_RATE, DEVICE_BURST)
         self._clock = {"tick": 0.0, "places": 0.0}  # when state/places and the clock are next due
         self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}", login="hub")
         self.client.will_set(self.topics.hub_status, p.encode(p.HubStatus(state="offline")), qos=p.QOS, retain=True)
@@ -90,6 +96,13 @@ class HubBus:
                 self._retained_seen.add(device)
                 log.warning("ignoring a retained command on %s (clear it: mosquitto_pub -r -n -t TOPIC)",
                             p.brief(message.topic, 120))
+            return
+        device_cfg = self.hall.device(device)
+        if (device_cfg is None or device_cfg.role not in UNLIMITED_ROLES) and not self.gate.allow(device):
+            self.faults["rate_dropped"] += 1
+            if self.faults["rate_dropped"] in (1, 10, 100) or self.faults["rate_dropped"] % 1000 == 0:
+                log.warning("dropping commands from %s: more than %d a second (%d dropped so far)",
+                            p.brief(device, 40), DEVICE_RATE, self.faults["rate_dropped"])
             return
         if size > p.MAX_PAYLOAD:
             # Keep only its size and correlation: the hub answers payload_too_large without the bytes.

@@ -91,3 +91,34 @@ class FairInbox(Generic[T]):
         else:
             del self._lines[sender]  # no empty lines kept: senders are not remembered
         return item
+
+
+class RateGate:
+    """A token bucket per sender: at most `rate` items a second after a burst of `burst`.
+
+    The inbox alone cannot stop a flood from costing the hub: every queued command is decoded,
+    checked and answered, and that work starves the thread that reads the broker, so another
+    device's command waits in the broker behind the flood. Dropping a flood at the door, before
+    any parsing, keeps that work bounded per device.
+    """
+
+    def __init__(self, rate: float, burst: float, *, senders: int = 10_000) -> None:
+        self.rate, self.burst, self.senders = rate, burst, senders
+        self._buckets: dict[Hashable, tuple[float, float]] = {}  # sender -> (tokens, at)
+        self.dropped = 0
+
+    def allow(self, sender: Hashable, now: float | None = None) -> bool:
+        """Whether `sender` may send one more item now (called from one thread only)."""
+        now = time.monotonic() if now is None else now
+        tokens, at = self._buckets.get(sender, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        if tokens < 1:
+            self._buckets[sender] = (tokens, now)
+            self.dropped += 1
+            return False
+        if sender not in self._buckets and len(self._buckets) >= self.senders:
+            # Forget senders whose bucket has refilled: they are the same as new ones.
+            self._buckets = {k: v for k, v in self._buckets.items()
+                             if v[0] + (now - v[1]) * self.rate < self.burst}
+        self._buckets[sender] = (tokens - 1, now)
+        return True

@@ -75,3 +75,21 @@ def test_get_waits_for_a_put_from_another_thread():
         inbox.get(timeout=0.01)
     threading.Timer(0.05, lambda: inbox.put("k", "hello")).start()
     assert inbox.get(timeout=10) == "hello"
+
+
+def test_rate_gate_lets_a_burst_through_then_the_rate():
+    from hub.inbox import RateGate
+    gate = RateGate(rate=100, burst=400)
+    assert sum(gate.allow("stuck", now=0.0) for _ in range(15_000)) == 400
+    assert gate.dropped == 14_600
+    assert gate.allow("kiosk-2", now=0.0), "another sender has its own bucket"
+    assert sum(gate.allow("stuck", now=1.0) for _ in range(1000)) == 100  # one second later: 100 more
+    assert sum(gate.allow("stuck", now=t / 10) for t in range(20, 30)) == 10, "a steady 10/s is never dropped"
+
+
+def test_rate_gate_forgets_idle_senders():
+    from hub.inbox import RateGate
+    gate = RateGate(rate=10, burst=5, senders=100)
+    for i in range(1000):
+        gate.allow(f"ghost-{i}", now=float(i))
+    assert len(gate._buckets) <= 101
