@@ -25,6 +25,7 @@ demo: deps
 
 bench: deps
 	$(PY) bench/hub.py
+	$(PY) bench/poison.py
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
 	$(PY) bench/web.py

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import queue as queues
 import threading
 import time
+from collections import Counter
 
 import paho.mqtt.client as mqtt
 
 from hub import protocol as p
 from hub.config import HallConfig
+from hub.inbox import Empty, FairInbox, RateGate
 from hub.mqtt import correlation_of, new_client, properties
 from hub.service import HubService, Incoming, Outgoing
 
@@ -19,15 +20,33 @@ log = logging.getLogger("sunbeon.hub")
 BATCH = 256  # commands committed in one transaction at most
 TICK = 2.0  # seconds between checks of the clock (new day, a service opening or closing)
 PLACES_EVERY = 0.5  # seconds: state/places is for ticket pages, which need no faster (and it is large)
+PER_DEVICE = 200  # commands queued per device at most; a kiosk never has more than a few in flight
+INBOX_TOTAL = 20_000  # items queued at most, whatever the number of senders
+# Commands a second one device may send before the excess is dropped unread (after a burst):
+# far above any kiosk, counter or button, far below what would starve the rest of the hall.
+# The web relay and staff desks speak for many people and are limited where those people are.
+DEVICE_RATE, DEVICE_BURST = 100.0, 400.0
+UNLIMITED_ROLES = frozenset({"web", "staff"})
 
 
 class HubBus:
-    """Runs the hub: one thread applies commands in arrival order; paho's thread only queues them."""
+    """Runs the hub: one thread applies commands, taking devices in turn; paho's thread only queues them.
+
+    Nothing a device sends ends the loop: paho's thread drops what must never be read (retained
+    commands, oversized payloads) before it is queued, and any exception in handling one message
+    is logged with its input cut short, counted in `faults`, and the loop goes on.
+    """
 
     def __init__(self, hall: HallConfig, service: HubService, *, client_id: str | None = None) -> None:
         self.hall, self.service = hall, service
         self.topics = p.Topics(hall.site.id)
-        self.inbox: queues.Queue[tuple[str, mqtt.MQTTMessage]] = queues.Queue()
+        self.inbox: FairInbox[tuple[str, mqtt.MQTTMessage | Incoming]] = FairInbox(PER_DEVICE, INBOX_TOTAL)
+        # What the input guard refused or survived, by kind; logged when it changes (see _report).
+        self.faults: Counter[str] = Counter()
+        self._reported: dict[str, int] = {}
+        self._retained_seen: set[str] = set()
+        self.gate = RateGate(DEVICE_RATE, DEVICE_BURST)
+        self._clock = {"tick": 0.0, "places": 0.0}  # when state/places and the clock are next due
         self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}", login="hub")
         self.client.will_set(self.topics.hub_status, p.encode(p.HubStatus(state="offline")), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
@@ -42,7 +61,7 @@ class HubBus:
             return
         log.info("connected to broker %s:%s", self.hall.mqtt.host, self.hall.mqtt.port)
         client.subscribe([(self.topics.all_commands, p.QOS), (self.topics.all_device_status, p.QOS)])
-        self.inbox.put(("connected", mqtt.MQTTMessage()))
+        self.inbox.put_control(("connected", mqtt.MQTTMessage()))
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         self.connected.clear()
@@ -50,7 +69,52 @@ class HubBus:
             log.warning("lost the broker (%s); reconnecting", reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
-        self.inbox.put(("message", message))
+        # paho's thread: sort and bound here, so nothing big or poisonous is ever queued.
+        try:
+            self._admit(message)
+        except Exception as err:  # noqa: BLE001 - an exception here would end paho's network loop
+            self.faults["admit_errors"] += 1
+            log.error("dropped a message on %s: %s: %s", p.brief(getattr(message, "topic", "?"), 120),
+                      type(err).__name__, p.brief(str(err)))
+
+    def _admit(self, message: mqtt.MQTTMessage) -> None:
+        device = self.topics.device_of(message.topic)
+        if device is None:
+            return
+        size = len(message.payload)
+        if message.topic == self.topics.device_status(device):
+            if size > p.MAX_STATUS_PAYLOAD:
+                self.faults["status_too_large"] += 1
+                return
+            self.inbox.put(("status", device), ("message", message), latest_only=True)
+            return
+        if message.retain:
+            # A retained command would be taken again at every hub start: a poison one would crash
+            # every restart. Commands are never taken from retained messages (docs/protocol.md).
+            self.faults["retained_commands"] += 1
+            if device not in self._retained_seen and len(self._retained_seen) < 1000:
+                self._retained_seen.add(device)
+                log.warning("ignoring a retained command on %s (clear it: mosquitto_pub -r -n -t TOPIC)",
+                            p.brief(message.topic, 120))
+            return
+        device_cfg = self.hall.device(device)
+        if (device_cfg is None or device_cfg.role not in UNLIMITED_ROLES) and not self.gate.allow(device):
+            self.faults["rate_dropped"] += 1
+            if self.faults["rate_dropped"] in (1, 10, 100) or self.faults["rate_dropped"] % 1000 == 0:
+                log.warning("dropping commands from %s: more than %d a second (%d dropped so far)",
+                            p.brief(device, 40), DEVICE_RATE, self.faults["rate_dropped"])
+            return
+        if size > p.MAX_PAYLOAD:
+            # Keep only its size and correlation: the hub answers payload_too_large without the bytes.
+            self.faults["too_large"] += 1
+            item: mqtt.MQTTMessage | Incoming = Incoming(device, b"", correlation_of(message), too_large=size)
+        else:
+            item = message
+        if not self.inbox.put(("cmd", device), ("message", item)):
+            self.faults["flood_dropped"] += 1
+            if self.faults["flood_dropped"] in (1, 10, 100) or self.faults["flood_dropped"] % 1000 == 0:
+                log.warning("dropping commands from %s: more than %d queued (%d dropped so far)",
+                            p.brief(device, 40), PER_DEVICE, self.faults["flood_dropped"])
 
     def _publish(self, out: Outgoing) -> None:
         for device, reply, correlation in out.replies:
@@ -69,49 +133,76 @@ class HubBus:
         self.client.publish(self.topics.hub_status, p.encode(status), qos=p.QOS, retain=True)
         self.connected.set()
 
-    def _route(self, kind: str, message: mqtt.MQTTMessage, batch: list[Incoming]) -> None:
+    def _route(self, kind: str, message: mqtt.MQTTMessage | Incoming, batch: list[Incoming]) -> None:
         if kind == "connected":
             self._announce()
             return
-        device = self.topics.device_of(message.topic)
-        if device is None:
+        if isinstance(message, Incoming):
+            batch.append(message)
             return
-        if message.topic == self.topics.device_status(device):
-            self._publish(self.service.device_status(device, message.payload))
-        else:
-            batch.append(Incoming(device, message.payload, correlation_of(message)))
+        try:
+            device = self.topics.device_of(message.topic)
+            if device is None:
+                return
+            if message.topic == self.topics.device_status(device):
+                self._publish(self.service.device_status(device, message.payload))
+            else:
+                batch.append(Incoming(device, message.payload, correlation_of(message)))
+        except Exception as err:  # noqa: BLE001
+            self._fault("route", err, message.payload)
+
+    def _fault(self, where: str, err: Exception, payload: object = b"") -> None:
+        self.faults[f"{where}_errors"] += 1
+        log.error("hub loop: %s failed (%s: %s); input %s", where, type(err).__name__, p.brief(str(err)),
+                  p.brief(payload), exc_info=True)
+
+    def _report(self) -> None:
+        # One line when the guard's counts move: enough to notice a flood or a poisoned device.
+        counts = {**self.faults, "command_errors": self.service.faults, "inbox_dropped": self.inbox.dropped}
+        counts = {k: v for k, v in counts.items() if v}
+        if counts != self._reported:
+            self._reported = counts
+            log.warning("input guard: %s", ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+
+    def _turn(self) -> None:
+        """One pass of the loop: a batch of commands, then state/places and the clock when due."""
+        try:
+            first = self.inbox.get(timeout=PLACES_EVERY / 2)
+        except Empty:
+            first = None
+        batch: list[Incoming] = []
+        if first is not None:
+            self._route(*first, batch)
+            while len(batch) < BATCH:
+                try:
+                    self._route(*self.inbox.get_nowait(), batch)
+                except Empty:
+                    break
+        if batch:
+            self._publish(self.service.handle_batch(batch))
+        if self.connected.is_set() and time.monotonic() >= self._clock["places"]:
+            self._clock["places"] = time.monotonic() + PLACES_EVERY
+            if (places := self.service.places()) is not None:
+                self.client.publish(self.topics.places, places, qos=p.QOS, retain=True)
+        if time.monotonic() >= self._clock["tick"]:
+            self._clock["tick"] = time.monotonic() + TICK
+            self._publish(self.service.tick())
+            self._report()
+            notify_watchdog()
 
     def run(self, stop: threading.Event, on_ready: "callable | None" = None) -> None:  # type: ignore[valid-type]
         """Serve until `stop` is set. Replies leave only after their batch is committed."""
         self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
         self.client.loop_start()
-        next_tick = time.monotonic() + TICK
-        next_places = 0.0
+        self._clock = {"tick": time.monotonic() + TICK, "places": 0.0}
         ready = False
         try:
             while not stop.is_set():
                 try:
-                    first = self.inbox.get(timeout=PLACES_EVERY / 2)
-                except queues.Empty:
-                    first = None
-                batch: list[Incoming] = []
-                if first is not None:
-                    self._route(*first, batch)
-                    while len(batch) < BATCH:
-                        try:
-                            self._route(*self.inbox.get_nowait(), batch)
-                        except queues.Empty:
-                            break
-                if batch:
-                    self._publish(self.service.handle_batch(batch))
-                if self.connected.is_set() and time.monotonic() >= next_places:
-                    next_places = time.monotonic() + PLACES_EVERY
-                    if (places := self.service.places()) is not None:
-                        self.client.publish(self.topics.places, places, qos=p.QOS, retain=True)
-                if time.monotonic() >= next_tick:
-                    next_tick = time.monotonic() + TICK
-                    self._publish(self.service.tick())
-                    notify_watchdog()
+                    self._turn()
+                except Exception as err:  # noqa: BLE001 - the loop outlives any one message or bug
+                    self._fault("loop", err)
+                    time.sleep(0.05)  # a fault that repeats must not spin a core
                 if not ready and self.connected.is_set():
                     ready = True
                     notify_ready()

@@ -46,6 +46,9 @@ class HubClient:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._status = p.DeviceStatus(state="online", role=role)
+        # Messages that could not be used (malformed, hostile, or a listener that raised): logged
+        # cut short and counted; an exception must never leave paho's network thread.
+        self.faults = 0
         self.client = new_client(settings, client_id or f"{device}-{uuid.uuid4().hex[:6]}", login=device)
         # A connection that only speaks for a device (the web console for a counter) leaves the
         # device's own status alone: the device reports it.
@@ -185,23 +188,33 @@ class HubClient:
                 self._on_snapshot(message)
             elif message.topic == self.topics.calls:
                 event = p.CallEvent.model_validate_json(message.payload)
-                for listener in self._call_listeners:
-                    listener(event)
+                self._each(self._call_listeners, event)
             elif message.topic == self.topics.places and message.payload:
                 self.places = p.Places.model_validate_json(message.payload)
-                for listener in self._places_listeners:
-                    listener(self.places)
+                self._each(self._places_listeners, self.places)
             elif message.topic == self.topics.hub_status:
                 self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state == "online"
                 self._notify(self._status_listeners)
-        except ValueError as err:
-            log.warning("ignoring a malformed message on %s: %s", message.topic, err)
+        except Exception as err:  # noqa: BLE001 - paho's thread must survive any message
+            self._fault(f"message on {p.brief(message.topic, 120)}", err, message.payload)
         with self._changed:
             self._changed.notify_all()
 
+    def _fault(self, what: str, err: Exception, payload: object = b"") -> None:
+        self.faults += 1
+        log.warning("ignoring a malformed %s (%s: %s): %s", what, type(err).__name__, p.brief(str(err)), p.brief(payload))
+
+    def _each(self, listeners: list[Callable[..., None]], *args: object) -> None:
+        # One listener that raises (a screen's bug) must not keep the others from the news.
+        for listener in listeners:
+            try:
+                listener(*args)
+            except Exception as err:  # noqa: BLE001
+                self._fault(f"listener {getattr(listener, '__qualname__', listener)!r} result", err)
+
     def _on_reply(self, message: mqtt.MQTTMessage) -> None:
         reply = p.Reply.model_validate_json(message.payload)
-        key = correlation_of(message) or (reply.id or "").encode()
+        key = correlation_of(message) or (reply.id or "").encode("utf-8", "surrogatepass")
         with self._lock:
             future = self._pending.get(key)
         if future is not None and not future.done():
@@ -215,11 +228,9 @@ class HubClient:
         if self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq:
             return
         self.snapshot = snapshot
-        for listener in self._snapshot_listeners:
-            listener(snapshot)
+        self._each(self._snapshot_listeners, snapshot)
 
     def _notify(self, listeners: list[Callable[[], None]]) -> None:
-        for listener in listeners:
-            listener()
+        self._each(listeners)
         with self._changed:
             self._changed.notify_all()

@@ -43,6 +43,11 @@ ROLE_OPS: dict[str, frozenset[str]] = {
 }
 
 
+# The channel a ticket is counted under, from the role of the device that asked for it: the hub
+# sets it, so no device can claim another's (docs/protocol.md).
+ROLE_CHANNEL: dict[str, str] = {"kiosk": "kiosk", "web": "web"}  # any other role: "staff"
+
+
 class ConfigError(Exception):
     """A config file that cannot be used; str() names the file, the line and the problem."""
 
@@ -237,6 +242,11 @@ class Device(_Model):
     def allowed_ops(self) -> frozenset[str]:
         """The commands this device may send."""
         return frozenset(self.ops) if self.ops is not None else ROLE_OPS[self.role]
+
+    @property
+    def channel(self) -> str:
+        """The channel of the tickets this device issues: kiosk, web, or staff (desks and consoles)."""
+        return ROLE_CHANNEL.get(self.role, "staff")
 
 
 class Site(_Model):

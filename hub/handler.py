@@ -13,7 +13,7 @@ from hub import protocol as p
 from hub.protocol import token_hash
 from hub.domain import queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
-from hub.domain.view import service_status, ticket_view
+from hub.domain.view import note_calls, service_status, ticket_view
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def _dispatch(state: HallState, device: str, command: p.Command, now: float, tok
     match command:
         case p.Issue():
             return queue.issue(state, command.service, now, token_hash=token_hash(token), device=device,
-                               priority=command.priority, channel=command.channel, language=command.language)
+                               priority=command.priority, channel=command.channel or "kiosk",
+                               language=command.language)
         case p.CallNext():
             return queue.call_next(state, command.counter, now)
         case p.Call():
@@ -105,17 +106,41 @@ def _counter_data(state: HallState, command: p.Command) -> dict:
     return {"id": counter.id, "status": counter.status.value, "serving": counter.serving}
 
 
-def handle(state: HallState, device: str, payload: bytes, now: float, token: str) -> Handled:
-    """Apply one raw command from `device`. A refused command returns the same state and no events."""
-    try:
-        command = p.parse_command(payload)
-    except p.ProtocolError as err:
-        return Handled(state, [], err.reply)
+def _authorised(state: HallState, device: str, payload: bytes | dict) -> p.Command:
+    """The command, decoded once, checked in order: readable, known device, version and op,
+    the device's role may send the op, then every field. ProtocolError at the first failure."""
+    raw = p.decode(payload) if not isinstance(payload, dict) else payload
+    command_id = p.peek_id(raw)
     device_cfg = state.hall.device(device)
     if device_cfg is None:
-        return Handled(state, [], p.Reply.fail(command.id, p.ErrorCode.UNKNOWN_DEVICE, f"device {device!r} is not in the hall's config"))
-    if command.op not in device_cfg.allowed_ops:
-        return Handled(state, [], p.Reply.fail(command.id, p.ErrorCode.FORBIDDEN, f"a {device_cfg.role} device may not {command.op}"))
+        raise p.ProtocolError(p.ErrorCode.UNKNOWN_DEVICE, f"device {p.brief(device, 40)} is not in the hall's config", command_id)
+    op = p.check_header(raw)
+    if op not in device_cfg.allowed_ops:
+        raise p.ProtocolError(p.ErrorCode.FORBIDDEN, f"a {device_cfg.role} device may not {op}", command_id)
+    command = p.validate_command(raw)
+    if isinstance(command, p.Issue):
+        # The channel is who asked, which the hub knows from the login: a kiosk cannot pass its
+        # tickets off as booked on the web (statistics and limits go by channel).
+        if command.channel not in (None, device_cfg.channel):
+            raise p.ProtocolError(p.ErrorCode.FORBIDDEN, f"channel is {device_cfg.channel!r} for a {device_cfg.role} device",
+                                  command.id)
+        command = command.model_copy(update={"channel": device_cfg.channel})
+    if isinstance(command, p.Cancel) and device_cfg.role == "web" and command.ticket is not None:
+        # The relay speaks for anyone on the internet: it may give up only a ticket whose page
+        # token it was shown, never one picked by number.
+        raise p.ProtocolError(p.ErrorCode.FORBIDDEN, "the web relay cancels by token only", command.id)
+    return command
+
+
+def handle(state: HallState, device: str, payload: bytes | dict, now: float, token: str) -> Handled:
+    """Apply one raw command from `device` (bytes, or a dict from protocol.decode).
+
+    A refused command returns the same state and no events.
+    """
+    try:
+        command = _authorised(state, device, payload)
+    except p.ProtocolError as err:
+        return Handled(state, [], err.reply)
     try:
         if isinstance(command, p._CounterCommand):
             command = command.model_copy(update={"counter": _counter_of(state, device, command)})
@@ -124,5 +149,5 @@ def handle(state: HallState, device: str, payload: bytes, now: float, token: str
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
     # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.
     new = dataclasses.replace(new, seq=state.seq + 1) if events else state
+    new = note_calls(state, new, events)
     return Handled(new, events, p.Reply.ok(command.id, _data(new, command, events, token, now)))
-

@@ -9,13 +9,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
+MAX_DEPTH = 8  # nesting of a command's JSON; a valid one has depth 1 (json.loads recurses, so bound it first)
+MAX_STATUS_PAYLOAD = 2048  # bytes of a device status (room for a 200-character Korean detail, even \u-escaped); bigger is ignored unread
+DETAIL_CHARS = 200  # a device status `detail` is cut to this; it goes into every snapshot
+MESSAGE_CHARS = 300  # an error message in a reply is cut to this (it may quote the input)
+LOG_CHARS = 200  # input quoted in a log line is cut to this
 COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
 QOS = 1
 
@@ -71,8 +77,32 @@ def estimate_range(mean: float, deviation: float, capacity: float, ahead: int) -
 
 
 def token_hash(token: str) -> str:
-    """What the hub keeps and publishes of a ticket's page token: enough to match, not to rebuild it."""
-    return hashlib.sha256(token.encode()).hexdigest()[:24]
+    """What the hub keeps and publishes of a ticket's page token: enough to match, not to rebuild it.
+
+    The first 24 hex digits of SHA-256 over the token's UTF-8 bytes (docs/protocol.md).
+    """
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def brief(value: object, limit: int = LOG_CHARS) -> str:
+    """`value` made safe to log: repr (no newline or control character can forge a line), cut short.
+
+    Only the first `limit` characters or bytes are looked at, so a 10 MB payload costs nothing.
+    """
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        head, size = bytes(value[:limit]), len(value)
+    elif isinstance(value, str):
+        head, size = value[:limit], len(value)
+    else:
+        head, size = value, 0
+    text = repr(head)
+    if len(text) > limit:
+        text = text[:limit]
+    return text + (f"…(+{size - limit})" if size > limit else "")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class ErrorCode(StrEnum):
@@ -103,8 +133,14 @@ class _Message(BaseModel):
     v: Literal[1] = 1
 
 
+MAX_ID = 64  # characters of a command id
+
+
 class _Command(_Message):
-    id: str = Field(min_length=1, max_length=64, description="idempotency key: a repeat gets the first reply")
+    # Strict: `"priority": "yes"` or `"v": true` is a client bug to report, not a value to guess at.
+    model_config = ConfigDict(extra="forbid", strict=True)
+    v: Literal[1]  # required on commands (checked as exactly the integer 1 before validation)
+    id: str = Field(min_length=1, max_length=MAX_ID, description="idempotency key: a repeat gets the first reply")
 
 
 class Issue(_Command):
@@ -114,7 +150,8 @@ class Issue(_Command):
     service: str
     priority: bool = False
     language: Language = "ko"
-    channel: Literal["kiosk", "web", "staff"] = "kiosk"
+    # Set by the hub from the sending device's role; a client may leave it out (a different one is refused).
+    channel: Literal["kiosk", "web", "staff"] | None = None
 
 
 class _CounterCommand(_Command):
@@ -211,7 +248,8 @@ class Reply(_Message):
     @classmethod
     def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> "Reply":
         """A refusal; nothing changed."""
-        return cls(status="error", error=ErrorBody(code=ErrorCode(code), message=message), id=command_id)
+        return cls(status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)),
+                   id=command_id)
 
 
 class ProtocolError(Exception):
@@ -222,27 +260,107 @@ class ProtocolError(Exception):
         self.reply = Reply.fail(command_id, code, message)
 
 
-def parse_command(payload: bytes) -> Command:
-    """Decode and validate a command payload, or raise ProtocolError with a clear message."""
-    if len(payload) > MAX_PAYLOAD:
-        raise ProtocolError(ErrorCode.PAYLOAD_TOO_LARGE, f"payload of {len(payload)} bytes; the limit is {MAX_PAYLOAD}")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string literal (unrolled loop: linear time)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether JSON text nests deeper than MAX_DEPTH (brackets inside strings do not count).
+
+    Cheap: a command has a couple of brackets, so the scan runs only when there are many.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def decode(payload: bytes) -> dict[str, Any]:
+    """Wire bytes to a JSON object, or ProtocolError (bad_request / payload_too_large).
+
+    The one place raw input is parsed, so nothing a device sends escapes it as another exception:
+    the size is checked before anything is read, nesting is bounded before json.loads recurses,
+    any parser failure (RecursionError, CPython's int-digits limit, ...) becomes bad_request, and a
+    string that is not Unicode text (a lone surrogate such as "\\ud800", which would fail later
+    when the reply is encoded, logged or stored) is refused here.
+    """
     try:
-        raw = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ProtocolError(ErrorCode.BAD_REQUEST, f"not UTF-8 JSON: {err}") from None
-    if not isinstance(raw, dict):
-        raise ProtocolError(ErrorCode.BAD_REQUEST, "a command is a JSON object")
-    command_id = raw.get("id") if isinstance(raw.get("id"), str) else None
-    if raw.get("v", VERSION) != VERSION:
-        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {raw.get('v')!r}; this hub speaks {VERSION}", command_id)
-    if raw.get("op") not in OPS:
-        raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {raw.get('op')!r}; ops are {', '.join(OPS)}", command_id)
+        size = len(payload)
+        if size > MAX_PAYLOAD:
+            raise ProtocolError(ErrorCode.PAYLOAD_TOO_LARGE, f"payload of {size} bytes; the limit is {MAX_PAYLOAD}")
+        try:
+            text = bytes(payload).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, f"not UTF-8: byte {err.start}") from None
+        if _too_deep(text):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, f"JSON nested deeper than {MAX_DEPTH}")
+        try:
+            raw = json.loads(text, parse_constant=_no_constant)
+        except json.JSONDecodeError as err:
+            raise ProtocolError(ErrorCode.BAD_REQUEST, f"not JSON: {err.msg} at {err.pos}") from None
+        except Exception as err:  # noqa: BLE001 - ValueError (digits limit), RecursionError, ...
+            raise ProtocolError(ErrorCode.BAD_REQUEST, f"not JSON: {_cut(str(err), 100)}") from None
+        if not isinstance(raw, dict):
+            raise ProtocolError(ErrorCode.BAD_REQUEST, "a command is a JSON object")
+        if "\\u" in text:
+            # Escapes are the only way a lone surrogate gets in: UTF-8 input cannot carry one.
+            try:
+                json.dumps(raw, ensure_ascii=False).encode("utf-8")
+            except (UnicodeEncodeError, ValueError, RecursionError):
+                raise ProtocolError(ErrorCode.BAD_REQUEST, "a string is not Unicode text (lone surrogate)") from None
+        return raw
+    except ProtocolError:
+        raise
+    except Exception as err:  # noqa: BLE001 - e.g. a payload object without len(): still only a refusal
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"unreadable payload ({type(err).__name__})") from None
+
+
+def peek_id(raw: dict[str, Any]) -> str | None:
+    """The command id of a decoded command, if it has a usable one (for idempotency and replies)."""
+    value = raw.get("id")
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else None
+
+
+def check_header(raw: dict[str, Any]) -> str:
+    """The op of a decoded command after checking `v` and `op`; ProtocolError otherwise."""
+    command_id = peek_id(raw)
+    if "v" not in raw:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f'v: required; send "v": {VERSION}', command_id)
+    version = raw["v"]
+    if type(version) is not int:  # True and 1.0 are not 1 here
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"v: must be the integer {VERSION}, not {brief(version, 40)}", command_id)
+    if version != VERSION:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {brief(version, 40)}; this hub speaks {VERSION}", command_id)
+    op = raw.get("op")
+    if not isinstance(op, str) or op not in OPS:
+        raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {brief(op, 60)}; ops are {', '.join(OPS)}", command_id)
+    return op
+
+
+def validate_command(raw: dict[str, Any]) -> Command:
+    """A decoded command with a good header, validated field by field; ProtocolError otherwise."""
+    command_id = peek_id(raw)
     try:
         return _COMMAND.validate_python(raw)
     except ValidationError as err:
-        first = err.errors()[0]
+        first = err.errors(include_url=False, include_input=False)[0]
         field = ".".join(str(p) for p in first["loc"][1:]) or "command"
-        raise ProtocolError(ErrorCode.BAD_REQUEST, f"{field}: {first['msg']}", command_id) from None
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"{_cut(field, 60)}: {first['msg']}", command_id) from None
+
+
+def parse_command(payload: bytes) -> Command:
+    """Decode and validate a command payload, or raise ProtocolError with a clear message."""
+    raw = decode(payload)
+    check_header(raw)
+    return validate_command(raw)
 
 
 def encode(message: BaseModel | dict[str, Any]) -> bytes:
@@ -270,11 +388,12 @@ class DeviceStatus(_Message):
 
     model_config = ConfigDict(extra="ignore")
     state: Literal["online", "degraded", "offline"]
-    detail: str | None = None
+    # Cut, not refused: a long detail still says the device needs help; it just cannot fill every snapshot.
+    detail: Annotated[str, AfterValidator(lambda d: _cut(d, DETAIL_CHARS))] | None = None
     # A short machine code for what is wrong ("paper_out", "no_sound", "printer_offline", …): public
     # screens show a short translated alert by it; `detail` is free text for the log and the console.
-    reason: str | None = None
-    role: str | None = None
+    reason: Annotated[str, AfterValidator(lambda r: r[:32])] | None = None
+    role: Annotated[str, AfterValidator(lambda r: r[:16])] | None = None
     at: float | None = None
 
 

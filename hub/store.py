@@ -124,6 +124,22 @@ class Store:
         rows = self.conn.execute("SELECT device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
         return {(d, c): r for d, c, r in rows}
 
+    def replies_by_day(self, since_date: str) -> dict[str, dict[tuple[str, str], str]]:
+        """Stored replies by business date, then (device, command id): the hub prunes them by day."""
+        days: dict[str, dict[tuple[str, str], str]] = {}
+        rows = self.conn.execute(
+            "SELECT business_date, device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
+        for day, device, command_id, reply in rows:
+            days.setdefault(day, {})[(device, command_id)] = reply
+        return days
+
+    def last_called(self, business_date: str) -> dict[str, str]:
+        """The number each service called (or recalled) last on a business day, from the event log."""
+        rows = self.conn.execute(
+            "SELECT service, label FROM events WHERE business_date=? AND kind IN ('called','recalled') ORDER BY id",
+            [business_date])
+        return {service: label for service, label in rows if service is not None}
+
     def tickets(self, business_date: str) -> list[dict[str, Any]]:
         """Every ticket of a business day, as rows."""
         return list(self.db.query("SELECT * FROM tickets WHERE business_date=? ORDER BY id", [business_date]))

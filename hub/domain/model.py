@@ -147,6 +147,9 @@ class HallState:
     service_times: Mapping[str, ServiceTime] = field(default_factory=lambda: frozen({}))
     recent_calls: tuple[Call, ...] = ()
     kiosk_issues: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: frozen({}))
+    # The number each service called last today (for the boards): recent_calls keeps only a few
+    # calls of the whole hall, so a quiet service would lose its number behind busy ones.
+    last_called: Mapping[str, str] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Iterable, Mapping
 
 from hub.domain import allocation, calendar, estimate
-from hub.domain.model import Call, HallState, Ticket
+from hub.domain.model import Call, Event, HallState, Ticket, frozen
 
 QUEUE_SHOWN = 50  # the snapshot lists the first waiting tickets of each service, not all of them
 
@@ -47,12 +48,29 @@ def service_status(state: HallState, service_id: str, now: float, waiting: int) 
     return "open", wait
 
 
+def note_calls(before: HallState, after: HallState, events: Iterable[Event]) -> HallState:
+    """`after` with each service's last called number updated by these events.
+
+    A new business day starts with none: yesterday's numbers mean nothing on today's board.
+    """
+    last = dict(after.last_called) if after.business_date == before.business_date else {}
+    for event in events:
+        if event.kind in ("called", "recalled") and event.ticket is not None:
+            last[event.ticket.service] = event.ticket.label
+    if last == dict(after.last_called):
+        return after
+    return dataclasses.replace(after, last_called=frozen(last))
+
+
+def with_last_called(state: HallState, last_called: Mapping[str, str]) -> HallState:
+    """A restored state with the last called numbers read back from the event log."""
+    known = {k: v for k, v in last_called.items() if state.hall.service(k) is not None}
+    return dataclasses.replace(state, last_called=frozen(known))
+
+
 def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The whole hall, as published retained on `state/snapshot`."""
     hall = state.hall
-    last_called: dict[str, str] = {}
-    for call in reversed(state.recent_calls):
-        last_called[call.service] = call.label
     services = []
     for service in hall.services:
         waiting = state.waiting_count(service.id)
@@ -64,7 +82,7 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
             "waiting": waiting, "waiting_priority": len(state.line(("service", service.id, True))),
             "queue": [{"number": t.label, "priority": t.priority, "token_hash": t.token_hash,
                        "for_counter": t.for_counter} for t in order],
-            "last_called": last_called.get(service.id),
+            "last_called": state.last_called.get(service.id),
             "estimate_minutes": list(wait),
             "counters_open": estimate.open_counters(state, service.id),
             "mean_service_seconds": round(estimate.service_time(state, service.id).mean, 1),
