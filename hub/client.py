@@ -210,8 +210,10 @@ class HubClient:
         if not message.payload:
             return
         snapshot = p.Snapshot.model_validate_json(message.payload)
-        # A retained copy (on subscribe) is always the truth; a live one must be newer.
-        if self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq:
+        # A retained copy (on subscribe) is always the truth; a live one must be newer, unless
+        # the hub says it restarted from another history (a new epoch): then its seq starts over.
+        if (self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq
+                and snapshot.epoch == self.snapshot.epoch):
             return
         self.snapshot = snapshot
         for listener in self._snapshot_listeners:
