@@ -271,7 +271,10 @@ def _lock(path: Path) -> int:
 
 def _check(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database with corrupt pages: found now, not when a visitor's ticket is written."""
-    rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as err:  # "file is not a database", "malformed": unreadable
+        rows = [str(err)]
     if rows != ["ok"]:
         raise StoreError(f"the database {path} is damaged ({'; '.join(map(str, rows))[:200]}); "
                          "restore a backup or move the file away (docs/deploy.md)")
