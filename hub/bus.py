@@ -41,7 +41,7 @@ class HubBus:
         self.host = socket.gethostname()
         self.database = str(service.store.path.resolve()) if str(service.store.path) != ":memory:" else ":memory:"
         # Unique per process: a second process with the same id would throw this one off the broker.
-        self.client = new_client(hall.mqtt, client_id or f"sunbeon-hub-{hall.site.id}-{self.instance}", login="hub")
+        self.client = new_client(hall.mqtt, f"{client_id or 'sunbeon-hub-' + hall.site.id}-{self.instance}", login="hub")
         self.client.will_set(self.topics.hub_status, p.encode(self._status("offline")), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
