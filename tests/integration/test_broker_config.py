@@ -80,7 +80,7 @@ def test_the_broker_refuses_oversized_publishes_but_carries_a_large_hub_message(
     root = "sunbeon/v1/acl"
     hub = Conn(local, "hub", made["hub"], "sunbeon-hub-acl-size")
     hub.client.subscribe(f"{root}/cmd/+", qos=1)
-    watcher = Conn(broker.port, "hall-display", made["hall-display"], "hall-display")
+    watcher = Conn(local, "web", made["web"], "web-watch")  # the relay reads state/places
     watcher.client.subscribe(f"{root}/state/#", qos=1)
     kiosk = Conn(broker.port, "kiosk-1", made["kiosk-1"], "kiosk-1")
     time.sleep(0.3)
