@@ -245,8 +245,11 @@ class HubBus:
                         on_ready()
         finally:
             self.stopping = True
-            self.client.publish(self.topics.hub_status, p.encode(self._status("offline")),
-                                qos=p.QOS, retain=True).wait_for_publish(2)
+            try:
+                self.client.publish(self.topics.hub_status, p.encode(self._status("offline")),
+                                    qos=p.QOS, retain=True).wait_for_publish(2)
+            except (RuntimeError, ValueError):
+                pass  # not connected: the broker sends our last will instead
             self.client.disconnect()
             self.client.loop_stop()
 

@@ -206,7 +206,8 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
     return "\n".join([
         f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
         f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
-        "     [mqtt] host is this box's address and password_file = \"/etc/sunbeon/{login}.password\"",
+        "     [mqtt] host is this box's address, port = 1883 (the hall LAN listener; this box's own",
+        "     processes use 1884) and password_file = \"/etc/sunbeon/{login}.password\"",
         f"  2. {store[0]}", f"  {store[1]}",
         f"  3. sudo systemctl enable --now {unit}",
     ])
