@@ -125,13 +125,16 @@ class HubBus:
             self.inbox.put(("other_hub", message))
 
     def _publish(self, out: Outgoing) -> None:
-        for device, reply, correlation in out.replies:
-            self.client.publish(self.topics.reply(device), reply, qos=p.QOS,
-                                properties=properties(correlation=correlation))
+        # Calls first (the hall board chimes at once), then the retained snapshot, then replies:
+        # the broker's copy of the snapshot is the witness a hub with a rewound disk skips past,
+        # so it must hold every ticket id and number before any of them is acknowledged.
         for call in out.calls:
             self.client.publish(self.topics.calls, call, qos=p.QOS)
         if out.snapshot is not None:
             self.client.publish(self.topics.snapshot, out.snapshot, qos=p.QOS, retain=True)
+        for device, reply, correlation in out.replies:
+            self.client.publish(self.topics.reply(device), reply, qos=p.QOS,
+                                properties=properties(correlation=correlation))
 
     def _announce(self) -> None:
         # Retained: a display that connects now reads the hall at once.

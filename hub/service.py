@@ -146,27 +146,26 @@ class HubService:
         water = witness.get("high_water") or {}
         seq = witness.get("seq") if isinstance(witness.get("seq"), int) else -1
         next_id = water.get("next_id") if isinstance(water.get("next_id"), int) else 0
-        same_history = witness.get("epoch") == self.store.epoch
-        if seq <= self.state.seq and next_id <= self.state.next_id and (same_history or seq < 0):
-            return False
         if seq <= self.state.seq and next_id <= self.state.next_id:
-            return False  # another history, but behind this one: nothing to skip
-        state = self.state
+            return False  # the witness is this history, or behind it: nothing was lost
+        # First into today's business day (the database may be from before a day roll the witness
+        # already made), so today's numbering is what gets skipped.
+        state, rolled = queue.tick(self.state, self.clock())
         cursors = dict(state.cursors)
         if water.get("business_date") == state.business_date and isinstance(water.get("numbers"), dict):
             for service, number in water["numbers"].items():
                 if isinstance(number, int) and self.hall.service(service) is not None:
                     cursors[service] = number
-        skipped = dataclasses.replace(state, seq=max(seq, state.seq) + 1, next_id=max(next_id, state.next_id),
+        skipped = dataclasses.replace(state, seq=max(seq, self.state.seq) + 1, next_id=max(next_id, state.next_id),
                                       cursors=frozen(cursors))
         log.critical("DATABASE REWOUND: the broker's last snapshot has seq %s and ticket ids up to %s, this "
                      "database seq %s and ids up to %s. Skipping past them (numbers held by visitors are not "
                      "reused); tickets issued after the database's last write are lost from it.",
-                     seq, next_id - 1, state.seq, state.next_id - 1)
+                     seq, next_id - 1, self.state.seq, self.state.next_id - 1)
         event = Event("rewound", self.clock(), detail=frozen({"witness_seq": seq, "witness_next_id": next_id,
-                                                               "seq": state.seq, "next_id": state.next_id}))
+                                                               "seq": self.state.seq, "next_id": self.state.next_id}))
         self.store.new_epoch()
-        self.store.commit(skipped, [("hub", "", event, "")])
+        self.store.commit(skipped, [("hub", "", e, "") for e in [*rolled, event]])
         self.state = skipped
         self._alert("rewound", True)
         self.snapshot = self._snapshot()

@@ -47,7 +47,7 @@ def faketime_env(offset_file: Path) -> dict[str, str] | None:
     (shim / "sitecustomize.py").write_text(
         "import threading, time\n"
         "time.sleep = lambda seconds: threading.Event().wait(seconds) and None\n")
-    return {"LD_PRELOAD": str(lib), "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_NO_CACHE": "1",
+    return {"LD_PRELOAD": str(lib), "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_CACHE_DURATION": "1",
             "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PYTHONPATH": f"{shim}{os.pathsep}{ROOT}"}
 
 
@@ -72,6 +72,7 @@ class Hall:
         self.problems: list[str] = []
         self.lost_to_wal: set[int] = set()
         self.stop = threading.Event()
+        self.began = time.monotonic()
         self.log = open(tmp / "hub.log", "ab")
         self.hub = self.start_hub()
         self.kiosk = HubClient(self.hall.site.id, "kiosk-1", self.hall.mqtt, role="kiosk").start()
@@ -112,6 +113,8 @@ class Hall:
 
     def audit(self, step: str) -> None:
         """Every acknowledged ticket stored; no number held twice by live tickets."""
+        print(f"chaos: {step} at {time.monotonic() - self.began:.1f} s, {len(self.acked)} acknowledged, "
+              f"refused {self.refused}")
         assert not self.problems, f"after {step}: {self.problems[:5]}"
         db = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=10)
         try:
