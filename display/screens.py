@@ -36,7 +36,10 @@ LINES = {
     "closed_task": ("마감", "closed"),
 }
 ALERT_TEXT = {"paper out": "용지 없음", "paper low": "용지 부족", "cover open": "덮개 열림",
-              "offline": "연결 끊김", "printer: offline": "프린터 연결 끊김"}
+              "offline": "연결 끊김", "printer: offline": "프린터 연결 끊김",
+              # The hub's own alerts (device "hub"): what the hall staff should know, in Korean.
+              "storage_unavailable": "저장 장치 오류 · 번호표 발급 중지", "second_hub": "허브 중복 실행 · 발급 중지",
+              "clock_jump": "시계 변경 감지", "rewound": "데이터 복구됨 · 확인 필요"}
 
 
 def _u(p: Painter) -> int:
@@ -88,7 +91,7 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
 
 def _alert_line(device: str, detail: str | None, state: str) -> str:
     what = (detail or state).removeprefix("printer: ")
-    return f"{device}: {ALERT_TEXT.get(what, what)}"
+    return f"{'발급 서버' if device == 'hub' else device}: {ALERT_TEXT.get(what, what)}"
 
 
 def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int | None, now: float,

@@ -191,7 +191,8 @@ class HubClient:
                 for listener in self._places_listeners:
                     listener(self.places)
             elif message.topic == self.topics.hub_status:
-                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state == "online"
+                # "degraded" (e.g. cannot store right now) is still a hub that answers and serves the snapshot.
+                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state != "offline"
                 self._notify(self._status_listeners)
         except ValueError as err:
             log.warning("ignoring a malformed message on %s: %s", message.topic, err)
