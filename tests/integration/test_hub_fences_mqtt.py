@@ -115,3 +115,26 @@ def test_a_restored_backup_is_skipped_past_using_the_brokers_snapshot(hall_file,
     finally:
         kiosk.close()
         running.stop()
+
+
+def test_a_hub_takes_over_its_own_stale_status_after_a_power_cut(hall_file, tmp_path, broker):
+    """The broker kept "online" from the hub that died with the box: same host, same database."""
+    import socket
+    from hub import config
+    hall = config.load(hall_file)
+    database = tmp_path / "hub.db"
+    stale = p.HubStatus(state="online", at=time.time() - 600, seq=7, instance="before-the-cut", epoch="e",
+                        host=socket.gethostname(), database=str(database.resolve()))
+    writer = raw_client(broker.port)
+    writer.publish(f"sunbeon/v1/{hall.site.id}/hub/status", p.encode(stale), qos=1, retain=True).wait_for_publish(5)
+    writer.disconnect()
+    writer.loop_stop()
+    started = time.monotonic()
+    running = RunningHub(hall_file, database).start()
+    try:
+        assert time.monotonic() - started < 8, "the hub waited for itself"
+        kiosk = running.client("kiosk-1")
+        assert kiosk.request("issue", service="cert").status == "ok"
+        kiosk.close()
+    finally:
+        running.stop()
