@@ -143,9 +143,9 @@ class HubService:
         hold must not be handed out again, so seq, ids and today's numbering move past what the
         witness shows, a new epoch tells screens to take the lower history, and the hall is told.
         """
-        water = witness.get("high_water") or {}
-        seq = witness.get("seq") if isinstance(witness.get("seq"), int) else -1
-        next_id = water.get("next_id") if isinstance(water.get("next_id"), int) else 0
+        water = witness.get("high_water") if isinstance(witness.get("high_water"), dict) else {}
+        seq = witness.get("seq") if _sane(witness.get("seq")) else -1
+        next_id = water.get("next_id") if _sane(water.get("next_id")) else 0
         if seq <= self.state.seq and next_id <= self.state.next_id:
             return False  # the witness is this history, or behind it: nothing was lost
         # First into today's business day (the database may be from before a day roll the witness
@@ -154,7 +154,7 @@ class HubService:
         cursors = dict(state.cursors)
         if water.get("business_date") == state.business_date and isinstance(water.get("numbers"), dict):
             for service, number in water["numbers"].items():
-                if isinstance(number, int) and self.hall.service(service) is not None:
+                if _sane(number) and isinstance(service, str) and self.hall.service(service) is not None:
                     cursors[service] = number
         skipped = dataclasses.replace(state, seq=max(seq, self.state.seq) + 1, next_id=max(next_id, state.next_id),
                                       cursors=frozen(cursors))
@@ -321,6 +321,11 @@ def _peek_id(payload: bytes) -> str | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+def _sane(value: object) -> bool:
+    # Only the hub writes the snapshot (the ACL), but a witness is input: SQLite stores 64 bits.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53
 
 
 def _peek_op(payload: bytes) -> str:
