@@ -164,8 +164,13 @@ class HubService:
                      seq, next_id - 1, self.state.seq, self.state.next_id - 1)
         event = Event("rewound", self.clock(), detail=frozen({"witness_seq": seq, "witness_next_id": next_id,
                                                                "seq": self.state.seq, "next_id": self.state.next_id}))
-        self.store.new_epoch()
-        self.store.commit(skipped, [("hub", "", e, "") for e in [*rolled, event]])
+        try:
+            self.store.new_epoch()
+            self.store.commit(skipped, [("hub", "", e, "") for e in [*rolled, event]])
+        except STORAGE_ERRORS as err:
+            # Skip in memory anyway (safer than reusing numbers); the next commit stores the state.
+            self.store.abandon()
+            self._storage_failed(err)
         self.state = skipped
         self._alert("rewound", True)
         self.snapshot = self._snapshot()

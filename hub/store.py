@@ -93,7 +93,7 @@ class Store:
             self.epoch = self._epoch()
         except sqlite3.Error as err:
             self._unlock()
-            raise StoreError(f"cannot use the database {path}: {root_cause(err)}") from None
+            raise StoreError(f"cannot use the database {path}: {root_cause(err)}{_space(path)}") from None
         except OSError as err:
             self._unlock()
             raise StoreError(f"cannot open the database {path}: {err.strerror or err}") from None
@@ -110,13 +110,16 @@ class Store:
         row = self.conn.execute("SELECT value FROM hub_state WHERE key='epoch'").fetchone()
         if row is not None:
             return row[0]
-        return self.new_epoch()
+        try:
+            return self.new_epoch()
+        except sqlite3.Error:  # a full or read-only disk at start: the hub starts degraded, not at all
+            return self.epoch
 
     def new_epoch(self) -> str:
         """Start a new history id (stored at once)."""
         epoch = uuid.uuid4().hex[:12]
+        self.epoch = epoch  # in use even if it cannot be stored now: a new one at the next start is harmless
         self.conn.execute("INSERT OR REPLACE INTO hub_state VALUES ('epoch', ?)", [epoch])
-        self.epoch = epoch
         return epoch
 
     def probe(self) -> None:
@@ -273,11 +276,23 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database with corrupt pages: found now, not when a visitor's ticket is written."""
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
-    except sqlite3.DatabaseError as err:  # "file is not a database", "malformed": unreadable
+    except sqlite3.DatabaseError as err:
+        # "file is not a database", "malformed" mean damaged; a full disk or an I/O error do not.
+        if getattr(err, "sqlite_errorname", "") not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            raise
         rows = [str(err)]
     if rows != ["ok"]:
         raise StoreError(f"the database {path} is damaged ({'; '.join(map(str, rows))[:200]}); "
                          "restore a backup or move the file away (docs/deploy.md)")
+
+
+def _space(path: Path) -> str:
+    # SQLite says "disk I/O error" when it cannot create its WAL on a full disk: say which it is.
+    try:
+        free = os.statvfs(path.parent)
+    except OSError:
+        return ""
+    return " (the disk is full)" if free.f_bavail * free.f_frsize < 256 * 1024 else ""
 
 
 def root_cause(err: BaseException) -> str:

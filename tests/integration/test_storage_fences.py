@@ -235,3 +235,32 @@ def test_small_clock_corrections_raise_no_alert(tmp_path, hall):
     clock[0] += 3600
     service.tick()
     assert not service.snapshot["alerts"] and service.health == ("online", None)
+
+
+def test_a_hub_restarted_on_a_full_disk_starts_degraded_instead_of_crash_looping(small_disk, hall):
+    now = at("2026-11-23 10:00")
+    crashed = Store(small_disk / "hub.db")
+    service = HubService(hall, crashed, clock=lambda: now)
+    assert issue(service)["data"]["number"] == "1001"
+    crashed._unlock()   # as if the process died: its WAL and shared memory stay on the disk
+    filler = fill(small_disk)
+    store = Store(small_disk / "hub.db")          # opens: reading needs no space
+    service = HubService(hall, store, clock=lambda: now)
+    refused = [issue(service, command_id=f"r{n}") for n in range(200)]
+    assert refused[-1]["error"]["code"] == "storage_unavailable"
+    assert service.snapshot["services"][0]["waiting"] >= 1   # reads still served
+    os.remove(filler)
+    service.tick()
+    assert issue(service)["status"] == "ok" and service.health[0] == "online"
+    store.close()
+    crashed.conn.close()
+
+
+def test_a_database_that_cannot_be_opened_on_a_full_disk_is_not_called_damaged(small_disk, hall):
+    store = Store(small_disk / "hub.db")
+    HubService(hall, store, clock=lambda: at("2026-11-23 10:00"))
+    store.close()   # a clean close removes the WAL: opening again must create it
+    fill(small_disk)
+    with pytest.raises(StoreError) as raised:
+        Store(small_disk / "hub.db")
+    assert "damaged" not in str(raised.value) and "the disk is full" in str(raised.value)
