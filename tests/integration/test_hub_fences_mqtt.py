@@ -58,6 +58,18 @@ def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
     assert hub.service.health[0] == "degraded"
     # Reads go on.
     assert kiosk.snapshot.service("cert").waiting == 1
+    # hub/status (retained) says degraded, and why.
+    seen = []
+    watcher = raw_client(hub.hall.mqtt.port)
+    watcher.on_message = lambda c, u, m: seen.append(p.HubStatus.model_validate_json(m.payload))
+    watcher.subscribe(f"sunbeon/v1/{hub.hall.site.id}/hub/status", qos=1)
+    deadline = time.monotonic() + 10
+    while not any(s.instance == hub.service.instance for s in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    mine = [s for s in seen if s.instance == hub.service.instance]
+    assert mine and mine[-1].state == "degraded" and mine[-1].detail == "second_hub"
+    watcher.disconnect()
+    watcher.loop_stop()
     other.disconnect()
     other.loop_stop()
 
