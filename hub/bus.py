@@ -56,6 +56,7 @@ class HubBus:
         self.other_hub: p.HubStatus | None = None  # the latest status of another hub instance
         self.other_alive = threading.Event()  # a live (not retained) status from another instance
         self._next_heartbeat = 0.0
+        self._published_health: tuple[str, str | None] = ("online", None)
 
     def _status(self, state: str) -> p.HubStatus:
         detail = None
@@ -145,6 +146,7 @@ class HubBus:
 
     def _publish_status(self) -> None:
         self._next_heartbeat = time.monotonic() + HEARTBEAT
+        self._published_health = self.service.health
         self.client.publish(self.topics.hub_status, p.encode(self._status("online")), qos=p.QOS, retain=True)
 
     def _other_hub_seen(self) -> None:
@@ -236,9 +238,9 @@ class HubBus:
                         self.client.publish(self.topics.places, places, qos=p.QOS, retain=True)
                 if time.monotonic() >= next_tick:
                     next_tick = time.monotonic() + TICK
-                    health = self.service.health
                     self._publish(self.service.tick())
-                    if self.connected.is_set() and (health != self.service.health or time.monotonic() >= self._next_heartbeat):
+                    changed = self.service.health != self._published_health  # e.g. storage failed or recovered
+                    if self.connected.is_set() and (changed or time.monotonic() >= self._next_heartbeat):
                         self._publish_status()
                     notify_watchdog()
                 if not ready and self.connected.is_set():
