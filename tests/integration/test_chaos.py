@@ -228,6 +228,7 @@ def _round(hall: Hall, broker: Broker, mounted: bool, skipped: list[str]) -> Non
     # 4. The clock a year ahead, then back (faketime on the real hub).
     if hall.fake:
         today = hall.kiosk.snapshot.business_date
+        hall.generation += 1   # every day roll restarts numbering: count each clock move
         hall.clock_file.write_text("+365d\n")
         ahead = hall.kiosk.wait_for_snapshot(
             lambda s: s.business_date != today and any(a.detail == "clock_jump" for a in s.alerts), 20)
