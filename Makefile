@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test demo bench deps system clean screenshots install
+.PHONY: test demo bench soak deps system clean screenshots install
 
 deps: system $(STAMP)
 
@@ -30,6 +30,11 @@ bench: deps
 	$(PY) bench/display.py
 	$(PY) bench/web.py
 	$(PY) bench/summary.py
+
+# The chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds.
+soak: deps
+	@bash scripts/setup-system.sh test
+	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 
 install:
 	bash scripts/install.sh

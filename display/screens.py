@@ -56,6 +56,11 @@ ALERT_REASONS = {
     "printer_offline": ("프린터 연결 끊김", "Printer not connected"),
     "no_sound": ("음성 안내 안 됨", "No voice announcements"),
     "offline": ("연결 끊김", "Not connected"),
+    # The hub's own alerts (device "hub"): ticket issuing stopped or needs a look by the staff.
+    "storage_unavailable": ("저장 장치 오류 · 발급 중지", "Storage error · issuing stopped"),
+    "second_hub": ("서버 중복 실행 · 발급 중지", "Second server · issuing stopped"),
+    "clock_jump": ("시계 변경 감지", "Clock changed"),
+    "rewound": ("데이터 복구됨 · 확인 필요", "Data restored · check needed"),
 }
 ALERT_UNKNOWN = ("점검 필요", "Needs attention")
 # Devices that report no reason (an older release): their free text, matched by its start.
@@ -126,6 +131,8 @@ def device_name(device: str) -> tuple[str, str]:
         return f"{match[1]}번 창구", f"Counter {match[1]}"
     if device.startswith("kiosk"):
         return "키오스크", "Kiosk"
+    if device == "hub":
+        return "발급 서버", "Ticket server"
     if device.startswith("hall") or device.endswith("display"):
         return "안내 화면", "Hall display"
     return device, device
@@ -136,6 +143,8 @@ def alert_text(alert: Alert) -> tuple[str, str]:
     reason = alert.reason
     if reason is None and alert.state == "offline":
         reason = "offline"
+    if reason is None and alert.device == "hub":
+        reason = alert.detail  # the hub names its own problems by code
     if reason is None and alert.detail:
         reason = next((code for start, code in LEGACY_DETAILS if alert.detail.startswith(start)), None)
     ko, en = ALERT_REASONS.get(reason or "", ALERT_UNKNOWN)

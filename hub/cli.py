@@ -48,7 +48,16 @@ def _check(args: argparse.Namespace) -> int:
 
 def _hub(args: argparse.Namespace) -> int:
     from hub import bootstrap
-    bootstrap.run(args.config, database=args.database)
+    from hub.bus import SecondHub
+    from hub.store import StoreError
+    try:
+        bootstrap.run(args.config, database=args.database)
+    except StoreError as err:  # locked by another hub, damaged, unreadable: one line, no traceback
+        print(f"sunbeon hub: {err}", file=sys.stderr)
+        return 4
+    except SecondHub as err:
+        print(f"sunbeon hub: {err}", file=sys.stderr)
+        return 5
     return 0
 
 

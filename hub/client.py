@@ -193,7 +193,8 @@ class HubClient:
                 self.places = p.Places.model_validate_json(message.payload)
                 self._each(self._places_listeners, self.places)
             elif message.topic == self.topics.hub_status:
-                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state == "online"
+                # "degraded" (e.g. cannot store right now) is still a hub that answers and serves the snapshot.
+                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state != "offline"
                 self._notify(self._status_listeners)
         except Exception as err:  # noqa: BLE001 - paho's thread must survive any message
             self._fault(f"message on {p.brief(message.topic, 120)}", err, message.payload)
@@ -224,8 +225,10 @@ class HubClient:
         if not message.payload:
             return
         snapshot = p.Snapshot.model_validate_json(message.payload)
-        # A retained copy (on subscribe) is always the truth; a live one must be newer.
-        if self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq:
+        # A retained copy (on subscribe) is always the truth; a live one must be newer, unless
+        # the hub says it restarted from another history (a new epoch): then its seq starts over.
+        if (self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq
+                and snapshot.epoch == self.snapshot.epoch):
             return
         self.snapshot = snapshot
         self._each(self._snapshot_listeners, snapshot)

@@ -1,8 +1,9 @@
 """Provisioning on the hub box: device logins, the broker's ACL, the devices in the hall config.
 
 `sunbeon device add kiosk-1 --role kiosk` creates the device's MQTT login (Mosquitto's own
-password file, through `mosquitto_passwd`), adds its `[[devices]]` entry to the hall config
-(as text, so the file's comments stay), rewrites the ACL from the config and reloads Mosquitto.
+password file, through `mosquitto_passwd`, the password on its stdin, never on a command line
+that `ps` shows), adds its `[[devices]]` entry to the hall config (through tomlkit, so every
+value is escaped and the file's comments stay), rewrites the ACL and reloads Mosquitto.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+
 from hub import config as cfg
 
 PASSWORD_FILE = Path("/etc/mosquitto/sunbeon.passwd")
 ACL_FILE = Path("/etc/mosquitto/sunbeon.acl")
 SERVICE_LOGINS = {"hub": "the hub"}  # logins that are not [[devices]] entries
-_BLOCK = re.compile(r'^\[\[devices\]\]\n(?:(?!\[).*\n?)*', re.M)
 
 
 class DeployError(Exception):
@@ -65,19 +67,38 @@ def acl(hall: cfg.HallConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
-def device_block(device: str, role: str, counter: str | None) -> str:
-    """The `[[devices]]` entry for the hall config."""
-    block = f'\n[[devices]]\nid = "{device}"\nrole = "{role}"\n'
+def with_device(text: str, device: str, role: str, counter: str | None) -> str:
+    """The hall config's text with one more `[[devices]]` entry; every value escaped by tomlkit."""
+    doc = tomlkit.parse(text)
+    entry = tomlkit.table()
+    entry["id"] = device
+    entry["role"] = role
     if counter is not None:
-        block += f'counter = "{counter}"\n'
-    return block
+        entry["counter"] = counter
+    devices = doc.get("devices")
+    if devices is None:
+        devices = tomlkit.aot()
+        doc["devices"] = devices
+    devices.append(entry)
+    return tomlkit.dumps(doc)
 
 
-def _passwd(*args: str) -> None:
+def without_device(text: str, device: str) -> str:
+    """The hall config's text without the `[[devices]]` entry of `device`."""
+    doc = tomlkit.parse(text)
+    devices = doc.get("devices")
+    for index in [i for i, d in enumerate(devices or []) if d.get("id") == device][::-1]:
+        del devices[index]
+    return tomlkit.dumps(doc)
+
+
+def _passwd(*args: str, password: str | None = None) -> None:
     binary = shutil.which("mosquitto_passwd")
     if not binary:
         raise DeployError("mosquitto_passwd is not installed (Debian: apt-get install mosquitto)")
-    done = subprocess.run([binary, *args], capture_output=True, text=True)
+    # Without -b, mosquitto_passwd reads the password (twice) from stdin when it is not a terminal.
+    stdin = None if password is None else f"{password}\n{password}\n"
+    done = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True)
     if done.returncode:
         raise DeployError(f"mosquitto_passwd failed: {done.stderr.strip() or done.stdout.strip()}")
 
@@ -85,7 +106,9 @@ def _passwd(*args: str) -> None:
 def set_login(password_file: Path, login: str, password: str) -> None:
     """Create or change a broker login."""
     password_file.parent.mkdir(parents=True, exist_ok=True)
-    _passwd(*([] if password_file.exists() else ["-c"]), "-b", str(password_file), login, password)
+    if "\n" in password or "\r" in password:
+        raise DeployError("a broker password cannot contain a line break")
+    _passwd(*([] if password_file.exists() else ["-c"]), str(password_file), login, password=password)
 
 
 def remove_login(password_file: Path, login: str) -> None:
@@ -130,7 +153,7 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
         if role == "counter" and (counter is None or hall.counter(counter) is None):
             known = ", ".join(c.id for c in hall.counters)
             raise DeployError(f"a counter device needs --counter with one of: {known}")
-        text = text.rstrip("\n") + "\n" + device_block(device, role, counter)
+        text = with_device(text, device, role, counter)
         hall = cfg.parse(text, config_path)  # the new file must be valid before anything is written
     password = secrets.token_urlsafe(18)
     set_login(password_file, device, password)
@@ -147,7 +170,7 @@ def remove(config_path: Path, device: str, *, password_file: Path = PASSWORD_FIL
     if hall.device(device) is None and device not in SERVICE_LOGINS:
         raise DeployError(f"{device!r} is not a device of this hall")
     if hall.device(device) is not None:
-        text = _BLOCK.sub(lambda m: "" if re.search(rf'^id = "{re.escape(device)}"$', m.group(0), re.M) else m.group(0), text)
+        text = without_device(text, device)
         hall = cfg.parse(text, config_path)
         config_path.write_text(text, encoding="utf-8")
     remove_login(password_file, device)
@@ -183,7 +206,8 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
     return "\n".join([
         f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
         f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
-        "     [mqtt] host is this box's address and password_file = \"/etc/sunbeon/{login}.password\"",
+        "     [mqtt] host is this box's address, port = 1883 (the hall LAN listener; this box's own",
+        "     processes use 1884) and password_file = \"/etc/sunbeon/{login}.password\"",
         f"  2. {store[0]}", f"  {store[1]}",
         f"  3. sudo systemctl enable --now {unit}",
     ])

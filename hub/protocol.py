@@ -19,6 +19,7 @@ VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
 MAX_DEPTH = 8  # nesting of a command's JSON; a valid one has depth 1 (json.loads recurses, so bound it first)
 MAX_STATUS_PAYLOAD = 2048  # bytes of a device status (room for a 200-character Korean detail, even \u-escaped); bigger is ignored unread
+MAX_WITNESS_PAYLOAD = 2 * 1024 * 1024  # bytes of the retained snapshot a starting hub reads as its witness (the broker's message_size_limit)
 DETAIL_CHARS = 200  # a device status `detail` is cut to this; it goes into every snapshot
 MESSAGE_CHARS = 300  # an error message in a reply is cut to this (it may quote the input)
 LOG_CHARS = 200  # input quoted in a log line is cut to this
@@ -125,6 +126,7 @@ class ErrorCode(StrEnum):
     NOT_SERVING = "not_serving"
     NOT_SERVED_HERE = "not_served_here"
     INTERNAL = "internal"
+    STORAGE_UNAVAILABLE = "storage_unavailable"  # the hub cannot store now (disk full, read-only): try again
     TIMEOUT = "timeout"  # never sent by the hub: the client's own "no reply in time"
 
 
@@ -398,11 +400,22 @@ class DeviceStatus(_Message):
 
 
 class HubStatus(_Message):
-    """The hub's health (`hub/status`, retained; the last will says offline)."""
+    """The hub's health (`hub/status`, retained; the last will says offline).
 
-    state: Literal["online", "offline"]
+    `instance` is one hub process, `epoch` the history of its database (see Snapshot). A hub
+    that sees another instance online refuses to start, or stops issuing if it already runs.
+    `host` and `database` let a restarted hub recognise its own stale status after a power cut.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    state: Literal["online", "degraded", "offline"]
     at: float | None = None
     seq: int | None = None
+    instance: str | None = None
+    epoch: str | None = None
+    host: str | None = None
+    database: str | None = None
+    detail: str | None = None
 
 
 # The snapshot (`state/snapshot`, retained). Clients parse it with these models.
@@ -512,10 +525,19 @@ class Alert(_View):
 
 
 class Snapshot(_View):
-    """The whole hall, retained: a display that connects is current at once."""
+    """The whole hall, retained: a display that connects is current at once.
+
+    `seq` grows within one `epoch`; a snapshot of another epoch (the hub restarted from another
+    history, e.g. a restored backup) is taken even with a lower seq. `high_water` is what the hub
+    had handed out (next ticket id, last number per service): the broker keeps it, so a hub whose
+    disk went back in time can skip past it instead of reusing numbers.
+    """
 
     v: Literal[1]
     seq: int
+    epoch: str | None = None
+    instance: str | None = None
+    high_water: dict[str, Any] | None = None
     site: dict[str, Any]
     business_date: str
     at: float

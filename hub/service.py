@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
+import sqlite3
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,12 +20,18 @@ from typing import Callable
 from hub import handler, protocol as p
 from hub.config import HallConfig
 from hub.domain import queue, view
-from hub.domain.model import Event, HallState
-from hub.store import REPLY_DAYS, Store
+from hub.domain.model import Event, HallState, frozen
+from hub.store import REPLY_DAYS, Store, root_cause
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
 # (each is small: error messages are cut to protocol.MESSAGE_CHARS, so this holds at most ~3 MB)
+# A clock that moves by more than this between two looks is odd (NTP after a boot without RTC,
+# an operator's mistake): the business date follows it, and the hall is told.
+CLOCK_BACK_LIMIT = 300.0  # seconds backwards
+CLOCK_AHEAD_LIMIT = 86400.0  # seconds forwards
+CLOCK_ALERT_KEEP = 3600.0  # seconds (monotonic) an odd-clock alert stays on the screens
+STORAGE_ERRORS = (sqlite3.Error, OSError)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,13 @@ class HubService:
     def __init__(self, hall: HallConfig, store: Store, *, clock: Callable[[], float] = time.time,
                  new_token: Callable[[], str] = lambda: secrets.token_urlsafe(12)) -> None:
         self.hall, self.store, self.clock, self.new_token = hall, store, clock, new_token
+        self.instance = uuid.uuid4().hex[:12]  # this process; the epoch is the database's history
+        self.storage_error: str | None = None  # set while writes fail: commands are refused
+        self.storage_failures = 0
+        self.fenced: str | None = None  # set when another hub was seen: this one issues nothing more
+        self.hub_alerts: dict[str, dict] = {}  # the hub's own problems, by kind, shown like device alerts
+        self._clock_alert_until = 0.0
+        self.last_clock = clock()
         state = store.load(hall, clock())
         # The last called numbers are read back from the event log (not the saved state), so they
         # survive a restart whatever shape the saved state takes.
@@ -67,8 +82,107 @@ class HubService:
         self.places_seq = -1
 
     def _snapshot(self) -> dict:
-        alerts = sorted(self.alerts.values(), key=lambda a: a["device"])
-        return view.snapshot(self.state, self.clock(), alerts)
+        alerts = [*self.hub_alerts.values(), *sorted(self.alerts.values(), key=lambda a: a["device"])]
+        snap = view.snapshot(self.state, self.clock(), alerts)
+        snap["epoch"] = self.store.epoch
+        snap["instance"] = self.instance
+        snap["high_water"] = {"business_date": self.state.business_date, "next_id": self.state.next_id,
+                              "numbers": dict(self.state.cursors)}
+        return snap
+
+    @property
+    def health(self) -> tuple[str, str | None]:
+        """("online" | "degraded", why) for hub/status."""
+        reasons = [a["detail"] for a in self.hub_alerts.values()]
+        return ("degraded", ", ".join(reasons)) if reasons else ("online", None)
+
+    def _alert(self, kind: str, on: bool) -> bool:
+        """Raise or clear one of the hub's own alerts; True when that changed anything."""
+        if on == (kind in self.hub_alerts):
+            return False
+        if on:
+            self.hub_alerts[kind] = {"device": "hub", "state": "degraded", "detail": kind}
+        else:
+            self.hub_alerts.pop(kind)
+        return True
+
+    def _commit(self, state: HallState, rows: list) -> bool:
+        """Store a batch; False (state untouched, hall told) when the disk refuses it."""
+        try:
+            self.store.commit(state, rows)
+        except STORAGE_ERRORS as err:
+            self.store.abandon()
+            self._storage_failed(err)
+            return False
+        self._storage_ok()
+        return True
+
+    def _storage_failed(self, err: BaseException) -> None:
+        self.storage_failures += 1
+        if self.storage_error is None:
+            # The first error is the cause ("database or disk is full"); later ones only repeat it.
+            self.storage_error = root_cause(err)
+            log.error("STORAGE FAILED, refusing commands until it works again: %s", self.storage_error)
+            self._alert("storage_unavailable", True)
+
+    def _storage_ok(self) -> None:
+        if self.storage_error is not None:
+            log.warning("storage works again after %d failed writes (first: %s)", self.storage_failures, self.storage_error)
+            self.storage_error = None
+            self.storage_failures = 0
+            self._alert("storage_unavailable", False)
+
+    def fence(self, reason: str) -> Outgoing:
+        """Another hub is live for this hall: issue nothing more (two hubs hand out one number twice)."""
+        out = Outgoing()
+        if self.fenced is None:
+            self.fenced = reason
+            log.critical("ANOTHER HUB IS RUNNING FOR THIS HALL (%s): this hub refuses every command. "
+                         "Stop one of them, then restart this one.", reason)
+            self._alert("second_hub", True)
+            self._publish_snapshot(out)
+        return out
+
+    def skip_past(self, witness: dict) -> bool:
+        """Compare with the broker's retained snapshot; skip ids and numbers past it when it is ahead.
+
+        The broker's copy survives the hub's disk: if it shows a later seq or a higher ticket id,
+        this database went back in time (a lost WAL, a restored backup). Numbers visitors already
+        hold must not be handed out again, so seq, ids and today's numbering move past what the
+        witness shows, a new epoch tells screens to take the lower history, and the hall is told.
+        """
+        water = witness.get("high_water") if isinstance(witness.get("high_water"), dict) else {}
+        seq = witness.get("seq") if _sane(witness.get("seq")) else -1
+        next_id = water.get("next_id") if _sane(water.get("next_id")) else 0
+        if seq <= self.state.seq and next_id <= self.state.next_id:
+            return False  # the witness is this history, or behind it: nothing was lost
+        # First into today's business day (the database may be from before a day roll the witness
+        # already made), so today's numbering is what gets skipped.
+        state, rolled = queue.tick(self.state, self.clock())
+        cursors = dict(state.cursors)
+        if water.get("business_date") == state.business_date and isinstance(water.get("numbers"), dict):
+            for service, number in water["numbers"].items():
+                if _sane(number) and isinstance(service, str) and self.hall.service(service) is not None:
+                    cursors[service] = number
+        skipped = dataclasses.replace(state, seq=max(seq, self.state.seq) + 1, next_id=max(next_id, state.next_id),
+                                      cursors=frozen(cursors))
+        log.critical("DATABASE REWOUND: the broker's last snapshot has seq %s and ticket ids up to %s, this "
+                     "database seq %s and ids up to %s. Skipping past them (numbers held by visitors are not "
+                     "reused); tickets issued after the database's last write are lost from it.",
+                     seq, next_id - 1, self.state.seq, self.state.next_id - 1)
+        event = Event("rewound", self.clock(), detail=frozen({"witness_seq": seq, "witness_next_id": next_id,
+                                                               "seq": self.state.seq, "next_id": self.state.next_id}))
+        try:
+            self.store.new_epoch()
+            self.store.commit(skipped, [("hub", "", e, "") for e in [*rolled, event]])
+        except STORAGE_ERRORS as err:
+            # Skip in memory anyway (safer than reusing numbers); the next commit stores the state.
+            self.store.abandon()
+            self._storage_failed(err)
+        self.state = skipped
+        self._alert("rewound", True)
+        self.snapshot = self._snapshot()
+        return True
 
     def _publish_snapshot(self, out: "Outgoing") -> None:
         self.snapshot = self._snapshot()
@@ -90,30 +204,38 @@ class HubService:
         if len(self.refusals) > REFUSALS_KEPT:
             self.refusals.popitem(last=False)
 
+    def _forget(self, key: tuple[str, str]) -> None:
+        # A reply that was never stored must not be replayed: the same id is tried again.
+        for replies in self.replies.values():
+            replies.pop(key, None)
+        self.refusals.pop(key, None)
+
     def handle_batch(self, batch: list[Incoming]) -> Outgoing:
         """Apply commands in order, commit them in one transaction, return what to publish."""
         out = Outgoing()
         rows: list[tuple[str, str, Event | None, str]] = []
         calls: list[tuple[Event, int]] = []
         before = self.state
+        fresh: list[tuple[int, tuple[str, str] | None, str | None]] = []  # not repeats: refused if the commit fails
         for message in batch:
             try:
-                self._handle_one(message, out, rows, calls)
+                self._handle_one(message, out, rows, calls, fresh)
             except Exception as err:  # noqa: BLE001 - a bug must cost one command, not the hall
                 self._fault(message, err, out)
-        if rows:
-            try:
-                self.store.commit(self.state, rows)
-            except BaseException:
-                # Nothing of this batch is stored, so none of it may stay in memory or be answered.
-                self.state = before
-                raise
-        if self.state is not before:
-            out.calls = [p.encode(_call_event(self.hall, e, seq)) for e, seq in calls]
+        if rows and not self._commit(self.state, rows):
+            # Nothing of this batch is stored: nothing is acknowledged, and the state stays at the
+            # last commit, or the refused tickets' numbers would be skipped or handed out twice.
+            self.state = before
+            for index, key, command_id in fresh:
+                device, _, correlation = out.replies[index]
+                if key is not None:
+                    self._forget(key)
+                refusal = p.Reply.fail(command_id, p.ErrorCode.STORAGE_UNAVAILABLE,
+                                       "the hub cannot store tickets right now; please try again shortly")
+                out.replies[index] = (device, p.encode(refusal), correlation)
             self._publish_snapshot(out)
-        return out
-
-    def _handle_one(self, message: Incoming, out: Outgoing, rows: list, calls: list) -> None:
+            return out
+    def _handle_one(self, message: Incoming, out: Outgoing, rows: list, calls: list, fresh: list) -> None:
         """One command: a repeat gets its first reply; else it is decoded once, applied, answered."""
         if message.too_large:
             reply = p.Reply.fail(None, p.ErrorCode.PAYLOAD_TOO_LARGE,
@@ -132,6 +254,12 @@ class HubService:
         if first is not None:
             out.replies.append((message.device, first, message.correlation))
             return
+        if self.fenced is not None:
+            reply = p.Reply.fail(command_id, p.ErrorCode.INTERNAL,
+                                 "another hub is running for this hall; this one issues nothing")
+            out.replies.append((message.device, p.encode(reply), message.correlation))
+            return
+        fresh.append((len(out.replies), key, command_id))
         handled = handler.handle(self.state, message.device, raw, self.clock(), self.new_token())
         reply = p.encode(handled.reply)
         changed = handled.reply.status == "ok" and bool(handled.events)
@@ -162,20 +290,44 @@ class HubService:
     def tick(self) -> Outgoing:
         """Time passing: a new business day, or a service opening or closing, changes the snapshot."""
         out = Outgoing()
-        new, events = queue.tick(self.state, self.clock())
-        if events:
+        now = self.clock()
+        self._watch_clock(now)
+        if self.storage_error is not None:
+            try:
+                self.store.probe()
+            except STORAGE_ERRORS:
+                pass
+            else:
+                self._storage_ok()
+        new, events = queue.tick(self.state, now)
+        if events and self.fenced is None:
             new = view.note_calls(self.state, dataclasses.replace(new, seq=self.state.seq + 1), events)
-            self.store.commit(new, [("hub", "", e, "") for e in events])
-            self.state = new
+            if self._commit(new, [("hub", "", e, "") for e in events]):
+                self.state = new
         if self.state.business_date != self.pruned_for:
             # A new day, whether the clock or a command rolled it: forget old replies, here and on disk.
-            self.pruned_for = self.state.business_date
             horizon = _reply_horizon(self.state.business_date)
-            self.store.prune_replies(horizon)
             self.replies = {day: r for day, r in self.replies.items() if day >= horizon}
+            try:
+                self.store.prune_replies(horizon)
+                self.pruned_for = self.state.business_date
+            except STORAGE_ERRORS as err:
+                log.warning("cannot prune old replies: %s", root_cause(err))
         if _without_clock(self._snapshot()) != _without_clock(self.snapshot):
             self._publish_snapshot(out)
         return out
+
+    def _watch_clock(self, now: float) -> None:
+        """Alert when the clock moved oddly since the last look (the business date follows it anyway)."""
+        moved = now - self.last_clock
+        self.last_clock = now
+        if moved < -CLOCK_BACK_LIMIT or moved > CLOCK_AHEAD_LIMIT:
+            log.warning("CLOCK JUMPED by %+.0f s (to %s); the business day follows the clock",
+                        moved, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)) + " UTC")
+            self._alert("clock_jump", True)
+            self._clock_alert_until = time.monotonic() + CLOCK_ALERT_KEEP
+        elif "clock_jump" in self.hub_alerts and time.monotonic() > self._clock_alert_until:
+            self._alert("clock_jump", False)
 
     def places(self) -> bytes | None:
         """`state/places` when the queue changed since it was last taken, else None."""
@@ -223,6 +375,11 @@ def _call_event(hall: HallConfig, event: Event, seq: int) -> p.CallEvent:
 def _reply_horizon(business_date: str) -> str:
     """The oldest business date whose replies are still kept."""
     return (date.fromisoformat(business_date) - timedelta(days=REPLY_DAYS)).isoformat()
+
+
+def _sane(value: object) -> bool:
+    # Only the hub writes the snapshot (the ACL), but a witness is input: SQLite stores 64 bits.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53
 
 
 def _without_clock(snapshot: dict) -> dict:

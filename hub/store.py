@@ -6,9 +6,12 @@ kiosk printed survives a crash or a power cut.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import sys
+import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -61,21 +64,91 @@ def _migration_1(db: sqlite_utils.Database) -> None:
 MIGRATIONS = [_migration_1]  # append only; each runs once, in order, recorded in user_version
 
 
-class Store:
-    """The hub's database. Only the hub opens it."""
+class StoreError(Exception):
+    """The database cannot be opened or trusted; the message is one line for the operator."""
 
-    def __init__(self, path: str | Path) -> None:
+
+class Store:
+    """The hub's database. Only the hub opens it: a second hub on the same file is refused."""
+
+    def __init__(self, path: str | Path, *, lock: bool = True) -> None:
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: this class opens and commits transactions itself, one per batch.
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
-        self.conn = conn
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA busy_timeout=5000")
-        self.migrate()
+        self.path = path
+        self._lock_fd: int | None = None
+        memory = str(path) == ":memory:"
+        try:
+            if not memory:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if lock:
+                    self._lock_fd = _lock(path)
+            # Autocommit mode: this class opens and commits transactions itself, one per batch.
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.conn = conn
+            conn.execute("PRAGMA busy_timeout=5000")
+            _check(conn, path)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            self.migrate()
+            self.epoch = self._epoch()
+        except sqlite3.Error as err:
+            self._unlock()
+            raise StoreError(f"cannot use the database {path}: {root_cause(err)}{_space(path)}") from None
+        except OSError as err:
+            self._unlock()
+            raise StoreError(f"cannot open the database {path}: {err.strerror or err}") from None
+        except StoreError:
+            self._unlock()
+            raise
+
+    def _epoch(self) -> str:
+        """This database's history id: new with the file, new again when a rewind is skipped past.
+
+        Screens compare it with the snapshot's: a lower seq from another epoch is a new history
+        they must take, not an old message to ignore.
+        """
+        row = self.conn.execute("SELECT value FROM hub_state WHERE key='epoch'").fetchone()
+        if row is not None:
+            return row[0]
+        try:
+            return self.new_epoch()
+        except sqlite3.Error:  # a full or read-only disk at start: the hub starts degraded, not at all
+            return self.epoch
+
+    def new_epoch(self) -> str:
+        """Start a new history id (stored at once)."""
+        epoch = uuid.uuid4().hex[:12]
+        self.epoch = epoch  # in use even if it cannot be stored now: a new one at the next start is harmless
+        self.conn.execute("INSERT OR REPLACE INTO hub_state VALUES ('epoch', ?)", [epoch])
+        return epoch
+
+    def probe(self) -> None:
+        """A small durable write, to learn whether storage works again (raises sqlite3.Error/OSError)."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT OR REPLACE INTO hub_state VALUES ('probe', ?)", [str(os.getpid())])
+            conn.execute("COMMIT")
+        except BaseException:
+            self.abandon()
+            raise
+
+    def abandon(self) -> None:
+        """After a failed write: end any transaction still open, never hiding the first error.
+
+        On a full disk SQLite may already have rolled back itself, and a ROLLBACK then fails
+        with "no transaction is active"; that second error says nothing about the cause.
+        """
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            self._lock_fd = None
 
     def migrate(self) -> None:
         """Bring the schema up to date."""
@@ -91,8 +164,11 @@ class Store:
                 raise
 
     def close(self) -> None:
-        """Close the database."""
-        self.conn.close()
+        """Close the database and release the hub's lock on it."""
+        try:
+            self.conn.close()
+        finally:
+            self._unlock()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -190,6 +266,56 @@ class Store:
     def prune_replies(self, before_date: str) -> None:
         """Forget idempotency replies older than a date."""
         self.conn.execute("DELETE FROM replies WHERE business_date < ?", [before_date])
+
+
+def _lock(path: Path) -> int:
+    """Hold an exclusive lock on `<database>.lock` for the process's life.
+
+    A second hub on the same database would hand out the same numbers and overwrite the first
+    one's tickets. The lock file, not the database, is locked: SQLite takes its own locks on the
+    database and would release ours when it closes a descriptor of the same file.
+    """
+    lock_path = path.with_name(path.name + ".lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+        os.close(fd)
+        raise StoreError(f"another hub already uses {path} (pid {holder}); a hall has exactly one hub") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database with corrupt pages: found now, not when a visitor's ticket is written."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as err:
+        # "file is not a database", "malformed" mean damaged; a full disk or an I/O error do not.
+        if getattr(err, "sqlite_errorname", "") not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            raise
+        rows = [str(err)]
+    if rows != ["ok"]:
+        raise StoreError(f"the database {path} is damaged ({'; '.join(map(str, rows))[:200]}); "
+                         "restore a backup or move the file away (docs/deploy.md)")
+
+
+def _space(path: Path) -> str:
+    # SQLite says "disk I/O error" when it cannot create its WAL on a full disk: say which it is.
+    try:
+        free = os.statvfs(path.parent)
+    except OSError:
+        return ""
+    return " (the disk is full)" if free.f_bavail * free.f_frsize < 256 * 1024 else ""
+
+
+def root_cause(err: BaseException) -> str:
+    """The first error of a chain: "database or disk is full", not the failed ROLLBACK after it."""
+    while err.__context__ is not None and isinstance(err.__context__, (sqlite3.Error, OSError)):
+        err = err.__context__
+    return str(err) or type(err).__name__
 
 
 def _ticket_row(t: Ticket) -> tuple:

@@ -4,7 +4,8 @@
 # `setup-system.sh test` adds what only the tests need (Chromium for the browser tests).
 set -euo pipefail
 packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
-[ "${1:-}" = "test" ] && packages+=(chromium)
+# faketime: the tests move a real hub's clock (a Pi without RTC that NTP corrects).
+[ "${1:-}" = "test" ] && packages+=(chromium faketime)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -28,13 +28,16 @@ def new_day(hall: HallConfig, now: float) -> HallState:
 
 
 def roll_day(state: HallState, now: float) -> Outcome:
-    """Start a new business day when `now` has crossed into one.
+    """Start a new business day when `now` belongs to another one, later or earlier.
 
     Live tickets of the old day end (cancelled, reason day_end), counters close, numbering
-    starts again. Measured service times are kept: they are what the hall learned.
+    starts again. Measured service times are kept: they are what the hall learned. The date
+    follows the clock both ways: after a clock set a year ahead and then corrected, keeping the
+    future date would stop the daily reset for a year; ending the live tickets on a backwards
+    roll too means a restarted numbering never meets a number a visitor still holds.
     """
     today = calendar.business_date(now, state.hall.site)
-    if today <= state.business_date:
+    if today == state.business_date:
         return state, []
     events = [
         Event("cancelled", now, dataclasses.replace(t, state=TicketState.CANCELLED, finished=now),

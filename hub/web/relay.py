@@ -142,6 +142,11 @@ class Relay:
         """Take a new snapshot (on the event loop): rebuild the shared views, wake every stream."""
         if snapshot is None:
             return
+        if snapshot.epoch != getattr(self, "epoch", snapshot.epoch):
+            # The hub restarted from another history: its seq starts over, so call seqs
+            # remembered from the old one would make every new place look stale.
+            self.called_seq.clear()
+        self.epoch = snapshot.epoch
         for c in snapshot.counters:
             if c.serving and c.serving.token_hash:
                 self.called_seq[c.serving.token_hash] = max(snapshot.seq, self.called_seq.get(c.serving.token_hash, -1))

@@ -95,6 +95,8 @@ def secured(hall_files):
     path, passwd, acl = hall_files
     made = provision(path, passwd, acl)
     conf = (SYSTEMD / "mosquitto" / "sunbeon.conf").read_text()
+    from hub.broker import free_port
+    conf = conf.replace("listener 1884 127.0.0.1", f"listener {free_port()} 127.0.0.1")  # the hub box's own
     conf = conf.replace("listener 1883", "listener {port} 127.0.0.1").replace(
         "/etc/mosquitto/sunbeon.passwd", str(passwd)).replace("/etc/mosquitto/sunbeon.acl", str(acl))
     with Broker(conf=conf, folder=path.parent) as broker:
