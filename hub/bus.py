@@ -12,7 +12,7 @@ import paho.mqtt.client as mqtt
 
 from hub import protocol as p
 from hub.config import HallConfig
-from hub.mqtt import correlation_of, new_client, properties
+from hub.mqtt import correlation_of, link_of, new_client, properties
 from hub.service import HubService, Incoming, Outgoing
 
 log = logging.getLogger("sunbeon.hub")
@@ -40,14 +40,14 @@ class HubBus:
         if getattr(reason, "is_failure", False):
             log.error("broker refused the hub: %s", reason)
             return
-        log.info("connected to broker %s:%s", self.hall.mqtt.host, self.hall.mqtt.port)
+        link_of(client).connected()
         client.subscribe([(self.topics.all_commands, p.QOS), (self.topics.all_device_status, p.QOS)])
         self.inbox.put(("connected", mqtt.MQTTMessage()))
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         self.connected.clear()
         if not self.stopping:
-            log.warning("lost the broker (%s); reconnecting", reason)
+            link_of(client).lost(reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         self.inbox.put(("message", message))
@@ -118,9 +118,15 @@ class HubBus:
                     if on_ready:
                         on_ready()
         finally:
-            self.stopping = True
-            self.client.publish(self.topics.hub_status, p.encode(p.HubStatus(state="offline", at=time.time())),
-                                qos=p.QOS, retain=True).wait_for_publish(2)
+            self.stopping = link_of(self.client).stopping = True
+            # Say offline only over a live connection: without a broker the publish can only fail
+            # (paho raised "Message publish failed" here), and the last will says it anyway.
+            if self.connected.is_set():
+                try:
+                    self.client.publish(self.topics.hub_status, p.encode(p.HubStatus(state="offline", at=time.time())),
+                                        qos=p.QOS, retain=True).wait_for_publish(2)
+                except (RuntimeError, ValueError) as err:
+                    log.warning("could not say offline before stopping: %s", err)
             self.client.disconnect()
             self.client.loop_stop()
 

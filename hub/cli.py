@@ -52,14 +52,29 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1080x1920") from None
 
 
+def _role_clock(speed: float) -> None:
+    """`--speed` on a role run by hand: its hall clock runs that fast from now (the demo sets
+    SUNBEON_CLOCK instead, so every role shares one day)."""
+    import time
+
+    from hub import clock
+    if speed != 1.0 and not clock.current().virtual:
+        if not 0 < speed <= clock.MAX_SPEED:
+            raise SystemExit(f"sunbeon: --speed must be above 0 and at most {clock.MAX_SPEED:g}")
+        real = time.time()
+        clock.use(clock.HallClock(real, speed, real))
+
+
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk import main
+    _role_clock(args.speed)
     return main.run(args.config, args.device, window=args.window, visitors_per_hour=args.simulate_visitors,
                     speed=args.speed)
 
 
 def _display(args: argparse.Namespace) -> int:
     from display import main
+    _role_clock(args.speed)
     if args.for_:
         # The systemd template's instance: "hall", or a counter id.
         args.mode, args.counter = ("hall", None) if args.for_ == "hall" else ("counter", args.for_)
@@ -293,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None) is _device and args.action == "add" and not args.role:
         parser().error("device add needs --role")
     _logging(args.verbose)
+    from hub import clock
+    try:
+        clock.check_env()
+    except clock.ClockError as err:
+        print(f"sunbeon: {clock.ENV}: {err}", file=sys.stderr)
+        return 2
     # Every role hands messages between paho's network thread and its own; with the default
     # 5 ms GIL switch interval a reply or a call can wait that long for its thread to run.
     sys.setswitchinterval(SWITCH_INTERVAL)

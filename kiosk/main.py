@@ -8,7 +8,7 @@ import threading
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hub import config as cfg
+from hub import clock as hall_clock, config as cfg
 from hub.client import HubClient
 from kiosk.app import Kiosk
 
@@ -41,13 +41,14 @@ def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
     screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
     client = HubClient(hall.site.id, device, hall.mqtt, role="kiosk").start()
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
+        signal.signal(sig, lambda *_: stop.set())
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
     try:
-        kiosk = Kiosk(hall, device, client, printer, screen)
+        kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now)  # the header shows hall time
         if visitors_per_hour:
             from kiosk.simulate import Visitors
-            kiosk.simulator = Visitors(visitors_per_hour, speed)
+            kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
         kiosk.run(stop)
     finally:
         client.close()
