@@ -57,7 +57,7 @@ def announcer_for(settings: cfg.VoiceSettings, work: Path) -> tuple[Announcer, s
         voice = ClipVoice(Path(settings.clips or ""), work, fallback=None)
     else:
         voice = SilentVoice()
-    return Announcer(voice, speaker, chime=settings.chime, work=work), problem
+    return Announcer(voice, speaker, chime=settings.chime, work=work, remove_work=True), problem
 
 
 def run(config_path: str, *, mode: str, counter: str | None, device: str | None,

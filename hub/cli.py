@@ -41,7 +41,8 @@ def _hub(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from hub import demo
-    return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port, out=args.out)
+    return demo.run(args.config, speed=args.speed, start=args.start, duration=args.duration, minutes=args.minutes,
+                    port=args.port, out=args.out, board=args.board)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -292,10 +293,21 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="a whole hall on this machine, with simulated visitors and clerks")
     _config_arg(demo)
-    demo.add_argument("--speed", type=float, default=20.0, help="simulated visitors and clerks this many times faster than life")
-    demo.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: run until Ctrl-C)")
+    demo.add_argument("--speed", type=float, default=60.0,
+                      help="the hall's day runs this many times faster than life (default 60: 09:00–18:00 in 9 minutes)")
+    demo.add_argument("--start", metavar="[DATE][THH:MM]",
+                      help="when the demo's day starts: 09:30, 2026-11-23 or 2026-11-23T09:30 "
+                           "(default 08:50 of the next day the hall is open)")
+    demo.add_argument("--duration", metavar="close|90m|3h|0", default="close",
+                      help="hall time to run: until the hall closes and the last visitor is served (default), "
+                           "a length like 90m or 3h, or 0 for until Ctrl-C")
+    demo.add_argument("--minutes", type=float, default=0, help="also stop after this many real minutes")
+    demo.add_argument("--board", choices=["auto", "live", "lines"], default="auto",
+                      help="the terminal view: redrawn in place (live), a line per half hour (lines), "
+                           "or live on a terminal only (auto)")
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
-    demo.add_argument("--out", default="out/demo", help="folder for the demo's data, tickets and logs")
+    demo.add_argument("--out", default="out/demo",
+                      help="folder for the demo's runs: each run writes a fresh run-… folder in it (and a 'latest' link)")
     demo.set_defaults(run=_demo)
     return top
 

@@ -8,6 +8,8 @@ a Hangul syllable as two cells), so Korean rows line up.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from rich.console import Group
@@ -15,6 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from hub import protocol as p
+
+if TYPE_CHECKING:
+    from rich.live import Live
+
+    from hub.client import HubClient
+    from hub.clock import HallClock
+    from hub.config import HallConfig
 
 STATUS = {"open": "접수 중", "closing": "마감 임박", "closed": "마감"}
 COUNTER_STATUS = {"open": "운영", "paused": "휴식", "closed": "닫힘"}
@@ -72,3 +81,64 @@ def line(snapshot: p.Snapshot | None, *, now: float, timezone: str, counts: dict
     waiting = " · ".join(f"{s.name['ko']} {s.waiting}명" for s in snapshot.services)
     return (f"{hall_time(now, timezone)}  대기: {waiting}  |  발권 {counts.get('issued', 0)} · "
             f"인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}")
+
+
+class Board:
+    """The terminal view of the running demo: live in place on a terminal, plain lines otherwise."""
+
+    LIVE_EVERY = 0.5  # real seconds between redraws
+    LINE_EVERY = 30 * 60  # hall seconds between plain lines
+
+    def __init__(self, watcher: "HubClient", hall: "HallConfig", clock: "HallClock", folder: Path,
+                 *, mode: str = "auto", stream: TextIO | None = None) -> None:
+        import sys
+
+        from rich.console import Console
+
+        self.watcher, self.hall, self.clock, self.folder = watcher, hall, clock, folder
+        self.stream = stream or sys.stdout
+        self.live_mode = mode == "live" or (mode == "auto" and self.stream.isatty())
+        self.console = Console(file=self.stream)
+        self.live: "Live | None" = None
+        self.next_draw = 0.0
+        self.next_line: float | None = None
+        self.counts: dict[str, int] = {}
+
+    def __enter__(self) -> "Board":
+        if self.live_mode:
+            from rich.live import Live
+
+            self.live = Live(Text(""), console=self.console, auto_refresh=False, transient=False)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.update(force=True)
+            self.live.__exit__(None, None, None)
+
+    def _count(self) -> None:
+        from hub.demo_summary import counts
+
+        self.counts = counts(self.hall, self.folder, self.clock.now())
+
+    def update(self, force: bool = False) -> None:
+        """Redraw (live) or print a line (plain) when it is time."""
+        import time
+
+        now = self.clock.now()
+        snapshot = self.watcher.snapshot
+        if self.live is not None:
+            if force or time.monotonic() >= self.next_draw:
+                self.next_draw = time.monotonic() + self.LIVE_EVERY
+                self._count()
+                self.live.update(view(snapshot, now=now, timezone=self.hall.site.timezone,
+                                      speed=self.clock.speed, counts=self.counts), refresh=True)
+            return
+        if self.next_line is None:
+            self.next_line = now - now % self.LINE_EVERY + self.LINE_EVERY
+        if force or now >= self.next_line:
+            self.next_line = now - now % self.LINE_EVERY + self.LINE_EVERY
+            self._count()
+            print(line(snapshot, now=now, timezone=self.hall.site.timezone, counts=self.counts),
+                  file=self.stream, flush=True)
