@@ -193,7 +193,9 @@ class Announcer(Device):
                 break
             if late is not None:
                 self.skipped += 1
-                log.warning("announcement skipped, calls come faster than they can be spoken: %s", late[0][0][:200])
+                if self.skipped % 50 == 1:  # a fast demo skips most: say so, not for every call
+                    log.warning("calls come faster than they can be spoken: %d skipped so far (this one: %s)",
+                                self.skipped, late[0][0][:200])
         self._queue.put([(texts[0], "ko"), *[(text, language) for text in texts[1:]]])
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
