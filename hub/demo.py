@@ -126,13 +126,13 @@ def fresh_folder(base: Path) -> Path:
     """A new folder for this run under `base` (older runs beyond the last few removed) and a
     `latest` link to it: one run's tickets are never counted in another's."""
     base.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    run = base / f"run-{stamp}"
-    n = 1
-    while run.exists():
-        n += 1
-        run = base / f"run-{stamp}-{n}"
-    run.mkdir()
+    while True:  # milliseconds in the name: runs sort by time and never share a folder
+        run = base / f"run-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')[:-3]}"
+        try:
+            run.mkdir()
+            break
+        except FileExistsError:
+            time.sleep(0.002)
     for old in sorted(p for p in base.glob("run-*") if p.is_dir())[:-RUNS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)
     latest = base / "latest"
