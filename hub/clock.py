@@ -90,7 +90,10 @@ def parse(text: str, *, real_now: float | None = None) -> HallClock:
     if not (0 < speed <= MAX_SPEED):
         raise ClockError(f"speed must be above 0 and at most {MAX_SPEED:g}, not {speed_text}")
     anchor = _number(anchor_text, "anchor", time.time() if real_now is None else real_now)
-    return HallClock(start.timestamp(), speed, anchor)
+    try:
+        return HallClock(start.timestamp(), speed, anchor)
+    except (OverflowError, ValueError, OSError):
+        raise ClockError(f"{text[:60]!r} is out of range") from None
 
 
 def _number(text: str | None, what: str, default: float) -> float:
