@@ -92,4 +92,17 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
             display.simulator = Clerk(hall_clock.current())
         log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
         display.run(stop)
+        save_screen(screen, device)
     return 0
+
+
+def save_screen(screen: Screen, name: str) -> None:
+    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
+    import os
+
+    folder = os.environ.get("SUNBEON_SCREENS")
+    if folder:
+        try:
+            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
+        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+            log.warning("screen not saved: %s", err)

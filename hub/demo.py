@@ -214,7 +214,7 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     clock = hall_clock.HallClock(plan.start, plan.speed, time.time())
     hall_clock.use(clock)
-    env = {**os.environ, hall_clock.ENV: clock.env(),
+    env = {**os.environ, hall_clock.ENV: clock.env(), "SUNBEON_SCREENS": str(folder / "screens"),
            "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
     if not screen:
         env["SDL_VIDEODRIVER"] = "dummy"
@@ -246,7 +246,7 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
         print(f"Sunbeon demo: {hall.site.name.ko} — {demo_board.hall_time(plan.start, hall.site.timezone)} 시작, "
               f"{speed:g}배속 (a hall day {speed:g}× faster than life)")
         print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   (clerk console: /console, password {DEMO_PASSWORD})")
-        print(f"  this run's folder:    {folder}   (tickets/, demo.log, report/)")
+        print(f"  this run's folder:    {folder}   (tickets/, screens/, demo.log, report/)")
         print(f"  watch the wire:       mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
         print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"),
               flush=True)
