@@ -70,7 +70,9 @@ class Clerk:
             self.current = serving.id
             service = d.hall.service(serving.service)  # type: ignore[attr-defined]
             minutes = service.typical_minutes if service else 5.0
-            self.next_at = now + self.clock.real(service_seconds(self.random, minutes))
+            # From the hub's stamp of the call: the time its news took to arrive is not idle time.
+            called = serving.called or self.clock.now()
+            self.next_at = now + self.clock.real(called + service_seconds(self.random, minutes) - self.clock.now())
         if self.next_at is None:
             self.next_at = now
         if now < self.next_at:

@@ -80,6 +80,9 @@ class Clerk(threading.Thread):
     def _sleep(self, hall_seconds: float) -> None:
         self.clock.wait(self.stop, hall_seconds)
 
+    def _sleep_until(self, hall_time: float) -> None:
+        self.clock.wait(self.stop, hall_time - self.clock.now())
+
     def _anyone_waiting(self) -> bool:
         snapshot = self.watcher.snapshot
         return snapshot is not None and any(s.waiting for s in snapshot.services if s.id in self.services)
@@ -119,13 +122,16 @@ class Clerk(threading.Thread):
         if ticket is None:
             self.stop.wait(min(CHECK, self.clock.real(30)))
             return False
+        # Time the visit from the hub's own stamp of the call, not from when its reply got here:
+        # on a busy machine the round trip would otherwise add idle time to every visit.
+        called = ticket.get("called") or self.clock.now()
         if self.random.random() < NO_SHOW:
-            self._sleep(NO_SHOW_WAIT / 2)
+            self._sleep_until(called + NO_SHOW_WAIT / 2)
             self.client.request("recall")
-            self._sleep(NO_SHOW_WAIT / 2)
+            self._sleep_until(called + NO_SHOW_WAIT)
             self.client.request("no_show")
             return False
         service = self.hall.service(ticket["service"])
-        self._sleep(service_seconds(self.random, service.typical_minutes if service else 5.0))
+        self._sleep_until(called + service_seconds(self.random, service.typical_minutes if service else 5.0))
         self.served += 1
         return True
