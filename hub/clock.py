@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 log = logging.getLogger("sunbeon.clock")
 ENV = "SUNBEON_CLOCK"
@@ -39,6 +39,7 @@ class HallClock:
     start: float | None = None  # hall Unix time at `anchor`; None: the real clock
     speed: float = 1.0
     anchor: float = 0.0  # real Unix time at which the hall was at `start`
+    offset: float = 0.0  # the start's UTC offset in seconds: how the hall writes its time in logs
 
     @property
     def virtual(self) -> bool:
@@ -63,8 +64,11 @@ class HallClock:
         """This clock as a SUNBEON_CLOCK value, for the processes a demo starts."""
         if self.start is None:
             return ""
-        start = datetime.fromtimestamp(self.start).astimezone().isoformat(timespec="seconds")
-        return f"{start}@{self.speed:g}~{self.anchor:.3f}"
+        return f"{self.isoformat(self.start)}@{self.speed:g}~{self.anchor:.3f}"
+
+    def isoformat(self, at: float) -> str:
+        """A hall time as ISO 8601 with the start's UTC offset (the hall's zone, not the machine's)."""
+        return datetime.fromtimestamp(at, timezone(timedelta(seconds=self.offset))).isoformat(timespec="seconds")
 
 
 REAL = HallClock()
@@ -91,7 +95,7 @@ def parse(text: str, *, real_now: float | None = None) -> HallClock:
         raise ClockError(f"speed must be above 0 and at most {MAX_SPEED:g}, not {speed_text}")
     anchor = _number(anchor_text, "anchor", time.time() if real_now is None else real_now)
     try:
-        return HallClock(start.timestamp(), speed, anchor)
+        return HallClock(start.timestamp(), speed, anchor, start.utcoffset().total_seconds())  # type: ignore[union-attr]
     except (OverflowError, ValueError, OSError):
         raise ClockError(f"{text[:60]!r} is out of range") from None
 
@@ -128,8 +132,7 @@ def current() -> HallClock:
                     log.error("%s ignored, using the real clock: %s", ENV, err)
                     _current = REAL
                 if _current.virtual:
-                    log.info("hall clock: %s, %g× real time", datetime.fromtimestamp(_current.now()).astimezone()
-                             .isoformat(timespec="seconds"), _current.speed)
+                    log.info("hall clock: %s, %g× real time", _current.isoformat(_current.now()), _current.speed)
     return _current
 
 

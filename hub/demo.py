@@ -212,7 +212,7 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
     folder = fresh_folder(Path(out).resolve())
     printer_port, web_port = free_port(), free_port()
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    clock = hall_clock.HallClock(plan.start, plan.speed, time.time())
+    clock = hall_clock.HallClock(plan.start, plan.speed, time.time(), begin.utcoffset().total_seconds())  # type: ignore[union-attr]
     hall_clock.use(clock)
     env = {**os.environ, hall_clock.ENV: clock.env(), "SUNBEON_SCREENS": str(folder / "screens"),
            "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
@@ -262,10 +262,11 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
         lobby_client = HubClient(hall.site.id, "kiosk-2", hall.mqtt, role="kiosk", calls=False).start()
         people.append(lobby_client)
         lobby = demo_people.Lobby(lobby_client, hall, clock, stop, peak - screen_peak)
-        if not watcher.wait_for(lambda c: c.online, 30):
+        # (A Ctrl-C while the roles start ends these waits too.)
+        if not watcher.wait_for(lambda c: c.online or stop.is_set(), 30):
             print("the hub did not come up within 30 s; see " + str(folder / "demo.log"), file=sys.stderr)
         for person in people:
-            person.wait_for(lambda c: c.online, 10)
+            person.wait_for(lambda c: c.online or stop.is_set(), 10)
         for thread in (*clerks, lobby):
             thread.start()
         view = demo_board.Board(watcher, hall, clock, folder, mode=board)
