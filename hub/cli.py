@@ -158,12 +158,10 @@ def _simulate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
-    import time as clock
-
-    from hub import report
+    from hub import clock, report
     from hub.domain import calendar
     hall = cfg.load(args.config)
-    date = args.date or calendar.business_date(clock.time(), hall.site)
+    date = args.date or calendar.business_date(clock.now(), hall.site)  # SUNBEON_CLOCK's day, or today
     try:
         rows = report.read_day(args.database or hall.hub.database, date)
     except FileNotFoundError as err:

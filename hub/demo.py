@@ -225,6 +225,7 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
     roles = Roles(env, folder / "demo.log")
     people: list[HubClient] = []
     reason = "Ctrl-C"
+    hall = base_hall
     try:
         path = folder / "demo.toml"
         path.write_text(demo_config(text, port=broker.port, database=str(folder / "hub.db"), printer_port=printer_port,
