@@ -95,7 +95,8 @@ def test_hub_without_broker_says_so_retries_connects_and_stops_cleanly(config_wi
     ("web", "--host", "127.0.0.1", "--port", "0"),
     ("display", "--mode", "counter", "--counter", "1", "--window", "320x180"),
     ("display", "--mode", "hall", "--window", "320x180"),
-], ids=["web", "counter-monitor", "hall-board"])
+    ("kiosk", "--device", "kiosk-1", "--window", "270x480"),
+], ids=["web", "counter-monitor", "hall-board", "kiosk"])
 def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker, role):
     path, port = config_without_broker
     device = Role(role[0], "--config", str(path), *role[1:])
