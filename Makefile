@@ -23,6 +23,11 @@ test: deps
 demo: deps
 	$(VENV)/bin/sunbeon demo --config examples/hall.toml
 
+# A whole demo day at 60× (about ten minutes) with every long-running role's memory sampled;
+# `make test` runs the same day at 500×.
+soak: deps
+	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
+
 bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/poison.py

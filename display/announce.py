@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import wave
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
@@ -27,6 +28,41 @@ from hardware.audio import write_chime
 log = logging.getLogger("sunbeon.announce")
 ESPEAK_VOICES = {"ko": "ko", "en": "en", "zh": "cmn", "vi": "vi"}
 NUMERAL_SYLLABLES = set("영일이삼사오육칠팔구십백천만억")
+CLIPS_KEPT = 200  # synthesised lines kept on disk (the day's recent calls; ~100 kB each)
+SPOKEN_KEPT = 200  # lines remembered in `Announcer.spoken` (for tests and the log; older ones go)
+CALLS_WAITING = 3  # calls queued at most: a hall that calls faster than it can speak skips the oldest
+STOP_SECONDS = 1.5  # how long close() waits for the line being spoken
+
+
+class ClipCache:
+    """The WAV files a voice made, newest last; beyond `kept` the oldest file is deleted, so a
+    board that runs for months does not fill /tmp with every number it ever said."""
+
+    def __init__(self, kept: int = CLIPS_KEPT) -> None:
+        self.kept = kept
+        self._files: OrderedDict[Path, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> Path | None:
+        """`path` if it was made and is still kept (and mark it as just used)."""
+        with self._lock:
+            if path in self._files and path.exists():
+                self._files.move_to_end(path)
+                return path
+            return None
+
+    def add(self, path: Path) -> Path:
+        """Keep `path`; delete the least recently used file beyond the limit."""
+        with self._lock:
+            self._files[path] = None
+            self._files.move_to_end(path)
+            while len(self._files) > self.kept:
+                old, _ = self._files.popitem(last=False)
+                old.unlink(missing_ok=True)
+        return path
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 class Voice(Protocol):
@@ -51,15 +87,17 @@ class EspeakVoice:
         if not self.binary:
             raise HardwareError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
         self.folder, self.speed = folder, speed
+        self.cache = ClipCache()
 
     def speak(self, text: str, language: str) -> Path | None:
-        """Synthesise once per line and language; the same call later reuses the file."""
+        """Synthesise once per line and language; the same call soon after reuses the file."""
         name = hashlib.sha1(f"{language}:{self.speed}:{text}".encode()).hexdigest()[:16]
         path = self.folder / f"{name}.wav"
-        if not path.exists():
+        if self.cache.get(path) is None:
             voice = ESPEAK_VOICES.get(language, "ko")
             subprocess.run([self.binary, "-v", voice, "-s", str(self.speed), "-w", str(path), text],
                            check=True, capture_output=True, timeout=20)
+            self.cache.add(path)
         return path
 
 
@@ -82,6 +120,7 @@ class ClipVoice:
 
     def __init__(self, folder: Path, work: Path, fallback: Voice | None = None) -> None:
         self.folder, self.work, self.fallback = Path(folder), work, fallback
+        self.cache = ClipCache()
 
     def speak(self, text: str, language: str) -> Path | None:
         """Join the clips of the line's words; fall back (or fail) when a clip is missing."""
@@ -93,6 +132,8 @@ class ClipVoice:
                 return self.fallback.speak(text, language)
             raise HardwareError(f"no recorded clip for {', '.join(missing)} in {self.folder / language}")
         out = self.work / (hashlib.sha1(f"clips:{language}:{text}".encode()).hexdigest()[:16] + ".wav")
+        if self.cache.get(out) is not None:
+            return out
         with wave.open(str(clips[0])) as first:
             params = first.getparams()
         with wave.open(str(out), "wb") as joined:
@@ -102,7 +143,7 @@ class ClipVoice:
                     if part.getparams()[:3] != params[:3]:
                         raise HardwareError(f"{clip} is not in the same WAV format as the other clips")
                     joined.writeframes(part.readframes(part.getnframes()))
-        return out
+        return self.cache.add(out)
 
 
 @dataclass(frozen=True)
@@ -115,15 +156,24 @@ class Spoken:
 
 
 class Announcer(Device):
-    """Speaks calls one after another on its own thread."""
+    """Speaks calls one after another on its own thread.
+
+    Bounded in every direction, as a board runs for months: at most CALLS_WAITING calls wait (a
+    hall calling faster than speech skips the oldest, logged and counted in `skipped`), the last
+    SPOKEN_KEPT lines are remembered, and the clips live in a private folder removed at close
+    (`remove_work`, for a folder made for it).
+    """
 
     def __init__(self, voice: Voice, speaker: object | None, *, chime: bool = True,
-                 work: Path | None = None) -> None:
+                 work: Path | None = None, remove_work: bool = False) -> None:
         self.voice, self.speaker = voice, speaker
+        self.remove_work = remove_work or work is None
         self.work = work or Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
         self.chime = write_chime(self.work / "chime.wav") if chime else None
         self.spoken: list[Spoken] = []
+        self.skipped = 0
         self.on_spoken: Callable[[Spoken], None] | None = None
+        self._closing = False
         self._queue: queues.Queue[list[tuple[str, str]] | None] = queues.Queue()
         self._idle = threading.Event()
         self._idle.set()
@@ -133,7 +183,19 @@ class Announcer(Device):
     def call(self, number: str, counter: str, language: str, counter_name: str | None = None) -> None:
         """Queue a call: the chime, then Korean, then the visitor's language if it differs."""
         texts = call_texts(number, counter, language, counter_name)
+        if self._closing:
+            return
         self._idle.clear()
+        while self._queue.qsize() >= CALLS_WAITING:
+            try:
+                late = self._queue.get_nowait()
+            except queues.Empty:
+                break
+            if late is not None:
+                self.skipped += 1
+                if self.skipped % 50 == 1:  # a fast demo skips most: say so, not for every call
+                    log.warning("calls come faster than they can be spoken: %d skipped so far (this one: %s)",
+                                self.skipped, late[0][0][:200])
         self._queue.put([(texts[0], "ko"), *[(text, language) for text in texts[1:]]])
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
@@ -149,11 +211,15 @@ class Announcer(Device):
                 if self.chime and self.speaker:
                     self.speaker.play(self.chime)  # type: ignore[attr-defined]
                 for text, language in lines:
+                    if self._closing:
+                        break
                     wav = self.voice.speak(text, language)
                     if wav and self.speaker:
                         self.speaker.play(wav)  # type: ignore[attr-defined]
                     said = Spoken(text, language, wav)
                     self.spoken.append(said)
+                    if len(self.spoken) > 2 * SPOKEN_KEPT:
+                        del self.spoken[:-SPOKEN_KEPT]
                     log.info("announced (%s): %s", language, text)
                     if self.on_spoken:
                         self.on_spoken(said)
@@ -163,7 +229,18 @@ class Announcer(Device):
                 self._idle.set()
 
     def close(self) -> None:
-        """Finish what is queued, then stop."""
+        """Stop soon: drop what is queued, cut the line being spoken, remove the private clips."""
+        self._closing = True
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queues.Empty:
+                break
         self._queue.put(None)
-        self._thread.join(30)
+        stop = getattr(self.speaker, "stop", None)
+        if stop is not None:
+            stop()
+        self._thread.join(STOP_SECONDS)
+        if self.remove_work:
+            shutil.rmtree(self.work, ignore_errors=True)
         super().close()

@@ -16,7 +16,7 @@ from hardware import HardwareError
 from hardware.audio import Speaker
 from hardware.buttons import CallButton, CallLed
 from hardware.screen import Screen
-from hub import config as cfg
+from hub import clock as hall_clock, config as cfg
 from hub.client import HubClient
 
 log = logging.getLogger("sunbeon.display")
@@ -57,7 +57,7 @@ def announcer_for(settings: cfg.VoiceSettings, work: Path) -> tuple[Announcer, s
         voice = ClipVoice(Path(settings.clips or ""), work, fallback=None)
     else:
         voice = SilentVoice()
-    return Announcer(voice, speaker, chime=settings.chime, work=work), problem
+    return Announcer(voice, speaker, chime=settings.chime, work=work, remove_work=True), problem
 
 
 def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
@@ -69,24 +69,40 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
     if entry is None:
         raise cfg.ConfigError(config_path, None, f"no device {device!r} in the config (give --device)")
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
+        signal.signal(sig, lambda *_: stop.set())
     with ExitStack() as stack:
         screen = stack.enter_context(Screen(window, fullscreen=window is None, title=f"Sunbeon {mode} {counter or ''}"))
         client = HubClient(hall.site.id, device, hall.mqtt, role=entry.role).start()
         stack.callback(client.close)
         announcer = None
         if mode == "hall":
+            # A private folder of voice clips, removed when the board stops (the Announcer owns it).
             work = Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
             announcer, problem = announcer_for(entry.voice or cfg.VoiceSettings(), work)
             stack.enter_context(announcer)
             if problem:
                 client.set_status("degraded", problem, reason="no_sound")
-        display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer)
+        display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer,
+                          wall=hall_clock.now)  # the board's clock shows hall time
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)
         if mode == "counter" and clerk:
             from display.simulate import Clerk
-            display.simulator = Clerk(speed)
+            display.simulator = Clerk(hall_clock.current())
         log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
         display.run(stop)
+        save_screen(screen, device)
     return 0
+
+
+def save_screen(screen: Screen, name: str) -> None:
+    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
+    import os
+
+    folder = os.environ.get("SUNBEON_SCREENS")
+    if folder:
+        try:
+            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
+        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+            log.warning("screen not saved: %s", err)

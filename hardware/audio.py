@@ -11,6 +11,7 @@ from pathlib import Path
 from hardware import Device, HardwareError
 
 RATE = 22050
+PLAYED_KEPT = 200  # paths remembered in `Speaker.played` (tests read it; a hall plays for months)
 
 
 def write_chime(path: str | Path) -> Path:
@@ -50,6 +51,7 @@ class Speaker(Device):
             raise HardwareError(f"no sound output: {err}") from err
         self.played: list[Path] = []
         self._sounds: dict[Path, object] = {}  # the chime is played for every call: load it once
+        self._stopped = False
 
     def play(self, path: str | Path) -> None:
         """Play a WAV and return when it has finished (at once when not realtime, for tests)."""
@@ -61,13 +63,27 @@ class Speaker(Device):
             sound = pygame.mixer.Sound(str(path))
             if path.name == "chime.wav":
                 self._sounds[path] = sound
+        if self._stopped:
+            return
         channel = sound.play()  # type: ignore[attr-defined]
         self.played.append(path)
+        if len(self.played) > 2 * PLAYED_KEPT:
+            del self.played[:-PLAYED_KEPT]
         if not self.realtime:
             return
         deadline = time.monotonic() + sound.get_length() + 0.5  # type: ignore[attr-defined]
-        while channel is not None and channel.get_busy() and time.monotonic() < deadline:
+        while channel is not None and channel.get_busy() and time.monotonic() < deadline and not self._stopped:
             time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Cut what is playing and play nothing more (the board is stopping)."""
+        import pygame
+
+        self._stopped = True
+        try:
+            pygame.mixer.stop()
+        except pygame.error:
+            pass
 
     def close(self) -> None:
         """Release the mixer."""

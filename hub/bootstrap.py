@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from hub import config as cfg
+from hub import clock as hall_clock, config as cfg
 from hub.bus import HubBus
 from hub.service import HubService
 from hub.store import Store
@@ -21,7 +21,7 @@ def build(config: str | Path | cfg.HallConfig, *, database: str | None = None,
     """A hub ready to run: the config validated, the database opened and migrated."""
     hall = config if isinstance(config, cfg.HallConfig) else cfg.load(config)
     store = Store(database or hall.hub.database)
-    service = HubService(hall, store, **({"clock": clock} if clock else {}))
+    service = HubService(hall, store, clock=clock or hall_clock.now)  # the demo's virtual day, or real time
     log.info("hub for %s (%s): business day %s, seq %d, %d live tickets",
              hall.site.name.ko, hall.site.id, service.state.business_date, service.state.seq,
              len(service.state.tickets))

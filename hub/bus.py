@@ -16,7 +16,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from hub import protocol as p
 from hub.config import HallConfig
 from hub.inbox import Empty, FairInbox, RateGate
-from hub.mqtt import correlation_of, new_client, properties
+from hub.mqtt import correlation_of, link_of, new_client, properties
 from hub.service import HubService, Incoming, Outgoing
 
 log = logging.getLogger("sunbeon.hub")
@@ -89,7 +89,7 @@ class HubBus:
         if getattr(reason, "is_failure", False):
             log.error("broker refused the hub: %s", reason)
             return
-        log.info("connected to broker %s:%s", self.hall.mqtt.host, self.hall.mqtt.port)
+        link_of(client).connected()
         # First what the broker kept (another hub's status, the last snapshot), never our own
         # echo (no local); then commands. Mosquitto answers subscriptions in order, each SUBACK
         # followed by its retained messages, so the second SUBACK means the first's have arrived.
@@ -107,7 +107,7 @@ class HubBus:
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         self.connected.clear()
         if not self.stopping:
-            log.warning("lost the broker (%s); reconnecting", reason)
+            link_of(client).lost(reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         # paho's thread: sort and bound here, so nothing big or poisonous is ever queued.
@@ -343,12 +343,15 @@ class HubBus:
                     if on_ready:
                         on_ready()
         finally:
-            self.stopping = True
-            try:
-                self.client.publish(self.topics.hub_status, p.encode(self._status("offline")),
-                                    qos=p.QOS, retain=True).wait_for_publish(2)
-            except (RuntimeError, ValueError):
-                pass  # not connected: the broker sends our last will instead
+            self.stopping = link_of(self.client).stopping = True
+            # Say offline only over a live connection: without a broker the publish can only fail
+            # (paho raised "Message publish failed" here), and the last will says it anyway.
+            if self.connected.is_set():
+                try:
+                    self.client.publish(self.topics.hub_status, p.encode(self._status("offline")),
+                                        qos=p.QOS, retain=True).wait_for_publish(2)
+                except (RuntimeError, ValueError) as err:
+                    log.warning("could not say offline before stopping: %s", err)
             self.client.disconnect()
             self.client.loop_stop()
 

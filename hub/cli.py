@@ -63,7 +63,8 @@ def _hub(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from hub import demo
-    return demo.run(args.config, speed=args.speed, minutes=args.minutes, port=args.port, out=args.out)
+    return demo.run(args.config, speed=args.speed, start=args.start, duration=args.duration, minutes=args.minutes,
+                    port=args.port, out=args.out, board=args.board)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -74,14 +75,29 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1080x1920") from None
 
 
+def _role_clock(speed: float) -> None:
+    """`--speed` on a role run by hand: its hall clock runs that fast from now (the demo sets
+    SUNBEON_CLOCK instead, so every role shares one day)."""
+    import time
+
+    from hub import clock
+    if speed != 1.0 and not clock.current().virtual:
+        if not 0 < speed <= clock.MAX_SPEED:
+            raise SystemExit(f"sunbeon: --speed must be above 0 and at most {clock.MAX_SPEED:g}")
+        real = time.time()
+        clock.use(clock.HallClock(real, speed, real))
+
+
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk import main
+    _role_clock(args.speed)
     return main.run(args.config, args.device, window=args.window, visitors_per_hour=args.simulate_visitors,
                     speed=args.speed)
 
 
 def _display(args: argparse.Namespace) -> int:
     from display import main
+    _role_clock(args.speed)
     if args.for_:
         # The systemd template's instance: "hall", or a counter id.
         args.mode, args.counter = ("hall", None) if args.for_ == "hall" else ("counter", args.for_)
@@ -170,12 +186,10 @@ def _simulate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
-    import time as clock
-
-    from hub import report
+    from hub import clock, report
     from hub.domain import calendar
     hall = cfg.load(args.config)
-    date = args.date or calendar.business_date(clock.time(), hall.site)
+    date = args.date or calendar.business_date(clock.now(), hall.site)  # SUNBEON_CLOCK's day, or today
     try:
         rows = report.read_day(args.database or hall.hub.database, date)
     except FileNotFoundError as err:
@@ -313,10 +327,21 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="a whole hall on this machine, with simulated visitors and clerks")
     _config_arg(demo)
-    demo.add_argument("--speed", type=float, default=20.0, help="simulated visitors and clerks this many times faster than life")
-    demo.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: run until Ctrl-C)")
+    demo.add_argument("--speed", type=float, default=60.0,
+                      help="the hall's day runs this many times faster than life (default 60: 09:00–18:00 in 9 minutes)")
+    demo.add_argument("--start", metavar="[DATE][THH:MM]",
+                      help="when the demo's day starts: 09:30, 2026-11-23 or 2026-11-23T09:30 "
+                           "(default 08:50 of the next day the hall is open)")
+    demo.add_argument("--duration", metavar="close|90m|3h|0", default="close",
+                      help="hall time to run: until the hall closes and the last visitor is served (default), "
+                           "a length like 90m or 3h, or 0 for until Ctrl-C")
+    demo.add_argument("--minutes", type=float, default=0, help="also stop after this many real minutes")
+    demo.add_argument("--board", choices=["auto", "live", "lines"], default="auto",
+                      help="the terminal view: redrawn in place (live), a line per half hour (lines), "
+                           "or live on a terminal only (auto)")
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
-    demo.add_argument("--out", default="out/demo", help="folder for the demo's data, tickets and logs")
+    demo.add_argument("--out", default="out/demo",
+                      help="folder for the demo's runs: each run writes a fresh run-… folder in it (and a 'latest' link)")
     demo.set_defaults(run=_demo)
     return top
 
@@ -329,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None) is _device and args.action == "add" and not args.role:
         parser().error("device add needs --role")
     _logging(args.verbose)
+    from hub import clock
+    try:
+        clock.check_env()
+    except clock.ClockError as err:
+        print(f"sunbeon: {clock.ENV}: {err}", file=sys.stderr)
+        return 2
     # Every role hands messages between paho's network thread and its own; with the default
     # 5 ms GIL switch interval a reply or a call can wait that long for its thread to run.
     sys.setswitchinterval(SWITCH_INTERVAL)

@@ -19,7 +19,7 @@ import paho.mqtt.client as mqtt
 
 from hub import protocol as p
 from hub.config import Mqtt
-from hub.mqtt import correlation_of, new_client, properties
+from hub.mqtt import correlation_of, link_of, new_client, properties
 
 log = logging.getLogger("sunbeon.client")
 
@@ -70,12 +70,16 @@ class HubClient:
         return self
 
     def close(self) -> None:
-        """Say offline and disconnect."""
+        """Say offline and disconnect (at once when there is no broker to tell)."""
+        link_of(self.client).stopping = True
         if self.connected.is_set() and self.report_status:
-            info = self.client.publish(self.topics.device_status(self.device),
-                                       p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
-                                       qos=p.QOS, retain=True)
-            info.wait_for_publish(2)
+            try:
+                info = self.client.publish(self.topics.device_status(self.device),
+                                           p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
+                                           qos=p.QOS, retain=True)
+                info.wait_for_publish(2)
+            except (RuntimeError, ValueError) as err:  # the connection went while we said goodbye
+                log.warning("%s could not say offline: %s", self.device, err)
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -165,6 +169,7 @@ class HubClient:
         if getattr(reason, "is_failure", False):
             log.error("broker refused %s: %s", self.device, reason)
             return
+        link_of(client).connected()
         topics = [(self.topics.snapshot, p.QOS), (self.topics.hub_status, p.QOS), (self.topics.reply(self.device), p.QOS)]
         if self._calls:
             topics.append((self.topics.calls, p.QOS))
@@ -178,6 +183,7 @@ class HubClient:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         self.connected.clear()
+        link_of(client).lost(reason)
         self._notify(self._status_listeners)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:

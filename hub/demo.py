@@ -1,48 +1,118 @@
-"""`sunbeon demo`: a whole hall on one machine, each role its own process as on its own Pi.
+"""`sunbeon demo`: a real hall day on one machine, each role its own process as on its own Pi.
 
-A private Mosquitto, the hub, the web relay, the fake printer (tickets land as PNGs), a kiosk tapped by
-simulated visitors, the hall board, the monitor of counter 3 with a simulated clerk at its
-buttons, and simulated clerks at the other counters. With a screen (DISPLAY set) the kiosk and
-the displays open windows; without one they draw off-screen and a text board shows the hall.
-The example hall's hours are widened to the whole day so the demo works at any hour.
+A private Mosquitto, the hub, the web relay, the fake printer (tickets land as PNGs), kiosk-1
+tapped by simulated visitors, the hall board, the monitor of counter 3 with a simulated clerk
+at its buttons; more visitors at kiosk-2 and clerks at the other counters through the hub's API.
+Every role runs on one virtual clock (SUNBEON_CLOCK, hub/clock.py): the day starts at 08:50 of
+a weekday, runs `speed` times faster than life, opens at 09:00, has its lunch wave and closes
+at 18:00; the hub measures service times in hall minutes, so estimates and the day's report
+look like a real day's. Each run writes to a fresh folder; Ctrl-C stops everything in a few
+seconds with a summary.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from hub import config as cfg
+from hub import clock as hall_clock, config as cfg
 from hub.broker import Broker, free_port
 from hub.client import HubClient
 
 log = logging.getLogger("sunbeon.demo")
-ALL_DAY = 'hours = { open = "00:00", close = "23:59", days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }'
 WATCHED_COUNTER = "3"  # the counter whose monitor the demo shows (its clerk presses the real buttons)
-
-
 DEMO_PASSWORD = "sunbeon-demo"  # the demo's clerk console login, for every counter
+OPENING = "08:50"  # a demo day starts a little before the hall opens
+RUNS_KEPT = 5  # older run folders are removed
+STOP_SECONDS = 2.0  # real seconds the roles get to stop before they are killed
+KIOSK_TAPS_PER_SECOND = 0.3  # what one kiosk screen can take (tap, issue, render, print, show)
+AFTER_CLOSE = 30 * 60  # hall seconds the day may run past closing while clerks finish
+
+
+@dataclass(frozen=True)
+class Plan:
+    """When the demo's day starts, how fast it runs and when it ends (hall time)."""
+
+    start: float
+    speed: float
+    end: float | None  # None: until Ctrl-C
+    until_close: bool
+
+
+def open_days(hall: cfg.HallConfig) -> set[str]:
+    """The weekdays any task is open."""
+    return {d for s in hall.services for d in s.hours.days}
+
+
+def start_time(text: str | None, hall: cfg.HallConfig, today: date | None = None) -> datetime:
+    """--start: "HH:MM", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or empty; the date defaults to the next
+    day the hall is open (today if it is), the time to 08:50."""
+    tz = ZoneInfo(hall.site.timezone)
+    day = today or datetime.now(tz).date()
+    days = open_days(hall)
+    while cfg.DAYS[day.weekday()] not in days and days:
+        day += timedelta(days=1)
+    when = OPENING
+    text = (text or "").strip()
+    try:
+        if re.fullmatch(r"\d{1,2}:\d{2}", text):
+            when = text
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+        elif text:
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+        hour, minute = (int(v) for v in when.split(":"))
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    except ValueError:
+        raise cfg.ConfigError("--start", None, f"{text!r} is not a time (09:30), a date (2026-11-23) "
+                              "or both (2026-11-23T09:30)") from None
+
+
+def duration_seconds(text: str | None) -> float | None:
+    """--duration in hall time: "close" (until the hall closes; None is returned), "0" (until
+    Ctrl-C; 0), or like "90m", "3h", "1h30m", "45" (minutes)."""
+    text = (text or "close").strip().lower()
+    if text in ("close", "closing"):
+        return None
+    if text in ("0", "forever", "ctrl-c"):
+        return 0.0
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m?)?", text)
+    if not match or not any(match.groups()):
+        raise cfg.ConfigError("--duration", None, f"{text!r} is not a duration like 90m, 3h, 1h30m or close")
+    return float(match.group(1) or 0) * 3600 + float(match.group(2) or 0) * 60
+
+
+def closing_time(hall: cfg.HallConfig, start: datetime) -> float:
+    """When the last task closes on the start's day (hall Unix time)."""
+    latest = max(s.hours.close for s in hall.services)
+    close = start.replace(hour=latest.hour, minute=latest.minute, second=0, microsecond=0)
+    return (close if close > start else close + timedelta(days=1)).timestamp()
 
 
 def demo_config(text: str, *, port: int, database: str, printer_port: int, web_port: int = 8080,
                 secret: str = "web.secret", password_hash: str | None = None) -> str:
-    """The hall's config made fit for a demo: a private broker and database, open all day,
-    kiosk-1 printing to the fake printer, no per-kiosk limit in the way of fast visitors,
-    the web relay on `web_port` with a console login for every counter."""
-    text = re.sub(r"^hours = \{.*\}$", ALL_DAY, text, flags=re.M)
+    """The hall's config made fit for a demo: a private broker and database, kiosk-1 printing to
+    the fake printer, the web relay on `web_port` (and the tickets' QR codes pointing at it), a
+    console login for every counter, no per-kiosk limit in the way of fast visitors. The hall's
+    own hours stay: the demo's clock brings the day to them."""
     text = re.sub(r"^(\[mqtt\]\s*\n(?:#.*\n|\w+ = .*\n)*?)port = \d+", rf"\g<1>port = {port}", text, flags=re.M)
     text = re.sub(r'^database = ".*"$', f'database = "{database}"', text, flags=re.M)
     text = re.sub(r"^tickets_per_minute_per_kiosk = \d+.*$", "tickets_per_minute_per_kiosk = 600", text, flags=re.M)
     text = re.sub(r"^(\[web\]\s*\n(?:#.*\n|\w+ = .*\n)*?)port = \d+", rf"\g<1>port = {web_port}", text, flags=re.M)
     text = re.sub(r'^secret_file = ".*"', f'secret_file = "{secret}"', text, flags=re.M)
+    text = re.sub(r'^public_url = ".*?"', f'public_url = "http://127.0.0.1:{web_port}"', text, flags=re.M)
     if password_hash:
         counters = re.findall(r'^\[\[counters\]\]\nid = "([^"]+)"', text, flags=re.M)
         text += "".join(f'\n[[web.clerks]]\ncounter = "{c}"\npassword_hash = "{password_hash}"\n' for c in counters)
@@ -52,112 +122,195 @@ def demo_config(text: str, *, port: int, database: str, printer_port: int, web_p
     return text
 
 
-class Clerk(threading.Thread):
-    """A simulated clerk at a counter without a monitor in the demo, through the hub's API."""
-
-    def __init__(self, client: HubClient, stop: threading.Event, speed: float, seed: int) -> None:
-        super().__init__(daemon=True, name=f"clerk-{client.device}")
-        self.client, self.stop, self.speed = client, stop, speed
-        self.random = random.Random(seed)
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            reply = self.client.request("call_next")
-            ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
-            if ticket is None:
-                self.stop.wait(30 / self.speed + 0.5)
-                continue
-            snap = self.client.snapshot
-            service = snap.service(ticket["service"]) if snap else None
-            minutes = service.mean_service_seconds / 60 if service else 5
-            self.stop.wait(self.random.gammavariate(4, minutes * 60 / 4) / self.speed)
-
-
-def board(client: HubClient) -> str:
-    """A text view of the hall, for a terminal."""
-    snap = client.snapshot
-    if snap is None:
-        return "(waiting for the hub)"
-    lines = [f"── {snap.site['name']['ko']}  {snap.business_date}  seq {snap.seq} ──"]
-    for s in snap.services:
-        low, high = s.estimate_minutes
-        lines.append(f"  {s.name['ko']:<8} waiting {s.waiting:>3}  now {s.last_called or '-':>5}  ~{low}-{high} min  [{s.status}]")
-    lines.append("  " + "  ".join(f"{c.label['ko']}:{c.serving.number if c.serving else '—'}" for c in snap.counters))
-    lines += [f"  ! {a.device}: {a.state} {a.detail or ''}" for a in snap.alerts]
-    return "\n".join(lines)
+def fresh_folder(base: Path) -> Path:
+    """A new folder for this run under `base` (older runs beyond the last few removed) and a
+    `latest` link to it: one run's tickets are never counted in another's."""
+    base.mkdir(parents=True, exist_ok=True)
+    while True:  # milliseconds in the name: runs sort by time and never share a folder
+        run = base / f"run-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')[:-3]}"
+        try:
+            run.mkdir()
+            break
+        except FileExistsError:
+            time.sleep(0.002)
+    for old in sorted(p for p in base.glob("run-*") if p.is_dir())[:-RUNS_KEPT]:
+        shutil.rmtree(old, ignore_errors=True)
+    latest = base / "latest"
+    if latest.is_symlink() or not latest.exists():
+        latest.unlink(missing_ok=True)
+        latest.symlink_to(run.name)
+    return run
 
 
-def run(config_path: str | Path, *, speed: float = 20.0, minutes: float = 0, port: int = 0,
-        out: str | Path = "out/demo") -> int:
-    """Run the demo until Ctrl-C (or for `minutes`)."""
-    out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+class Roles:
+    """The role processes: each in its own session, so Ctrl-C reaches the demo alone, which then
+    stops them in order (a terminal's Ctrl-C used to hit every role at once, mid-sentence)."""
+
+    def __init__(self, env: dict[str, str], logs: Path) -> None:
+        self.env, self.logs = env, open(logs, "ab")
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, *args: str) -> None:
+        """Start `sunbeon ARGS…` as the role called `name` (in messages)."""
+        self.processes[name] = subprocess.Popen([sys.executable, "-m", "hub.cli", *args], env=self.env,
+                                                stdout=self.logs, stderr=self.logs, start_new_session=True)
+
+    def stopped(self) -> list[str]:
+        """Roles that ended on their own."""
+        return [name for name, p in self.processes.items() if p.poll() is not None]
+
+    def pids(self) -> dict[str, int]:
+        return {name: p.pid for name, p in self.processes.items()}
+
+    def stop(self) -> list[str]:
+        """SIGTERM to all at once, then kill what is still there after STOP_SECONDS; returns the killed."""
+        for p in self.processes.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        killed = []
+        for name, p in self.processes.items():
+            try:
+                p.wait(max(0.05, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                killed.append(name)
+        self.logs.close()
+        return killed
+
+
+def _start_broker(broker: Broker) -> None:
+    # Mosquitto is our child in our process group: block SIGINT while it starts so it inherits the
+    # block and a Ctrl-C does not kill it under the roles that are still saying goodbye.
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        broker.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = None, duration: str | None = None,
+        minutes: float = 0, port: int = 0, out: str | Path = "out/demo", board: str = "auto") -> int:
+    """Run the demo's day until the hall closes (or `duration` of hall time, or `minutes` of real
+    time, or Ctrl-C); then stop every role, write the day's report and print a summary."""
+    from hub import demo_board, demo_people, demo_summary
+    from hub.web.auth import hash_password
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # The demo's own dozen connections would fill the terminal; the roles log theirs to demo.log.
+        logging.getLogger("sunbeon.mqtt").setLevel(logging.WARNING)
     text = Path(config_path).read_text(encoding="utf-8")
+    base_hall = cfg.parse(text, str(config_path))
+    if not 0 < speed <= hall_clock.MAX_SPEED:
+        raise cfg.ConfigError("--speed", None, f"must be above 0 and at most {hall_clock.MAX_SPEED:g}")
+    begin = start_time(start, base_hall)
+    length = duration_seconds(duration)
+    plan = Plan(begin.timestamp(), speed,
+                None if length == 0 else (closing_time(base_hall, begin) if length is None else begin.timestamp() + length),
+                length is None)
+    folder = fresh_folder(Path(out).resolve())
     printer_port, web_port = free_port(), free_port()
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    env = {**os.environ, "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
+    clock = hall_clock.HallClock(plan.start, plan.speed, time.time(), begin.utcoffset().total_seconds())  # type: ignore[union-attr]
+    hall_clock.use(clock)
+    env = {**os.environ, hall_clock.ENV: clock.env(), "SUNBEON_SCREENS": str(folder / "screens"),
+           "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
     if not screen:
         env["SDL_VIDEODRIVER"] = "dummy"
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    processes: list[subprocess.Popen] = []
-    me = [sys.executable, "-m", "hub.cli"]
-    with Broker(port or None, folder=out) as broker:
-        (out / "hub.db").unlink(missing_ok=True)
-        path = out / "demo.toml"
-        from hub.web.auth import hash_password
-        path.write_text(demo_config(text, port=broker.port, database=str(out / "hub.db"), printer_port=printer_port,
-                                    web_port=web_port, secret=str(out / "web.secret"),
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    broker = Broker(port or None, folder=folder)
+    _start_broker(broker)
+    roles = Roles(env, folder / "demo.log")
+    people: list[HubClient] = []
+    reason = "Ctrl-C"
+    hall = base_hall
+    try:
+        path = folder / "demo.toml"
+        path.write_text(demo_config(text, port=broker.port, database=str(folder / "hub.db"), printer_port=printer_port,
+                                    web_port=web_port, secret=str(folder / "web.secret"),
                                     password_hash=hash_password(DEMO_PASSWORD)), encoding="utf-8")
         hall = cfg.load(path)
-        logs = open(out / "demo.log", "ab")
-
-        def start(*args: str) -> None:
-            processes.append(subprocess.Popen([*me, *args], env=env, stdout=logs, stderr=logs))
-
-        start("hub", "--config", str(path))
-        start("web", "--config", str(path), "--host", "127.0.0.1", "--port", str(web_port))
-        start("fake-printer", "--port", str(printer_port), "--out", str(out / "tickets"))
-        speed_args = ("--speed", str(speed))
-        start("kiosk", "--config", str(path), "--device", "kiosk-1", "--window", "540x960",
-              "--simulate-visitors", "240", *speed_args)
-        start("display", "--config", str(path), "--mode", "hall", "--window", "960x540")
-        start("display", "--config", str(path), "--mode", "counter", "--counter", WATCHED_COUNTER,
-              "--window", "640x360", "--simulate-clerk", *speed_args)
-        print(f"Sunbeon demo: broker 127.0.0.1:{broker.port}; tickets as PNGs in {out / 'tickets'}; logs in {out / 'demo.log'}")
+        roles.start("hub", "hub", "--config", str(path))
+        roles.start("web relay", "web", "--config", str(path), "--host", "127.0.0.1", "--port", str(web_port))
+        roles.start("printer", "fake-printer", "--port", str(printer_port), "--out", str(folder / "tickets"))
+        # kiosk-1's screen takes what one kiosk can; kiosk-2 (through the API) takes the rest of the day's visitors.
+        from hub.hallday import HOURLY
+        peak = float(max(HOURLY.values()))
+        screen_peak = min(peak, KIOSK_TAPS_PER_SECOND * 3600 / speed)
+        roles.start("kiosk", "kiosk", "--config", str(path), "--device", "kiosk-1", "--window", "540x960",
+                    "--simulate-visitors", f"{screen_peak:.3f}")
+        roles.start("hall board", "display", "--config", str(path), "--mode", "hall", "--window", "960x540")
+        roles.start("counter monitor", "display", "--config", str(path), "--mode", "counter",
+                    "--counter", WATCHED_COUNTER, "--window", "640x360", "--simulate-clerk")
+        print(f"Sunbeon demo: {hall.site.name.ko} — {demo_board.hall_time(plan.start, hall.site.timezone)} 시작, "
+              f"{speed:g}배속 (a hall day {speed:g}× faster than life)")
         print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   (clerk console: /console, password {DEMO_PASSWORD})")
-        print(f"  watch the wire:  mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
-        print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"))
-        watcher = HubClient(hall.site.id, "staff", hall.mqtt, role="staff").start()
-        clerks = [Clerk(HubClient(hall.site.id, d.id, hall.mqtt, role="counter").start(), stop, speed, seed=i)
-                  for i, d in enumerate(hall.devices) if d.role == "counter" and d.counter != WATCHED_COUNTER]
-        watcher.wait_for(lambda c: c.online, 20)
-        for clerk in clerks:
-            clerk.client.wait_for(lambda c: c.online, 10)
-            clerk.start()
+        print(f"  this run's folder:    {folder}   (tickets/, screens/, demo.log, report/)")
+        print(f"  watch the wire:       mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
+        print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"),
+              flush=True)
+        watcher = HubClient(hall.site.id, "staff-1", hall.mqtt, role="staff").start()
+        people.append(watcher)
+        clerks = []
+        for i, d in enumerate(d for d in hall.devices if d.role == "counter"):
+            if d.counter == WATCHED_COUNTER:
+                continue
+            client = HubClient(hall.site.id, d.id, hall.mqtt, role="counter", calls=False).start()
+            people.append(client)
+            clerks.append(demo_people.Clerk(client, hall, clock, stop, watcher, index=i, seed=i))
+        lobby_client = HubClient(hall.site.id, "kiosk-2", hall.mqtt, role="kiosk", calls=False).start()
+        people.append(lobby_client)
+        lobby = demo_people.Lobby(lobby_client, hall, clock, stop, peak - screen_peak)
+        # (A Ctrl-C while the roles start ends these waits too.)
+        if not watcher.wait_for(lambda c: c.online or stop.is_set(), 30):
+            print("the hub did not come up within 30 s; see " + str(folder / "demo.log"), file=sys.stderr)
+        for person in people:
+            person.wait_for(lambda c: c.online or stop.is_set(), 10)
+        for thread in (*clerks, lobby):
+            thread.start()
+        view = demo_board.Board(watcher, hall, clock, folder, mode=board)
         deadline = time.monotonic() + minutes * 60 if minutes else None
-        try:
-            while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
-                stop.wait(3)
-                print(board(watcher), flush=True)
-                if any(p.poll() is not None for p in processes):
-                    print(f"a role stopped; see {out / 'demo.log'}", file=sys.stderr)
+        with view:
+            while not stop.is_set():
+                view.update()
+                if roles.stopped():
+                    reason = "role stopped"
                     break
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop.set()
-            for clerk in clerks:
-                clerk.client.close()
-            watcher.close()
-            for p in reversed(processes):
-                p.send_signal(signal.SIGTERM)
-            for p in processes:
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-            logs.close()
-    tickets = sorted((out / "tickets").glob("*.png"))
-    print(f"{len(tickets)} tickets printed" + (f", the last: {tickets[-1]}" if tickets else ""))
-    return 0
+                if deadline is not None and time.monotonic() >= deadline:
+                    reason = "time"
+                    break
+                if plan.end is not None and clock.now() >= plan.end and (
+                        not plan.until_close or _day_done(watcher) or clock.now() >= plan.end + AFTER_CLOSE):
+                    reason = "closed" if plan.until_close else "duration"
+                    break
+                stop.wait(0.25)
+    finally:
+        stop.set()
+        stopped_at = clock.now()
+        # All at once (each may wait a moment for its goodbye to be sent), within a second.
+        closing = [threading.Thread(target=person.close, daemon=True) for person in people]
+        for thread in closing:
+            thread.start()
+        until = time.monotonic() + 1.0
+        for thread in closing:
+            thread.join(max(0.0, until - time.monotonic()))
+        gone = roles.stopped() if reason == "role stopped" else []
+        killed = roles.stop()
+        broker.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if gone:
+        print(f"a role stopped: {', '.join(gone)}; see {folder / 'demo.log'}", file=sys.stderr)
+    if killed:
+        print(f"(did not stop in {STOP_SECONDS:g} s and was killed: {', '.join(killed)})", file=sys.stderr)
+    print(demo_summary.summary(hall, folder, stopped_at, reason, charts=reason in ("closed", "duration")), flush=True)
+    return 1 if gone else 0
+
+
+def _day_done(watcher: HubClient) -> bool:
+    """Every task closed, nobody waiting and nobody at a counter: the hall's day is over."""
+    snapshot = watcher.snapshot
+    return (snapshot is not None and all(s.status == "closed" and s.waiting == 0 for s in snapshot.services)
+            and all(c.serving is None for c in snapshot.counters))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+import threading
+import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -13,6 +16,53 @@ from paho.mqtt.properties import Properties
 from hub.config import ConfigError, Mqtt
 
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 15  # seconds between reconnect attempts
+log = logging.getLogger("sunbeon.mqtt")
+
+
+class Link:
+    """Says in the log how a client's connection to the broker goes, so no role is ever silent
+    about a broker it cannot reach: the first failed attempt at once, then every attempt paho's
+    backoff makes (0.5 s doubling to 15 s), the connection when it comes, and its loss.
+
+    paho calls `on_connect_fail` (set here) when a TCP connect fails; the clients' own
+    on_connect/on_disconnect call `connected()` and `lost()`.
+    """
+
+    def __init__(self, who: str, host: str, port: int) -> None:
+        self.who, self.where = who, f"{host}:{port}"
+        self.failures = 0
+        self.since: float | None = None
+        self.stopping = False
+        self._lock = threading.Lock()
+
+    def failed(self, client: mqtt.Client, userdata: object) -> None:
+        """paho's on_connect_fail: the broker did not answer."""
+        with self._lock:
+            self.failures += 1
+            failures = self.failures
+            if self.since is None:
+                self.since = time.monotonic()
+            since = time.monotonic() - self.since
+        if not self.stopping:
+            log.warning("%s: cannot reach the broker at %s — retrying (attempt %d, %.0f s so far)",
+                        self.who, self.where, failures, since)
+
+    def connected(self) -> None:
+        """The broker accepted the connection."""
+        with self._lock:
+            failures, self.failures, self.since = self.failures, 0, None
+        log.info("%s: connected to the broker at %s%s", self.who, self.where,
+                 f" after {failures} failed attempts" if failures else "")
+
+    def lost(self, reason: object) -> None:
+        """The connection ended (paho reconnects with backoff unless we are stopping)."""
+        if not self.stopping:
+            log.warning("%s: lost the broker at %s (%s) — reconnecting", self.who, self.where, reason)
+
+
+def link_of(client: mqtt.Client) -> Link:
+    """The connection log of a client made by `new_client`."""
+    return client._sunbeon_link  # type: ignore[attr-defined,no-any-return]
 
 
 def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt.Client:
@@ -36,6 +86,9 @@ def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt
     if settings.tls:
         client.tls_set()
     client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)
+    link = Link(client_id, settings.host, settings.port)
+    client._sunbeon_link = link  # type: ignore[attr-defined]
+    client.on_connect_fail = link.failed
     client.on_socket_open = _no_delay
     # The broker holds QoS 1 messages for us; keep ours in flight too during a burst.
     client.max_inflight_messages_set(100)

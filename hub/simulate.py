@@ -27,13 +27,7 @@ from hub.client import HubClient
 from hub.service import HubService
 from hub.store import Store
 
-# Visitors per hour over a weekday (the district office's shape: a morning and an afternoon peak).
-HOURLY = {9: 70, 10: 95, 11: 80, 12: 45, 13: 60, 14: 85, 15: 75, 16: 55, 17: 25}
-TASK_MIX = {"cert": 0.38, "family": 0.17, "passport_apply": 0.2, "passport_pickup": 0.17, "permit": 0.08}
-NO_SHOW = 0.04
-NO_SHOW_WAIT = 120.0  # seconds a clerk waits (and recalls) before marking a no-show
-PRIORITY = 0.06
-LUNCH = 45 * 60
+from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds  # noqa: F401
 
 
 @dataclass
@@ -275,7 +269,7 @@ def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: 
                 at(clock.now + NO_SHOW_WAIT, "no_show", counter)
             else:
                 minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
-                at(clock.now + rng.gammavariate(4, minutes * 60 / 4), "free", counter)
+                at(clock.now + service_seconds(rng, minutes), "free", counter)
         elif kind == "no_show":
             desks[data].request("recall", timeout=10)  # type: ignore[index]
             desks[data].request("no_show", timeout=10)  # type: ignore[index]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hub import config as cfg
+from hub import clock as hall_clock, config as cfg
 from hub.client import HubClient
 from kiosk.app import Kiosk
 
@@ -32,6 +33,42 @@ def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
     return entry
 
 
+def save_screen(screen: Screen, name: str) -> None:
+    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
+    import os
+
+    folder = os.environ.get("SUNBEON_SCREENS")
+    if folder:
+        try:
+            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
+        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+            log.warning("screen not saved: %s", err)
+
+
+def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
+    """Load every language's fonts before the first visitor: each language's first ticket
+    otherwise loads its fonts then (~0.1–0.2 s and 10–15 MB each, measured), so the first
+    Vietnamese visitor waited longer and the kiosk's memory kept stepping up through the day."""
+    import time
+
+    from kiosk import screens
+    from kiosk.text import LANGUAGES
+    from kiosk.ticket import TicketContent, render
+
+    names = {lang: hall.site.name.get(lang) for lang in LANGUAGES}
+    service = hall.services[0].name
+    for language in LANGUAGES:
+        try:
+            render(TicketContent(number="0000", service_names={lang: service.get(lang) for lang in LANGUAGES},
+                                 site_names=names, ahead=0, estimate=(0, 0), issued=time.time(),
+                                 url=hall.site.public_url, language=language, priority=False,
+                                 closing_warning=False, timezone=hall.site.timezone), kiosk.width)
+            screens.printing(kiosk.screen.painter, language=language, large=False, frame=0)
+        except Exception as err:  # a font problem shows on the first real ticket too; never stop here
+            log.warning("could not prepare %s: %s", language, err)
+    kiosk.dirty = True
+
+
 def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
         visitors_per_hour: float = 0, speed: float = 1.0) -> int:
     """Run the kiosk until SIGTERM, SIGINT or the window closes."""
@@ -41,14 +78,17 @@ def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
     screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
     client = HubClient(hall.site.id, device, hall.mqtt, role="kiosk").start()
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
+        signal.signal(sig, lambda *_: stop.set())
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
     try:
-        kiosk = Kiosk(hall, device, client, printer, screen)
+        kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now)  # the header shows hall time
+        warm_up(kiosk, hall)
         if visitors_per_hour:
             from kiosk.simulate import Visitors
-            kiosk.simulator = Visitors(visitors_per_hour, speed)
+            kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
         kiosk.run(stop)
+        save_screen(screen, device)
     finally:
         client.close()
         printer.close()

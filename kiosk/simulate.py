@@ -1,33 +1,56 @@
 """Simulated visitors at a kiosk, for the demo: they tap the real screen, so the real path runs
-(issue at the hub, render, print). Arrivals are random (exponential gaps); a seed repeats them."""
+(issue at the hub, render, print). They arrive on the hall's clock with the day's shape — a
+morning peak, a lunch dip, an afternoon peak, nobody at night — at random (a Poisson process,
+thinned by the hour's rate); a seed repeats them."""
 
 from __future__ import annotations
 
 import random
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from hub.clock import REAL, HallClock
+from hub.hallday import HOURLY, next_arrival
 from kiosk.text import LANGUAGES
 
 LANGUAGE_MIX = [85, 6, 5, 4]  # ko, en, zh, vi
 TASK_WEIGHTS = [4, 2, 3, 3, 1]  # the example hall's tasks, in its order
+GIVE_UP = 10 * 60  # hall seconds: a visitor kept waiting longer by a busy kiosk went to another one
+HOLD_SECONDS = 2.0  # real seconds a visitor looks at the ticket before the next one taps (at 1×)
+HOLD_HALL = 20.0  # ... but at most this much hall time, so a fast demo is not held up by it
 
 
 class Visitors:
-    """Taps a kiosk as `per_hour` visitors an hour would, `speed` times faster than life."""
+    """Taps a kiosk as a hall day's visitors would; the busiest hour brings `peak_per_hour`."""
 
-    def __init__(self, per_hour: float = 90, speed: float = 1.0, seed: int = 1) -> None:
-        self.rate = per_hour * speed / 3600
+    def __init__(self, peak_per_hour: float = 90, clock: HallClock = REAL, *, seed: int = 1,
+                 timezone: str = "Asia/Seoul", profile: dict[int, float] | None = None) -> None:
+        self.profile = profile or HOURLY
+        self.peak = max(peak_per_hour, 0.0)
+        self.clock, self.tz = clock, ZoneInfo(timezone)
         self.random = random.Random(seed)
-        self.next_at: float | None = None
+        self.next_at: float | None = None  # hall time of the next visitor
+        self.hold = max(0.3, min(HOLD_SECONDS, clock.real(HOLD_HALL)))
+        self.arrived = self.gone_elsewhere = 0
+
+    def arrival_after(self, at: float) -> float:
+        """The hall time of the next visitor after `at`."""
+        return next_arrival(self.random, at, self.peak, lambda t: datetime.fromtimestamp(t, self.tz).hour, self.profile)
 
     def step(self, kiosk: "object", now: float) -> None:
-        """Called every frame: tap what the next visitor would tap, when it is time."""
+        """Called every frame (`now`: the kiosk's real monotonic clock): tap what the next visitor
+        would tap, when it is their time on the hall's clock."""
         k = kiosk  # a kiosk.app.Kiosk
+        hall_now = self.clock.now()
         if self.next_at is None:
-            self.next_at = now + self.random.expovariate(self.rate)
-        if k.mode in ("done", "problem") and now - k.changed_at > 2.0:  # type: ignore[attr-defined]
+            self.next_at = self.arrival_after(hall_now)
+        if k.mode in ("done", "problem") and now - k.changed_at > self.hold:  # type: ignore[attr-defined]
             k.tap(1, 1)  # type: ignore[attr-defined]  # the visitor takes the ticket and touches the screen
             return
-        if k.mode != "start" or now < self.next_at:  # type: ignore[attr-defined]
+        while hall_now - self.next_at > GIVE_UP:
+            self.gone_elsewhere += 1
+            self.next_at = self.arrival_after(self.next_at)
+        if k.mode != "start" or hall_now < self.next_at:  # type: ignore[attr-defined]
             return
         services = [a for _, a in k.targets if a[0] == "service"]  # type: ignore[attr-defined]
         if not services:
@@ -39,4 +62,5 @@ class Visitors:
             if rect:
                 k.tap(rect[0] + rect[2] // 2, rect[1] + rect[3] // 2)  # type: ignore[attr-defined]
                 k.draw()  # type: ignore[attr-defined]
-        self.next_at = now + self.random.expovariate(self.rate)
+        self.arrived += 1
+        self.next_at = self.arrival_after(self.next_at)

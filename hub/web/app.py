@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from hub import clock as hall_clock
 from hub.config import HallConfig
 from hub.web import text
 from hub.web.auth import LoginBrake, Signer, check_password
@@ -224,7 +225,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     async def day_report(request: Request, date: str | None = None) -> HTMLResponse:
         signed_in(request)
         from hub.domain.calendar import business_date
-        date = date or business_date(datetime.now(tz).timestamp(), hall.site)
+        date = date or business_date(hall_clock.now(), hall.site)  # the demo's virtual day, or today
         rows, day = await asyncio.to_thread(day_rows, date)
         return render("report.html", request, "ko", title=f"{date} 업무 보고", day=day, date=date,
                       names={s.id: s.name.ko for s in hall.services}, empty=not rows)
