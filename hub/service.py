@@ -235,6 +235,11 @@ class HubService:
                 out.replies[index] = (device, p.encode(refusal), correlation)
             self._publish_snapshot(out)
             return out
+        if self.state is not before:
+            out.calls = [p.encode(_call_event(self.hall, e, seq)) for e, seq in calls]
+            self._publish_snapshot(out)
+        return out
+
     def _handle_one(self, message: Incoming, out: Outgoing, rows: list, calls: list, fresh: list) -> None:
         """One command: a repeat gets its first reply; else it is decoded once, applied, answered."""
         if message.too_large:

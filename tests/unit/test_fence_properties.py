@@ -48,5 +48,5 @@ def test_any_hub_status_payload_is_survived(payload, retain):
     message.retain = retain
     bus.witnessed.set()
     bus._on_message(bus.client, None, message)
-    while not bus.inbox.empty():
+    while len(bus.inbox):
         bus._route(*bus.inbox.get_nowait(), [])

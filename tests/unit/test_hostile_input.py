@@ -149,9 +149,11 @@ def test_a_failed_commit_leaves_nothing_in_memory(service, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(service.store, "commit", full_disk)
-    with pytest.raises(OSError):
-        service.handle_batch([Incoming("kiosk-1", cmd(op="issue", service="cert", id="x"))])
+    out = service.handle_batch([Incoming("kiosk-1", cmd(op="issue", service="cert", id="x"))])
+    # Refused, never acknowledged; nothing of it stays in memory, not even its reply.
+    assert json.loads(out.replies[0][1])["error"]["code"] == "storage_unavailable"
     assert service.state.seq == 0 and not service.state.tickets
+    assert service._first_reply(("kiosk-1", "x")) is None
 
 
 def test_newline_in_op_cannot_forge_a_log_line(service, caplog):
