@@ -3,7 +3,8 @@
 # Called by `make test` and `make demo`, so a fresh Debian / Raspberry Pi OS machine needs nothing else.
 # `setup-system.sh test` adds what only the tests need (Chromium for the browser tests).
 set -euo pipefail
-packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
+# nginx: the TLS front of the public web relay (systemd/nginx/); openssl makes its first certificate.
+packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng nginx openssl)
 [ "${1:-}" = "test" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
