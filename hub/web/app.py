@@ -72,12 +72,12 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                   redirect_slashes=False,
                   description="Live queue status of a civil-service hall, ticket pages and the clerk console.")
     app.add_middleware(Guard)
+    _mount_docs(app)  # before /static: its /static/swagger must match first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    _mount_docs(app)
     pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
     brake = brake or LoginBrake()
     generations = generations or Generations(None)
-    streams = StreamCount(max_streams)
+    streams = app.state.streams = StreamCount(max_streams)
     faults = relay.faults
     tz = ZoneInfo(hall.site.timezone)
 
