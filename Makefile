@@ -28,6 +28,7 @@ bench: deps
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
 	$(PY) bench/web.py
+	$(PY) bench/web.py --flood
 	$(PY) bench/summary.py
 
 install:

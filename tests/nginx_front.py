@@ -181,7 +181,7 @@ class Flood:
                 finally:
                     self.slow_open -= 1
                     self.slow_dropped += 1
-            except (OSError, ssl.SSLError):
+            except (OSError, ssl.SSLError, RuntimeError):  # RuntimeError: uvloop's write after close
                 await asyncio.sleep(1)  # dropped by nginx (the point), or refused: come back
 
     async def open(self, streams: int, slow: int, batch: int = 200) -> None:
