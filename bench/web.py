@@ -176,7 +176,8 @@ def main() -> None:
 def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
     """The flood through nginx; prints the normal visitor's latency."""
     from hub.broker import Broker
-    from tests.nginx_front import Flood, NginxFront, client_context, raise_file_limit, start_relay, visitor
+    from tests.nginx_front import (Flood, NginxFront, client_context, nginx_errors, raise_file_limit, start_relay,
+                                   visit_elsewhere, visitor)
 
     files = raise_file_limit()
     with tempfile.TemporaryDirectory(prefix="sunbeon-flood-") as tmp, Broker() as broker:
@@ -199,7 +200,9 @@ def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
                 await attack.open(streams, slow, batch=500)
                 opened = time.perf_counter() - start
                 held = (attack.streams_open, attack.slow_open)
-                seen = await visitor(nginx.url, nginx.cert, seconds=visit_seconds)
+                elsewhere = visit_elsewhere(nginx.url, nginx.cert, visit_seconds)
+                output = await asyncio.to_thread(elsewhere.communicate)
+                seen = [tuple(pair) for pair in json.loads(output[0])]
                 after = (attack.streams_open, attack.slow_open)
                 relay_rss = rss_mb(relay.pid)
                 await attack.close()
@@ -214,6 +217,7 @@ def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
             hub.terminate()
             relay.wait(10)
             hub.wait(10)
+            print("nginx error log (message: count):", nginx_errors(Path(tmp)))
     times = [t * 1000 for status, t in seen if status == 200]
     calm = [t * 1000 for status, t in quiet if status == 200]
     ok = sum(1 for status, _ in seen if status == 200)

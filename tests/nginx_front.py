@@ -232,3 +232,30 @@ async def visitor(url: str, cert: Path, seconds: float, every: float = 0.5) -> l
 def client_context(cert: Path) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=str(cert))
     return context
+
+
+def visit_elsewhere(url: str, cert: Path, seconds: float, every: float = 0.25) -> "subprocess.Popen[str]":
+    """The normal visitor in its own process, so the flood's event loop (17,000 sockets in the bench)
+    never delays it: what it measures is the server's answer, not the attacker's machine."""
+    return subprocess.Popen([sys.executable, "-m", "tests.nginx_front", url, str(cert), str(seconds), str(every)],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def nginx_errors(folder: Path) -> dict[str, int]:
+    """nginx's error log, summarised: message → count (the part after the connection number)."""
+    counts: dict[str, int] = {}
+    try:
+        lines = (folder / "error.log").read_text(errors="replace").splitlines()
+    except OSError:
+        return counts
+    for line in lines:
+        message = line.split("*", 1)[-1].split(" ", 1)[-1].split(",")[0][:90]
+        counts[message] = counts.get(message, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:8])
+
+
+if __name__ == "__main__":
+    import json
+
+    found = asyncio.run(visitor(sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])))
+    print(json.dumps(found))
