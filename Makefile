@@ -36,7 +36,7 @@ install:
 
 screenshots: deps
 	$(PY) scripts/screenshots.py
-	SUNBEON_SCREENSHOTS=docs/images $(PY) -m pytest -q tests/e2e/test_web_browser.py
+
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

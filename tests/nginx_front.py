@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import resource
 import shutil
 import ssl
@@ -249,7 +250,7 @@ def nginx_errors(folder: Path) -> dict[str, int]:
     except OSError:
         return counts
     for line in lines:
-        message = line.split("*", 1)[-1].split(" ", 1)[-1].split(",")[0][:90]
+        message = re.sub(r"^\S+ \S+ \[\w+\] \d+#\d+: (\*\d+ )?", "", line).split(", client:")[0][:100]
         counts[message] = counts.get(message, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:8])
 

@@ -15,8 +15,9 @@ TEXT: dict[str, dict[str, str]] = {
     "expected": {"ko": "예상 대기", "en": "Expected wait", "zh": "预计等候", "vi": "Dự kiến chờ"},
     # A number range never breaks across lines ("6–/14 phút"): word joiners (U+2060) hold the dash
     # to its numbers and a no-break space (U+00A0) holds the unit; the live update uses these words too.
-    "minutes": {"ko": "약 {low}\u2060–\u2060{high}분", "en": "about {low}\u2060–\u2060{high}\u00a0min",
-                "zh": "约 {low}\u2060–\u2060{high}\u00a0分钟", "vi": "khoảng {low}\u2060–\u2060{high}\u00a0phút"},
+    # (CJK may break between any two characters: word joiners hold "분" and "分钟" too.)
+    "minutes": {"ko": "약 {low}\u2060–\u2060{high}\u2060분", "en": "about {low}\u2060–\u2060{high}\u00a0min",
+                "zh": "约 {low}\u2060–\u2060{high}\u00a0分\u2060钟", "vi": "khoảng {low}\u2060–\u2060{high}\u00a0phút"},
     "calm": {"ko": "원활", "en": "Calm", "zh": "畅通", "vi": "Thông thoáng"},
     "normal": {"ko": "보통", "en": "Moderate", "zh": "一般", "vi": "Trung bình"},
     "busy": {"ko": "혼잡", "en": "Busy", "zh": "拥挤", "vi": "Đông"},
