@@ -80,3 +80,52 @@ def test_status_page_stays_up_during_a_flood(front):
           f"{len(seen)} requests, slowest {max(s for _, s in seen) * 1000:.0f} ms")
     assert held[0] >= STREAMS * 0.95 and held[1] >= SLOW * 0.9, (held, flood.errors)   # the flood really was held
     assert seen and all(status == 200 for status, _ in seen), seen
+
+
+def test_relay_alone_outlasts_slow_headers(hall_file, hub):
+    """Without nginx (a hall LAN), 1,100 connections that never finish their header used to take
+    every descriptor of a relay started with systemd's default 1,024: no new request got in. The
+    relay now uses all descriptors it may and cuts each unfinished header after 10 s."""
+    import resource
+    import socket
+    import subprocess
+    import sys
+
+    raise_file_limit()
+    port = free_port()
+
+    def default_limit() -> None:  # what a unit without LimitNOFILE gives
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(hall_file), "--host", "127.0.0.1",
+                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=default_limit)
+    slow = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    if http.get("/api/status").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            for _ in range(1100):
+                s = socket.create_connection(("127.0.0.1", port))
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+                slow.append(s)
+            time.sleep(1.0)
+            assert http.get("/?lang=ko").status_code == 200          # a normal visitor still gets in
+            closed = 0
+            for s in slow:                                             # and the slow ones are cut off
+                s.settimeout(20)
+                try:
+                    closed += s.recv(10) == b""
+                except OSError:
+                    closed += 1
+            assert closed == len(slow)
+    finally:
+        for s in slow:
+            s.close()
+        relay.terminate()
+        relay.wait(10)
