@@ -83,8 +83,9 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
 
     def render(name: str, request: Request, language: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         values.setdefault("title", text.t("status_title", language))
+        languages = {} if name.startswith(("console", "report")) else text.LANGUAGE_NAMES  # clerks: 한국어 · English
         html = pages.get_template(name).render(
-            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=text.LANGUAGE_NAMES,
+            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=languages,
             site=hall.site.name.get(language), path=request.url.path, tz=hall.site.timezone, **values)
         return HTMLResponse(html, status_code=status_code)
 
@@ -142,7 +143,8 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     @app.get("/healthz", summary="For the installer and monitoring: is the relay live, how many faults")
     async def healthz() -> JSONResponse:
         live = relay.status is not None and bool(relay.status.get("live"))
-        return JSONResponse({"status": "ok" if live and not faults.total else "degraded" if relay.status else "starting",
+        # degraded: the hall is offline, or a loop caught an unexpected exception in the last 5 min.
+        return JSONResponse({"status": "ok" if live and not faults.recent else "degraded" if relay.status else "starting",
                              "hall_live": live, "seq": relay.status["seq"] if relay.status else None,
                              "streams": streams.open, "faults": faults.as_json()},
                             headers={"Cache-Control": "no-store"})

@@ -10,11 +10,13 @@ import asyncio
 import functools
 import logging
 import threading
+import time
 from collections import Counter
 from typing import Any, AsyncIterator, Callable
 
 log = logging.getLogger("sunbeon.web")
 SHOWN = 200  # characters of an input kept in a log line: enough to recognise it, never a flood
+RECENT = 300.0  # seconds a fault keeps /healthz at "degraded"; the count itself stays
 
 
 def short(value: Any) -> str:
@@ -34,12 +36,14 @@ class Faults:
         self._lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.last: dict[str, str] = {}
+        self.last_at = 0.0  # time.monotonic() of the latest fault
 
     def record(self, where: str, error: BaseException, given: Any = None) -> None:
         """Log and count one unexpected exception."""
         with self._lock:
             self.counts[where] += 1
             self.last[where] = type(error).__name__
+            self.last_at = time.monotonic()
         log.error("%s failed (%s: %s) on %s", where, type(error).__name__, short(str(error)), short(given),
                   exc_info=error)
 
@@ -47,6 +51,11 @@ class Faults:
     def total(self) -> int:
         with self._lock:
             return sum(self.counts.values())
+
+    @property
+    def recent(self) -> bool:
+        """Whether a fault happened in the last RECENT seconds."""
+        return bool(self.counts) and time.monotonic() - self.last_at < RECENT
 
     def as_json(self) -> dict[str, Any]:
         with self._lock:

@@ -7,7 +7,8 @@ without nginx, or nginx misconfigured):
 
 - a request's header must arrive within HEADER_SECONDS of its first byte (or of the connection):
   uvicorn itself never times a header out, so 1,100 connections sending one byte a minute used
-  to hold every file descriptor the relay had;
+  to hold every file descriptor the relay had; and it must fit in HEADER_BYTES (uvicorn's
+  `h11_max_incomplete_event_size` does this only for h11; the relay runs httptools);
 - at most MAX_CONNECTIONS connections; the app refuses streams past its own cap
   (hub/web/app.py MAX_STREAMS) so that ordinary requests always have the difference;
 - idle keep-alive connections close after KEEP_ALIVE_SECONDS.
@@ -26,6 +27,7 @@ from hub.web.app import MAX_STREAMS
 
 log = logging.getLogger("sunbeon.web")
 HEADER_SECONDS = 10.0
+HEADER_BYTES = 64 * 1024  # a request header past this is cut off (httptools itself sets no limit)
 KEEP_ALIVE_SECONDS = 5
 MAX_CONNECTIONS = MAX_STREAMS + 4000  # uvicorn answers 503 past this (counts streams too)
 BACKLOG = 4096
@@ -35,15 +37,27 @@ class TimedHeaders(HttpToolsProtocol):
     """uvicorn's httptools protocol with a deadline for each request's header."""
 
     header_seconds = HEADER_SECONDS
+    header_bytes = HEADER_BYTES
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._header_seen = 0
         self._arm()
 
     def _arm(self) -> None:
         self._disarm()
+        self._header_seen = 0
         self._header_timer = self.loop.call_later(self.header_seconds, self._too_slow)
+
+    def data_received(self, data: bytes) -> None:
+        if getattr(self, "_header_timer", None) is not None:  # still inside a header
+            self._header_seen += len(data)
+            if self._header_seen > self.header_bytes:
+                self._disarm()
+                self.transport.close()
+                return
+        super().data_received(data)
 
     def _disarm(self) -> None:
         if getattr(self, "_header_timer", None) is not None:

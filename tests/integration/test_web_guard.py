@@ -244,6 +244,14 @@ def test_a_slow_header_is_cut_off(web):
         slow.settimeout(15)
         assert slow.recv(100) == b""                           # closed by the relay, not held
         slow.close()
+        huge = socket.create_connection(("127.0.0.1", port))
+        huge.settimeout(15)
+        try:
+            huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000)   # a header past 64 KB
+            assert huge.recv(100) == b""                       # cut off at once, not buffered
+        except ConnectionResetError:
+            pass                                               # (or reset while still sending: also cut off)
+        huge.close()
         with httpx.Client(timeout=10) as client:               # a normal request still answers
             assert client.get(f"http://127.0.0.1:{port}/api/status").status_code == 200
     finally:
@@ -256,6 +264,7 @@ def test_a_slow_header_is_cut_off(web):
 def test_console_words_and_empty_list(http, clients):
     sign_in(http)
     page = http.get("/console/3").text
+    assert "Tiếng Việt" not in page                          # no public language bar on the clerk's page
     assert "대기자가 없습니다" in page and '<ol class="waiting-list">' not in page
     assert "또는 창구 · or counter" in page and ">or counter" not in page
 
