@@ -48,7 +48,7 @@ def form(fields: dict[str, bytes]) -> bytes:
 def header_value(text: str) -> bytes:
     # What can travel in a header at all (an HTTP client refuses control characters).
     raw = text.encode("utf-8", "surrogatepass")[:500]
-    return bytes(b for b in raw if b == 9 or 32 <= b != 127)
+    return bytes(b for b in raw if b == 9 or 32 <= b != 127).strip(b" \t")  # (nor edge whitespace)
 
 
 def check(response: httpx.Response) -> None:
