@@ -34,6 +34,7 @@ bench: deps
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
 	$(PY) bench/web.py
+	$(PY) bench/web.py --flood
 	$(PY) bench/summary.py
 
 # The chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds.
@@ -46,7 +47,7 @@ install:
 
 screenshots: deps
 	$(PY) scripts/screenshots.py
-	SUNBEON_SCREENSHOTS=docs/images $(PY) -m pytest -q tests/e2e/test_web_browser.py
+
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -4,6 +4,10 @@ them, the relay's memory at that load, and /api/status requests per second.
 Run: make bench   (or .venv/bin/python bench/web.py [viewers])
 Budget (DESIGN.md §7): 10,000 viewers on 2 cores, each update delivered to all within 1 s.
 
+`bench/web.py --flood [streams] [slow]` is the flood: the shipped nginx site in front of the relay,
+15,000 held streams and 2,000 slow connections (from many loopback addresses), and a normal
+visitor's status-page latency (p50/p99) meanwhile. Budget: the visitor is answered within 1 s.
+
 The relay runs as `sunbeon web` in its own process with a real Mosquitto and `sunbeon hub`;
 the viewers are plain asyncio sockets in this process (lighter than any HTTP client library).
 """
@@ -24,7 +28,8 @@ from common import bench_hall, percentile, report, rss_mb  # noqa: I001
 
 from hub.broker import free_port
 
-VIEWERS = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+FLOOD = len(sys.argv) > 1 and sys.argv[1] == "--flood"
+VIEWERS = int(sys.argv[1]) if len(sys.argv) > 1 and not FLOOD else 10000
 CONNECT_BATCH = 400
 ROUNDS = 9
 STATUS_SECONDS = 5.0
@@ -168,5 +173,80 @@ def main() -> None:
     ])
 
 
+def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
+    """The flood through nginx; prints the normal visitor's latency."""
+    from hub.broker import Broker
+    from tests.nginx_front import (Flood, NginxFront, client_context, nginx_errors, raise_file_limit, start_relay,
+                                   visit_elsewhere, visitor)
+
+    files = raise_file_limit()
+    with tempfile.TemporaryDirectory(prefix="sunbeon-flood-") as tmp, Broker() as broker:
+        path = Path(tmp) / "hall.toml"
+        path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wflood")
+                        + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n', encoding="utf-8")
+        port = free_port()
+        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
+        relay = start_relay(path, port)
+        # Two workers (Debian: one per core) share the descriptors: each has its own limit.
+        nginx = NginxFront(Path(tmp), port, workers=2)
+        try:
+            time.sleep(3.0)
+            nginx.start()
+
+            async def run() -> tuple:
+                quiet = await visitor(nginx.url, nginx.cert, seconds=5)
+                attack = Flood(nginx.https_port, client_context(nginx.cert))
+                start = time.perf_counter()
+                await attack.open(streams, slow, batch=500)
+                opened = time.perf_counter() - start
+                held = (attack.streams_open, attack.slow_open)
+                elsewhere = visit_elsewhere(nginx.url, nginx.cert, visit_seconds)
+                waiting = asyncio.ensure_future(asyncio.to_thread(elsewhere.communicate))
+                slow_samples = []  # slow connections come and go (nginx drops each after 10 s): sample them
+                while not waiting.done():
+                    slow_samples.append(attack.slow_open)
+                    await asyncio.sleep(1.0)
+                output = await waiting
+                held = (held[0], min(slow_samples) if slow_samples else held[1])
+                seen = [tuple(pair) for pair in json.loads(output[0])]
+                after = (attack.streams_open, attack.slow_open)
+                relay_rss = rss_mb(relay.pid)
+                await attack.close()
+                return quiet, attack, opened, held, seen, after, relay_rss
+
+            gc.disable()
+            quiet, attack, opened, held, seen, after, relay_rss = _run(run())
+            gc.enable()
+        finally:
+            nginx.stop()
+            relay.terminate()
+            hub.terminate()
+            relay.wait(10)
+            hub.wait(10)
+            print("nginx error log (message: count):", nginx_errors(Path(tmp)))
+    times = [t * 1000 for status, t in seen if status == 200]
+    calm = [t * 1000 for status, t in quiet if status == 200]
+    ok = sum(1 for status, _ in seen if status == 200)
+    print(f"file descriptor limit {files}; stream errors {attack.errors}; refused {attack.streams_refused}; "
+          f"slow connections dropped by nginx and reopened {attack.slow_dropped}")
+    report("web-flood", [
+        ("streams held through nginx (asked)", held[0], f"of {streams:,}", "15,000", held[0] >= 15000),
+        ("slow connections open at once, fewest while the visitor asked", held[1], f"of {slow:,}", "—", True),
+        ("time to open the flood", opened, "s", "—", True),
+        ("visitor requests answered 200 during the flood", ok, f"of {len(seen)}", "all", ok == len(seen)),
+        ("visitor status page p50, quiet", percentile(calm, 50), "ms", "—", True),
+        ("visitor status page p50 during the flood", percentile(times, 50) if times else -1, "ms", "≤ 1,000 ms",
+         bool(times) and percentile(times, 50) <= 1000),
+        ("visitor status page p99 during the flood", percentile(times, 99) if times else -1, "ms", "≤ 1,000 ms",
+         bool(times) and percentile(times, 99) <= 1000),
+        ("streams still held at the end", after[0], "", "—", True),
+        ("slow connections still held at the end", after[1], "", "—", True),
+        ("relay resident memory during the flood", relay_rss, "MB", "—", True),
+    ])
+
+
 if __name__ == "__main__":
-    main()
+    if FLOOD:
+        flood(int(sys.argv[2]) if len(sys.argv) > 2 else 15000, int(sys.argv[3]) if len(sys.argv) > 3 else 2000)
+    else:
+        main()

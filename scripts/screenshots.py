@@ -1,7 +1,9 @@
 """Draws the README's pictures with the project's own code: kiosk screens, a printed ticket,
-the counter monitor and the hall board, for a scripted morning in the example hall.
+the counter monitor and the hall board, for a scripted morning in the example hall; and the web
+pages (status, ticket, console) in headless Chromium, served by the real relay for the same
+example hall (examples/hall.toml) through a real Mosquitto and hub whose clock reads that morning.
 
-Run: make screenshots   (writes docs/images/*.png)
+Run: make screenshots   (writes docs/images/*.png; `--web` draws only the web pages)
 """
 
 from __future__ import annotations
@@ -47,9 +49,119 @@ def morning() -> tuple[p.Snapshot, dict]:
     return p.Snapshot.model_validate_json(p.encode(view.snapshot(state, NOW, alerts))), reply.data
 
 
+def web_pictures() -> None:
+    """The web pages of the example hall at 10:40, at phone size (the console at desk size)."""
+    import shutil
+    import tempfile
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from hub.broker import Broker, free_port
+    from hub.bus import HubBus
+    from hub.client import HubClient
+    from hub.service import HubService
+    from hub.store import Store
+    from hub.web.auth import hash_password
+    from hub.web.main import build
+
+    password = "screenshots-only"
+    with tempfile.TemporaryDirectory(prefix="sunbeon-shots-") as tmp, Broker() as broker:
+        text = (ROOT / "examples" / "hall.toml").read_text(encoding="utf-8")
+        text = text.replace("port = 1883", f"port = {broker.port}", 1).replace('host = "localhost"', 'host = "127.0.0.1"', 1)
+        text = text.replace('"/var/lib/sunbeon/hub.db"', f'"{tmp}/hub.db"').replace('"/var/lib/sunbeon/web.secret"',
+                                                                                    f'"{tmp}/web.secret"')
+        text += f'\n[[web.clerks]]\ncounter = "3"\npassword_hash = "{hash_password(password)}"\n'
+        path = Path(tmp) / "hall.toml"
+        path.write_text(text, encoding="utf-8")
+        hall = config.load(path)
+        now = [NOW - 3000]
+        store = Store(Path(tmp) / "hub.db")
+        bus = HubBus(hall, HubService(hall, store, clock=lambda: now[0]), client_id="hub-screenshots")
+        stop = threading.Event()
+        threading.Thread(target=bus.run, args=(stop,), daemon=True).start()
+        assert bus.connected.wait(10), "the hub did not connect"
+        clients = {}
+        for device, role in [("kiosk-1", "kiosk"), *[(f"counter-{c}", "counter") for c in range(1, 11)]]:
+            clients[device] = HubClient(hall.site.id, device, hall.mqtt, role=role, calls=False).start()
+            assert clients[device].wait_for(lambda c: c.online and c.snapshot is not None, 10), device
+        tasks = ["cert", "passport_apply", "family", "passport_pickup", "cert", "permit", "passport_apply", "cert"]
+        tickets = []
+        for i in range(46):
+            now[0] += 55
+            language = {28: "zh", 32: "zh", 45: "vi"}.get(i, "ko")
+            tickets.append(clients["kiosk-1"].request("issue", service=tasks[i % len(tasks)], language=language).data)
+        for round_ in range(2):
+            now[0] = NOW - 600 + round_ * 300
+            for c in ["1", "2", "3", "4", "6", "7", "8", "9", "10"]:
+                clients[f"counter-{c}"].request("call_next")
+        clients["counter-5"].request("pause")
+        now[0] = NOW
+        app, relay = build(hall, secret=b"screenshots" * 3)
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        threading.Thread(target=server.run, daemon=True).start()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and (not server.started or relay.status is None):
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        chromium = shutil.which("chromium") or "/usr/bin/chromium"
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                "--no-first-run", "--disable-component-update", "--disable-sync"]
+        phone = {"width": 390, "height": 844}
+        waiting_zh = tickets[32]  # a 제증명 (cert) ticket taken in Chinese, still waiting
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=args)
+                page = browser.new_context(viewport=phone, device_scale_factor=2, locale="ko-KR").new_page()
+                for language in ("ko", "en", "zh", "vi"):
+                    page.goto(f"{url}/?lang={language}")
+                    page.screenshot(path=str(OUT / f"web-status-{language}.png"), full_page=True)
+                quiet = browser.new_context(viewport=phone, device_scale_factor=2, java_script_enabled=False).new_page()
+                quiet.goto(f"{url}/?lang=en")
+                quiet.screenshot(path=str(OUT / "web-status-nojs-en.png"), full_page=True)
+                page.goto(f"{url}/t/{waiting_zh['token']}?lang=zh")
+                page.screenshot(path=str(OUT / "web-ticket-waiting-zh.png"), full_page=True)
+                for _ in range(40):  # counter 3 calls until the Chinese ticket is at its window
+                    place = relay.place(waiting_zh["token"])
+                    if place is not None and place.state == "called":
+                        break
+                    now[0] += 240
+                    clients["counter-3"].request("call_next")
+                    time.sleep(0.3)
+                page.locator("#ticket.called").wait_for(timeout=10000)
+                page.screenshot(path=str(OUT / "web-ticket-called-zh.png"), full_page=True)
+                page.goto(f"{url}/t/{waiting_zh['token']}?lang=ko")
+                page.screenshot(path=str(OUT / "web-ticket-called-ko.png"), full_page=True)
+                desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+                desk.goto(f"{url}/console")
+                desk.screenshot(path=str(OUT / "web-console-login.png"), full_page=True)
+                desk.select_option("select[name=counter]", "3")
+                desk.fill("input[name=password]", password)
+                desk.click("text=로그인")
+                desk.wait_for_url("**/console/3")
+                now[0] += 60
+                desk.click("button[value=call_next]")
+                desk.locator(".flash").wait_for(timeout=5000)
+                desk.screenshot(path=str(OUT / "web-console.png"), full_page=True)
+                browser.close()
+        finally:
+            server.should_exit = True
+            for client in clients.values():
+                client.close()
+            stop.set()
+            time.sleep(0.5)
+            store.close()
+
+
 def main() -> None:
     """Write every picture."""
     OUT.mkdir(parents=True, exist_ok=True)
+    if "--web" in sys.argv:
+        web_pictures()
+        return
     snapshot, ticket = morning()
     kiosk = Screen((1080, 1920), offscreen=True)
     kiosk_screens.start(kiosk.painter, snapshot, language="ko", large=False, priority=False, online=True, now=NOW,
@@ -70,6 +182,7 @@ def main() -> None:
     counter = Screen((1280, 720), offscreen=True)
     display_screens.counter(counter.painter, snapshot, "3", online=True, flash=False)
     counter.screenshot(OUT / "counter-monitor.png")
+    web_pictures()
     print("\n".join(str(f.relative_to(ROOT)) for f in sorted(OUT.glob("*.png"))))
 
 

@@ -5,7 +5,9 @@
 set -euo pipefail
 packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
 # faketime: the tests move a real hub's clock (a Pi without RTC that NTP corrects).
-[ "${1:-}" = "test" ] && packages+=(chromium faketime)
+# nginx: the TLS front of the public web relay (systemd/nginx/), tested for real; openssl makes its
+# first certificate. Only the tests need them here: the hub box gets them from scripts/nginx-site.sh.
+[ "${1:-}" = "test" ] && packages+=(chromium faketime nginx openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -21,9 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from hub import clock as hall_clock
 from hub.config import HallConfig
-from hub.web import text
+from hub.web import guard, text
 from hub.web.auth import LoginBrake, Signer, check_password
+from hub.web.headers import Guard
 from hub.web.relay import Relay
+from hub.web.sessions import Generations
 
 HERE = Path(__file__).parent
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -31,9 +33,33 @@ KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop
 NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 COOKIE = "sunbeon_session"
 CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
+NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
+ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (hub/config.py's Id, loosely)
+MAX_STREAMS = 16000  # open SSE streams one relay serves; more get 503 (nginx caps them first)
 
 
-def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBrake | None = None) -> FastAPI:
+def clean(value: object, longest: int = 200) -> str | None:
+    """A text field from the outside as the app may use it, or None: only str, not too long, no
+    control characters, encodable as UTF-8 (a lone surrogate would fail later, deep inside)."""
+    if not isinstance(value, str) or len(value) > longest or not value.isprintable():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+class StreamCount:
+    """How many SSE streams are open: the relay refuses more than it can hold, so a flood of
+    streams never takes the connections that ordinary page requests need."""
+
+    def __init__(self, most: int) -> None:
+        self.most, self.open = most, 0
+
+
+def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBrake | None = None,
+               generations: Generations | None = None, max_streams: int = MAX_STREAMS) -> FastAPI:
     """The relay's web app for one hall."""
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -41,28 +67,48 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         yield
         await asyncio.to_thread(relay.close)
 
-    app = FastAPI(title="Sunbeon web relay", version="1", lifespan=lifespan,
+    # redirect_slashes off: Starlette's "/console/" → "/console" redirect is absolute and built
+    # from the request's Host header, which anyone can set (an open redirect to their site).
+    app = FastAPI(title="Sunbeon web relay", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  redirect_slashes=False,
                   description="Live queue status of a civil-service hall, ticket pages and the clerk console.")
+    app.add_middleware(Guard)
+    _mount_docs(app)  # before /static: its /static/swagger must match first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
     brake = brake or LoginBrake()
+    generations = generations or Generations(None)
+    streams = app.state.streams = StreamCount(max_streams)
+    faults = relay.faults
     tz = ZoneInfo(hall.site.timezone)
 
     def render(name: str, request: Request, language: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         values.setdefault("title", text.t("status_title", language))
+        languages = {} if name.startswith(("console", "report")) else text.LANGUAGE_NAMES  # clerks: 한국어 · English
         html = pages.get_template(name).render(
-            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=text.LANGUAGE_NAMES,
+            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=languages,
             site=hall.site.name.get(language), path=request.url.path, tz=hall.site.timezone, **values)
         return HTMLResponse(html, status_code=status_code)
 
     def language(request: Request) -> str:
-        return text.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+        return text.choose(clean(request.query_params.get("lang"), 8), clean(request.headers.get("accept-language")))
 
     def clock(at: float | None) -> str:
         return datetime.fromtimestamp(at, tz).strftime("%H:%M:%S") if at else "—"
 
-    async def sse(frames: Any) -> StreamingResponse:
-        return StreamingResponse(frames, media_type="text/event-stream",
+    async def sse(where: str, frames: AsyncIterator[bytes], given: Any = None) -> Response:
+        if streams.open >= streams.most:
+            # Full: refuse this one stream, quickly and cheaply; pages and JSON still answer.
+            return Response("busy", status_code=503, headers={"Retry-After": "30"}, media_type="text/plain")
+
+        async def counted() -> AsyncIterator[bytes]:
+            streams.open += 1
+            try:
+                async for frame in guard.stream(faults, where, frames, given):
+                    yield frame
+            finally:
+                streams.open -= 1
+        return StreamingResponse(counted(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     # --- public ---------------------------------------------------------------------------
@@ -93,10 +139,19 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                     yield relay.frame
                 elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
-        return await sse(frames())
+        return await sse("status stream", frames())
+
+    @app.get("/healthz", summary="For the installer and monitoring: is the relay live, how many faults")
+    async def healthz() -> JSONResponse:
+        live = relay.status is not None and bool(relay.status.get("live"))
+        # degraded: the hall is offline, or a loop caught an unexpected exception in the last 5 min.
+        return JSONResponse({"status": "ok" if live and not faults.recent else "degraded" if relay.status else "starting",
+                             "hall_live": live, "seq": relay.status["seq"] if relay.status else None,
+                             "streams": streams.open, "faults": faults.as_json()},
+                            headers={"Cache-Control": "no-store"})
 
     def find(token: str) -> Any:
-        if not TOKEN.match(token):
+        if clean(token, 64) is None or not TOKEN.match(token):
             return None
         return relay.place(token)
 
@@ -105,7 +160,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         # half a second later): a visitor who scans at once should not be told it does not exist.
         deadline = asyncio.get_running_loop().time() + NEW_TICKET_GRACE
         place = find(token)
-        while place is None and TOKEN.match(token) and asyncio.get_running_loop().time() < deadline:
+        while place is None and clean(token, 64) and TOKEN.match(token) and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.1)
             place = find(token)
         return place
@@ -133,7 +188,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                         yield b"event: ticket\ndata: " + JSONResponse(place.as_json()).body + b"\n\n"
                 elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
-        return await sse(frames())
+        return await sse("ticket stream", frames(), token)
 
     @app.get("/t/{token}", response_class=HTMLResponse, summary="A ticket's page (the QR code on the ticket)")
     async def ticket_page(request: Request, token: str) -> HTMLResponse:
@@ -142,8 +197,9 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         if place is None:
             return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
         counter = place.counter_label.get(lang) if place.counter_label else None
+        message = clean(request.query_params.get("msg"), 20)
         return render("ticket.html", request, lang, place=place, token=token, counter=counter,
-                      csrf=signer.csrf("cancel:" + token), message=request.query_params.get("msg"),
+                      csrf=signer.csrf("cancel:" + token), message=message if message in ("cancelled", "cancel_failed") else None,
                       title=f"{place.number} · {hall.site.name.get(lang)}",
                       service=hall.service(place.service).name.get(lang) if place.service and hall.service(place.service) else "")
 
@@ -155,43 +211,61 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         if not signer.check_csrf("cancel:" + token, csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         reply = await asyncio.to_thread(relay.client.request, "cancel", token=token)
-        msg = "cancelled" if reply.status == "ok" else "failed:" + (reply.error.message if reply.error else "")
+        msg = "cancelled" if reply.status == "ok" else "cancel_failed"  # a code: the page has the words
         return RedirectResponse(f"/t/{token}?lang={lang}&msg={msg}", status_code=303)
 
     # --- the clerk console ----------------------------------------------------------------
 
     clerks = {c.counter: c.password_hash for c in hall.web.clerks}
 
+    def session(request: Request) -> str | None:
+        """The counter of the request's session cookie, if it is valid and not signed out."""
+        found = signer.session_of(request.cookies.get(COOKIE))
+        if found is None or found[1] != generations.current(found[0]):
+            return None
+        return found[0]
+
     def session_counter(request: Request, counter: str) -> str:
-        if signer.counter_of(request.cookies.get(COOKIE)) != counter:
+        if session(request) != counter:
             raise HTTPException(303, headers={"Location": "/console"})
         return counter
 
     @app.get("/console", response_class=HTMLResponse, summary="Clerk login")
     async def console_login(request: Request) -> HTMLResponse:
+        error = clean(request.query_params.get("error"), 20)
+        seconds = clean(request.query_params.get("s"), 4)
+        message = text.LOGIN_MESSAGES.get(error or "")
+        if error == "wait" and seconds and seconds.isdigit():
+            message = f"{message} ({int(seconds)}초 · {int(seconds)} s)"
         return render("console_login.html", request, "ko", title="창구 콘솔 · Counter console",
-                      counters=[c for c in hall.counters if c.id in clerks], error=request.query_params.get("error"))
+                      counters=[c for c in hall.counters if c.id in clerks], message=message,
+                      error=error in ("wrong", "wait"))
 
-    @app.post("/console/login", summary="Clerk login (slowed after failures)")
-    async def console_do_login(request: Request, counter: str = Form(...), password: str = Form(...)) -> Response:
+    @app.post("/console/login", summary="Clerk login (slowed after failures, never locked)")
+    async def console_do_login(request: Request, counter: str = Form(""), password: str = Form("")) -> Response:
         address = request.client.host if request.client else "?"
-        keys = (f"ip:{address}", f"counter:{counter}")
-        wait = brake.wait_for(*keys)
+        counter = clean(counter, 32) or "?"
+        wait = brake.wait_for(counter, address)
         if wait > 0:
-            return RedirectResponse(f"/console?error=wait:{int(wait) + 1}", status_code=303)
-        if counter not in clerks or not check_password(password, clerks[counter]):
-            brake.failed(*keys)
+            return RedirectResponse(f"/console?error=wait&s={int(wait) + 1}", status_code=303)
+        good = counter in clerks and clean(password, 1024) is not None and \
+            await asyncio.to_thread(check_password, password, clerks[counter])
+        if not good:
+            brake.failed(counter, address)
             await asyncio.sleep(0.3)
             return RedirectResponse("/console?error=wrong", status_code=303)
-        brake.succeeded(*keys)
+        brake.succeeded(counter, address)
         response = RedirectResponse(f"/console/{counter}", status_code=303)
-        response.set_cookie(COOKIE, signer.session(counter), httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https", max_age=12 * 3600)
+        response.set_cookie(COOKIE, signer.session(counter, generation=generations.current(counter)), httponly=True,
+                            samesite="strict", secure=request.url.scheme == "https", max_age=12 * 3600)
         return response
 
-    @app.post("/console/logout")
-    async def console_logout() -> RedirectResponse:
-        response = RedirectResponse("/console", status_code=303)
+    @app.post("/console/logout", summary="Clerk sign-out: every session of the counter ends, here and elsewhere")
+    async def console_logout(request: Request, csrf: str = Form("")) -> RedirectResponse:
+        counter = session(request)
+        if counter is not None and signer.check_csrf("console:" + request.cookies.get(COOKIE, ""), csrf):
+            generations.sign_out(counter)
+        response = RedirectResponse("/console?error=signed_out", status_code=303)
         response.delete_cookie(COOKIE)
         return response
 
@@ -205,15 +279,19 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                 "counters": [c for c in hall.counters if c.id != counter]}
 
     def signed_in(request: Request) -> str:
-        counter = signer.counter_of(request.cookies.get(COOKIE))
+        counter = session(request)
         if counter is None:
             raise HTTPException(303, headers={"Location": "/console"})
         return counter
 
     def day_rows(date: str) -> tuple[list[dict[str, Any]], Any]:
         from hub import report
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
+        if clean(date, 10) is None or not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
             raise HTTPException(400, "the date is YYYY-MM-DD")
+        try:
+            datetime.strptime(date, "%Y-%m-%d")
+        except ValueError:
+            raise HTTPException(400, "no such date") from None
         database = hall.web.reports_database or hall.hub.database
         try:
             rows = report.read_day(database, date)
@@ -249,9 +327,14 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     @app.get("/console/{counter}", response_class=HTMLResponse)
     async def console(request: Request, counter: str) -> HTMLResponse:
         session_counter(request, counter)
+        code = clean(request.query_params.get("msg"), 40) or ""
+        number = clean(request.query_params.get("n"), 10) or ""
+        message = text.CONSOLE_MESSAGES.get(code)
+        if message and code.startswith("ok.") and NUMBER.match(number):
+            message = f"{message}: {number}"
         return render("console.html", request, "ko", title=f"{counter}번 창구 콘솔",
                       csrf=signer.csrf("console:" + request.cookies.get(COOKIE, "")),
-                      message=request.query_params.get("msg"), **panel_values(counter))
+                      message=message, failed=code.startswith("error."), **panel_values(counter))
 
     @app.get("/console/{counter}/panel", response_class=HTMLResponse)
     async def console_panel(request: Request, counter: str) -> HTMLResponse:
@@ -265,19 +348,50 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         if not signer.check_csrf("console:" + request.cookies.get(COOKIE, ""), csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         if op not in CONSOLE_OPS:
-            raise HTTPException(400, f"unknown command {op!r}")
+            raise HTTPException(400, "unknown command")
         fields: dict[str, Any] = {}
         if op == "transfer":
             if bool(to_service) == bool(to_counter):
                 raise HTTPException(400, "choose a task or a counter to transfer to")
+            target = to_service or to_counter
+            if not ID.match(target):
+                raise HTTPException(400, "no such task or counter")
             fields = {"to_service": to_service} if to_service else {"to_counter": to_counter}
-        client = await asyncio.to_thread(relay.counter_client, counter)
+        try:
+            client = await asyncio.to_thread(relay.counter_client, counter)
+        except KeyError:
+            raise HTTPException(404, "this counter has no device in the hall's config") from None
         reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
         if reply.status == "ok":
-            ticket = (reply.data or {}).get("ticket")
-            msg = f"ok:{op}:{ticket['number']}" if ticket else f"ok:{op}:"
-        else:
-            msg = f"error:{reply.error.message if reply.error else 'no answer'}"
-        return RedirectResponse(f"/console/{counter}?msg={msg}", status_code=303)
+            ticket = (reply.data or {}).get("ticket") or {}
+            number = str(ticket.get("number", ""))
+            return RedirectResponse(f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""),
+                                    status_code=303)
+        code = f"error.{reply.error.code}" if reply.error else "error.timeout"
+        return RedirectResponse(f"/console/{counter}?msg={code if code in text.CONSOLE_MESSAGES else 'error.other'}",
+                                status_code=303)
 
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI from the swagger-ui-bundle package (no CDN: a hall LAN has no internet);
+    without the package, /docs says where the OpenAPI JSON is."""
+    try:
+        import swagger_ui_bundle
+        assets: Path | None = Path(swagger_ui_bundle.swagger_ui_path)
+    except ImportError:
+        assets = None
+    if assets is not None:
+        app.mount("/static/swagger", StaticFiles(directory=assets), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        if assets is None:
+            return HTMLResponse('<!doctype html><title>API</title><p>The API is described in '
+                                '<a href="/openapi.json">/openapi.json</a>.</p>')
+        return HTMLResponse(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sunbeon web relay · API</title>'
+            '<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>'
+            '<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script>'
+            '</body></html>')

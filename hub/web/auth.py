@@ -11,8 +11,10 @@ from pathlib import Path
 
 SESSION_SECONDS = 12 * 3600  # a working day
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-FREE_FAILURES = 3  # failed logins before the brake
-LONGEST_WAIT = 300.0  # seconds
+FREE_FAILURES = 3  # failed logins for one counter from one address before the brake
+FREE_FAILURES_PER_ADDRESS = 20  # failed logins from one address, all counters together
+LONGEST_WAIT = 60.0  # seconds: slows a guesser to ~60 tries an hour, never shuts the clerk out
+FORGET_AFTER = 15 * 60.0  # seconds without a failure after which the failures are forgotten
 
 
 def _b64(data: bytes) -> str:
@@ -65,24 +67,30 @@ class Signer:
     def _mac(self, text: str) -> str:
         return _b64(hmac.new(self.secret, text.encode(), hashlib.sha256).digest()[:20])
 
-    def session(self, counter: str, now: float | None = None) -> str:
-        """A session cookie value for a counter's clerk."""
-        body = f"{counter}|{int((now or time.time()) + SESSION_SECONDS)}|{secrets.token_hex(6)}"
+    def session(self, counter: str, now: float | None = None, generation: int = 0) -> str:
+        """A session cookie value for a counter's clerk; `generation` is the counter's sign-out
+        count (hub/web/sessions.py): signing out raises it and every older cookie stops working."""
+        body = f"{counter}|{int((now or time.time()) + SESSION_SECONDS)}|{generation}|{secrets.token_hex(6)}"
         return f"{_b64(body.encode())}.{self._mac(body)}"
 
-    def counter_of(self, cookie: str | None, now: float | None = None) -> str | None:
-        """The counter a valid, unexpired session cookie is for, or None."""
-        if not cookie or "." not in cookie:
+    def session_of(self, cookie: str | None, now: float | None = None) -> tuple[str, int] | None:
+        """(counter, generation) of a valid, unexpired session cookie, or None."""
+        if not cookie or "." not in cookie or len(cookie) > 512 or not cookie.isascii():
             return None
         encoded, mac = cookie.rsplit(".", 1)
         try:
             body = _unb64(encoded).decode()
-            counter, expires, _ = body.split("|")
-        except (ValueError, UnicodeDecodeError):
+            counter, expires, generation, _ = body.split("|")
+            fresh = int(expires) >= (now or time.time())
+            valid = hmac.compare_digest(mac.encode(), self._mac(body).encode())
+            return (counter, int(generation)) if valid and fresh else None
+        except (ValueError, UnicodeError, TypeError):
             return None
-        if not hmac.compare_digest(mac, self._mac(body)) or int(expires) < (now or time.time()):
-            return None
-        return counter
+
+    def counter_of(self, cookie: str | None, now: float | None = None) -> str | None:
+        """The counter a valid, unexpired session cookie is for, or None (not checking sign-outs)."""
+        found = self.session_of(cookie, now)
+        return found[0] if found else None
 
     def csrf(self, purpose: str) -> str:
         """A token bound to a session (or a ticket): forms must send it back."""
@@ -90,37 +98,53 @@ class Signer:
 
     def check_csrf(self, purpose: str, token: str | None) -> bool:
         """Whether a form's token is the one issued for `purpose`."""
-        return bool(token) and hmac.compare_digest(token, self.csrf(purpose))  # type: ignore[arg-type]
+        if not token or not token.isascii() or len(token) > 64:
+            return False  # compare_digest raises on non-ASCII text: that is a refusal, not a 500
+        try:
+            return hmac.compare_digest(token.encode(), self.csrf(purpose).encode())
+        except UnicodeError:
+            return False
 
 
 class LoginBrake:
-    """Slows password guessing: after a few failures from one address or for one counter,
-    each further try must wait twice as long as the last."""
+    """Slows password guessing without ever locking the real clerk out.
+
+    Failures are counted per (counter, address): someone guessing from the hall's Wi-Fi slows
+    only their own tries, never the clerk at the counter PC. After FREE_FAILURES, each further try
+    waits twice as long as the last (capped at LONGEST_WAIT); once the wait has passed, the right
+    password is always accepted. An address sweeping many counters is slowed as a whole after
+    FREE_FAILURES_PER_ADDRESS. Failures are forgotten FORGET_AFTER seconds after the last one."""
 
     def __init__(self, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
         self.clock = clock
         self.failures: dict[str, tuple[int, float]] = {}
 
-    def wait_for(self, *keys: str) -> float:
+    @staticmethod
+    def _keys(counter: str, address: str) -> tuple[tuple[str, int], ...]:
+        return ((f"{counter}@{address}", FREE_FAILURES), (f"@{address}", FREE_FAILURES_PER_ADDRESS))
+
+    def wait_for(self, counter: str, address: str) -> float:
         """Seconds before another try is allowed (0 when allowed now)."""
         now = self.clock()
         waits = [0.0]
-        for key in keys:
+        for key, free in self._keys(counter, address):
             count, last = self.failures.get(key, (0, 0.0))
-            if count >= FREE_FAILURES:
-                waits.append(last + min(LONGEST_WAIT, 2.0 ** (count - FREE_FAILURES + 1)) - now)
+            if now - last >= FORGET_AFTER:
+                continue
+            if count >= free:
+                waits.append(last + min(LONGEST_WAIT, 2.0 ** (count - free + 1)) - now)
         return max(waits)
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, counter: str, address: str) -> None:
         """Count a failed try."""
         now = self.clock()
-        for key in keys:
-            count, _ = self.failures.get(key, (0, 0.0))
-            self.failures[key] = (count + 1, now)
+        for key, _ in self._keys(counter, address):
+            count, last = self.failures.get(key, (0, 0.0))
+            self.failures[key] = (1 if now - last >= FORGET_AFTER else count + 1, now)
         if len(self.failures) > 10000:  # an address sweep must not grow memory without end
-            self.failures = dict(sorted(self.failures.items(), key=lambda kv: kv[1][1])[-5000:])
+            recent = {k: v for k, v in self.failures.items() if now - v[1] < FORGET_AFTER}
+            self.failures = dict(sorted(recent.items(), key=lambda kv: kv[1][1])[-5000:])
 
-    def succeeded(self, *keys: str) -> None:
-        """Forget the failures."""
-        for key in keys:
-            self.failures.pop(key, None)
+    def succeeded(self, counter: str, address: str) -> None:
+        """Forget this counter's failures from this address."""
+        self.failures.pop(self._keys(counter, address)[0][0], None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from hub import protocol as p
 from hub.client import HubClient
 from hub.config import HallConfig
+from hub.web import guard
 
 log = logging.getLogger("sunbeon.web")
 REMEMBERED = 50000  # tickets whose last place is remembered after they leave the queue
@@ -102,6 +105,8 @@ class Relay:
         self.remembered: OrderedDict[str, Place] = OrderedDict()
         self.called_seq: OrderedDict[str, int] = OrderedDict()  # token hash → seq of its latest call
         self.counter_clients: dict[str, HubClient] = {}
+        self._counter_lock = threading.Lock()  # two first commands at once must make one client
+        self.faults = guard.Faults()  # unexpected exceptions in the relay's loops (/healthz)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
 
@@ -110,17 +115,23 @@ class Relay:
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
         self._ticker = asyncio.ensure_future(self._tick(keepalive))
-        self.client.on_snapshot(lambda snap: self._soon(self.update, snap))
-        self.client.on_places(lambda _: self._soon(self.update, self.client.snapshot))
-        self.client.on_status(lambda: self._soon(self.update, self.client.snapshot))
+        # Every way in from paho's thread is guarded twice: the callback itself, and the update it
+        # schedules on the event loop (an exception there would only reach asyncio's log, uncounted).
+        update = guard.callback(self.faults, "relay update", self.update)
+        self.client.on_snapshot(guard.callback(self.faults, "snapshot callback", lambda snap: self._soon(update, snap)))
+        self.client.on_places(guard.callback(self.faults, "places callback",
+                                             lambda _: self._soon(update, self.client.snapshot)))
+        self.client.on_status(guard.callback(self.faults, "status callback",
+                                             lambda: self._soon(update, self.client.snapshot)))
         self.client.start()
 
     async def _tick(self, every: float) -> None:
         # One timer for all streams: wakes them without news, so each sends a keepalive comment.
         # (A timeout per stream would cost a task and a timer per viewer on every update.)
-        while True:
+        async def step() -> None:
             await asyncio.sleep(every)
             self._wake()
+        await guard.forever(self.faults, "keepalive tick", step)
 
     def _wake(self) -> None:
         if self._changed is not None:
@@ -185,13 +196,19 @@ class Relay:
         return Place(ended, last.number, last.service, 0, None, last.counter, last.counter_label)
 
     def counter_client(self, counter: str) -> HubClient:
-        """The connection that speaks for a counter's device (the console's commands go through it)."""
-        if counter not in self.counter_clients:
-            device = next((d for d in self.hall.devices if d.role == "counter" and d.counter == counter), None)
-            if device is None:
-                raise KeyError(f"no counter device for counter {counter!r}")
-            client = HubClient(self.hall.site.id, device.id, self.hall.mqtt, role="counter", calls=False,
-                               client_id=f"web-{device.id}", report_status=False)
-            self.counter_clients[counter] = client.start()
-            client.wait_for(lambda c: c.online, 5)
-        return self.counter_clients[counter]
+        """The connection that speaks for a counter's device (the console's commands go through it).
+
+        Made once under a lock: the first commands of two clerks' clicks at the same moment used to
+        make two clients with one MQTT client id, which kicked each other off the broker for good.
+        The id is unique per relay process too (two relays, a restarted relay)."""
+        with self._counter_lock:
+            client = self.counter_clients.get(counter)
+            if client is None:
+                device = next((d for d in self.hall.devices if d.role == "counter" and d.counter == counter), None)
+                if device is None:
+                    raise KeyError(f"no counter device for counter {counter!r}")
+                client = HubClient(self.hall.site.id, device.id, self.hall.mqtt, role="counter", calls=False,
+                                   client_id=f"web-{device.id}-{uuid.uuid4().hex[:8]}", report_status=False)
+                self.counter_clients[counter] = client.start()
+        client.wait_for(lambda c: c.online, 5)
+        return client

@@ -102,7 +102,7 @@ def test_clerk_console_calls_the_next_ticket(web, clients, browser, hub):
     page.click("text=로그인")
     page.wait_for_url("**/console/3")
     page.click("button[value=call_next]")
-    page.locator(".flash", has_text="call_next 1001").wait_for(timeout=5000)
+    page.locator(".flash", has_text="다음 번호를 호출했습니다 · Called next: 1001").wait_for(timeout=5000)
     page.locator("#panel .number", has_text="1001").wait_for(timeout=5000)
     assert hub.service.state.counter("3").serving is not None
     shot(page, "web-console")

@@ -85,7 +85,7 @@ def test_clerk_console_login_commands_and_brake(http, clients, hub):
     for _ in range(3):
         http.post("/console/login", data={"counter": "3", "password": "guess"})
     braked = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD})
-    assert braked.headers["location"].startswith("/console?error=wait:")      # even the right one waits
+    assert braked.headers["location"].startswith("/console?error=wait&s=")    # even the right one waits
 
 
 def test_clerk_console_calls_transfers_and_refuses_bad_input(web, clients, hub):
@@ -98,15 +98,15 @@ def test_clerk_console_calls_transfers_and_refuses_bad_input(web, clients, hub):
         page = http.get("/console/3").text
         csrf = page.split('name="csrf" value="')[1].split('"')[0]
         done = http.post("/console/3/command", data={"op": "call_next", "csrf": csrf}, follow_redirects=False)
-        assert done.status_code == 303 and done.headers["location"] == "/console/3?msg=ok:call_next:1001"
+        assert done.status_code == 303 and done.headers["location"] == "/console/3?msg=ok.call_next&n=1001"
         assert http.post("/console/3/command", data={"op": "call_next", "csrf": "nope"}).status_code == 403
         assert http.post("/console/3/command", data={"op": "explode", "csrf": csrf}).status_code == 400
         assert http.post("/console/3/command", data={"op": "transfer", "csrf": csrf}).status_code == 400
         moved = http.post("/console/3/command", data={"op": "transfer", "to_service": "passport", "csrf": csrf},
                           follow_redirects=False)
-        assert moved.headers["location"] == "/console/3?msg=ok:transfer:1001"
+        assert moved.headers["location"] == "/console/3?msg=ok.transfer&n=1001"
         refused = http.post("/console/3/command", data={"op": "recall", "csrf": csrf}, follow_redirects=False)
-        assert refused.headers["location"].startswith("/console/3?msg=error:")   # nobody at the counter now
+        assert refused.headers["location"].startswith("/console/3?msg=error.")   # nobody at the counter now
         rows = {r["label"]: r for r in hub.store.tickets(hub.service.state.business_date)}
         assert rows["1001"]["service"] == "passport" and rows["1001"]["state"] == "waiting"
 

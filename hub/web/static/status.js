@@ -2,15 +2,18 @@
 (function () {
   const box = document.getElementById("services");
   if (!box || !window.EventSource) return;
-  const lang = box.dataset.lang, words = JSON.parse(box.dataset.words);
+  const words = JSON.parse(box.dataset.words);
   const fill = (s, v) => s.replace(/\{(\w+)\}/g, (_, k) => v[k]);
+  // The same 24-hour "14:05:03" the server renders, in every language (never "오후 2:05:03").
+  const clock = new Intl.DateTimeFormat("en-GB", {timeZone: box.dataset.tz, hour: "2-digit", minute: "2-digit",
+                                                   second: "2-digit", hourCycle: "h23"});
   const source = new EventSource("/api/stream");
   source.addEventListener("status", (e) => {
     const st = JSON.parse(e.data);
     const live = document.getElementById("live");
     live.className = st.live ? "live" : "stale";
     live.textContent = st.live ? words.live : words.stale;
-    document.getElementById("as-of").textContent = fill(words.as_of, {time: new Date(st.at * 1000).toLocaleTimeString(lang, {timeZone: box.dataset.tz})});
+    document.getElementById("as-of").textContent = fill(words.as_of, {time: clock.format(new Date(st.at * 1000))});
     for (const s of st.services) {
       const el = box.querySelector(`[data-id="${s.id}"]`);
       if (!el) continue;
