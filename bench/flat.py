@@ -1,0 +1,220 @@
+"""Flat cost benchmark (issue 17): does the hall stay as fast with 8,000 waiting as with 8?
+
+Run: make bench   (or .venv/bin/python bench/flat.py [--seconds 60] [--only cost,rate,day])
+  cost  — hub cost of one batch of 8 issues, in process, at 100 / 1,000 / 4,000 / 8,000 live tickets
+  rate  — 8 kiosks issuing as fast as the hub answers (hub process, real Mosquitto), per second
+  day   — hub and web relay resident memory after 20,000 tickets in one day (counters serving)
+Budgets: 8,000 live within 1.5× of 100; last 10 s of the run ≥ 80 % of the first 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from common import bench_hall, report, rss_mb  # noqa: I001
+
+from hub import config
+from hub.broker import Broker, free_port
+from hub.client import HubClient
+from hub.service import HubService, Incoming
+from hub.store import Store
+
+LIVE = [100, 1000, 4000, 8000]
+BATCH = 8
+KIOSKS = 8
+IN_FLIGHT = 4  # commands each kiosk keeps outstanding (a hall of kiosks tapped at once)
+DAY_TICKETS = 20000
+
+
+def flat_hall(port: int, database: str, site: str = "flat") -> str:
+    """The bench hall with eight issuing desks. A real kiosk is braked at 600 tickets a minute
+    (10/s, the config's ceiling); these stand for kiosks with the brake off, as the hub must
+    measure its own limit, not the brake's."""
+    return bench_hall(port, database, site) + "".join(
+        f'\n[[devices]]\nid = "desk-{k}"\nrole = "staff"\n' for k in range(1, KIOSKS + 1))
+
+
+def _issue(n: int, device: str = "staff") -> Incoming:
+    return Incoming(device, json.dumps({"v": 1, "id": f"c{n}", "op": "issue", "service": "cert", "channel": "staff"}).encode())
+
+
+def cost(folder: Path) -> dict[int, float]:
+    """Milliseconds per batch of 8 issues (one transaction) with N tickets live, median of 40 batches."""
+    out: dict[int, float] = {}
+    for live in LIVE:
+        db = folder / f"cost-{live}.db"
+        hall = config.parse(flat_hall(1883, str(db)))
+        store = Store(db)
+        service = HubService(hall, store)
+        n = 0
+        while n < live:  # fill in big batches: only the measured ones need to be small
+            take = min(500, live - n)
+            service.handle_batch([_issue(n + i) for i in range(take)])
+            n += take
+        times = []
+        for _ in range(40):
+            batch = [_issue(n + i) for i in range(BATCH)]
+            n += BATCH
+            t0 = time.perf_counter()
+            service.handle_batch(batch)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[live] = statistics.median(times)
+        store.close()
+        print(f"cost: {live:>5} live → {out[live]:.2f} ms per batch of {BATCH}", flush=True)
+    return out
+
+
+class Hall:
+    """A hub process (and optionally a web relay process) on a real Mosquitto."""
+
+    def __init__(self, folder: Path, broker: Broker, relay: bool = False) -> None:
+        path = folder / "hall.toml"
+        path.write_text(flat_hall(broker.port, str(folder / "hub.db"))
+                        + f'\n[web]\nsecret_file = "{folder}/web.secret"\n', encoding="utf-8")
+        self.hall = config.load(path)
+        self.hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+                                    stderr=subprocess.DEVNULL)
+        self.relay = None
+        self.port = free_port()
+        if relay:
+            self.relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(path),
+                                           "--host", "127.0.0.1", "--port", str(self.port)],
+                                          stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def client(self, device: str, role: str) -> HubClient:
+        c = HubClient(self.hall.site.id, device, self.hall.mqtt, role=role, calls=False).start()
+        assert c.wait_for(lambda x: x.online and x.snapshot is not None, 20), device
+        return c
+
+    def stop(self) -> None:
+        for proc in (self.hub, self.relay):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
+
+
+def rate(folder: Path, seconds: float) -> dict:
+    """Tickets issued per second by 8 kiosks at full speed, second by second."""
+    with Broker() as broker:
+        hall = Hall(folder, broker)
+        try:
+            kiosks = [hall.client(f"desk-{k}", "staff") for k in range(1, KIOSKS + 1)]
+            stamps: list[float] = []
+            lock = threading.Lock()
+            stop = time.monotonic() + seconds
+
+            def run(kiosk: HubClient) -> None:
+                while time.monotonic() < stop:
+                    if kiosk.request("issue", service="cert", channel="staff", timeout=30).status == "ok":
+                        with lock:
+                            stamps.append(time.monotonic())
+
+            start = time.monotonic()
+            threads = [threading.Thread(target=run, args=(k,)) for k in kiosks for _ in range(IN_FLIGHT)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rss = rss_mb(hall.hub.pid)
+            for k in kiosks:
+                k.close()
+        finally:
+            hall.stop()
+    per_second = [0] * int(seconds)
+    for s in stamps:
+        if 0 <= int(s - start) < len(per_second):
+            per_second[int(s - start)] += 1
+    print("rate: tickets per second:", " ".join(str(n) for n in per_second), flush=True)
+    window = max(1, min(10, len(per_second) // 3))
+    first = sum(per_second[:window]) / window
+    last = sum(per_second[-window:]) / window
+    return {"first": first, "last": last, "window": window, "total": len(stamps), "rss": rss}
+
+
+def day(folder: Path) -> dict:
+    """20,000 tickets through one day: issued in waves while two counters call them; RSS after."""
+    with Broker() as broker:
+        hall = Hall(folder, broker, relay=True)
+        try:
+            staff = hall.client("staff", "staff")
+            counters = [hall.client(f"counter-{c}", "counter") for c in ("1", "3")]
+            time.sleep(2.0)
+            idle = (rss_mb(hall.hub.pid), rss_mb(hall.relay.pid))  # type: ignore[union-attr]
+            done = 0
+            lock = threading.Lock()
+
+            def issuer() -> None:
+                nonlocal done
+                while True:
+                    with lock:
+                        if done >= DAY_TICKETS:
+                            return
+                        done += 1
+                    assert staff.request("issue", service="cert", channel="staff", timeout=30).status == "ok"
+
+            def caller(counter: HubClient) -> None:
+                while done < DAY_TICKETS:
+                    counter.request("call_next", timeout=30)
+
+            threads = [threading.Thread(target=issuer) for _ in range(8)]
+            threads += [threading.Thread(target=caller, args=(c,)) for c in counters]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            time.sleep(2.0)
+            after = (rss_mb(hall.hub.pid), rss_mb(hall.relay.pid))  # type: ignore[union-attr]
+            waiting = staff.snapshot.services[0].waiting if staff.snapshot else -1
+            for c in (staff, *counters):
+                c.close()
+        finally:
+            hall.stop()
+    print(f"day: hub {idle[0]:.1f} → {after[0]:.1f} MB, relay {idle[1]:.1f} → {after[1]:.1f} MB, "
+          f"{waiting} still waiting", flush=True)
+    return {"hub_idle": idle[0], "hub": after[0], "relay_idle": idle[1], "relay": after[1], "waiting": waiting}
+
+
+def main() -> None:
+    """Run the measures and print the table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the 8-kiosk run")
+    parser.add_argument("--only", default="cost,rate,day")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sunbeon-flat-") as tmp:
+        if "cost" in parts:
+            c = cost(Path(tmp))
+            for live in LIVE:
+                rows.append((f"hub: batch of {BATCH} issues with {live:,} live tickets", c[live], "ms",
+                             "8,000 ≤ 1.5× 100" if live == LIVE[-1] else "—",
+                             c[live] <= 1.5 * c[LIVE[0]] if live == LIVE[-1] else True))
+        if "rate" in parts:
+            r = rate(Path(tmp), args.seconds)
+            rows += [
+                (f"8 kiosks, first {r['window']} s", r["first"], "tickets/s", "—", True),
+                (f"8 kiosks, last {r['window']} s", r["last"], "tickets/s", "≥ 80 % of first",
+                 r["last"] >= 0.8 * r["first"]),
+                (f"hub resident memory after {r['total']:,} tickets (8-kiosk run)", r["rss"], "MB", "≤ 60 MB",
+                 r["rss"] <= 60),
+            ]
+        if "day" in parts:
+            d = day(Path(tmp))
+            rows += [
+                (f"hub resident memory after {DAY_TICKETS:,} tickets in a day", d["hub"], "MB", "≤ 60 MB",
+                 d["hub"] <= 60),
+                (f"relay resident memory after {DAY_TICKETS:,} tickets in a day", d["relay"], "MB", "—", True),
+            ]
+    report("flat", rows)
+
+
+if __name__ == "__main__":
+    main()
