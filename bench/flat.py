@@ -4,7 +4,10 @@ Run: make bench   (or .venv/bin/python bench/flat.py [--seconds 60] [--only cost
   cost  — hub cost of one batch of 8 issues, in process, at 100 / 1,000 / 4,000 / 8,000 live tickets
   rate  — 8 kiosks issuing as fast as the hub answers (hub process, real Mosquitto), per second
   day   — hub and web relay resident memory after 20,000 tickets in one day (counters serving)
-Budgets: 8,000 live within 1.5× of 100; last 10 s of the run ≥ 80 % of the first 10 s.
+  pages — a call → the public status page and the called ticket's page changed in headless
+          Chromium, p50/p99: quiet, and during an 8-desk burst with 5,000 waiting
+Budgets: 8,000 live within 1.5× of 100; last 10 s of the run ≥ 80 % of the first 10 s;
+call → page p99 ≤ 15 ms quiet, ≤ 100 ms in the burst.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb  # noqa: I001
 
 from hub import config
 from hub.broker import Broker, free_port
@@ -76,6 +79,7 @@ class Hall:
     """A hub process (and optionally a web relay process) on a real Mosquitto."""
 
     def __init__(self, folder: Path, broker: Broker, relay: bool = False) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="hall-", dir=folder))  # each run its own database
         path = folder / "hall.toml"
         path.write_text(flat_hall(broker.port, str(folder / "hub.db"))
                         + f'\n[web]\nsecret_file = "{folder}/web.secret"\n', encoding="utf-8")
@@ -182,11 +186,99 @@ def day(folder: Path) -> dict:
     return {"hub_idle": idle[0], "hub": after[0], "relay_idle": idle[1], "relay": after[1], "waiting": waiting}
 
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+PAGE_ROUNDS = 30
+BURST_WAITING = 5000
+# Records (epoch ms) when the element shows the call: the DOM change itself, not Playwright's polling.
+WATCH = """([selector, wanted, kind]) => { window.__seen = null;
+  const done = () => { const el = document.querySelector(selector); if (!el) return false;
+    return kind === 'text' ? el.textContent.trim() === wanted : el.className.includes(wanted); };
+  const obs = new MutationObserver(() => { if (window.__seen === null && done()) {
+    window.__seen = performance.timeOrigin + performance.now(); obs.disconnect(); } });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true}); }"""
+
+
+def pages(folder: Path, rounds: int) -> dict:
+    """Call → status page and ticket page, in Chromium, quiet then in a burst with 5,000 waiting."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with Broker() as broker, sync_playwright() as pw:
+        hall = Hall(folder, broker, relay=True)
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            staff = hall.client("staff", "staff")
+            counter = hall.client("counter-3", "counter")
+            desks = [hall.client(f"desk-{k}", "staff") for k in range(1, KIOSKS + 1)]
+            url = f"http://127.0.0.1:{hall.port}"
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    import urllib.request
+                    urllib.request.urlopen(url + "/api/status", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            status = browser.new_page()
+            status.goto(url + "/")
+            ticket = browser.new_page()
+            burst = threading.Event()
+            stop = threading.Event()
+
+            def desk(client: HubClient) -> None:
+                while not stop.is_set():
+                    if burst.is_set():
+                        client.request("issue", service="cert", channel="staff", timeout=30)
+                    else:
+                        time.sleep(0.05)
+
+            threads = [threading.Thread(target=desk, args=(d,), daemon=True) for d in desks]
+            for t in threads:
+                t.start()
+            for phase in ("quiet", "burst"):
+                if phase == "burst":  # fill the hall to 5,000 waiting, then keep 8 desks issuing
+                    waiting = staff.snapshot.services[0].waiting if staff.snapshot else 0
+                    fillers = [threading.Thread(target=lambda c=c: [
+                        c.request("issue", service="cert", channel="staff", timeout=30)
+                        for _ in range((BURST_WAITING - waiting) // KIOSKS)]) for c in desks]
+                    for f in fillers:
+                        f.start()
+                    for f in fillers:
+                        f.join()
+                    burst.set()
+                    time.sleep(2.0)
+                board, own = [], []
+                for _ in range(rounds):
+                    mine = staff.request("issue", service="cert", channel="staff", timeout=30).data
+                    ticket.goto(f"{url}/t/{mine['token']}")
+                    ticket.locator("#ticket.waiting").wait_for(timeout=20000)
+                    status.evaluate(WATCH, [f'[data-id="cert"] .now', mine["number"], "text"])
+                    ticket.evaluate(WATCH, ["#ticket", "called", "class"])
+                    sent = time.time() * 1000
+                    assert counter.request("call", ticket=mine["number"], timeout=30).status == "ok"
+                    for page, into in ((status, board), (ticket, own)):
+                        page.wait_for_function("window.__seen !== null", timeout=30000)
+                        into.append(page.evaluate("window.__seen") - sent)
+                out[phase] = {"board": board, "ticket": own}
+                print(f"pages {phase}: status p50 {percentile(board, 50):.1f} p99 {percentile(board, 99):.1f} ms, "
+                      f"ticket p50 {percentile(own, 50):.1f} p99 {percentile(own, 99):.1f} ms", flush=True)
+            stop.set()
+            burst.clear()
+            for c in (staff, counter, *desks):
+                c.close()
+        finally:
+            browser.close()
+            hall.stop()
+    return out
+
+
 def main() -> None:
     """Run the measures and print the table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the 8-kiosk run")
-    parser.add_argument("--only", default="cost,rate,day")
+    parser.add_argument("--only", default="cost,rate,day,pages")
+    parser.add_argument("--rounds", type=int, default=PAGE_ROUNDS, help="calls measured per page phase")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     rows = []
@@ -213,6 +305,14 @@ def main() -> None:
                  d["hub"] <= 60),
                 (f"relay resident memory after {DAY_TICKETS:,} tickets in a day", d["relay"], "MB", "—", True),
             ]
+        if "pages" in parts:
+            pg = pages(Path(tmp), args.rounds)
+            for phase, budget in (("quiet", 15), ("burst", 100)):
+                for what, key in (("status page", "board"), ("ticket page", "ticket")):
+                    values = pg[phase][key]
+                    rows += [(f"call → {what} in Chromium, {phase}, p50", percentile(values, 50), "ms", "—", True),
+                             (f"call → {what} in Chromium, {phase}, p99", percentile(values, 99), "ms",
+                              f"≤ {budget} ms", percentile(values, 99) <= budget)]
     report("flat", rows)
 
 
