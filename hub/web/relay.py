@@ -62,7 +62,7 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
     }
 
 
-FRAME = 0.05  # seconds: at most one update per frame; a burst of snapshots is merged, the latest wins
+FRAME = 0.01  # seconds: at most one update per frame (100/s); a burst of snapshots is merged, the latest wins
 
 
 class Lines:
