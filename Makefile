@@ -28,6 +28,7 @@ bench: deps
 	$(PY) bench/kiosk.py
 	$(PY) bench/display.py
 	$(PY) bench/web.py
+	$(PY) bench/flat.py
 	$(PY) bench/summary.py
 
 install:
