@@ -209,7 +209,8 @@ def day(folder: Path) -> dict:
                 nonlocal done
                 while True:
                     # A day's hall: the line stays around a thousand while counters keep calling.
-                    while staff.snapshot is not None and staff.snapshot.services[0].waiting > 1000:
+                    while done < DAY_TICKETS and staff.snapshot is not None \
+                            and staff.snapshot.services[0].waiting > 1000:
                         time.sleep(0.01)
                     with lock:
                         if done >= DAY_TICKETS:
