@@ -157,7 +157,9 @@ class HallState:
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""
-        return self.counters.get(counter_id) or CounterState(counter_id)
+        # `in` first: a persistent map's `get` of a missing key raises and catches a KeyError
+        # inside, and this runs for every counter on every estimate.
+        return self.counters[counter_id] if counter_id in self.counters else CounterState(counter_id)
 
     def line(self, key: QueueKey) -> Line:
         """Ticket ids waiting in one line, oldest first."""
