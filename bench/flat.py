@@ -55,6 +55,11 @@ def cost(folder: Path) -> dict[int, tuple[float, float]]:
     """Milliseconds per batch of 8 issues (one transaction) with N tickets live, median of 100
     batches: (wall, CPU). CPU time is the steadier figure on a shared machine; wall adds fsync."""
     out: dict[int, tuple[float, float]] = {}
+    import gc
+
+    from hub import bootstrap
+    if hasattr(bootstrap, "GC_THRESHOLD"):  # as the hub process runs (main before issue 17 had none)
+        gc.set_threshold(bootstrap.GC_THRESHOLD, 20, 100)
     for live in LIVE:
         db = folder / f"cost-{live}.db"
         hall = config.parse(flat_hall(1883, str(db)))
