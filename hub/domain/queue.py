@@ -15,7 +15,7 @@ from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
 from hub.domain.line import EMPTY
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, QueueError, QueueKey, Ticket, TicketState, frozen,
+    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
     queue_key,
 )
 
