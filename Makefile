@@ -35,6 +35,7 @@ bench: deps
 	$(PY) bench/display.py
 	$(PY) bench/web.py
 	$(PY) bench/web.py --flood
+	$(PY) bench/flat.py
 	$(PY) bench/summary.py
 
 # The chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds.

@@ -9,7 +9,7 @@ import json
 
 from common import ROOT, machine
 
-ORDER = ["hub", "poison", "kiosk", "display", "web"]
+ORDER = ["hub", "poison", "kiosk", "display", "web", "flat"]
 
 
 def main() -> None:

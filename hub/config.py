@@ -127,6 +127,7 @@ class Numbers(_Model):
     prefix: str = Field(default="", max_length=3)
     first: int = Field(default=1, ge=0)
     last: int = Field(default=999, ge=1)
+    digits: int | None = Field(default=None, ge=1, le=9)  # zero-pad to this many; see `label`
 
     @model_validator(mode="after")
     def _order(self) -> "Numbers":
@@ -135,8 +136,12 @@ class Numbers(_Model):
         return self
 
     def label(self, number: int) -> str:
-        """How the number is printed and called: prefix, then digits padded to the block's width."""
-        return f"{self.prefix}{number:0{len(str(self.last))}d}"
+        """How the number is printed and called: prefix, then digits zero-padded to `digits`.
+
+        By default a block of up to four digits pads to its last number (A007, as halls print),
+        and a wider one to its first, so 1–999999 prints 17, not 000017."""
+        width = self.digits or (len(str(self.last)) if self.last < 10000 else len(str(self.first)))
+        return f"{self.prefix}{number:0{width}d}"
 
 
 class Service(_Model):

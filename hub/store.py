@@ -39,7 +39,10 @@ from hub.domain.model import (
     Call, CounterState, CounterStatus, Event, HallState, ServiceTime, Ticket, TicketState, frozen,
 )
 
-REPLY_DAYS = 7  # idempotency replies are kept this long
+REPLY_DAYS = 7
+# Rows of hub_state that are the store's own (the database's epoch, the write probe), not the
+# hall's state: plain text, never loaded into the state nor cleared with it.
+OWN_KEYS = ("epoch", "probe")  # idempotency replies are kept this long
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -61,7 +64,24 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["hub_state"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS = [_migration_1]  # append only; each runs once, in order, recorded in user_version
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The hub state as one small row per thing (see `_state_rows`), not one document rewritten
+    whole on every commit. The kiosks' issue times are not kept: a restart forgets the last
+    minute's rate, which only gives a kiosk a fresh minute."""
+    row = db.conn.execute("SELECT value FROM hub_state WHERE key='state'").fetchone()
+    if row is None:
+        return
+    saved = json.loads(row[0])
+    rows = [("day", json.dumps({k: saved[k] for k in ("business_date", "seq", "next_id")}))]
+    rows += [(f"counter/{k}", json.dumps(v)) for k, v in saved.get("counters", {}).items()]
+    rows += [(f"cursor/{k}", json.dumps(v)) for k, v in saved.get("cursors", {}).items()]
+    rows += [(f"service_time/{k}", json.dumps(v)) for k, v in saved.get("service_times", {}).items()]
+    rows.append(("recent_calls", json.dumps(saved.get("recent_calls", []), ensure_ascii=False)))
+    db.conn.executemany("INSERT OR REPLACE INTO hub_state VALUES (?, ?)", rows)
+    db.conn.execute("DELETE FROM hub_state WHERE key='state'")
+
+
+MIGRATIONS = [_migration_1, _migration_2]  # append only; each runs once, in order, recorded in user_version
 
 
 class StoreError(Exception):
@@ -174,25 +194,32 @@ class Store:
 
     def load(self, hall: HallConfig, now: float) -> HallState:
         """The state as of the last commit (a fresh day when the database is new)."""
-        row = self.conn.execute("SELECT value FROM hub_state WHERE key='state'").fetchone()
-        if row is None:
+        saved = {key: json.loads(value) for key, value in self.conn.execute("SELECT key, value FROM hub_state")
+                 if key not in OWN_KEYS}
+        day = saved.get("day")
+        if day is None:
+            self._saved = None
             return queue.new_day(hall, now)
-        saved = json.loads(row[0])
         rows = self.db.query(
             "SELECT * FROM tickets WHERE business_date=? AND state IN ('waiting','called')",
-            [saved["business_date"]])
+            [day["business_date"]])
         tickets = {t.id: t for t in map(_ticket_from_row, rows)}
         known_counters = {c.id for c in hall.counters}
         known_services = {s.id for s in hall.services}
+
+        def part(kind: str) -> dict[str, Any]:
+            return {key.split("/", 1)[1]: value for key, value in saved.items() if key.startswith(kind + "/")}
+
         state = HallState(
-            hall=hall, business_date=saved["business_date"], seq=saved["seq"], next_id=saved["next_id"],
+            hall=hall, business_date=day["business_date"], seq=day["seq"], next_id=day["next_id"],
             counters=frozen({k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
-                             for k, v in saved["counters"].items() if k in known_counters}),
-            cursors=frozen({k: v for k, v in saved["cursors"].items() if k in known_services}),
-            service_times=frozen({k: ServiceTime(**v) for k, v in saved["service_times"].items()}),
-            recent_calls=tuple(Call(**c) for c in saved["recent_calls"]),
-            kiosk_issues=frozen({k: tuple(v) for k, v in saved["kiosk_issues"].items()}),
+                             for k, v in part("counter").items() if k in known_counters}),
+            cursors=frozen({k: v for k, v in part("cursor").items() if k in known_services}),
+            service_times=frozen({k: ServiceTime(**v) for k, v in part("service_time").items()}),
+            recent_calls=tuple(Call(**c) for c in saved.get("recent_calls", [])),
         )
+        # What the rows hold now, as `_state_rows` would write it: the next commit writes the difference.
+        self._saved = dict(_state_rows(state))
         return queue.restore(state, tickets.values())
 
     def replies(self, since_date: str) -> dict[tuple[str, str], str]:
@@ -227,7 +254,8 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def commit(self, state: HallState, changes: Iterable[tuple[str, str, Event | None, str]]) -> None:
-        """Write one batch atomically: events, the tickets they touched, replies, the hub state.
+        """Write one batch atomically: events, the tickets they touched, replies, and the rows of
+        the hub state that changed since the last commit (a few small rows, never the whole state).
 
         `changes` holds (device, command id, event or None, reply JSON) rows; an event-less row
         records a reply only (a refusal, which changes nothing but is answered the same on repeat).
@@ -247,6 +275,13 @@ class Store:
                 event.counter or (t.counter if t else None), device,
                 json.dumps(dict(event.detail), ensure_ascii=False) if event.detail else None,
             ))
+        saved = getattr(self, "_saved", None)
+        rows = dict(_state_rows(state))
+        if saved is not None:
+            changed = [(k, v) for k, v in rows.items() if saved.get(k) != v]
+            gone = [(k,) for k in saved if k not in rows]
+        else:
+            changed, gone = list(rows.items()), None
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -257,11 +292,16 @@ class Store:
                 "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_ticket_row(t) for t in tickets.values()])
             conn.executemany("INSERT OR IGNORE INTO replies VALUES (?,?,?,?)", [r for r in reply_rows.values() if r[1]])
-            conn.execute("INSERT OR REPLACE INTO hub_state VALUES ('state', ?)", [_state_json(state)])
+            if gone is None:  # nothing known about the rows (a new store): start them afresh
+                conn.execute(f"DELETE FROM hub_state WHERE key NOT IN ({','.join('?' * len(OWN_KEYS))})", OWN_KEYS)
+            else:
+                conn.executemany("DELETE FROM hub_state WHERE key=?", gone)
+            conn.executemany("INSERT OR REPLACE INTO hub_state VALUES (?, ?)", changed)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        self._saved = rows
 
     def prune_replies(self, before_date: str) -> None:
         """Forget idempotency replies older than a date."""
@@ -341,13 +381,15 @@ def _fields(item: object) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
 
 
-def _state_json(state: HallState) -> str:
-    return json.dumps({
-        "business_date": state.business_date, "seq": state.seq, "next_id": state.next_id,
-        "counters": {k: {"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}
-                     for k, c in state.counters.items()},
-        "cursors": dict(state.cursors),
-        "service_times": {k: _fields(v) for k, v in state.service_times.items()},
-        "recent_calls": [_fields(c) for c in state.recent_calls],
-        "kiosk_issues": {k: list(v) for k, v in state.kiosk_issues.items()},
-    })
+def _state_rows(state: HallState) -> list[tuple[str, str]]:
+    """The hub state as (key, JSON) rows: the day's counters, one row per counter, numbering
+    cursor and service time, and the recent calls: O(counters + services), not O(tickets).
+    `commit` writes only the rows whose text differs from what it wrote last (`saved`)."""
+    rows = [("day", json.dumps({"business_date": state.business_date, "seq": state.seq, "next_id": state.next_id})),
+            ("recent_calls", json.dumps([_fields(c) for c in state.recent_calls], ensure_ascii=False))]
+    rows += [(f"counter/{k}", json.dumps({"status": c.status.value, "serving": c.serving,
+                                          "priority_streak": c.priority_streak}))
+             for k, c in state.counters.items()]
+    rows += [(f"cursor/{k}", json.dumps(v)) for k, v in state.cursors.items()]
+    rows += [(f"service_time/{k}", json.dumps(_fields(v))) for k, v in state.service_times.items()]
+    return rows

@@ -43,19 +43,22 @@ def queue_order(state: HallState, service: str, limit: int | None = None) -> lis
     """The order in which the service's waiting tickets are expected to be called (first `limit`).
 
     Priority tickets move ahead of normal ones, at most `priority_bound` in a row, as at a counter.
+    Walks the two lines from their heads, so the first `limit` cost O(limit), not O(waiting).
     """
     priority, normal = state.line(("service", service, True)), state.line(("service", service, False))
     bound = state.hall.site.priority_bound
-    total = len(priority) + len(normal) if limit is None else min(limit, len(priority) + len(normal))
+    p_left, n_left = len(priority), len(normal)
+    total = p_left + n_left if limit is None else min(limit, p_left + n_left)
+    p_ids, n_ids = iter(priority), iter(normal)
     order: list[int] = []
-    p = n = streak = 0
+    streak = 0
     while len(order) < total:
-        if p < len(priority) and (n >= len(normal) or streak < bound):
-            order.append(priority[p])
-            p += 1
-            streak = streak + 1 if n < len(normal) else 0
+        if p_left and (not n_left or streak < bound):
+            order.append(next(p_ids))
+            p_left -= 1
+            streak = streak + 1 if n_left else 0
         else:
-            order.append(normal[n])
-            n += 1
+            order.append(next(n_ids))
+            n_left -= 1
             streak = 0
     return [state.tickets[i] for i in order]

@@ -14,9 +14,8 @@ LONGEST_SERVICE = 4 * 3600  # a longer "service" is a counter left open, not a m
 
 def service_time(state: HallState, service: str) -> ServiceTime:
     """The measured service time, or the configured typical one before any is measured."""
-    measured = state.service_times.get(service)
-    if measured is not None:
-        return measured
+    if service in state.service_times:  # `in` first: a persistent map's `get` of a miss raises inside
+        return state.service_times[service]
     typical = state.hall.service(service).typical_minutes * 60  # type: ignore[union-attr]
     return ServiceTime(mean=typical, deviation=typical * 0.35, samples=0)
 

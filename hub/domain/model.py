@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
+
+from pyrsistent import pmap
 
 from hub.config import HallConfig
+from hub.domain.line import EMPTY, Line
 
 
 class TicketState(StrEnum):
@@ -112,8 +115,9 @@ class QueueError(Exception):
 
 
 def frozen(mapping: Mapping) -> Mapping:
-    """A read-only view, so a state can be shared without being changed behind its back."""
-    return MappingProxyType(dict(mapping))
+    """A persistent map: never changed, and `.set`/`.discard` make a new one that shares all but
+    a path of the old (O(log n)), so a command's cost does not grow with the live tickets."""
+    return pmap(mapping)
 
 
 QueueKey = tuple[str, str, bool]
@@ -130,9 +134,11 @@ def queue_key(ticket: Ticket) -> QueueKey:
 class HallState:
     """Everything the hub knows about today, apart from finished tickets (those live in the store).
 
-    `queues` and `labels` index `tickets` (kept in step by the queue's one update function) so a
-    counter finds its next ticket without scanning the hall: each line holds ticket ids in issue
-    order, and ids grow with each ticket issued, so the oldest is always first.
+    `queues`, `labels` and `tokens` index `tickets` (kept in step by the queue's one update
+    function) so a counter finds its next ticket without scanning the hall: each line holds ticket
+    ids in issue order, and ids grow with each ticket issued, so the oldest is always first.
+    Every map is persistent (see `frozen`) and each line a persistent tree (hub/domain/line.py):
+    a command copies a few paths, never the hall.
     """
 
     hall: HallConfig
@@ -140,24 +146,27 @@ class HallState:
     seq: int = 0
     next_id: int = 1
     tickets: Mapping[int, Ticket] = field(default_factory=lambda: frozen({}))
-    queues: Mapping[QueueKey, tuple[int, ...]] = field(default_factory=lambda: frozen({}))
+    queues: Mapping[QueueKey, Line] = field(default_factory=lambda: frozen({}))
     labels: Mapping[str, int] = field(default_factory=lambda: frozen({}))
+    tokens: Mapping[str, int] = field(default_factory=lambda: frozen({}))
     counters: Mapping[str, CounterState] = field(default_factory=lambda: frozen({}))
     cursors: Mapping[str, int] = field(default_factory=lambda: frozen({}))
     service_times: Mapping[str, ServiceTime] = field(default_factory=lambda: frozen({}))
     recent_calls: tuple[Call, ...] = ()
-    kiosk_issues: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: frozen({}))
+    kiosk_issues: Mapping[str, Sequence[float]] = field(default_factory=lambda: frozen({}))
     # The number each service called last today (for the boards): recent_calls keeps only a few
     # calls of the whole hall, so a quiet service would lose its number behind busy ones.
     last_called: Mapping[str, str] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""
-        return self.counters.get(counter_id) or CounterState(counter_id)
+        # `in` first: a persistent map's `get` of a missing key raises and catches a KeyError
+        # inside, and this runs for every counter on every estimate.
+        return self.counters[counter_id] if counter_id in self.counters else CounterState(counter_id)
 
-    def line(self, key: QueueKey) -> tuple[int, ...]:
+    def line(self, key: QueueKey) -> Line:
         """Ticket ids waiting in one line, oldest first."""
-        return self.queues.get(key, ())
+        return self.queues.get(key, EMPTY)
 
     def waiting_count(self, service: str) -> int:
         """How many wait for a service (not counting tickets sent to one counter)."""

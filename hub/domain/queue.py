@@ -6,14 +6,16 @@ QueueError and, since states are immutable, changes nothing.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 from typing import Iterable, Mapping
 
+from pyrsistent import PMap, pmap, pvector
+
 from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
+from hub.domain.line import EMPTY
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, QueueError, QueueKey, Ticket, TicketState, frozen,
+    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
     queue_key,
 )
 
@@ -47,7 +49,7 @@ def roll_day(state: HallState, now: float) -> Outcome:
     events.append(Event("day_opened", now, detail=frozen({"business_date": today})))
     fresh = dataclasses.replace(
         state, business_date=today, tickets=frozen({}), counters=frozen({}), cursors=frozen({}),
-        recent_calls=(), kiosk_issues=frozen({}), queues=frozen({}), labels=frozen({}),
+        recent_calls=(), kiosk_issues=frozen({}), queues=frozen({}), labels=frozen({}), tokens=frozen({}),
     )
     return fresh, events
 
@@ -66,46 +68,52 @@ def _counter(state: HallState, counter_id: str) -> Counter:
     return counter
 
 
+def _persistent(mapping: Mapping) -> PMap:
+    # A state built elsewhere (a test, an old caller) may hold plain dicts; make them persistent once.
+    return mapping if isinstance(mapping, PMap) else pmap(mapping)
+
+
 def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] = (),
            counters: Iterable[CounterState] = (), **changes: object) -> Outcome:
     """Write changed tickets and counters into a new state, keeping its indexes in step.
 
     Finished tickets leave the state; a waiting ticket moves between lines when its service,
-    class or target counter changes.
+    class or target counter changes. Persistent maps and lines: the cost is O(log n) per ticket
+    changed, whatever the number of live tickets.
     """
-    ticket_map, labels = dict(state.tickets), dict(state.labels)
-    lines: dict[QueueKey, tuple[int, ...]] = dict(state.queues)
+    ticket_map, labels = _persistent(state.tickets), _persistent(state.labels)
+    tokens, lines = _persistent(state.tokens), _persistent(state.queues)
     for t in tickets:
-        old = state.tickets.get(t.id)
+        old = ticket_map.get(t.id)
         old_key = queue_key(old) if old is not None and old.state is TicketState.WAITING else None
         new_key = queue_key(t) if t.state is TicketState.WAITING else None
         if old_key != new_key:
             if old_key is not None:
-                line = lines[old_key]
-                at_ = bisect.bisect_left(line, t.id)
-                lines[old_key] = line[:at_] + line[at_ + 1:]
+                lines = lines.set(old_key, lines[old_key].remove(t.id))
             if new_key is not None:
-                line = lines.get(new_key, ())
-                at_ = bisect.bisect_left(line, t.id)
-                lines[new_key] = (*line[:at_], t.id, *line[at_:])
+                lines = lines.set(new_key, lines.get(new_key, EMPTY).add(t.id))
         if t.state.live:
-            ticket_map[t.id] = t
-            labels[t.label] = t.id
+            ticket_map = ticket_map.set(t.id, t)
+            labels = labels.set(t.label, t.id)
+            tokens = tokens.set(t.token_hash, t.id)
         else:
-            ticket_map.pop(t.id, None)
+            ticket_map = ticket_map.discard(t.id)
             if labels.get(t.label) == t.id:
-                del labels[t.label]
-    counter_map = dict(state.counters)
+                labels = labels.remove(t.label)
+            if tokens.get(t.token_hash) == t.id:
+                tokens = tokens.remove(t.token_hash)
+    counter_map = _persistent(state.counters)
     for c in counters:
-        counter_map[c.id] = c
-    new = dataclasses.replace(state, tickets=frozen(ticket_map), labels=frozen(labels), queues=frozen(lines),
-                              counters=frozen(counter_map), **changes)
+        counter_map = counter_map.set(c.id, c)
+    new = dataclasses.replace(state, tickets=ticket_map, labels=labels, tokens=tokens, queues=lines,
+                              counters=counter_map, **changes)
     return new, events
 
 
 def restore(state: HallState, tickets: Iterable[Ticket]) -> HallState:
     """A state holding these live tickets, its indexes rebuilt (after a restart)."""
-    return _apply(state, [], tickets=sorted(tickets, key=lambda t: t.id))[0]
+    empty = dataclasses.replace(state, tickets=pmap(), labels=pmap(), tokens=pmap(), queues=pmap())
+    return _apply(empty, [], tickets=sorted(tickets, key=lambda t: t.id))[0]
 
 
 def _next_number(state: HallState, service: Service) -> int:
@@ -121,19 +129,25 @@ def _next_number(state: HallState, service: Service) -> int:
     raise QueueError("numbers_exhausted", f"every number of {service.id!r} is in use")
 
 
-def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping[str, tuple[float, ...]]:
+def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping:
     """The kiosk issue times to keep after this issue; refuses a kiosk past its per-minute limit.
 
     Only kiosks are limited (a stuck touch screen); the web relay and staff desks are not.
+    Times are kept in issue order, so the kiosk is at its limit exactly when the `limit`-th
+    newest is less than a minute old: one look, not a scan of the minute (O(1) per issue).
     """
     device_cfg = state.hall.device(device)
     if device_cfg is None or device_cfg.role != "kiosk":
         return state.kiosk_issues
     limit = state.hall.site.tickets_per_minute_per_kiosk
-    recent = tuple(t for t in state.kiosk_issues.get(device, ()) if now - t < RATE_WINDOW)
-    if len(recent) >= limit:
-        raise QueueError("rate_limited", f"kiosk {device!r} issued {len(recent)} tickets in the last minute")
-    return frozen({**state.kiosk_issues, device: (*recent, now)[-limit:]})
+    times = state.kiosk_issues.get(device) or pvector()
+    if len(times) >= limit and now - times[-limit] < RATE_WINDOW:
+        recent = sum(1 for t in times[-limit:] if now - t < RATE_WINDOW)
+        raise QueueError("rate_limited", f"kiosk {device!r} issued {recent} tickets in the last minute")
+    times = pvector(times).append(now)
+    if len(times) > 2 * limit:  # trimmed now and then, so the cost per issue stays O(1) on average
+        times = times[-limit:]
+    return _persistent(state.kiosk_issues).set(device, times)
 
 
 def issue(state: HallState, service_id: str, now: float, *, token_hash: str, device: str,
@@ -159,7 +173,7 @@ def issue(state: HallState, service_id: str, now: float, *, token_hash: str, dev
     events.append(Event("issued", now, ticket))
     return _apply(
         state, events, tickets=[ticket], next_id=state.next_id + 1,
-        cursors=frozen({**state.cursors, service.id: number}),
+        cursors=_persistent(state.cursors).set(service.id, number),
         kiosk_issues=kiosk_issues,
     )
 
@@ -172,13 +186,13 @@ def _end_current(state: HallState, counter: Counter, now: float, end: TicketStat
         return state, None
     ticket = dataclasses.replace(state.tickets[current.serving], state=end, finished=now)
     events.append(Event("finished" if end is TicketState.DONE else "no_show", now, ticket, counter.id))
-    times = dict(state.service_times)
+    times = _persistent(state.service_times)
     if end is TicketState.DONE and ticket.called is not None:
-        times[ticket.service] = estimate.observe(estimate.service_time(state, ticket.service),
-                                                 now - ticket.called)
+        times = times.set(ticket.service, estimate.observe(estimate.service_time(state, ticket.service),
+                                                           now - ticket.called))
     state, _ = _apply(state, [], tickets=[ticket],
                       counters=[dataclasses.replace(current, serving=None)],
-                      service_times=frozen(times))
+                      service_times=times)
     return state, ticket
 
 
@@ -326,7 +340,8 @@ def cancel(state: HallState, now: float, *, token_hash: str | None = None, label
     """A visitor gives up a waiting ticket (by its page's token, or by number at the staff desk)."""
     state, events = roll_day(state, now)
     if token_hash is not None:
-        ticket = next((t for t in state.tickets.values() if t.token_hash == token_hash), None)
+        ticket_id = state.tokens.get(token_hash)
+        ticket = state.tickets.get(ticket_id) if ticket_id is not None else None
         if ticket is None:
             raise QueueError("unknown_ticket", "no live ticket with that token")
     elif label is not None:

@@ -65,30 +65,55 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
     }
 
 
+FRAME = 0.01  # seconds: at most one update per frame (100/s); a burst of snapshots is merged, the latest wins
+
+
+class Lines:
+    """`state/places` indexed by token hash: (service, counter, tickets ahead, number).
+
+    Built once per `state/places` message (at most twice a second), never per snapshot, so a
+    ticket page finds its place in O(1) however long the lines are."""
+
+    def __init__(self, lines: p.Places | None) -> None:
+        self.source = lines
+        self.seq = lines.seq if lines else -1
+        self.where: dict[str, tuple[str | None, str | None, int, str]] = {}
+        if lines is None:
+            return
+        for service, line in lines.services.items():
+            for ahead, (hashed, number) in enumerate(line):
+                self.where[hashed] = (service, None, ahead, number)
+        for counter, line in lines.counters.items():
+            for ahead, (hashed, number) in enumerate(line):
+                self.where[hashed] = (None, counter, ahead, number)
+
+
+def place_of(hashed: str, snapshot: p.Snapshot, lines: Lines, called_seq: dict[str, int]) -> Place | None:
+    """One live ticket's place: called ones from the snapshot, waiting ones from `state/places`.
+
+    `state/places` comes at most twice a second, so it can be older than the snapshot: a line
+    entry older than the call of that ticket is stale and skipped."""
+    for c in snapshot.counters:
+        if c.serving and c.serving.token_hash == hashed:
+            return Place("called", c.serving.number, c.serving.service, 0, None, c.id, c.label)
+    found = lines.where.get(hashed)
+    if found is None or called_seq.get(hashed, -1) > lines.seq:
+        return None
+    service, counter, ahead, number = found
+    if counter is not None:
+        label = next((c.label for c in snapshot.counters if c.id == counter), None)
+        return Place("waiting", number, None, ahead, None, counter, label)
+    view = next((s for s in snapshot.services if s.id == service), None)
+    model = view.estimate_model if view else None
+    wait = p.estimate_range(model.mean, model.deviation, model.capacity, ahead) if model else None
+    return Place("waiting", number, service, ahead, wait)
+
+
 def places(snapshot: p.Snapshot, lines: p.Places | None, called_seq: dict[str, int]) -> dict[str, Place]:
-    """Every live ticket's place, by token hash: waiting ones from `state/places`, called ones
-    from the snapshot. `state/places` comes at most twice a second, so it can be older than the
-    snapshot: a line entry older than the call of that ticket is stale and skipped."""
-    found: dict[str, Place] = {}
-    seq = lines.seq if lines else -1
-
-    def fresh(hashed: str) -> bool:
-        return called_seq.get(hashed, -1) <= seq
-
-    for s in snapshot.services:
-        model = s.estimate_model
-        line = [entry for entry in (lines.services.get(s.id, []) if lines else []) if fresh(entry[0])]
-        for ahead, (hashed, number) in enumerate(line):
-            wait = p.estimate_range(model.mean, model.deviation, model.capacity, ahead) if model else None
-            found[hashed] = Place("waiting", number, s.id, ahead, wait)
-    for c in snapshot.counters:
-        line = [entry for entry in (lines.counters.get(c.id, []) if lines else []) if fresh(entry[0])]
-        for ahead, (hashed, number) in enumerate(line):
-            found[hashed] = Place("waiting", number, None, ahead, None, c.id, c.label)
-    for c in snapshot.counters:
-        if c.serving and c.serving.token_hash:
-            found[c.serving.token_hash] = Place("called", c.serving.number, c.serving.service, 0, None, c.id, c.label)
-    return found
+    """Every live ticket's place, by token hash (O(waiting): for reports and tests, not per update)."""
+    index = Lines(lines)
+    hashes = [*index.where, *(c.serving.token_hash for c in snapshot.counters if c.serving and c.serving.token_hash)]
+    return {h: found for h in hashes if (found := place_of(h, snapshot, index, called_seq)) is not None}
 
 
 class Relay:
@@ -101,7 +126,8 @@ class Relay:
         self.status: dict[str, Any] | None = None
         self.status_bytes = b"null"
         self.frame = b""  # the SSE frame every status stream sends: encoded once per update
-        self.places: dict[str, Place] = {}
+        self.snapshot: p.Snapshot | None = None
+        self.lines = Lines(None)
         self.remembered: OrderedDict[str, Place] = OrderedDict()
         self.called_seq: OrderedDict[str, int] = OrderedDict()  # token hash → seq of its latest call
         self.counter_clients: dict[str, HubClient] = {}
@@ -109,20 +135,20 @@ class Relay:
         self.faults = guard.Faults()  # unexpected exceptions in the relay's loops (/healthz)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
+        self._pending = False  # an update is scheduled for the next frame
+        self._last_update = float("-inf")
 
     async def start(self, keepalive: float = 15.0) -> None:
         """Connect to the hall; updates arrive on this event loop from now on."""
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
         self._ticker = asyncio.ensure_future(self._tick(keepalive))
-        # Every way in from paho's thread is guarded twice: the callback itself, and the update it
+        # Every way in from paho's thread is guarded: the callback itself, and the update it
         # schedules on the event loop (an exception there would only reach asyncio's log, uncounted).
-        update = guard.callback(self.faults, "relay update", self.update)
-        self.client.on_snapshot(guard.callback(self.faults, "snapshot callback", lambda snap: self._soon(update, snap)))
-        self.client.on_places(guard.callback(self.faults, "places callback",
-                                             lambda _: self._soon(update, self.client.snapshot)))
-        self.client.on_status(guard.callback(self.faults, "status callback",
-                                             lambda: self._soon(update, self.client.snapshot)))
+        schedule = guard.callback(self.faults, "relay schedule", self._schedule)
+        self.client.on_snapshot(guard.callback(self.faults, "snapshot callback", lambda _: self._soon(schedule)))
+        self.client.on_places(guard.callback(self.faults, "places callback", lambda _: self._soon(schedule)))
+        self.client.on_status(guard.callback(self.faults, "status callback", lambda: self._soon(schedule)))
         self.client.start()
 
     async def _tick(self, every: float) -> None:
@@ -149,8 +175,36 @@ class Relay:
         for c in [self.client, *self.counter_clients.values()]:
             c.close()
 
+    def _schedule(self) -> None:
+        """News arrived (on the event loop): update now, or at the next frame if one just went out.
+
+        During a burst the hub publishes a snapshot per batch; the relay takes the latest one per
+        frame instead of queueing work for each, so a call is never stuck behind old snapshots."""
+        if self._pending or self._loop is None:
+            return
+        self._pending = True
+        self._loop.call_later(max(0.0, self._last_update + FRAME - self._loop.time()), self._flush)
+
+    def _flush(self) -> None:
+        self._pending = False
+        self._last_update = self._loop.time() if self._loop else 0.0
+        # A bad update must not stop later ones: counted for /healthz, and the next news retries.
+        guard.callback(self.faults, "relay update", self.update)(self.client.snapshot)
+
+    def _take_lines(self, lines: p.Places | None) -> None:
+        """A new `state/places`: index it once; tickets that left its lines are remembered."""
+        if lines is self.lines.source:
+            return
+        old, self.lines = self.lines, Lines(lines)
+        for hashed, (service, counter, _, number) in old.where.items():
+            if hashed not in self.lines.where and hashed not in self.remembered:
+                self.remembered[hashed] = Place("waiting", number, service, 0, None, counter)
+                self.remembered.move_to_end(hashed)
+
     def update(self, snapshot: p.Snapshot | None) -> None:
-        """Take a new snapshot (on the event loop): rebuild the shared views, wake every stream."""
+        """Take the latest snapshot (on the event loop): rebuild the shared views, wake every stream.
+
+        O(services + counters): ticket places are looked up when a page asks (`place`)."""
         if snapshot is None:
             return
         if snapshot.epoch != getattr(self, "epoch", snapshot.epoch):
@@ -158,15 +212,17 @@ class Relay:
             # remembered from the old one would make every new place look stale.
             self.called_seq.clear()
         self.epoch = snapshot.epoch
+        self._take_lines(self.client.places)
         for c in snapshot.counters:
             if c.serving and c.serving.token_hash:
-                self.called_seq[c.serving.token_hash] = max(snapshot.seq, self.called_seq.get(c.serving.token_hash, -1))
-        for hashed, place in self.places.items():
-            self.remembered[hashed] = place
+                hashed = c.serving.token_hash
+                self.called_seq[hashed] = max(snapshot.seq, self.called_seq.get(hashed, -1))
+                self.remembered[hashed] = Place("called", c.serving.number, c.serving.service, 0, None, c.id, c.label)
+                self.remembered.move_to_end(hashed)
         for memory in (self.remembered, self.called_seq):
             while len(memory) > REMEMBERED:
                 memory.popitem(last=False)
-        self.places = places(snapshot, self.client.places, self.called_seq)
+        self.snapshot = snapshot
         self.status = public_status(snapshot, self.hall, self.client.online)
         self.status_bytes = json.dumps(self.status, ensure_ascii=False, separators=(",", ":")).encode()
         self.frame = b"event: status\ndata: " + self.status_bytes + b"\n\n"
@@ -185,7 +241,7 @@ class Relay:
     def place(self, token: str) -> Place | None:
         """Where the ticket with this page token is; after it left the queue, how it ended."""
         hashed = p.token_hash(token)
-        found = self.places.get(hashed)
+        found = place_of(hashed, self.snapshot, self.lines, self.called_seq) if self.snapshot else None
         if found is not None:
             return found
         last = self.remembered.get(hashed)

@@ -61,6 +61,10 @@ def test_cutoff_outside_hours_is_refused():
 def test_number_labels_are_padded_to_the_block():
     assert config.Numbers(prefix="A", first=1, last=999).label(7) == "A007"
     assert config.Numbers(first=1001, last=1999).label(1001) == "1001"
+    # A wide block pads to its first number, not its last (issue 17: 001001 for 1001 in 1–999999).
+    assert config.Numbers(first=1, last=999999).label(1001) == "1001"
+    assert config.Numbers(first=100, last=999999).label(123456) == "123456"
+    assert config.Numbers(first=1, last=999999, digits=6).label(7) == "000007"
 
 
 def test_roles_limit_ops():
