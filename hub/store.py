@@ -39,10 +39,10 @@ from hub.domain.model import (
     Call, CounterState, CounterStatus, Event, HallState, ServiceTime, Ticket, TicketState, frozen,
 )
 
-REPLY_DAYS = 7
+REPLY_DAYS = 7  # idempotency replies are kept this long
 # Rows of hub_state that are the store's own (the database's epoch, the write probe), not the
 # hall's state: plain text, never loaded into the state nor cleared with it.
-OWN_KEYS = ("epoch", "probe")  # idempotency replies are kept this long
+OWN_KEYS = ("epoch", "probe")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
