@@ -185,8 +185,14 @@ def test_a_lone_surrogate_at_the_asgi_boundary(web):
 def test_a_failing_update_is_counted_and_the_relay_goes_on(http, web, clients):
     health = http.get("/healthz").json()
     assert health["status"] == "ok" and health["faults"]["total"] == 0 and health["hall_live"]
+    # The relay takes the client's latest snapshot on its next frame: make that one poison (as a
+    # bug or a hostile message might) and tell the relay news arrived, as paho's thread does.
+    real = web.relay.client.snapshot
+    web.relay.client.snapshot = "\ud800 not a snapshot" * 100
     for listener in list(web.relay.client._snapshot_listeners):
-        listener("\ud800 not a snapshot" * 100)               # a poisoned update from paho's thread
+        listener(web.relay.client.snapshot)
+    until(lambda: http.get("/healthz").json()["faults"]["total"] >= 1)
+    web.relay.client.snapshot = real
     health = until(lambda: (h := http.get("/healthz").json())["faults"]["total"] >= 1 and h)
     assert health["status"] == "degraded" and "relay update" in health["faults"]["by_place"]
     before = http.get("/api/status").json()["seq"]
