@@ -25,6 +25,9 @@ from hub.store import REPLY_DAYS, Store, root_cause
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
+# Replies that changed the hall are answered from the database on a repeat (a primary-key look-up);
+# only the newest are kept in memory, so the hub's memory stays flat however many tickets a day has.
+REPLIES_CACHED = 2048
 # (each is small: error messages are cut to protocol.MESSAGE_CHARS, so this holds at most ~3 MB)
 # A clock that moves by more than this between two looks is odd (NTP after a boot without RTC,
 # an operator's mistake): the business date follows it, and the hall is told.
@@ -72,10 +75,9 @@ class HubService:
         # The last called numbers are read back from the event log (not the saved state), so they
         # survive a restart whatever shape the saved state takes.
         self.state: HallState = view.with_last_called(state, store.last_called(state.business_date))
-        # Replies that changed the hall, by business date, pruned by day like the database's copy.
-        self.replies: dict[str, dict[tuple[str, str], bytes]] = {
-            day: {k: v.encode() for k, v in replies.items()}
-            for day, replies in store.replies_by_day(_reply_horizon(self.state.business_date)).items()}
+        # The newest replies that changed the hall (key → (business date, reply)); the rest are read
+        # back from the database when a command is repeated. Includes a batch's not yet committed.
+        self.replies: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
         self.refusals: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self.pruned_for = self.state.business_date
         self.faults = 0  # commands that failed inside the hub (a bug): answered `internal`, logged
@@ -192,16 +194,27 @@ class HubService:
         out.snapshot = p.encode(self.snapshot)
 
     def _first_reply(self, key: tuple[str, str]) -> bytes | None:
-        for replies in self.replies.values():
-            if (first := replies.get(key)) is not None:
-                return first
+        cached = self.replies.get(key)
+        if cached is not None:
+            self.replies.move_to_end(key)
+            return cached[1]
+        stored = self.store.reply(key, _reply_horizon(self.state.business_date))
+        if stored is not None:
+            self._cache(key, stored[0], stored[1].encode())
+            return stored[1].encode()
         return self.refusals.get(key)
+
+    def _cache(self, key: tuple[str, str], day: str, reply: bytes) -> None:
+        self.replies[key] = (day, reply)
+        self.replies.move_to_end(key)
+        while len(self.replies) > REPLIES_CACHED:
+            self.replies.popitem(last=False)
 
     def _remember(self, key: tuple[str, str] | None, reply: bytes, *, durable: bool) -> None:
         if key is None:
             return
         if durable:
-            self.replies.setdefault(self.state.business_date, {})[key] = reply
+            self._cache(key, self.state.business_date, reply)
             return
         self.refusals[key] = reply
         if len(self.refusals) > REFUSALS_KEPT:
@@ -209,8 +222,7 @@ class HubService:
 
     def _forget(self, key: tuple[str, str]) -> None:
         # A reply that was never stored must not be replayed: the same id is tried again.
-        for replies in self.replies.values():
-            replies.pop(key, None)
+        self.replies.pop(key, None)
         self.refusals.pop(key, None)
 
     def handle_batch(self, batch: list[Incoming]) -> Outgoing:
@@ -315,7 +327,7 @@ class HubService:
         if self.state.business_date != self.pruned_for:
             # A new day, whether the clock or a command rolled it: forget old replies, here and on disk.
             horizon = _reply_horizon(self.state.business_date)
-            self.replies = {day: r for day, r in self.replies.items() if day >= horizon}
+            self.replies = OrderedDict((k, v) for k, v in self.replies.items() if v[0] >= horizon)
             try:
                 self.store.prune_replies(horizon)
                 self.pruned_for = self.state.business_date

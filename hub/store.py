@@ -227,14 +227,12 @@ class Store:
         rows = self.conn.execute("SELECT device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
         return {(d, c): r for d, c, r in rows}
 
-    def replies_by_day(self, since_date: str) -> dict[str, dict[tuple[str, str], str]]:
-        """Stored replies by business date, then (device, command id): the hub prunes them by day."""
-        days: dict[str, dict[tuple[str, str], str]] = {}
-        rows = self.conn.execute(
-            "SELECT business_date, device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
-        for day, device, command_id, reply in rows:
-            days.setdefault(day, {})[(device, command_id)] = reply
-        return days
+    def reply(self, key: tuple[str, str], since_date: str) -> tuple[str, str] | None:
+        """The stored reply to one command (device, command id) of a business day since a date:
+        (business date, reply JSON), or None."""
+        row = self.conn.execute("SELECT business_date, reply FROM replies WHERE device=? AND command_id=?"
+                                " AND business_date>=?", [key[0], key[1], since_date]).fetchone()
+        return (row[0], row[1]) if row is not None else None
 
     def last_called(self, business_date: str) -> dict[str, str]:
         """The number each service called (or recalled) last on a business day, from the event log."""

@@ -182,6 +182,17 @@ def test_refusals_are_capped(service):
     assert len(service.refusals) == REFUSALS_KEPT
 
 
+def test_reply_memory_is_bounded_and_a_repeat_is_answered_from_the_database(service, monkeypatch):
+    monkeypatch.setattr("hub.service.REPLIES_CACHED", 4)
+    batch = [Incoming("kiosk-1", cmd(op="issue", service="cert", id=f"t{i}")) for i in range(10)]
+    first = service.handle_batch(batch)
+    assert len(service.replies) == 4  # memory holds the newest; the database holds all
+    seq = service.state.seq
+    again = service.handle_batch([Incoming("kiosk-1", cmd(op="issue", service="cert", id="t0"))])
+    assert again.replies[0][1] == first.replies[0][1]  # the same ticket, read back from the database
+    assert service.state.seq == seq and again.snapshot is None  # nothing changed
+
+
 def test_reply_memory_is_pruned_by_day_like_the_database(service):
     service.handle_batch([Incoming("kiosk-1", cmd(op="issue", service="cert", id="monday"))])
     assert service._first_reply(("kiosk-1", "monday")) is not None
