@@ -135,7 +135,13 @@ def device_name(device: str) -> tuple[str, str]:
         return "발급 서버", "Ticket server"
     if device.startswith("hall") or device.endswith("display"):
         return "안내 화면", "Hall display"
-    return device, device
+    # Never the raw id on the public board ("staff-1 · 연결 끊김" was shown): the clerk console
+    # and the log name the device exactly.
+    if device.startswith("staff"):
+        return "직원 단말", "Staff terminal"
+    if device.startswith("web"):
+        return "모바일 안내", "Web relay"
+    return "기타 장비", "Other device"
 
 
 def alert_text(alert: Alert) -> tuple[str, str]:
