@@ -36,13 +36,17 @@ def counts(hall: cfg.HallConfig, folder: Path, now: float, rows: list[dict[str, 
 
 
 def write_report(hall: cfg.HallConfig, folder: Path, day: str, rows: list[dict[str, Any]], *, charts: bool) -> Path:
-    """report.md and CSV (and charts, which take a few seconds, when asked) of the demo's day."""
+    """report.md, CSV and the Excel workbook (and charts, which take a few seconds, when asked) of
+    the demo's day, with the same task names and local times as `sunbeon report` (the demo's CSV
+    once said "cert" where the workbook said "제증명 (Certificates)", and had no workbook)."""
     built = report.build(rows, day, hall.site.timezone)
     names = {s.id: s.name.ko for s in hall.services}
+    full = report.task_names(hall)
     out = folder / "report" / day
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(report.markdown(built, names), encoding="utf-8")
-    report.write_csv(rows, built, out)
+    report.write_csv(rows, built, out, full, hall.site.timezone)
+    report.write_xlsx(rows, built, out / f"day-{day}.xlsx", full, hall.site.timezone)
     if charts:
         try:
             report.charts(built, names, out)

@@ -70,3 +70,16 @@ def test_task_names_keep_korean_first():
     hall = config.load(EXAMPLE)
     names = report.task_names(hall)
     assert names["passport_pickup"] == "여권 교부 (Passport Pickup)"
+
+
+def test_the_demos_report_names_tasks_like_sunbeon_report(small_day):  # noqa: F811
+    """The demo's tickets.csv said "cert" (sunbeon report: "제증명 (Certificates)") and it wrote no .xlsx."""
+    from hub import demo_summary
+
+    hall, rows, folder = small_day
+    made = demo_summary.write_report(hall, folder, DAY, rows, charts=False).parent
+    tickets = list(csv.reader(io.StringIO((made / "tickets.csv").read_bytes().decode("utf-8-sig"))))
+    assert dict(zip(tickets[0], tickets[1]))["업무 · task"] == "제증명 (Certificates)"
+    assert ["가족관계등록 (Family Registry)", "10", "1"] in list(
+        csv.reader(io.StringIO((made / "hourly.csv").read_bytes().decode("utf-8-sig"))))
+    assert load_workbook(made / f"day-{DAY}.xlsx")["번호표 tickets"]["B2"].value == "제증명 (Certificates)"
