@@ -56,3 +56,13 @@ def test_the_kiosk_speaks_the_halls_register():
     assert t("priority", "ko") == "우선 배려"
     assert t("estimate", "ko", low=10, high=18) == "예상 대기 약 10~18분"
     assert t("about", "vi", low=6, high=14) == "khoảng 6–14 phút"
+
+
+def test_the_public_pages_speak_the_halls_register():
+    """The ticket page said "창구 근처에서 기다려 주세요" and the 404 page mixed two sentences
+    ("주소를 확인하시거나, 이미 끝난 번호표일 수 있습니다")."""
+    from hub.web.text import TEXT
+
+    for key, lines in TEXT.items():
+        line = lines.get("ko", "") if isinstance(lines, dict) else ""
+        assert "세요" not in line and "티켓" not in line, (key, line)
