@@ -65,8 +65,13 @@ def summary(hall: cfg.HallConfig, folder: Path, now: float, reason: str, *, char
     if rows:
         built = report.build(rows, day, hall.site.timezone)
         waits, services = built.waits.get("all", {}), built.service_times.get("all", {})
-        lines.append(f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
-                     f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}")
+        if c["called"]:
+            lines.append(f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
+                         f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}")
+        else:  # "wait mean 0.0 min … held for 0%" said the opposite of what happened
+            lines.append("  nobody was called yet: no waits or service times to report")
+        if waiting := sum(1 for r in rows if r["state"] == "waiting"):
+            lines.append(f"  still waiting when it stopped: {waiting}")
         lines.append(f"  the day's report: {write_report(hall, folder, day, rows, charts=charts)}")
     else:
         lines.append("  no tickets yet, so no report (the hall opens at "
