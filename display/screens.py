@@ -280,7 +280,14 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
                max_width=int(rw * 0.6))
         p.text(s.name["en"], "en", int(row_h * 0.2), (right + u, y + int(row_h * 0.68)), MUTED, align="left",
                max_width=int(rw * 0.6))
-        if s.status == "closed":
+        if s.status == "closed" and s.waiting:
+            # Closed for new tickets, but people still wait in the hall (인허가 at 18:00 in the
+            # demo): they see how many, with 마감 under it, not just 마감.
+            p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),
+                   NUMBER, align="right")
+            p.text(LINES["closed_task"][0], "ko", int(row_h * 0.2), (right + rw - u, y + int(row_h * 0.72)), ALERT,
+                   align="right")
+        elif s.status == "closed":
             p.text(LINES["closed_task"][0], "ko", int(row_h * 0.35), (right + rw - u, y + row_h // 2), ALERT, align="right")
         else:
             p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),
