@@ -16,7 +16,7 @@ TEXT: dict[str, dict[str, str]] = {
     # A number range never breaks across lines ("6–/14 phút"): word joiners (U+2060) hold the dash
     # to its numbers and a no-break space (U+00A0) holds the unit; the live update uses these words too.
     # (CJK may break between any two characters: word joiners hold "분" and "分钟" too.)
-    "minutes": {"ko": "약 {low}\u2060–\u2060{high}\u2060분", "en": "about {low}\u2060–\u2060{high}\u00a0min",
+    "minutes": {"ko": "약 {low}\u2060~\u2060{high}\u2060분", "en": "about {low}\u2060–\u2060{high}\u00a0min",
                 "zh": "约 {low}\u2060–\u2060{high}\u00a0分\u2060钟", "vi": "khoảng {low}\u2060–\u2060{high}\u00a0phút"},
     "calm": {"ko": "원활", "en": "Calm", "zh": "畅通", "vi": "Thông thoáng"},
     "normal": {"ko": "보통", "en": "Moderate", "zh": "一般", "vi": "Trung bình"},
@@ -33,12 +33,12 @@ TEXT: dict[str, dict[str, str]] = {
               "zh": "连接中断，信息可能不是最新", "vi": "Mất kết nối: thông tin có thể chưa cập nhật"},
     "no_js": {"ko": "이 페이지는 30초마다 새로 고쳐집니다", "en": "This page refreshes every 30 seconds",
               "zh": "本页每30秒刷新一次", "vi": "Trang tự làm mới mỗi 30 giây"},
-    "your_number": {"ko": "고객님의 번호", "en": "Your number", "zh": "您的号码", "vi": "Số của bạn"},
-    "ahead": {"ko": "앞에 {n}명", "en": "{n} ahead of you", "zh": "前面还有 {n} 人", "vi": "Còn {n} người trước bạn"},
+    "your_number": {"ko": "고객님의 번호", "en": "Your number", "zh": "您的号码", "vi": "Số của Quý khách"},
+    "ahead": {"ko": "앞에 {n}명", "en": "{n} ahead of you", "zh": "前面还有 {n} 人", "vi": "Còn {n} người trước Quý khách"},
     "near": {"ko": "곧 차례입니다. 창구 근처에서 기다려 주십시오.", "en": "Your turn is near. Please wait near the counters.",
-             "zh": "快轮到您了，请在窗口附近等候。", "vi": "Sắp đến lượt bạn. Vui lòng chờ gần quầy."},
+             "zh": "快轮到您了，请在窗口附近等候。", "vi": "Sắp đến lượt Quý khách. Vui lòng chờ gần quầy."},
     "called": {"ko": "지금 {counter}로 오십시오", "en": "Please go to {counter} now", "zh": "请现在到{counter}",
-               "vi": "Mời bạn đến {counter} ngay"},
+               "vi": "Mời Quý khách đến {counter} ngay"},
     "done": {"ko": "업무가 끝났습니다. 감사합니다.", "en": "Your visit is complete. Thank you.",
              "zh": "业务已办理完毕，谢谢。", "vi": "Đã hoàn tất. Xin cảm ơn."},
     "gone": {"ko": "이 번호표는 더 이상 대기열에 없습니다", "en": "This ticket is no longer in the queue",

@@ -66,3 +66,5 @@ def test_the_public_pages_speak_the_halls_register():
     for key, lines in TEXT.items():
         line = lines.get("ko", "") if isinstance(lines, dict) else ""
         assert "세요" not in line and "티켓" not in line, (key, line)
+    assert "~" in TEXT["minutes"]["ko"] and "–" not in TEXT["minutes"]["ko"]  # 약 6~14분, as the board and kiosk
+    assert not any(" bạn" in lines.get("vi", "") for lines in TEXT.values())  # Quý khách addresses the visitor
