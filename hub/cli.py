@@ -160,6 +160,8 @@ def _device(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from hub import simulate
+    if not args.verbose:  # a laptop tool: the table, not 160 lines of the roles' connects and refusals (-v shows them)
+        logging.getLogger("sunbeon").setLevel(logging.WARNING)
     hall = cfg.load(_simulate_config(args))
     table = simulate.read_arrivals(args.arrivals) if args.arrivals else None
     counters = args.counters or len(hall.counters)
