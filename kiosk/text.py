@@ -44,7 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
     "touch_return": {"ko": "화면을 누르면 처음으로 돌아갑니다", "en": "Touch the screen to go back",
                      "zh": "点击屏幕返回", "vi": "Chạm màn hình để quay lại"},
     "come_when_called": {"ko": "번호가 호출되면 창구로 오십시오", "en": "Please come to the counter when your number is called",
-                         "zh": "叫到您的号码时请到窗口办理", "vi": "Vui lòng đến quầy khi số của bạn được gọi"},
+                         "zh": "叫到您的号码时请到窗口办理", "vi": "Vui lòng đến quầy khi số của Quý khách được gọi"},
     "issued_at": {"ko": "발행 {time}", "en": "Issued {time}", "zh": "取号时间 {time}", "vi": "Giờ lấy số {time}"},
     "estimate": {"ko": "예상 대기 약 {low}~{high}분", "en": "Expected wait {low}–{high} min",
                  "zh": "预计等候 {low}–{high} 分钟", "vi": "Dự kiến chờ {low}–{high} phút"},

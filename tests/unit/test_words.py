@@ -56,6 +56,7 @@ def test_the_kiosk_speaks_the_halls_register():
     assert t("priority", "ko") == "우선 배려"
     assert t("estimate", "ko", low=10, high=18) == "예상 대기 약 10~18분"
     assert t("about", "vi", low=6, high=14) == "khoảng 6–14 phút"
+    assert not any("bạn" in lines["vi"].lower() for lines in TEXT.values())  # Quý khách addresses the visitor
 
 
 def test_the_public_pages_speak_the_halls_register():
