@@ -23,11 +23,6 @@ test: deps
 demo: deps
 	$(VENV)/bin/sunbeon demo --config examples/hall.toml
 
-# A whole demo day at 60× (about ten minutes) with every long-running role's memory sampled;
-# `make test` runs the same day at 500×.
-soak: deps
-	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
-
 bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/poison.py
@@ -38,10 +33,14 @@ bench: deps
 	$(PY) bench/flat.py
 	$(PY) bench/summary.py
 
-# The chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds.
+# Long runs, both (two merged branches each defined `soak`; make kept only the last):
+# the chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds,
+# and a whole demo day at 60× (about ten minutes) with every long-running role's memory sampled
+# (`make test` runs the same day at 500×).
 soak: deps
 	@bash scripts/setup-system.sh test
 	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
+	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
 
 install:
 	bash scripts/install.sh

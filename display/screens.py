@@ -135,7 +135,13 @@ def device_name(device: str) -> tuple[str, str]:
         return "발급 서버", "Ticket server"
     if device.startswith("hall") or device.endswith("display"):
         return "안내 화면", "Hall display"
-    return device, device
+    # Never the raw id on the public board ("staff-1 · 연결 끊김" was shown): the clerk console
+    # and the log name the device exactly.
+    if device.startswith("staff"):
+        return "직원 단말", "Staff terminal"
+    if device.startswith("web"):
+        return "모바일 안내", "Web relay"
+    return "기타 장비", "Other device"
 
 
 def alert_text(alert: Alert) -> tuple[str, str]:
@@ -274,7 +280,14 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
                max_width=int(rw * 0.6))
         p.text(s.name["en"], "en", int(row_h * 0.2), (right + u, y + int(row_h * 0.68)), MUTED, align="left",
                max_width=int(rw * 0.6))
-        if s.status == "closed":
+        if s.status == "closed" and s.waiting:
+            # Closed for new tickets, but people still wait in the hall (인허가 at 18:00 in the
+            # demo): they see how many, with 마감 under it, not just 마감.
+            p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),
+                   NUMBER, align="right")
+            p.text(LINES["closed_task"][0], "ko", int(row_h * 0.2), (right + rw - u, y + int(row_h * 0.72)), ALERT,
+                   align="right")
+        elif s.status == "closed":
             p.text(LINES["closed_task"][0], "ko", int(row_h * 0.35), (right + rw - u, y + row_h // 2), ALERT, align="right")
         else:
             p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),

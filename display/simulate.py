@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hub.clock import REAL, HallClock
-from hub.hallday import LUNCH, NO_SHOW, lunch_start, service_seconds
+from hub.hallday import LUNCH, NO_SHOW, lunch_due, lunch_start, service_seconds
 
 PRESS_GAP = 2.0  # real seconds before pressing again when a press brought no new visitor
 
@@ -31,9 +31,7 @@ class Clerk:
 
     def _lunch_due(self, display: "object") -> bool:
         tz = ZoneInfo(display.hall.site.timezone)  # type: ignore[attr-defined]
-        moment = datetime.fromtimestamp(self.clock.now(), tz)
-        start = moment.replace(hour=self.lunch[0], minute=self.lunch[1], second=0, microsecond=0)
-        return self.lunch_day != moment.date().isoformat() and start <= moment < start.replace(hour=15)
+        return lunch_due(datetime.fromtimestamp(self.clock.now(), tz), self.lunch, self.lunch_day)
 
     @staticmethod
     def _go_to_lunch(display: "object", serving: bool) -> threading.Thread:

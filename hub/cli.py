@@ -147,7 +147,7 @@ def _device(args: argparse.Namespace) -> int:
             have = deploy.logins(files["password_file"])
             print(f"{'device':<16}{'role':<9}{'counter':<9}broker login")
             for d in hall.devices:
-                print(f"{d.id:<16}{d.role:<9}{d.counter or '':<9}{'yes' if d.id in have else 'NO (sunbeon device add)'}")
+                print(f"{d.id:<16}{d.role:<9}{d.counter or '':<9}{'yes' if d.id in have else f'NO (sunbeon device add {d.id} --role {d.role})'}")
             print(f"{'hub':<16}{'hub':<9}{'':<9}{'yes' if 'hub' in have else 'NO (sunbeon device add hub --role hub)'}")
             return 0
     except deploy.DeployError as err:
@@ -160,6 +160,8 @@ def _device(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from hub import simulate
+    if not args.verbose:  # a laptop tool: the table, not 160 lines of the roles' connects and refusals (-v shows them)
+        logging.getLogger("sunbeon").setLevel(logging.WARNING)
     hall = cfg.load(_simulate_config(args))
     table = simulate.read_arrivals(args.arrivals) if args.arrivals else None
     counters = args.counters or len(hall.counters)

@@ -97,7 +97,13 @@ class Hours(_Model):
     @field_validator("open", "close", "cutoff", mode="before")
     @classmethod
     def _parse(cls, value: object) -> object:
-        return _clock(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return _clock(value)
+        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+            return value
+        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
+        # comparison with a local time ended `sunbeon check` in a traceback.
+        raise ValueError(f"{value!r} is not a time of day like \"09:00\" (in quotes)")
 
     @field_validator("days")
     @classmethod
@@ -278,7 +284,13 @@ class Site(_Model):
     @field_validator("day_starts", mode="before")
     @classmethod
     def _parse(cls, value: object) -> object:
-        return _clock(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return _clock(value)
+        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+            return value
+        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
+        # comparison with a local time ended `sunbeon check` in a traceback.
+        raise ValueError(f"{value!r} is not a time of day like \"09:00\" (in quotes)")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -443,9 +455,13 @@ def parse(text: str, path: Path | str = "<config>") -> HallConfig:
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"line (\d+)", str(err))
         raise ConfigError(path, int(match.group(1)) if match else None, f"not valid TOML: {err}") from None
+    if not raw:
+        raise ConfigError(path, None, "the file is empty: start from examples/hall.toml")
     lines = tomlpos.index_lines(text)
     try:
         config = HallConfig.model_validate(raw)
+    except (TypeError, ArithmeticError, OverflowError) as err:  # a validator's blind spot: one line, never a traceback
+        raise ConfigError(path, None, f"cannot be checked: {type(err).__name__}: {str(err)[:200]}") from None
     except ValidationError as err:
         first = err.errors()[0]
         loc = tuple(first["loc"])
@@ -466,9 +482,14 @@ def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
     """Read and validate a config file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML refuses.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(path, None, "no such file (give another with --config)") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        raise ConfigError(path, line, "not UTF-8 text: save the file as UTF-8 (not EUC-KR / ANSI); "
+                                      "a binary file is not a config") from None
+    except OSError as err:
         raise ConfigError(path, None, f"cannot read: {err}") from None
     return parse(text, path)

@@ -56,7 +56,9 @@ def view(snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float
     if snapshot is None:
         return Text("허브 연결을 기다리는 중입니다 …")
     title = f"{snapshot.site['name']['ko']} · {hall_time(now, timezone)} · {speed:g}배속"
-    services = Table(title=title, title_justify="left", expand=False)
+    # The title is a line of its own: as the table's title, rich wrapped it to the table's width
+    # ("… 18:30 ·" / "300배속") once every task showed 마감 and the table narrowed.
+    services = Table(expand=False)
     for name, justify in (("업무", "left"), ("대기", "right"), ("현재 번호", "right"), ("예상 대기", "right"),
                           ("상태", "left")):
         services.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -67,7 +69,7 @@ def view(snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float
         counters.add_column(c.label["ko"].replace(" 창구", ""), justify="center")
     counters.add_row(*[(c.serving.number if c.serving else "—") if c.status == "open" else COUNTER_STATUS.get(c.status, c.status)
                        for c in snapshot.counters])
-    lines = [services, Text("창구별 호출 번호"), counters,
+    lines = [Text(title, style="italic"), services, Text("창구별 호출 번호"), counters,
              Text(f"발권 {counts.get('issued', 0)} · 인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}"
                   "   (Ctrl-C: 종료)")]
     lines += [Text(f"! {alert(a)}", style="bold red") for a in snapshot.alerts]

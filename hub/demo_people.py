@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hub import config as cfg
 from hub.clock import HallClock
 from hub.client import HubClient
-from hub.hallday import LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, lunch_start, next_arrival, service_seconds
+from hub.hallday import LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, lunch_due, lunch_start, next_arrival, service_seconds
 
 log = logging.getLogger("sunbeon.demo")
 LANGUAGES = {"ko": 85, "en": 6, "zh": 5, "vi": 4}
@@ -88,9 +88,7 @@ class Clerk(threading.Thread):
         return snapshot is not None and any(s.waiting for s in snapshot.services if s.id in self.services)
 
     def _lunch_due(self) -> bool:
-        moment = datetime.fromtimestamp(self.clock.now(), self.tz)
-        start = moment.replace(hour=self.lunch[0], minute=self.lunch[1], second=0, microsecond=0)
-        return self.lunch_day != moment.date().isoformat() and start <= moment < start.replace(hour=15)
+        return lunch_due(datetime.fromtimestamp(self.clock.now(), self.tz), self.lunch, self.lunch_day)
 
     def run(self) -> None:
         serving = False

@@ -36,13 +36,17 @@ def counts(hall: cfg.HallConfig, folder: Path, now: float, rows: list[dict[str, 
 
 
 def write_report(hall: cfg.HallConfig, folder: Path, day: str, rows: list[dict[str, Any]], *, charts: bool) -> Path:
-    """report.md and CSV (and charts, which take a few seconds, when asked) of the demo's day."""
+    """report.md, CSV and the Excel workbook (and charts, which take a few seconds, when asked) of
+    the demo's day, with the same task names and local times as `sunbeon report` (the demo's CSV
+    once said "cert" where the workbook said "제증명 (Certificates)", and had no workbook)."""
     built = report.build(rows, day, hall.site.timezone)
     names = {s.id: s.name.ko for s in hall.services}
+    full = report.task_names(hall)
     out = folder / "report" / day
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(report.markdown(built, names), encoding="utf-8")
-    report.write_csv(rows, built, out)
+    report.write_csv(rows, built, out, full, hall.site.timezone)
+    report.write_xlsx(rows, built, out / f"day-{day}.xlsx", full, hall.site.timezone)
     if charts:
         try:
             report.charts(built, names, out)
@@ -61,8 +65,13 @@ def summary(hall: cfg.HallConfig, folder: Path, now: float, reason: str, *, char
     if rows:
         built = report.build(rows, day, hall.site.timezone)
         waits, services = built.waits.get("all", {}), built.service_times.get("all", {})
-        lines.append(f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
-                     f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}")
+        if c["called"]:
+            lines.append(f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
+                         f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}")
+        else:  # "wait mean 0.0 min … held for 0%" said the opposite of what happened
+            lines.append("  nobody was called yet: no waits or service times to report")
+        if waiting := sum(1 for r in rows if r["state"] == "waiting"):
+            lines.append(f"  still waiting when it stopped: {waiting}")
         lines.append(f"  the day's report: {write_report(hall, folder, day, rows, charts=charts)}")
     else:
         lines.append("  no tickets yet, so no report (the hall opens at "

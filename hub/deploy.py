@@ -144,6 +144,11 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
             raise DeployError(f"{device!r} is not in the config yet: add it without --login")
         if existing.role != role:
             raise DeployError(f"{device!r} is a {existing.role} in the config, not a {role}")
+    elif (existing := hall.device(device)) is not None and device not in logins(password_file) \
+            and existing.role == role and (counter is None or existing.counter == counter):
+        # The example hall lists its devices already: the first `device add kiosk-1 --role kiosk`
+        # after copying it (as docs/deploy.md says) once refused; it gives the login, as --login would.
+        login_only = True
     else:
         if hall.device(device) is not None:
             raise DeployError(f"{device!r} is already a device of this hall; to give it a new broker login: "

@@ -7,6 +7,7 @@ demo imports a few numbers, not the hub's store.
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 from typing import Callable
 
 # Visitors per hour over a weekday (the district office's shape: a morning and an afternoon peak,
@@ -40,6 +41,14 @@ def visitors_per_hour(hour: int, profile: dict[int, float] | None = None) -> flo
 def lunch_start(index: int) -> tuple[int, int]:
     """(hour, minute) a counter's clerk goes to lunch: alternate counters in two waves."""
     return (12, 45) if index % 2 else (12, 0)
+
+
+def lunch_due(moment: datetime, lunch: tuple[int, int], last_lunch_day: str | None) -> bool:
+    """Whether a clerk whose break starts at `lunch` (hour, minute) goes now: once a day, from the
+    start until the break would have ended. A demo started at 14:00 once sent every clerk to a
+    45-minute lunch at once (the window then ran to 15:00), so nobody was called."""
+    start = moment.replace(hour=lunch[0], minute=lunch[1], second=0, microsecond=0)
+    return last_lunch_day != moment.date().isoformat() and start <= moment < start + timedelta(seconds=LUNCH)
 
 
 def next_arrival(rng: random.Random, after: float, peak_per_hour: float, hour_of: Callable[[float], int],

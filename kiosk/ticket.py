@@ -125,6 +125,9 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
     y += code.height + int(6 * scale)
     line(t("scan", lang), 22, lang, bold=False)
     line(t("come_when_called", lang), 24, lang)
-    issued = datetime.fromtimestamp(content.issued, ZoneInfo(content.timezone)).strftime("%Y-%m-%d %H:%M")
+    moment = datetime.fromtimestamp(content.issued, ZoneInfo(content.timezone))
+    # Korean as Koreans write a date (2026. 11. 23.(월) 10:35), other languages the ISO form.
+    issued = (f"{moment.year}. {moment.month}. {moment.day}.({'월화수목금토일'[moment.weekday()]}) {moment:%H:%M}"
+              if lang == "ko" else moment.strftime("%Y-%m-%d %H:%M"))
     line(t("issued_at", lang, time=issued), 22, lang, bold=False)
     return canvas.crop((0, 0, width, y + margin))

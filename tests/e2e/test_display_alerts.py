@@ -143,3 +143,17 @@ def test_device_reason_reaches_the_board_through_the_hub(hub, clients):
         assert not any("ALSA" in t for t in display.screen.painter.drawn_text())
     finally:
         board.close()
+
+
+def test_a_task_closed_for_tickets_still_shows_who_waits():
+    """After the cut-off the board said only 마감 for 인허가 while 15 people still waited for it."""
+    evening = datetime(2026, 11, 23, 17, 55, tzinfo=SEOUL)
+    hall, snap = _snapshot(evening, [])       # 12 cert tickets issued in the afternoon, 3 called
+    cert = next(s for s in snap.services if s.id == "cert")
+    assert cert.status == "closed" and cert.waiting == 9
+    screen = Screen((1920, 1080), offscreen=True)
+    screens.hall(screen.painter, snap, online=True, flash_call=None, now=evening.timestamp(), tz="Asia/Seoul")
+    check_screen(screen, "hall-closed-task-waiting", ["9명", "마감"])
+    for item in screen.painter.log:
+        x, y, w, h = item.rect
+        assert x >= 0 and y >= 0 and x + w <= 1920 and y + h <= 1080, (item.text, item.rect)

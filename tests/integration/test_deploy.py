@@ -198,3 +198,23 @@ def test_units_pass_systemd_analyze_verify(unit, tmp_path):
     out = subprocess.run([analyze, "verify", str(tmp_path / name)], capture_output=True, text=True)
     problems = [line for line in out.stderr.splitlines() if name in line or "sunbeon" in line]
     assert out.returncode == 0 and not problems, out.stderr
+
+
+def test_the_example_halls_devices_get_their_logins_as_deploy_md_says(tmp_path):
+    """docs/deploy.md: copy examples/hall.toml, then `device add kiosk-1 --role kiosk` for each
+    device. Every one was refused ("already a device of this hall") because the example lists them."""
+    path, passwd, acl = tmp_path / "hall.toml", tmp_path / "sunbeon.passwd", tmp_path / "sunbeon.acl"
+    path.write_text((ROOT / "examples" / "hall.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = path.read_text()
+    files = {"password_file": passwd, "acl_file": acl}
+    for device, role, counter in [("hub", "hub", None), ("web", "web", None), ("kiosk-1", "kiosk", None),
+                                  ("counter-1", "counter", "1"), ("hall-display", "display", None)]:
+        deploy.add(path, device, role, counter=counter, **files)
+    assert path.read_text() == before  # logins only: the devices were already there
+    assert deploy.logins(passwd) == {"hub", "web", "kiosk-1", "counter-1", "hall-display"}
+    with pytest.raises(deploy.DeployError, match="already a device.*--login"):  # a second add would replace it
+        deploy.add(path, "kiosk-1", "kiosk", **files)
+    with pytest.raises(deploy.DeployError, match="already a device"):  # another role is not this device
+        deploy.add(path, "kiosk-2", "display", **files)
+    with pytest.raises(deploy.DeployError, match="already a device"):
+        deploy.add(path, "counter-2", "counter", counter="3", **files)

@@ -110,3 +110,17 @@ def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker,
     print(f"\n{role[0]}: first 'cannot reach' after {first:.1f} s; Ctrl-C to exit {took:.1f} s")
     assert code == 0 and took < 10, (code, took, device.text[-2000:])
     assert "Traceback" not in device.text, device.text[-3000:]
+
+
+@pytest.mark.parametrize("after", [0.05, 0.15, 0.3, 0.6])
+def test_ctrl_c_while_the_command_is_still_starting_prints_no_traceback(tmp_path, after):
+    """Ctrl-C within the first half second (while Python imports the roles) printed a
+    KeyboardInterrupt traceback through hub/config.py's pydantic models."""
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from hub.entry import main; sys.exit(main())",
+                             "check", "--config", str(ROOT / "examples" / "hall.toml")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err, err
+    assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, err)

@@ -70,3 +70,39 @@ def test_task_names_keep_korean_first():
     hall = config.load(EXAMPLE)
     names = report.task_names(hall)
     assert names["passport_pickup"] == "여권 교부 (Passport Pickup)"
+
+
+def test_the_demos_report_names_tasks_like_sunbeon_report(small_day):  # noqa: F811
+    """The demo's tickets.csv said "cert" (sunbeon report: "제증명 (Certificates)") and it wrote no .xlsx."""
+    from hub import demo_summary
+
+    hall, rows, folder = small_day
+    made = demo_summary.write_report(hall, folder, DAY, rows, charts=False).parent
+    tickets = list(csv.reader(io.StringIO((made / "tickets.csv").read_bytes().decode("utf-8-sig"))))
+    assert dict(zip(tickets[0], tickets[1]))["업무 · task"] == "제증명 (Certificates)"
+    assert ["가족관계등록 (Family Registry)", "10", "1"] in list(
+        csv.reader(io.StringIO((made / "hourly.csv").read_bytes().decode("utf-8-sig"))))
+    assert load_workbook(made / f"day-{DAY}.xlsx")["번호표 tickets"]["B2"].value == "제증명 (Certificates)"
+
+
+def test_the_demo_summary_when_nobody_was_called_yet(tmp_path):
+    """A demo stopped before any call said "wait mean 0.0 min (p90 0.0) … the printed estimate
+    held for 0%"; it says nobody was called, and how many still wait."""
+    import json
+
+    from hub import demo_summary
+    from hub.service import HubService, Incoming
+    from hub.store import Store
+    from tests.halls import at
+
+    hall = config.load(EXAMPLE)
+    now = {"t": at(f"{DAY} 14:00")}
+    store = Store(tmp_path / "hub.db")
+    service = HubService(hall, store, clock=lambda: now["t"])
+    for i in range(3):
+        service.handle_batch([Incoming("kiosk-1", json.dumps({"v": 1, "id": f"i{i}", "op": "issue",
+                                                              "service": "cert"}).encode())])
+    store.close()
+    text = demo_summary.summary(hall, tmp_path, at(f"{DAY} 14:30"), "Ctrl-C")
+    assert "nobody was called yet" in text and "still waiting when it stopped: 3" in text, text
+    assert "held for 0%" not in text

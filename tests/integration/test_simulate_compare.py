@@ -43,3 +43,6 @@ def test_simulate_without_config_uses_the_example_hall(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "simulating the example hall" in done.stderr and "examples/hall.toml" in done.stderr
     assert "integrated, 2 counters: 3 tickets" in done.stdout
+    # Only that one line on stderr: the roles' "connected to the broker" lines (13 per day) and the
+    # hub's refusals once flooded the terminal around the table (-v shows them).
+    assert "connected to the broker" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr

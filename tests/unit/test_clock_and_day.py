@@ -128,3 +128,20 @@ def test_durations(text, seconds):
 def test_wrong_durations_are_refused(bad):
     with pytest.raises(config.ConfigError):
         duration_seconds(bad)
+
+
+def test_a_demo_started_after_lunch_keeps_its_clerks_at_the_counters():
+    """Started at 14:00, the demo once sent every clerk to lunch at once (nobody was called for
+    45 hall minutes); a break is due only from its start until it would have ended, once a day."""
+    from hub.hallday import lunch_due
+
+    seoul = ZoneInfo("Asia/Seoul")
+    at = lambda hh, mm: datetime(2026, 11, 23, hh, mm, tzinfo=seoul)  # noqa: E731
+    assert not lunch_due(at(14, 0), (12, 0), None)
+    assert not lunch_due(at(14, 0), (12, 45), None)
+    assert not lunch_due(at(11, 59), (12, 0), None)
+    assert lunch_due(at(12, 0), (12, 0), None)
+    assert lunch_due(at(12, 30), (12, 0), None)  # a clerk still busy at 12:00 goes a bit later
+    assert not lunch_due(at(12, 45), (12, 0), None)
+    assert lunch_due(at(13, 10), (12, 45), None)
+    assert not lunch_due(at(12, 10), (12, 0), "2026-11-23")  # once a day

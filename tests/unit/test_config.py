@@ -37,6 +37,10 @@ def _line_of(text: str, needle: str) -> int:
     ('role = "kiosk"', 'role = "toaster"', 'role = "toaster"', "role"),
     ('timezone = "Asia/Seoul"', 'timezone = "Asia/Busan"', "Asia/Busan", "unknown time zone"),
     ('[hub]', '[hub', '[hub', "not valid TOML"),
+    # `open = 9` (no quotes) ended `sunbeon check` in a TypeError traceback.
+    ('open = "09:00"', 'open = 9', 'open = 9', 'not a time of day like "09:00" (in quotes)'),
+    ('close = "18:00"', 'close = 18.5', 'close = 18.5', "not a time of day"),
+    ('open = "09:00"', 'open = 2026-11-23T09:00:00+09:00', 'open = 2026', "not a time of day"),
 ])
 def test_broken_config_names_the_line(old, new, needle, words):
     text = EXAMPLE.read_text(encoding="utf-8").replace(old, new, 1)
@@ -72,3 +76,13 @@ def test_roles_limit_ops():
     assert kiosk.allowed_ops == {"issue"}
     narrowed = config.Device(id="web", role="web", ops=("cancel",))
     assert narrowed.allowed_ops == {"cancel"}
+
+
+def test_an_unquoted_toml_time_is_a_time_of_day():
+    text = EXAMPLE.read_text(encoding="utf-8").replace('open = "09:00"', "open = 09:00:00", 1)
+    hall = config.parse(text, "hall.toml")
+    assert str(hall.services[0].hours.open) == "09:00:00"
+
+
+def test_an_empty_file_says_so():
+    assert "the file is empty" in str(_error(""))

@@ -56,3 +56,14 @@ def test_the_plain_line_for_logs():
 
 def test_times_as_korean_screens_write_them():
     assert hall_time(at("2026-11-28 17:05"), "Asia/Seoul") == "2026. 11. 28.(토) 17:05"
+
+
+def test_the_title_stays_on_one_line_when_the_table_narrows():
+    """At closing every task shows 마감 and "—", the table narrows, and the title (once the table's
+    own title) wrapped: "강서구청 종합민원실 · 2026. 11. 23.(월) 18:30 ·" / "300배속"."""
+    closed = snapshot().model_copy(update={"services": [s.model_copy(update={"status": "closed"})
+                                                        for s in snapshot().services]})
+    out = io.StringIO()
+    console = Console(file=out, width=160, color_system=None, legacy_windows=False)
+    console.print(view(closed, now=at("2026-11-23 18:30"), timezone="Asia/Seoul", speed=300, counts={}))
+    assert "강서구청 종합민원실 · 2026. 11. 23.(월) 18:30 · 300배속" in out.getvalue().splitlines(), out.getvalue()

@@ -41,3 +41,11 @@ def test_any_alert_becomes_one_of_the_board_texts(device, detail, reason, state)
     ko, en = screens.alert_text(p.Alert(device=device, state=state, detail=detail, reason=reason))
     known = {*screens.ALERT_REASONS.values(), screens.ALERT_UNKNOWN}
     assert any(ko.endswith(" · " + k) and en.endswith(" · " + e) for k, e in known)
+
+
+def test_a_device_the_board_has_no_name_for_is_not_shown_by_its_id():
+    """The demo's hall board showed "staff-1 · 연결 끊김": a raw English id on a public screen."""
+    assert screens.device_name("staff-1") == ("직원 단말", "Staff terminal")
+    assert screens.device_name("web") == ("모바일 안내", "Web relay")
+    assert screens.device_name("door-sensor-2") == ("기타 장비", "Other device")
+    assert screens.device_name("kiosk-2") == ("2번 키오스크", "Kiosk 2")

@@ -40,3 +40,32 @@ def test_the_call_in_every_language():
 def test_foreign_tickets_are_called_in_korean_and_their_language():
     assert call_texts("1017", "3", "ko") == ["천십칠 번 고객님, 삼 번 창구로 오십시오"]
     assert call_texts("1017", "3", "vi") == ["천십칠 번 고객님, 삼 번 창구로 오십시오", "Mời số 1017 đến quầy số 3."]
+
+
+def test_the_kiosk_speaks_the_halls_register():
+    """KOREAN.md: kiosk lines in the formal register (선택해 주십시오, not 누르세요 / 주세요), 우선 배려
+    (not the narrower 교통약자 우선), ranges as 약 10~18분. The first release's kiosk said
+    "원하시는 업무를 누르세요", "번호표를 받아 가세요" and printed "예상 대기 0–3분"."""
+    from kiosk.text import TEXT, t
+
+    korean = {key: lines["ko"] for key, lines in TEXT.items()}
+    for key, line in korean.items():
+        assert not any(casual in line for casual in ("세요", "할까요", "티켓", "카운터", "노쇼")), (key, line)
+        assert "–" not in line, (key, line)
+    assert t("choose", "ko") == "원하시는 업무를 선택해 주십시오"
+    assert t("priority", "ko") == "우선 배려"
+    assert t("estimate", "ko", low=10, high=18) == "예상 대기 약 10~18분"
+    assert t("about", "vi", low=6, high=14) == "khoảng 6–14 phút"
+    assert not any("bạn" in lines["vi"].lower() for lines in TEXT.values())  # Quý khách addresses the visitor
+
+
+def test_the_public_pages_speak_the_halls_register():
+    """The ticket page said "창구 근처에서 기다려 주세요" and the 404 page mixed two sentences
+    ("주소를 확인하시거나, 이미 끝난 번호표일 수 있습니다")."""
+    from hub.web.text import TEXT
+
+    for key, lines in TEXT.items():
+        line = lines.get("ko", "") if isinstance(lines, dict) else ""
+        assert "세요" not in line and "티켓" not in line, (key, line)
+    assert "~" in TEXT["minutes"]["ko"] and "–" not in TEXT["minutes"]["ko"]  # 약 6~14분, as the board and kiosk
+    assert not any(" bạn" in lines.get("vi", "") for lines in TEXT.values())  # Quý khách addresses the visitor

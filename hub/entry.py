@@ -1,0 +1,19 @@
+"""The `sunbeon` command's entry point. Importing the roles takes about half a second (pydantic
+builds its validators, pygame and FastAPI load); a Ctrl-C in that moment printed a
+KeyboardInterrupt traceback through the imports. It ends quietly instead, as a later one does."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    try:
+        from hub.cli import main as run
+    except KeyboardInterrupt:
+        return 130
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
