@@ -23,10 +23,6 @@ test: deps
 demo: deps
 	$(VENV)/bin/sunbeon demo --config examples/hall.toml
 
-# A whole demo day at 60× (about ten minutes) with every long-running role's memory sampled;
-# `make test` runs the same day at 500×.
-soak: deps
-	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
 
 bench: deps
 	$(PY) bench/hub.py
@@ -37,9 +33,13 @@ bench: deps
 	$(PY) bench/web.py --flood
 	$(PY) bench/summary.py
 
-# The chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds.
+# Two long runs (both merged here: two `soak` recipes overrode each other and only the last ran):
+# a whole demo day at 60× (about ten minutes) with every long-running role's memory sampled
+# (`make test` runs the same day at 500×), and the chaos run (broker restart, full disk, second
+# hub, clock jumps, deleted WAL) for many rounds.
 soak: deps
 	@bash scripts/setup-system.sh test
+	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
 	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 
 install:
