@@ -25,6 +25,11 @@ from hub.store import REPLY_DAYS, Store, root_cause
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
+# Replies that changed the hall are stored in the database with their batch; memory keeps only the
+# latest of them (the repeats that come, a retry seconds later). Kept all in memory, a counter
+# login sending pause/resume at the rate limit grew the hub by 240 MB an hour (every one changes
+# the hall), and a restart after such a day loaded them all back. Older ones are read from disk.
+REPLIES_CACHED = 10_000
 # (each is small: error messages are cut to protocol.MESSAGE_CHARS, so this holds at most ~3 MB)
 # A clock that moves by more than this between two looks is odd (NTP after a boot without RTC,
 # an operator's mistake): the business date follows it, and the hall is told.
@@ -70,10 +75,10 @@ class HubService:
         # The last called numbers are read back from the event log (not the saved state), so they
         # survive a restart whatever shape the saved state takes.
         self.state: HallState = view.with_last_called(state, store.last_called(state.business_date))
-        # Replies that changed the hall, by business date, pruned by day like the database's copy.
-        self.replies: dict[str, dict[tuple[str, str], bytes]] = {
-            day: {k: v.encode() for k, v in replies.items()}
-            for day, replies in store.replies_by_day(_reply_horizon(self.state.business_date)).items()}
+        # The latest replies that changed the hall, by business date (at most REPLIES_CACHED in
+        # all, oldest dropped first), pruned by day like the database's copy, which has them all.
+        self.replies: dict[str, dict[tuple[str, str], bytes]] = {}
+        self._replies_kept = 0
         self.refusals: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self.pruned_for = self.state.business_date
         self.faults = 0  # commands that failed inside the hub (a bug): answered `internal`, logged
@@ -192,13 +197,28 @@ class HubService:
         for replies in self.replies.values():
             if (first := replies.get(key)) is not None:
                 return first
-        return self.refusals.get(key)
+        if (refusal := self.refusals.get(key)) is not None:
+            return refusal
+        # Not among the latest: a committed reply is in the database (a primary-key lookup).
+        stored = self.store.reply(key[0], key[1], _reply_horizon(self.state.business_date))
+        return stored.encode() if stored is not None else None
 
     def _remember(self, key: tuple[str, str] | None, reply: bytes, *, durable: bool) -> None:
         if key is None:
             return
         if durable:
-            self.replies.setdefault(self.state.business_date, {})[key] = reply
+            day = self.replies.setdefault(self.state.business_date, {})
+            self._replies_kept += key not in day
+            day[key] = reply
+            while self._replies_kept > REPLIES_CACHED:
+                # The oldest first: a batch's own replies (not yet committed) are the newest, and
+                # BATCH is far below the cap, so nothing dropped here is missing from the database.
+                oldest = min(self.replies)
+                replies = self.replies[oldest]
+                replies.pop(next(iter(replies)))
+                self._replies_kept -= 1
+                if not replies:
+                    del self.replies[oldest]
             return
         self.refusals[key] = reply
         if len(self.refusals) > REFUSALS_KEPT:
@@ -207,7 +227,7 @@ class HubService:
     def _forget(self, key: tuple[str, str]) -> None:
         # A reply that was never stored must not be replayed: the same id is tried again.
         for replies in self.replies.values():
-            replies.pop(key, None)
+            self._replies_kept -= replies.pop(key, None) is not None
         self.refusals.pop(key, None)
 
     def handle_batch(self, batch: list[Incoming]) -> Outgoing:
@@ -313,6 +333,7 @@ class HubService:
             # A new day, whether the clock or a command rolled it: forget old replies, here and on disk.
             horizon = _reply_horizon(self.state.business_date)
             self.replies = {day: r for day, r in self.replies.items() if day >= horizon}
+            self._replies_kept = sum(map(len, self.replies.values()))
             try:
                 self.store.prune_replies(horizon)
                 self.pruned_for = self.state.business_date

@@ -200,6 +200,12 @@ class Store:
         rows = self.conn.execute("SELECT device, command_id, reply FROM replies WHERE business_date>=?", [since_date])
         return {(d, c): r for d, c, r in rows}
 
+    def reply(self, device: str, command_id: str, since_date: str) -> str | None:
+        """The stored reply to one command (by the primary key), if kept since `since_date`."""
+        row = self.conn.execute("SELECT reply FROM replies WHERE device=? AND command_id=? AND business_date>=?",
+                                [device, command_id, since_date]).fetchone()
+        return row[0] if row else None
+
     def replies_by_day(self, since_date: str) -> dict[str, dict[tuple[str, str], str]]:
         """Stored replies by business date, then (device, command id): the hub prunes them by day."""
         days: dict[str, dict[tuple[str, str], str]] = {}
