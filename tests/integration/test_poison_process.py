@@ -117,7 +117,12 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
     finally:
         for device, client in attackers.items():
             for retained in (topics.command(device), topics.device_status(device)):
-                client.publish(retained, b"", qos=1, retain=True).wait_for_publish(5)
+                try:
+                    client.publish(retained, b"", qos=1, retain=True).wait_for_publish(5)
+                except (RuntimeError, ValueError):
+                    # The attacker kiosk-1 and the test's kiosk share one login, so on this listener
+                    # each connection throws the other off; the broker is this test's own anyway.
+                    pass
             client.loop_stop()
             client.disconnect()
         kiosk.close()
