@@ -33,14 +33,13 @@ bench: deps
 	$(PY) bench/flat.py
 	$(PY) bench/summary.py
 
-# Long runs, both (two merged branches each defined `soak`; make kept only the last):
-# the chaos run (broker restart, full disk, second hub, clock jumps, deleted WAL) for many rounds,
-# and a whole demo day at 60× (about ten minutes) with every long-running role's memory sampled
-# (`make test` runs the same day at 500×).
+# Long runs: a whole demo day at 60× (about ten minutes) with every long-running role's memory
+# sampled (`make test` runs the same day at 300×), and the chaos run (broker restart, full disk,
+# second hub, clock jumps, deleted WAL) for many rounds.
 soak: deps
 	@bash scripts/setup-system.sh test
-	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
+	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 
 install:
 	bash scripts/install.sh

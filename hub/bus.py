@@ -17,6 +17,7 @@ from hub import protocol as p
 from hub.config import HallConfig
 from hub.inbox import Empty, FairInbox, RateGate
 from hub.mqtt import correlation_of, link_of, new_client, properties
+from hub.mqtt_properties import too_large
 from hub.service import HubService, Incoming, Outgoing
 
 log = logging.getLogger("sunbeon.hub")
@@ -132,6 +133,11 @@ class HubBus:
             return
         device = self.topics.device_of(message.topic)
         if device is None:
+            return
+        if too_large(message):
+            # Left undecoded by paho (hub/mqtt_properties.py): no response topic or correlation
+            # to answer with, and no device of ours sends such a message.
+            self.faults["properties_too_large"] += 1
             return
         size = len(message.payload)
         if message.topic == self.topics.device_status(device):

@@ -14,9 +14,11 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from hub.config import ConfigError, Mqtt
+from hub.mqtt_properties import install as _bound_received_properties
 
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 15  # seconds between reconnect attempts
 log = logging.getLogger("sunbeon.mqtt")
+_bound_received_properties()  # a device's thousands of user properties must not stall our network thread
 
 
 class Link:

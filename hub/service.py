@@ -25,9 +25,11 @@ from hub.store import REPLY_DAYS, Store, root_cause
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
-# Replies that changed the hall are answered from the database on a repeat (a primary-key look-up);
-# only the newest are kept in memory, so the hub's memory stays flat however many tickets a day has.
-REPLIES_CACHED = 2048
+# Replies that changed the hall are stored in the database with their batch; memory keeps only the
+# newest of them (the repeats that come, a retry seconds later) and a repeat of an older one is a
+# primary-key look-up. Kept all in memory, a counter login sending pause/resume at the rate limit
+# grew the hub by 240 MB an hour (every one changes the hall), and a restart loaded them all back.
+REPLIES_CACHED = 10_000  # far above a batch (bus.BATCH): a batch's own, not yet committed, are never dropped
 # (each is small: error messages are cut to protocol.MESSAGE_CHARS, so this holds at most ~3 MB)
 # A clock that moves by more than this between two looks is odd (NTP after a boot without RTC,
 # an operator's mistake): the business date follows it, and the hall is told.

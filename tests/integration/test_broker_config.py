@@ -98,3 +98,41 @@ def test_the_broker_refuses_oversized_publishes_but_carries_a_large_hub_message(
     assert [len(m.payload) for m in watcher.got] == [len(places)], "a large hub message was refused"
     for c in (hub, watcher, kiosk):
         c.close()
+
+
+def test_the_broker_refuses_a_publish_stuffed_with_properties(shipped):
+    # message_size_limit counts the payload only: 100 MB of MQTT 5 user properties around a small
+    # command passed it, and the hub that received them peaked at 438 MB. max_packet_size bounds the packet.
+    import socket
+    import struct
+
+    from tests.integration.test_mqtt_properties import _packet_of, _utf8, publish_bytes
+
+    broker, local, made, _ = shipped
+    root = "sunbeon/v1/acl"
+    hub = Conn(local, "hub", made["hub"], "sunbeon-hub-acl-props")
+    hub.client.subscribe(f"{root}/cmd/+", qos=1)
+    time.sleep(0.3)
+    sock = socket.create_connection(("127.0.0.1", broker.port), timeout=10)
+    body = (_utf8(b"MQTT") + bytes([5, 0xC2]) + struct.pack("!H", 60) + b"\x00" + _utf8(b"kiosk-1")
+            + _utf8(b"kiosk-1") + _utf8(made["kiosk-1"].encode()))
+    sock.sendall(_packet_of(0x10, body))
+    assert sock.recv(4)[:1] == b"\x20", "no CONNACK"
+    props = (b"\x26" + _utf8(b"k" * 60000) + _utf8(b"v" * 5000)) * 50  # 3.3 MB of user properties
+    try:
+        sock.sendall(publish_bytes(f"{root}/cmd/kiosk-1", b'{"stuffed":1}', props))
+        sock.settimeout(3)
+        sock.recv(16)  # the broker closes the connection (or, without the limit, takes the publish)
+    except OSError:
+        pass  # the broker may reset the connection while we are still sending
+    finally:
+        sock.close()
+    small = Conn(broker.port, "kiosk-1", made["kiosk-1"], "kiosk-1")
+    small.client.publish(f"{root}/cmd/kiosk-1", b'{"small":1}', qos=1).wait_for_publish(5)
+    deadline = time.monotonic() + 5
+    while not hub.got and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert {m.payload for m in hub.got} == {b'{"small":1}'}, "the stuffed publish reached the hub"
+    for c in (hub, small):
+        c.close()

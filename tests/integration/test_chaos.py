@@ -117,15 +117,17 @@ class Hall:
         print(f"chaos: {step} at {time.monotonic() - self.began:.1f} s, {len(self.acked)} acknowledged, "
               f"refused {self.refused}")
         assert not self.problems, f"after {step}: {self.problems[:5]}"
+        # What was acknowledged BEFORE the database is read: the kiosk keeps issuing meanwhile, and
+        # a ticket acknowledged after the read is not in it yet (read after, it was reported lost).
+        acked = dict(self.acked)
         db = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=10)
         try:
             rows = db.execute("SELECT id, label, business_date, state FROM tickets").fetchall()
         finally:
             db.close()
         stored = {r[0]: (r[2], r[1]) for r in rows}
-        lost = {k for k, i in self.acked.items() if stored.get(i) != k[1:] and i not in self.lost_to_wal}
-        # A ticket acknowledged a moment ago may be on its way to the audit's snapshot of the file:
-        # it is in the database before its reply leaves, so it is there unless truly lost.
+        # Each of these was in the database before its reply left, so it is there unless truly lost.
+        lost = {k for k, i in acked.items() if stored.get(i) != k[1:] and i not in self.lost_to_wal}
         assert not lost, f"after {step}: acknowledged but not stored: {sorted(lost)[:10]}"
         live: dict[tuple[str, str], int] = {}
         for ticket_id, label, day, state in rows:
@@ -260,6 +262,10 @@ def _round(hall: Hall, broker: Broker, mounted: bool, skipped: list[str]) -> Non
     db = sqlite3.connect(f"file:{hall.database}?mode=ro", uri=True)
     survived = {r[0] for r in db.execute("SELECT id FROM tickets").fetchall()}
     db.close()
+    # A reply the dead hub sent just before the kill may still reach the kiosk (or be recorded by
+    # its thread) now: wait out one request timeout, so every ack of the old hub is counted here
+    # (counted too early, such a ticket was reported "acknowledged but not stored").
+    time.sleep(1.5)
     hall.lost_to_wal |= {i for i in hall.ids if i not in survived}
     assert kept >= survived
     hall.hub = hall.start_hub()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hub import config, deploy, protocol as p
-from hub.broker import Broker
+from hub.broker import Broker, free_port
 from hub.client import HubClient
 from hub.mqtt import properties
 from tests.halls import hall_text
@@ -59,6 +59,8 @@ def secured_hall(tmp_path):
     for login, password in made.items():
         (tmp_path / f"{login}.password").write_text(password)
     conf = (ROOT / "systemd" / "mosquitto" / "sunbeon.conf").read_text()
+    # The hub box's listener on a free port too: a fixed 1884 fails when another test run holds it.
+    conf = conf.replace("listener 1884 127.0.0.1", f"listener {free_port()} 127.0.0.1")
     conf = conf.replace("listener 1883", "listener {port} 127.0.0.1").replace(
         "/etc/mosquitto/sunbeon.passwd", str(passwd)).replace("/etc/mosquitto/sunbeon.acl", str(acl))
     with Broker(conf=conf, folder=tmp_path) as broker:
