@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import ROOT, bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import ROOT, bench_hall, percentile, report, rss_mb
 
 from hub.cli import SWITCH_INTERVAL
 

@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub import config
 from hub.broker import Broker, free_port
@@ -314,7 +314,7 @@ def pages(folder: Path, rounds: int) -> dict:
                     mine = staff.request("issue", service="cert", channel="staff", timeout=30).data
                     ticket.goto(f"{url}/t/{mine['token']}")
                     ticket.locator("#ticket.waiting").wait_for(timeout=20000)
-                    status.evaluate(WATCH, [f'[data-id="cert"] .now', mine["number"], "text"])
+                    status.evaluate(WATCH, ['[data-id="cert"] .now', mine["number"], "text"])
                     ticket.evaluate(WATCH, ["#ticket", "called", "class"])
                     sent = time.time() * 1000
                     assert counter.request("call", ticket=mine["number"], timeout=30).status == "ok"

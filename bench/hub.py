@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub import config
 from hub.broker import Broker
@@ -77,7 +77,7 @@ def over_mqtt(folder: Path) -> dict[str, float]:
             seen = threading.Event()
             target = {"seq": None}
 
-            def on_snapshot(snap):  # noqa: ANN001
+            def on_snapshot(snap):
                 if target["seq"] is not None and snap.counter("3").serving and snap.seq >= target["seq"]:
                     seen.set()
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import ROOT, bench_hall, percentile, report, rss_mb
 
 TAPS = 200
 

@@ -16,12 +16,12 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
-
 import paho.mqtt.client as mqtt
+from common import bench_hall, percentile, report, rss_mb
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 from hub.broker import Broker
 from hub.client import HubClient
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub.broker import free_port
 
@@ -89,7 +89,7 @@ async def status_rate(port: int, connections: int = 32) -> float:
     return done / (time.perf_counter() - start)
 
 
-async def measure(port: int, issue: "callable", relay_pid: int) -> dict:  # type: ignore[valid-type]
+async def measure(port: int, issue: callable, relay_pid: int) -> dict:  # type: ignore[valid-type]
     # The harness's own garbage collector would pause all 10,000 viewers at once and be
     # counted as the relay's delay; the relay keeps its collector (see hub/web/main.py).
     gc.disable()
@@ -116,7 +116,7 @@ async def measure(port: int, issue: "callable", relay_pid: int) -> dict:  # type
     return {"connect": connect_seconds, "rounds": rounds, "relay_rss": relay_rss}
 
 
-def _run(coroutine: "object") -> "object":
+def _run(coroutine: object) -> object:
     # The viewers read 10,000 sockets in this one process; uvloop keeps the bench from being
     # the slow part of what it measures.
     try:
@@ -176,8 +176,16 @@ def main() -> None:
 def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
     """The flood through nginx; prints the normal visitor's latency."""
     from hub.broker import Broker
-    from tests.nginx_front import (Flood, NginxFront, client_context, nginx_errors, raise_file_limit, start_relay,
-                                   visit_elsewhere, visitor)
+    from tests.nginx_front import (
+        Flood,
+        NginxFront,
+        client_context,
+        nginx_errors,
+        raise_file_limit,
+        start_relay,
+        visit_elsewhere,
+        visitor,
+    )
 
     files = raise_file_limit()
     with tempfile.TemporaryDirectory(prefix="sunbeon-flood-") as tmp, Broker() as broker:

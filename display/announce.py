@@ -17,9 +17,10 @@ import tempfile
 import threading
 import wave
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from display.words import call_texts
 from hardware import Device, HardwareError
@@ -106,9 +107,7 @@ def clip_words(text: str, language: str) -> list[str]:
     (백십칠 → 백 십 칠) and digits one by one, so a hall records a few dozen clips, not every number."""
     words: list[str] = []
     for word in re.findall(r"\w+", text):
-        if language == "ko" and set(word) <= NUMERAL_SYLLABLES:
-            words.extend(word)
-        elif word.isdigit():
+        if (language == "ko" and set(word) <= NUMERAL_SYLLABLES) or word.isdigit():
             words.extend(word)
         else:
             words.append(word)

@@ -10,7 +10,8 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from display import screens
 from display.announce import Announcer

@@ -21,7 +21,7 @@ class Device:
         """Release the device. Closing twice is harmless."""
         self.closed = True
 
-    def __enter__(self) -> "Device":
+    def __enter__(self) -> Device:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,8 @@ A button with a `hold_time` tells a short press (on release) from a hold (after 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hardware import Device, HardwareError
 

@@ -6,8 +6,8 @@ commands are stepped over by their usual lengths, and plain text is kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from PIL import Image
 

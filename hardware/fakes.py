@@ -18,7 +18,13 @@ from PIL.Image import Image
 from hardware import Device
 from hardware.escpos_stream import Decoder, Page
 from hardware.printer import (
-    BIT_COVER_OPEN, BIT_OFFLINE, BITS_PAPER_LOW, BITS_PAPER_OUT, STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER,
+    BIT_COVER_OPEN,
+    BIT_OFFLINE,
+    BITS_PAPER_LOW,
+    BITS_PAPER_OUT,
+    STATUS_OFFLINE_CAUSE,
+    STATUS_PAPER,
+    STATUS_PRINTER,
 )
 
 log = logging.getLogger("sunbeon.fake-printer")

@@ -75,7 +75,7 @@ class Connection:
         return f"{self.kind} printer {self.device}"
 
 
-def encode(image: "Image") -> bytes:
+def encode(image: Image) -> bytes:
     """The ESC/POS bytes for one ticket: initialise, the raster image, feed and cut."""
     from escpos.printer import Dummy
 
@@ -169,7 +169,7 @@ class Printer(Device):
             return PrinterStatus.PAPER_LOW
         return PrinterStatus.READY
 
-    def print_ticket(self, image: "Image") -> PrinterStatus:
+    def print_ticket(self, image: Image) -> PrinterStatus:
         """Print one ticket and cut; raise PrinterError when it cannot come out.
 
         Returns the status after printing (PAPER_LOW is a warning worth reporting).

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import threading
@@ -47,7 +48,7 @@ def _bytes(item: object) -> int:
 class Painter:
     """Draws text and boxes on a surface; fonts per language and size are loaded once."""
 
-    def __init__(self, surface: "object") -> None:
+    def __init__(self, surface: object) -> None:
         import pygame.freetype
 
         pygame.freetype.init()
@@ -58,7 +59,7 @@ class Painter:
         self._rendered_bytes = 0
         self.log: list[Drawn] = []
 
-    def font(self, language: str, size: int, bold: bool = True) -> "object":
+    def font(self, language: str, size: int, bold: bool = True) -> object:
         """The pygame.freetype font for a language (the right face of a .ttc collection)."""
         import pygame.freetype
 
@@ -204,7 +205,7 @@ class Screen(Device):
         windowed = self.offscreen or not self.surface.get_flags() & pygame.FULLSCREEN
         return kind == pygame.KEYDOWN and getattr(event, "key", None) == pygame.K_ESCAPE and windowed
 
-    def run(self, handle: "Callable[[object], None]", step: "Callable[[], None]", stop: "threading.Event",
+    def run(self, handle: Callable[[object], None], step: Callable[[], None], stop: threading.Event,
             fps: int = 30) -> None:
         """The event loop: events to `handle`, then `step`, `fps` times a second, until told to stop."""
         import pygame

@@ -6,10 +6,11 @@ import gc
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.bus import HubBus
 from hub.service import HubService
 from hub.store import Store

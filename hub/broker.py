@@ -52,7 +52,7 @@ class Broker:
         )
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Broker":
+    def start(self) -> Broker:
         """Start the broker and wait until it accepts connections."""
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=log)
@@ -83,7 +83,7 @@ class Broker:
         time.sleep(pause)
         self.start()
 
-    def __enter__(self) -> "Broker":
+    def __enter__(self) -> Broker:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -317,7 +317,7 @@ class HubBus:
                 self._publish_status()
             notify_watchdog()
 
-    def run(self, stop: threading.Event, on_ready: "callable | None" = None) -> None:  # type: ignore[valid-type]
+    def run(self, stop: threading.Event, on_ready: callable | None = None) -> None:  # type: ignore[valid-type]
         """Serve until `stop` is set. Replies leave only after their batch is committed."""
         self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
         self.client.loop_start()

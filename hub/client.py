@@ -12,8 +12,9 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 import paho.mqtt.client as mqtt
 
@@ -63,7 +64,7 @@ class HubClient:
 
     # --- life cycle ------------------------------------------------------------------------
 
-    def start(self) -> "HubClient":
+    def start(self) -> HubClient:
         """Connect in the background; a broker that is down now is retried until it is up."""
         self.client.connect_async(self._settings.host, self._settings.port, keepalive=self._settings.keepalive)
         self.client.loop_start()
@@ -83,7 +84,7 @@ class HubClient:
         self.client.disconnect()
         self.client.loop_stop()
 
-    def __enter__(self) -> "HubClient":
+    def __enter__(self) -> HubClient:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -112,7 +113,7 @@ class HubClient:
         """Connected to the broker and the hub says it is online."""
         return self.connected.is_set() and self.hub_online
 
-    def wait_for(self, predicate: Callable[["HubClient"], bool], timeout: float = 5.0) -> bool:
+    def wait_for(self, predicate: Callable[[HubClient], bool], timeout: float = 5.0) -> bool:
         """Block until `predicate(self)` holds (checked on every message), or the timeout."""
         deadline = time.monotonic() + timeout
         with self._changed:

@@ -10,7 +10,14 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
 from hub import tomlpos
@@ -108,7 +115,7 @@ class Hours(_Model):
         return value
 
     @model_validator(mode="after")
-    def _order(self) -> "Hours":
+    def _order(self) -> Hours:
         if not self.open < self.close:
             raise ValueError("open must be before close")
         if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
@@ -130,7 +137,7 @@ class Numbers(_Model):
     digits: int | None = Field(default=None, ge=1, le=9)  # zero-pad to this many; see `label`
 
     @model_validator(mode="after")
-    def _order(self) -> "Numbers":
+    def _order(self) -> Numbers:
         if self.last <= self.first:
             raise ValueError("last must be greater than first")
         return self
@@ -187,7 +194,7 @@ class PrinterSettings(_Model):
     timeout: float = Field(default=3.0, gt=0, le=60)
 
     @model_validator(mode="after")
-    def _needs(self) -> "PrinterSettings":
+    def _needs(self) -> PrinterSettings:
         if self.connection == "usb" and (self.vendor_id is None or self.product_id is None):
             raise ValueError("a usb printer needs vendor_id and product_id (see lsusb), e.g. 0x04b8")
         if self.connection in ("serial", "file") and not self.device:
@@ -215,7 +222,7 @@ class VoiceSettings(_Model):
     chime: bool = True
 
     @model_validator(mode="after")
-    def _clips(self) -> "VoiceSettings":
+    def _clips(self) -> VoiceSettings:
         if self.engine == "clips" and not self.clips:
             raise ValueError("engine = \"clips\" needs clips = \"<folder of recorded WAVs>\"")
         return self
@@ -234,7 +241,7 @@ class Device(_Model):
 
 
     @model_validator(mode="after")
-    def _counter(self) -> "Device":
+    def _counter(self) -> Device:
         if self.role == "counter" and not self.counter:
             raise ValueError("a counter device needs `counter = \"<counter id>\"`")
         if self.ops is not None:

@@ -89,7 +89,7 @@ class Board:
     LIVE_EVERY = 0.5  # real seconds between redraws
     LINE_EVERY = 30 * 60  # hall seconds between plain lines
 
-    def __init__(self, watcher: "HubClient", hall: "HallConfig", clock: "HallClock", folder: Path,
+    def __init__(self, watcher: HubClient, hall: HallConfig, clock: HallClock, folder: Path,
                  *, mode: str = "auto", stream: TextIO | None = None) -> None:
         import sys
 
@@ -99,12 +99,12 @@ class Board:
         self.stream = stream or sys.stdout
         self.live_mode = mode == "live" or (mode == "auto" and self.stream.isatty())
         self.console = Console(file=self.stream)
-        self.live: "Live | None" = None
+        self.live: Live | None = None
         self.next_draw = 0.0
         self.next_line: float | None = None
         self.counts: dict[str, int] = {}
 
-    def __enter__(self) -> "Board":
+    def __enter__(self) -> Board:
         if self.live_mode:
             from rich.live import Live
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hub import config as cfg
-from hub.clock import HallClock
 from hub.client import HubClient
+from hub.clock import HallClock
 from hub.hallday import LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, lunch_start, next_arrival, service_seconds
 
 log = logging.getLogger("sunbeon.demo")

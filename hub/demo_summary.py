@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hub import config as cfg, report
+from hub import config as cfg
+from hub import report
 from hub.demo_board import hall_time
 from hub.domain.calendar import business_date
 

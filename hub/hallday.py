@@ -7,7 +7,7 @@ demo imports a few numbers, not the hub's store.
 from __future__ import annotations
 
 import random
-from typing import Callable
+from collections.abc import Callable
 
 # Visitors per hour over a weekday (the district office's shape: a morning and an afternoon peak,
 # a lunch dip at 12).

@@ -11,7 +11,7 @@ import json
 import math
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -220,7 +220,7 @@ class Cancel(_Command):
 
 
 Command = Annotated[
-    Union[Issue, CallNext, Call, Recall, NoShow, Transfer, Finish, Pause, Resume, Cancel],
+    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel,
     Field(discriminator="op"),
 ]
 OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
@@ -243,12 +243,12 @@ class Reply(_Message):
     id: str | None = None
 
     @classmethod
-    def ok(cls, command_id: str, data: dict[str, Any] | None) -> "Reply":
+    def ok(cls, command_id: str, data: dict[str, Any] | None) -> Reply:
         """A success."""
         return cls(status="ok", data=data, id=command_id)
 
     @classmethod
-    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> "Reply":
+    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply:
         """A refusal; nothing changed."""
         return cls(status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)),
                    id=command_id)

@@ -13,11 +13,12 @@ import sqlite3
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.config import HallConfig
 from hub.domain import queue, view
 from hub.domain.model import Event, HallState, frozen
@@ -187,7 +188,7 @@ class HubService:
         self.snapshot = self._snapshot()
         return True
 
-    def _publish_snapshot(self, out: "Outgoing") -> None:
+    def _publish_snapshot(self, out: Outgoing) -> None:
         self.snapshot = self._snapshot()
         out.snapshot = p.encode(self.snapshot)
 

@@ -16,7 +16,8 @@ import statistics
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,10 +25,9 @@ from hub import config as cfg
 from hub.broker import Broker
 from hub.bus import HubBus
 from hub.client import HubClient
+from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 from hub.service import HubService
 from hub.store import Store
-
-from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds  # noqa: F401
 
 
 @dataclass

@@ -12,8 +12,9 @@ import os
 import sqlite3
 import sys
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 
 def _import_sqlite_utils():  # type: ignore[no-untyped-def]
@@ -36,7 +37,15 @@ sqlite_utils = _import_sqlite_utils()
 from hub.config import HallConfig
 from hub.domain import queue
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, ServiceTime, Ticket, TicketState, frozen,
+    Call,
+    CounterState,
+    CounterStatus,
+    Event,
+    HallState,
+    ServiceTime,
+    Ticket,
+    TicketState,
+    frozen,
 )
 
 REPLY_DAYS = 7  # idempotency replies are kept this long

@@ -13,8 +13,9 @@ import queue as queues
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.client import HubClient
 from kiosk.app import Kiosk
 

@@ -162,7 +162,7 @@ def printing(p: Painter, *, language: str, large: bool, frame: int) -> list[Targ
     return []
 
 
-def done(p: Painter, ticket: dict, qr: "object", *, language: str, large: bool, printed: bool) -> list[Target]:
+def done(p: Painter, ticket: dict, qr: object, *, language: str, large: bool, printed: bool) -> list[Target]:
     """The issued number, large, with the QR code; says whether the printer failed."""
     th = theme(large)
     p.clear(th.background)

@@ -37,7 +37,7 @@ class Visitors:
         """The hall time of the next visitor after `at`."""
         return next_arrival(self.random, at, self.peak, lambda t: datetime.fromtimestamp(t, self.tz).hour, self.profile)
 
-    def step(self, kiosk: "object", now: float) -> None:
+    def step(self, kiosk: object, now: float) -> None:
         """Called every frame (`now`: the kiosk's real monotonic clock): tap what the next visitor
         would tap, when it is their time on the hall's clock."""
         k = kiosk  # a kiosk.app.Kiosk

@@ -34,7 +34,7 @@ class TicketContent:
     timezone: str = "Asia/Seoul"
 
     @classmethod
-    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> "TicketContent":
+    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> TicketContent:
         """Build from the data of an ok `issue` reply."""
         return cls(
             number=data["number"], service_names=data["service_name"], site_names=data["site_name"],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -37,7 +37,7 @@ class RunningHub:
         self.hall = config.load(config_path)
         self.thread: threading.Thread | None = None
 
-    def start(self) -> "RunningHub":
+    def start(self) -> RunningHub:
         self.store = Store(self.database)
         self.service = HubService(self.hall, self.store)
         self.bus = HubBus(self.hall, self.service, client_id=f"hub-{id(self)}")
@@ -116,7 +116,7 @@ class WebServer:
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> "WebServer":
+    def start(self) -> WebServer:
         import time
         self.thread.start()
         deadline = time.monotonic() + 15

@@ -62,7 +62,7 @@ class NginxFront:
         self.url = f"https://localhost:{self.https_port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "NginxFront":
+    def start(self) -> NginxFront:
         folder = self.folder
         cert, key = make_certificate(folder)
         self.cert = cert
@@ -235,7 +235,7 @@ def client_context(cert: Path) -> ssl.SSLContext:
     return context
 
 
-def visit_elsewhere(url: str, cert: Path, seconds: float, every: float = 0.25) -> "subprocess.Popen[str]":
+def visit_elsewhere(url: str, cert: Path, seconds: float, every: float = 0.25) -> subprocess.Popen[str]:
     """The normal visitor in its own process, so the flood's event loop (17,000 sockets in the bench)
     never delays it: what it measures is the server's answer, not the attacker's machine."""
     return subprocess.Popen([sys.executable, "-m", "tests.nginx_front", url, str(cert), str(seconds), str(every)],

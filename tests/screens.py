@@ -7,7 +7,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "out" / "screens"
 
 
-def check_screen(screen, name: str, expected: list[str]) -> Path:  # noqa: ANN001
+def check_screen(screen, name: str, expected: list[str]) -> Path:
     """Assert every expected text was drawn and shows as ink; save the screenshot."""
     drawn = screen.painter.drawn_text()
     for text in expected:

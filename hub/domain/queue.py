@@ -7,7 +7,7 @@ QueueError and, since states are immutable, changes nothing.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from pyrsistent import PMap, pmap, pvector
 
@@ -15,7 +15,15 @@ from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
 from hub.domain.line import EMPTY
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
+    Call,
+    CounterState,
+    CounterStatus,
+    Event,
+    HallState,
+    QueueError,
+    Ticket,
+    TicketState,
+    frozen,
     queue_key,
 )
 

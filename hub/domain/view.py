@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from hub.domain import allocation, calendar, estimate
 from hub.domain.model import Call, Event, HallState, Ticket, frozen

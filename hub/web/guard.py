@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 log = logging.getLogger("sunbeon.web")
 SHOWN = 200  # characters of an input kept in a log line: enough to recognise it, never a flood

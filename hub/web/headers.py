@@ -5,7 +5,8 @@ Server-Sent Events streams, which a BaseHTTPMiddleware would wrap in a task each
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 # No inline script or style anywhere (the templates load /static files only); nothing may frame
 # a page (clickjacking the console's buttons); forms post only back to the relay.

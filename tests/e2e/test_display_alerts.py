@@ -11,7 +11,8 @@ import pytest
 from display import screens
 from display.app import Display
 from hardware.screen import Screen
-from hub import config, handler, protocol as p
+from hub import config, handler
+from hub import protocol as p
 from hub.domain import queue, view
 from tests.screens import check_screen
 

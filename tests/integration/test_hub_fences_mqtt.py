@@ -132,6 +132,7 @@ def test_a_restored_backup_is_skipped_past_using_the_brokers_snapshot(hall_file,
 def test_a_hub_takes_over_its_own_stale_status_after_a_power_cut(hall_file, tmp_path, broker):
     """The broker kept "online" from the hub that died with the box: same host, same database."""
     import socket
+
     from hub import config
     hall = config.load(hall_file)
     database = tmp_path / "hub.db"

@@ -9,12 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from hub import config, deploy, protocol as p
+from hub import config, deploy
+from hub import protocol as p
 from hub.broker import Broker
 from hub.client import HubClient
 from hub.mqtt import properties

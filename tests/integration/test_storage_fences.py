@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 from hub.service import HubService, Incoming
 from hub.store import Store, StoreError
 from tests.halls import at, hall_text

@@ -10,9 +10,11 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.console import Console
 
-from hub import config, handler, protocol as p
+from hub import config, handler
+from hub import protocol as p
 from hub.demo_board import hall_time, line, view
-from hub.domain import queue, view as views
+from hub.domain import queue
+from hub.domain import view as views
 from tests.halls import at
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,9 +1,11 @@
 """Property tests at the boundaries touched here: number blocks in a config, device alerts on the board."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from display import screens
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 
 blocks = st.lists(st.tuples(st.sampled_from(["", "A", "B"]), st.integers(0, 3000), st.integers(1, 400)),
                   min_size=1, max_size=5)

@@ -5,9 +5,10 @@ import logging
 
 import pytest
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.domain import queue, view
-from hub.service import HubService, Incoming, REFUSALS_KEPT
+from hub.service import REFUSALS_KEPT, HubService, Incoming
 from hub.store import Store
 from tests.halls import at, hall
 
@@ -95,7 +96,7 @@ def test_brief_quotes_input_on_one_line_and_short():
 
 def test_token_hash_is_documented_sha256_prefix():
     import hashlib
-    assert p.token_hash("토큰-abc") == hashlib.sha256("토큰-abc".encode("utf-8")).hexdigest()[:24]
+    assert p.token_hash("토큰-abc") == hashlib.sha256("토큰-abc".encode()).hexdigest()[:24]
 
 
 # --- the service: one message's failure is that message's alone -------------------------------

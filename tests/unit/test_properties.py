@@ -1,6 +1,7 @@
 """Property tests of the queue core: random days of commands keep the hall's promises."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hub.domain import queue
 from hub.domain.model import QueueError, TicketState

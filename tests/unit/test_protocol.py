@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.domain import queue, view
 from tests.halls import at, hall
 
