@@ -300,9 +300,10 @@ def pages(folder: Path, rounds: int) -> dict:
             for phase in ("quiet", "burst"):
                 if phase == "burst":  # fill the hall to 5,000 waiting, then keep 8 desks issuing
                     waiting = staff.snapshot.services[0].waiting if staff.snapshot else 0
-                    fillers = [threading.Thread(target=lambda c=c: [
+                    each = (BURST_WAITING - waiting) // KIOSKS
+                    fillers = [threading.Thread(target=lambda c=c, n=each: [
                         c.request("issue", service="cert", channel="staff", timeout=30)
-                        for _ in range((BURST_WAITING - waiting) // KIOSKS)]) for c in desks]
+                        for _ in range(n)]) for c in desks]
                     for f in fillers:
                         f.start()
                     for f in fillers:

@@ -55,8 +55,8 @@ def main() -> None:
         path.write_text(bench_hall(broker.port, str(folder / "hub.db"), site="poison"), encoding="utf-8")
         hall = config.load(path)
         topics = p.Topics(hall.site.id)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                               stderr=open(folder / "hub.log", "ab"))
+        with open(folder / "hub.log", "ab") as hub_log:  # the child keeps its own copy of the descriptor
+            hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=hub_log)
         try:
             kiosk = HubClient(hall.site.id, "kiosk-1", hall.mqtt, role="kiosk", calls=False).start()
             assert kiosk.wait_for(lambda c: c.online, 15), "the hub did not come online"

@@ -79,7 +79,7 @@ async def status_rate(port: int, connections: int = 32) -> float:
         while time.perf_counter() < deadline:
             writer.write(b"GET /api/status HTTP/1.1\r\nHost: bench\r\n\r\n")
             head = await reader.readuntil(b"\r\n\r\n")
-            length = int(next(l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")).split(b":")[1])
+            length = int(next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[1])
             await reader.readexactly(length)
             done += 1
         writer.close()
@@ -132,7 +132,7 @@ def main() -> None:
     from hub.broker import Broker
     from hub.client import HubClient
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp, Broker() as broker:
         path = Path(tmp) / "hall.toml"

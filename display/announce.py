@@ -222,7 +222,7 @@ class Announcer(Device):
                     log.info("announced (%s): %s", language, text)
                     if self.on_spoken:
                         self.on_spoken(said)
-            except Exception as err:  # a broken voice must not silence every later call
+            except Exception as err:  # noqa: BLE001 - a broken voice must not silence every later call
                 log.error("announcement failed: %s", err)
             if self._queue.empty():
                 self._idle.set()

@@ -105,5 +105,5 @@ def save_screen(screen: Screen, name: str) -> None:
     if folder:
         try:
             log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
             log.warning("screen not saved: %s", err)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
 import time
@@ -80,10 +81,8 @@ class Speaker(Device):
         import pygame
 
         self._stopped = True
-        try:
+        with contextlib.suppress(pygame.error):
             pygame.mixer.stop()
-        except pygame.error:
-            pass
 
     def close(self) -> None:
         """Release the mixer."""

@@ -7,6 +7,7 @@ requests, and can play "paper out", "paper low" and "cover open".
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -113,10 +114,8 @@ class FakeNetworkPrinter(Device):
 
     def close(self) -> None:
         """Stop listening (shutdown first: close alone does not wake a thread blocked in accept)."""
-        try:
+        with contextlib.suppress(OSError):
             self._server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._server.close()
         self._thread.join(2)
         super().close()

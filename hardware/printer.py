@@ -7,6 +7,7 @@ cover open, offline) is read with DLE EOT where the connection can read back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import warnings
@@ -127,10 +128,9 @@ class Printer(Device):
     def _drop(self) -> None:
         device, self._escpos = self._escpos, None
         if device is not None:
-            try:
+            # already broken; nothing more to release
+            with contextlib.suppress(Exception):
                 device.close()  # type: ignore[attr-defined]
-            except Exception:  # already broken; nothing more to release
-                pass
 
     def _query(self, device: object, n: int) -> int | None:
         device._raw(bytes([0x10, 0x04, n]))  # type: ignore[attr-defined]

@@ -119,7 +119,7 @@ class Painter:
             self._rendered.move_to_end(key)
             return surface
         font = self.font(language, size, bold)
-        missing = [c for c, m in zip(text, font.get_metrics(text)) if m is None and not c.isspace()]  # type: ignore[attr-defined]
+        missing = [c for c, m in zip(text, font.get_metrics(text), strict=False) if m is None and not c.isspace()]  # type: ignore[attr-defined]
         if missing:
             raise MissingGlyphs(f"the {language} font cannot draw {''.join(missing)!r} in {text!r}")
         surface, _ = font.render(text, color)  # type: ignore[attr-defined]

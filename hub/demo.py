@@ -148,7 +148,7 @@ class Roles:
     stops them in order (a terminal's Ctrl-C used to hit every role at once, mid-sentence)."""
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs = env, open(logs, "ab")
+        self.env, self.logs = env, open(logs, "ab")  # noqa: SIM115 - the roles write to it until stop() closes it
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, *args: str) -> None:

@@ -47,7 +47,7 @@ def write_report(hall: cfg.HallConfig, folder: Path, day: str, rows: list[dict[s
     if charts:
         try:
             report.charts(built, names, out)
-        except Exception as err:  # a chart is a nicety; the tables are the report
+        except Exception as err:  # noqa: BLE001 - a chart is a nicety; the tables are the report
             log.warning("charts not drawn: %s", err)
     return out / "report.md"
 

@@ -227,7 +227,7 @@ def write_xlsx(rows: list[dict[str, Any]], report: DayReport, path: Path, names:
             cell.font = Font(bold=True)
         for row in table:
             sheet.append(row)
-        for column, name in zip(sheet.columns, head):
+        for column, name in zip(sheet.columns, head, strict=False):
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(40, max(10, width + 4, len(name)))
             for cell in column[1:]:
@@ -294,7 +294,7 @@ def _figure(report: DayReport, names: dict[str, str]) -> Any:
     for service, counts in report.by_task_hour.items():
         values = [counts.get(h, 0) for h in hours]
         top.bar(hours, values, bottom=base, label=names.get(service, service))
-        base = [a + b for a, b in zip(base, values)]
+        base = [a + b for a, b in zip(base, values, strict=True)]
     top.set_ylabel("발권 · tickets")
     top.legend(fontsize=8, ncol=3)
     top.set_title(f"{report.date}")

@@ -357,7 +357,7 @@ def report_compare(hall: cfg.HallConfig, runs: dict[str, list[DayResult]], seeds
     services = [s.id for s in hall.services if any(r.waits(s.id) for r in integrated + windows)]
     for service in [*services, None]:
         a, b = _mean_waits(integrated, service), _mean_waits(windows, service)
-        better = sum(1 for x, y in zip(a, b) if x < y)
+        better = sum(1 for x, y in zip(a, b, strict=False) if x < y)
         label = "all" if service is None else names.get(service, service)
         lines.append(f"  {_pad(label, 30)}{_pad(_spread_cell(a).strip(), 22)}{_pad(_spread_cell(b).strip(), 22)}"
                      f"{better} of {min(len(a), len(b))} days")

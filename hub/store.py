@@ -6,6 +6,7 @@ kiosk printed survives a crash or a power cut.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -34,9 +35,10 @@ def _import_sqlite_utils():  # type: ignore[no-untyped-def]
 
 sqlite_utils = _import_sqlite_utils()
 
-from hub.config import HallConfig
-from hub.domain import queue
-from hub.domain.model import (
+# After the import above on purpose: it must run before anything else can pull numpy in.
+from hub.config import HallConfig  # noqa: E402
+from hub.domain import queue  # noqa: E402
+from hub.domain.model import (  # noqa: E402
     Call,
     CounterState,
     CounterStatus,
@@ -169,10 +171,8 @@ class Store:
         with "no transaction is active"; that second error says nothing about the cause.
         """
         if self.conn.in_transaction:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:

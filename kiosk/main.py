@@ -42,7 +42,7 @@ def save_screen(screen: Screen, name: str) -> None:
     if folder:
         try:
             log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
             log.warning("screen not saved: %s", err)
 
 
@@ -65,7 +65,7 @@ def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
                                  url=hall.site.public_url, language=language, priority=False,
                                  closing_warning=False, timezone=hall.site.timezone), kiosk.width)
             screens.printing(kiosk.screen.painter, language=language, large=False, frame=0)
-        except Exception as err:  # a font problem shows on the first real ticket too; never stop here
+        except Exception as err:  # noqa: BLE001 - a font problem shows on the first real ticket too; never stop here
             log.warning("could not prepare %s: %s", language, err)
     kiosk.dirty = True
 

@@ -52,7 +52,7 @@ def _unit(p: Painter) -> int:
 
 def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now: float, tz: str) -> int:
     """The top bar: the hall's name and the time. Returns its height."""
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, _ = p.surface.get_size()  # type: ignore[attr-defined]
     u = _unit(p)
     height = int(u * 4.2)
     p.box((0, 0, w, height), th.header)

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from display import screens as display_screens  # noqa: E402
 from hardware.screen import Screen  # noqa: E402
 from hub import config, handler  # noqa: E402
-from hub import protocol as p
+from hub import protocol as p  # noqa: E402
 from hub.domain import queue, view  # noqa: E402
 from kiosk import screens as kiosk_screens  # noqa: E402
 from kiosk.app import Kiosk  # noqa: E402,F401  (the same modules the kiosk runs)

@@ -30,7 +30,7 @@ SLOW_ADDRESSES = [f"127.0.2.{i}" for i in range(1, 251)]    # each under the per
 
 def raise_file_limit() -> int:
     """Use every file descriptor allowed (children inherit it); the limit now."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
 

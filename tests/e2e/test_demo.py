@@ -50,7 +50,7 @@ def _wait(predicate, seconds: float) -> bool:
 
 def test_headless_demo_prints_tickets_calls_them_and_stops_on_ctrl_c(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")
+    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")  # noqa: SIM115 - read back after the run
     demo = subprocess.Popen([sys.executable, "-m", "hub.cli", "demo", "--config", str(ROOT / "examples" / "hall.toml"),
                              "--speed", "120", "--start", "2026-11-23T09:20", "--duration", "0",
                              "--out", str(tmp_path / "demo")], stdout=out, stderr=err, env=env, cwd=ROOT)

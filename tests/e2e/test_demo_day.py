@@ -74,7 +74,7 @@ def growth(samples: list[int]) -> float:
 @pytest.mark.timeout(int(120 + 9.5 * 3600 / SPEED * 2))
 def test_a_whole_business_day(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")
+    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")  # noqa: SIM115 - read back after the run
     started = time.monotonic()
     demo = subprocess.Popen([sys.executable, "-m", "hub.cli", "demo", "--config", str(ROOT / "examples" / "hall.toml"),
                              "--speed", f"{SPEED:g}", "--start", "2026-11-23T08:50", "--board", "lines",

@@ -58,7 +58,7 @@ def test_alert_texts_by_reason_and_never_the_devices_own_words():
 
 @pytest.mark.parametrize("size", HALL_SIZES, ids=[f"{w}x{h}" for w, h in HALL_SIZES])
 def test_hall_board_alerts_are_short_korean_and_fit(size):
-    hall, snap = _snapshot(datetime(2026, 11, 23, 10, 40, tzinfo=SEOUL), ALERTS)
+    _hall, snap = _snapshot(datetime(2026, 11, 23, 10, 40, tzinfo=SEOUL), ALERTS)
     screen = Screen(size, offscreen=True)
     screens.hall(screen.painter, snap, online=True, flash_call=None, now=snap.at, tz="Asia/Seoul")
     check_screen(screen, f"hall-alerts-{size[0]}x{size[1]}", ["1번 키오스크 · 용지 없음", "Kiosk 1 · Out of paper"])
@@ -95,7 +95,7 @@ def test_closed_hall_shows_the_next_opening_instead_of_an_empty_call_box():
 
 
 def test_open_hall_before_the_first_call_shows_its_hours():
-    hall, snap = _snapshot(datetime(2026, 11, 23, 9, 5, tzinfo=SEOUL), [], calls=False)
+    _hall, snap = _snapshot(datetime(2026, 11, 23, 9, 5, tzinfo=SEOUL), [], calls=False)
     screen = Screen((1920, 1080), offscreen=True)
     screens.hall(screen.painter, snap, online=True, flash_call=None, now=snap.at, tz="Asia/Seoul")
     check_screen(screen, "hall-open-no-calls", ["호출을 기다리고 있습니다", "업무 시간 09:00~18:00"])

@@ -65,7 +65,7 @@ def test_a_device_login_cannot_take_the_hubs_client_id(shipped):
 
 
 def test_the_hub_box_listener_takes_several_connections_per_login(shipped):
-    broker, local, made, _ = shipped
+    _broker, local, made, _ = shipped
     relay = Conn(local, "web", made["web"], "web-1a2b3c")
     console = Conn(local, "web", made["web"], "web-counter-3")
     time.sleep(0.5)

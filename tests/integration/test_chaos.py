@@ -73,7 +73,7 @@ class Hall:
         self.lost_to_wal: set[int] = set()
         self.stop = threading.Event()
         self.began = time.monotonic()
-        self.log = open(tmp / "hub.log", "ab")
+        self.log = open(tmp / "hub.log", "ab")  # noqa: SIM115 - every restarted hub writes to it
         self.hub = self.start_hub()
         # A staff desk issues (no per-kiosk rate limit: the test issues as fast as the hub answers).
         self.kiosk = HubClient(self.hall.site.id, "staff", self.hall.mqtt, role="staff").start()
@@ -128,7 +128,7 @@ class Hall:
         # it is in the database before its reply leaves, so it is there unless truly lost.
         assert not lost, f"after {step}: acknowledged but not stored: {sorted(lost)[:10]}"
         live: dict[tuple[str, str], int] = {}
-        for ticket_id, label, day, state in rows:
+        for _, label, day, state in rows:
             if state in ("waiting", "called"):
                 live[(day, label)] = live.get((day, label), 0) + 1
         twice = [k for k, n in live.items() if n > 1]

@@ -45,7 +45,7 @@ def test_device_add_list_remove_and_refusals(hall_files):
     assert hall.device("counter-3").counter == "3"
     assert deploy.logins(passwd) == set(made)
     assert "pattern write sunbeon/v1/acl/cmd/%u" in acl.read_text()
-    with pytest.raises(deploy.DeployError, match="already a device.*--login"):
+    with pytest.raises(deploy.DeployError, match=r"already a device.*--login"):
         deploy.add(path, "kiosk-1", "kiosk", password_file=passwd, acl_file=acl)
     before_login = passwd.read_text()
     config_before = path.read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -72,9 +73,10 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
     hall = config.load(path)
     topics = p.Topics(hall.site.id)
     log = tmp_path / "hub.log"
-    hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                           env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
+    with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
+        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=hub_log)
     kiosk = HubClient(hall.site.id, "kiosk-9", hall.mqtt, role="kiosk").start()
     attackers = {d: raw_client(broker.port, d, made[d]) for d in ("kiosk-1", "counter-3", "web", "hall-display")}
     try:
@@ -103,9 +105,10 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
         # Restarted, it meets the retained poison again and still serves.
         hub.send_signal(signal.SIGTERM)
         hub.wait(20)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
+        with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
+            hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=hub_log)
         assert wait_until(lambda: kiosk.online, 30)
         again = kiosk.request("issue", service="cert", timeout=30)
         assert again.status == "ok" and again.data["number"] != reply.data["number"], again
@@ -121,10 +124,9 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
             # retained over a connection that is up again (paho reconnects by itself).
             wait_until(client.is_connected, 10)
             for retained in (topics.command(device), topics.device_status(device)):
-                try:
+                # not connected: the broker is torn down with its retained messages anyway
+                with contextlib.suppress(RuntimeError, ValueError):
                     client.publish(retained, b"", qos=1, retain=True).wait_for_publish(5)
-                except (RuntimeError, ValueError):
-                    pass  # not connected: the broker is torn down with its retained messages anyway
             client.loop_stop()
             client.disconnect()
         kiosk.close()

@@ -60,7 +60,7 @@ def test_figures_match_the_hand_worked_day(small_day):
 
 
 def test_report_command_writes_tables_csv_and_charts(small_day):
-    hall, rows, folder = small_day
+    _hall, _rows, folder = small_day
     out = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--config", str(ROOT / "examples" / "hall.toml"),
                           "--database", str(folder / "hub.db"), "--date", DAY, "--out", str(folder / "reports")],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -80,7 +80,7 @@ def test_the_web_has_the_same_report(small_day):
     from hub.web.app import create_app
     from hub.web.auth import Signer
     from hub.web.relay import Relay
-    hall, rows, folder = small_day
+    hall, _rows, folder = small_day
     hall = config.HallConfig.model_validate({**dict(hall), "web": hall.web.model_copy(update={
         "reports_database": str(folder / "hub.db")})})
     signer = Signer(b"k" * 32)

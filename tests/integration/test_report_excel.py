@@ -30,7 +30,7 @@ def test_csv_opens_in_excel_as_utf8_with_local_times_and_names(small_day):  # no
     raw = (made / "tickets.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    head, first = rows[0], dict(zip(rows[0], rows[1]))
+    head, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert head == report.TICKET_COLUMNS and len(rows) == 5
     assert first["번호표 · number"] == "1001"
     assert first["업무 · task"] == "제증명 (Certificates)"
@@ -39,7 +39,7 @@ def test_csv_opens_in_excel_as_utf8_with_local_times_and_names(small_day):  # no
     assert first["종료 시각 · finished"] == f"{DAY} 10:40:00"
     assert first["대기(분) · wait (min)"] == "30.0" and first["처리(분) · service (min)"] == "10.0"
     assert first["상태 · state"] == "완료 · done" and first["창구 · counter"] == "3"
-    absent = dict(zip(head, rows[2]))
+    absent = dict(zip(head, rows[2], strict=True))
     assert absent["상태 · state"] == "부재 · absent" and absent["처리(분) · service (min)"] == ""
     assert "token" not in raw.decode("utf-8-sig")
     hourly = list(csv.reader(io.StringIO((made / "hourly.csv").read_bytes().decode("utf-8-sig"))))

@@ -45,7 +45,7 @@ def hall():
 
 def test_a_second_store_on_the_same_database_is_refused(tmp_path):
     first = Store(tmp_path / "hub.db")
-    with pytest.raises(StoreError, match="another hub already uses .*hub.db"):
+    with pytest.raises(StoreError, match=r"another hub already uses .*hub\.db"):
         Store(tmp_path / "hub.db")
     first.close()
     Store(tmp_path / "hub.db").close()  # the lock goes with the hub that held it

@@ -159,7 +159,7 @@ def test_transfer_to_a_counter_reserves_the_ticket():
 def test_pause_and_resume():
     state = fresh()
     state, _ = queue.resume(state, "3", NOON)
-    state, events = queue.pause(state, "3", NOON + 1)
+    state, _events = queue.pause(state, "3", NOON + 1)
     assert state.counter("3").status is CounterStatus.PAUSED
     with pytest.raises(QueueError):
         queue.pause(state, "3", NOON + 2)
