@@ -371,9 +371,9 @@ class HallConfig(_Model):
         return self._devices.get(device_id)
 
 
-def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
+def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """Problems no single field shows: duplicates and references to things that do not exist."""
-    problems: list[tuple[tuple, str]] = []
+    problems: list[tuple[tomlpos.Where, str]] = []
     for field in ("services", "counters", "devices"):
         seen: set[str] = set()
         for i, item in enumerate(getattr(config, field)):
@@ -398,10 +398,10 @@ def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
     return problems + _number_blocks(config)
 
 
-def _number_blocks(config: HallConfig) -> list[tuple[tuple, str]]:
+def _number_blocks(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """Every service needs a block of its own: two tickets "1001" in one hall are two visitors
     answering one call. A single-service hall may leave `numbers` out (1–999)."""
-    problems: list[tuple[tuple, str]] = []
+    problems: list[tuple[tomlpos.Where, str]] = []
     several = len(config.services) > 1
     for i, service in enumerate(config.services):
         if several and "numbers" not in service.model_fields_set:
@@ -423,7 +423,7 @@ def _block(numbers: Numbers) -> str:
     return f"{numbers.prefix}{numbers.first}–{numbers.prefix}{numbers.last}"
 
 
-def _where(raw: object, loc: tuple) -> str:
+def _where(raw: object, loc: tomlpos.Where) -> str:
     """A validation error's place as a hall manager reads it: `services[cert].name`, not `services.0.name`.
 
     A list item is named by its `id` when it has one, else by its position counted from 1 (`services[#2]`).

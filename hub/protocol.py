@@ -90,6 +90,7 @@ def brief(value: object, limit: int = LOG_CHARS) -> str:
 
     Only the first `limit` characters or bytes are looked at, so a 10 MB payload costs nothing.
     """
+    head: object
     if isinstance(value, (bytes, bytearray, memoryview)):
         head, size = bytes(value[:limit]), len(value)
     elif isinstance(value, str):

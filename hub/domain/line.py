@@ -24,6 +24,11 @@ def _weight(key: int) -> int:
 
 class _Node:
     __slots__ = ("key", "left", "right", "size", "weight")
+    key: int
+    weight: int
+    left: _Node | None
+    right: _Node | None
+    size: int
 
     def __init__(self, key: int, weight: int, left: _Node | None, right: _Node | None) -> None:
         self.key, self.weight, self.left, self.right = key, weight, left, right

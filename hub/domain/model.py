@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from pyrsistent import pmap
 
@@ -115,7 +115,11 @@ class QueueError(Exception):
         self.message = message
 
 
-def frozen(mapping: Mapping) -> Mapping:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen(mapping: Mapping[K, V]) -> Mapping[K, V]:
     """A persistent map: never changed, and `.set`/`.discard` make a new one that shares all but
     a path of the old (O(log n)), so a command's cost does not grow with the live tickets."""
     return pmap(mapping)

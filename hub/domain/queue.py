@@ -7,7 +7,8 @@ QueueError and, since states are immutable, changes nothing.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pyrsistent import PMap, pmap, pvector
 
@@ -69,6 +70,10 @@ def _service(state: HallState, service_id: str) -> Service:
     return service
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 def _counter(state: HallState, counter_id: str) -> Counter:
     counter = state.hall.counter(counter_id)
     if counter is None:
@@ -76,13 +81,13 @@ def _counter(state: HallState, counter_id: str) -> Counter:
     return counter
 
 
-def _persistent(mapping: Mapping) -> PMap:
+def _persistent(mapping: Mapping[K, V]) -> PMap[K, V]:
     # A state built elsewhere (a test, an old caller) may hold plain dicts; make them persistent once.
     return mapping if isinstance(mapping, PMap) else pmap(mapping)
 
 
 def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] = (),
-           counters: Iterable[CounterState] = (), **changes: object) -> Outcome:
+           counters: Iterable[CounterState] = (), **changes: Any) -> Outcome:
     """Write changed tickets and counters into a new state, keeping its indexes in step.
 
     Finished tickets leave the state; a waiting ticket moves between lines when its service,
@@ -137,7 +142,7 @@ def _next_number(state: HallState, service: Service) -> int:
     raise QueueError("numbers_exhausted", f"every number of {service.id!r} is in use")
 
 
-def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping:
+def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping[str, Sequence[float]]:
     """The kiosk issue times to keep after this issue; refuses a kiosk past its per-minute limit.
 
     Only kiosks are limited (a stuck touch screen); the web relay and staff desks are not.
