@@ -34,11 +34,11 @@ class Broker:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="sunbeon-broker-"))
         self.conf = self.folder / "mosquitto.conf"
         self.log = self.folder / "mosquitto.log"
+        self.process: subprocess.Popen[bytes] | None = None
         if conf is not None:
             # A whole config (e.g. systemd/mosquitto/sunbeon.conf with its paths replaced); run as
             # the invoking user, so the password and ACL files it names stay readable.
             self.conf.write_text(conf.replace("{port}", str(self.port)) + f"\nuser {getpass.getuser()}\n")
-            self.process = None
             return
         # max_queued_messages: Mosquitto's default (1000) drops QoS 1 messages in a burst.
         self.conf.write_text(
@@ -50,15 +50,14 @@ class Broker:
             "set_tcp_nodelay true\n"
             f"{extra}\n"
         )
-        self.process: subprocess.Popen | None = None
 
     def start(self) -> Broker:
         """Start the broker and wait until it accepts connections."""
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=log)
+            process = self.process = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise RuntimeError(f"mosquitto exited: {self.log.read_text()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()

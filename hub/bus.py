@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
@@ -269,9 +270,9 @@ class HubBus:
             if device is None:
                 return
             if message.topic == self.topics.device_status(device):
-                self._publish(self.service.device_status(device, message.payload))
+                self._publish(self.service.device_status(device, bytes(message.payload)))  # bytes(bytes) is no copy
             else:
-                batch.append(Incoming(device, message.payload, correlation_of(message)))
+                batch.append(Incoming(device, bytes(message.payload), correlation_of(message)))
         except Exception as err:  # noqa: BLE001
             self._fault("route", err, message.payload)
 
@@ -317,7 +318,7 @@ class HubBus:
                 self._publish_status()
             notify_watchdog()
 
-    def run(self, stop: threading.Event, on_ready: callable | None = None) -> None:  # type: ignore[valid-type]
+    def run(self, stop: threading.Event, on_ready: Callable[[], object] | None = None) -> None:
         """Serve until `stop` is set. Replies leave only after their batch is committed."""
         self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
         self.client.loop_start()

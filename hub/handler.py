@@ -25,7 +25,7 @@ class Handled:
     reply: p.Reply
 
 
-def _counter_of(state: HallState, device_id: str, command: p._CounterCommand) -> str:
+def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> str:
     device = state.hall.device(device_id)
     assert device is not None
     counter = command.counter or device.counter
@@ -53,7 +53,8 @@ def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dic
     }
 
 
-def _dispatch(state: HallState, device: str, command: p.Command, now: float, token: str) -> tuple[HallState, list[Event]]:
+def _dispatch(state: HallState, device: str, command: p.Command, counter: str, now: float,
+              token: str) -> tuple[HallState, list[Event]]:
     # Counter commands arrive here with their counter already resolved and authorised (handle()).
     match command:
         case p.Issue():
@@ -61,22 +62,22 @@ def _dispatch(state: HallState, device: str, command: p.Command, now: float, tok
                                priority=command.priority, channel=command.channel or "kiosk",
                                language=command.language)
         case p.CallNext():
-            return queue.call_next(state, command.counter, now)
+            return queue.call_next(state, counter, now)
         case p.Call():
-            return queue.call(state, command.counter, command.ticket, now)
+            return queue.call(state, counter, command.ticket, now)
         case p.Recall():
-            return queue.recall(state, command.counter, now)
+            return queue.recall(state, counter, now)
         case p.NoShow():
-            return queue.no_show(state, command.counter, now)
+            return queue.no_show(state, counter, now)
         case p.Transfer():
-            return queue.transfer(state, command.counter, now,
+            return queue.transfer(state, counter, now,
                                   to_service=command.to_service, to_counter=command.to_counter)
         case p.Finish():
-            return queue.finish(state, command.counter, now)
+            return queue.finish(state, counter, now)
         case p.Pause():
-            return queue.pause(state, command.counter, now)
+            return queue.pause(state, counter, now)
         case p.Resume():
-            return queue.resume(state, command.counter, now)
+            return queue.resume(state, counter, now)
         case p.Cancel():
             return queue.cancel(state, now, token_hash=token_hash(command.token) if command.token else None,
                                 label=command.ticket)
@@ -142,9 +143,11 @@ def handle(state: HallState, device: str, payload: bytes | dict, now: float, tok
     except p.ProtocolError as err:
         return Handled(state, [], err.reply)
     try:
-        if isinstance(command, p._CounterCommand):
-            command = command.model_copy(update={"counter": _counter_of(state, device, command)})
-        new, events = _dispatch(state, device, command, now, token)
+        counter = ""  # only counter commands use it
+        if isinstance(command, p.CounterCommand):
+            counter = _counter_of(state, device, command)
+            command = command.model_copy(update={"counter": counter})
+        new, events = _dispatch(state, device, command, counter, now, token)
     except QueueError as err:
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
     # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.

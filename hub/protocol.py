@@ -224,6 +224,8 @@ Command = Annotated[
     Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel,
     Field(discriminator="op"),
 ]
+# The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
+CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
 OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
 _COMMAND = TypeAdapter(Command)
 

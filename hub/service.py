@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from hub import handler
 from hub import protocol as p
@@ -155,9 +156,9 @@ class HubService:
         hold must not be handed out again, so seq, ids and today's numbering move past what the
         witness shows, a new epoch tells screens to take the lower history, and the hall is told.
         """
-        water = witness.get("high_water") if isinstance(witness.get("high_water"), dict) else {}
-        seq = witness.get("seq") if _sane(witness.get("seq")) else -1
-        next_id = water.get("next_id") if _sane(water.get("next_id")) else 0
+        water: dict[str, Any] = witness["high_water"] if isinstance(witness.get("high_water"), dict) else {}
+        seq: int = witness["seq"] if _sane(witness.get("seq")) else -1
+        next_id: int = water["next_id"] if _sane(water.get("next_id")) else 0
         if seq <= self.state.seq and next_id <= self.state.next_id:
             return False  # the witness is this history, or behind it: nothing was lost
         # First into today's business day (the database may be from before a day roll the witness
@@ -247,14 +248,14 @@ class HubService:
     def _handle_one(self, message: Incoming, out: Outgoing, rows: list, calls: list, fresh: list) -> None:
         """One command: a repeat gets its first reply; else it is decoded once, applied, answered."""
         if message.too_large:
-            reply = p.Reply.fail(None, p.ErrorCode.PAYLOAD_TOO_LARGE,
-                                 f"payload of {message.too_large} bytes; the limit is {p.MAX_PAYLOAD}")
-            out.replies.append((message.device, p.encode(reply), message.correlation))
+            too_large = p.Reply.fail(None, p.ErrorCode.PAYLOAD_TOO_LARGE,
+                                     f"payload of {message.too_large} bytes; the limit is {p.MAX_PAYLOAD}")
+            out.replies.append((message.device, p.encode(too_large), message.correlation))
             return
         try:
             raw = p.decode(message.payload)
         except p.ProtocolError as err:
-            log.info("refused a command from %s: %s", p.brief(message.device, 40), p.brief(err.reply.error.message))
+            log.info("refused a command from %s: %s", p.brief(message.device, 40), p.brief(str(err)))
             out.replies.append((message.device, p.encode(err.reply), message.correlation))
             return
         command_id = p.peek_id(raw)
@@ -264,9 +265,9 @@ class HubService:
             out.replies.append((message.device, first, message.correlation))
             return
         if self.fenced is not None:
-            reply = p.Reply.fail(command_id, p.ErrorCode.INTERNAL,
-                                 "another hub is running for this hall; this one issues nothing")
-            out.replies.append((message.device, p.encode(reply), message.correlation))
+            fenced = p.Reply.fail(command_id, p.ErrorCode.INTERNAL,
+                                  "another hub is running for this hall; this one issues nothing")
+            out.replies.append((message.device, p.encode(fenced), message.correlation))
             return
         fresh.append((len(out.replies), key, command_id))
         handled = handler.handle(self.state, message.device, raw, self.clock(), self.new_token())

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub import config as cfg
@@ -62,15 +63,15 @@ class DayResult:
 
     def waits(self, service: str | None = None) -> list[float]:
         """Waits in minutes of the called visitors (of one task, or all)."""
-        return [v.wait_minutes for v in self.visits  # type: ignore[misc]
+        return [v.wait_minutes for v in self.visits
                 if v.wait_minutes is not None and (service is None or v.service == service)]
 
     def summary(self) -> dict[str, float]:
         """Mean and 90th-percentile wait, estimate accuracy, counts."""
         waits = self.waits()
-        inside = [v for v in self.visits if v.wait_minutes is not None]
-        within = sum(1 for v in inside if v.estimate[0] <= v.wait_minutes <= v.estimate[1])  # type: ignore[operator]
-        error = [abs(v.wait_minutes - sum(v.estimate) / 2) for v in inside]  # type: ignore[operator]
+        inside = [(wait, v.estimate) for v in self.visits if (wait := v.wait_minutes) is not None]
+        within = sum(1 for wait, (low, high) in inside if low <= wait <= high)
+        error = [abs(wait - (low + high) / 2) for wait, (low, high) in inside]
         return {
             "issued": len(self.visits), "called": len(waits), "refused": self.refused,
             "no_show": sum(1 for v in self.visits if v.outcome == "no_show"),
@@ -185,7 +186,7 @@ def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2
         thread.start()
         kiosk = HubClient(hall.site.id, next(d.id for d in hall.devices if d.role == "kiosk"), hall.mqtt, calls=False).start()
         desks = {d.counter: HubClient(hall.site.id, d.id, hall.mqtt, calls=False).start()
-                 for d in hall.devices if d.role == "counter" and hall.counter(d.counter or "")}
+                 for d in hall.devices if d.role == "counter" and d.counter and hall.counter(d.counter)}
         for client in (kiosk, *desks.values()):
             client.wait_for(lambda c: c.online, 15)
         try:
@@ -205,10 +206,10 @@ def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2
 
 def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: list[tuple[float, str, bool]],
               kiosk: HubClient, desks: dict[str, HubClient], day: datetime) -> DayResult:
-    events: list[tuple[float, int, str, object]] = []
+    events: list[tuple[float, int, str, Any]] = []  # data: a visit tuple or a counter id, by kind
     order = 0
 
-    def at(t: float, kind: str, data: object) -> None:
+    def at(t: float, kind: str, data: Any) -> None:
         nonlocal order
         order += 1
         heapq.heappush(events, (t, order, kind, data))
@@ -237,18 +238,21 @@ def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: 
         t, _, kind, data = heapq.heappop(events)
         clock.now = max(clock.now, t)
         if kind == "arrive":
-            arrive, service, priority = data  # type: ignore[misc]
-            reply = kiosk.request("issue", service=service, priority=priority and hall.service(service).priority,
+            arrive, service, priority = data
+            task = hall.service(service)
+            reply = kiosk.request("issue", service=service, priority=priority and task is not None and task.priority,
                                   timeout=10)
             if reply.status != "ok":
                 result.refused += 1
                 continue
-            visit = Visit(arrive, service, priority, reply.data["number"], tuple(reply.data["estimate_minutes"]))  # type: ignore[arg-type]
+            issued = reply.data or {}
+            low, high = issued["estimate_minutes"]
+            visit = Visit(arrive, service, priority, issued["number"], (low, high))
             result.visits.append(visit)
             by_number[visit.number] = visit
             wake(service)
         elif kind == "free":
-            counter = data  # type: ignore[assignment]
+            counter = data
             if counter in lunch_due:
                 desks[counter].request("finish", timeout=10)
                 desks[counter].request("pause", timeout=10)
@@ -271,19 +275,19 @@ def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: 
                 minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
                 at(clock.now + service_seconds(rng, minutes), "free", counter)
         elif kind == "no_show":
-            desks[data].request("recall", timeout=10)  # type: ignore[index]
-            desks[data].request("no_show", timeout=10)  # type: ignore[index]
+            desks[data].request("recall", timeout=10)
+            desks[data].request("no_show", timeout=10)
             at(clock.now, "free", data)
         elif kind == "lunch":
             if data in idle:
-                idle.discard(data)  # type: ignore[arg-type]
-                lunch_due.add(data)  # type: ignore[arg-type]
+                idle.discard(data)
+                lunch_due.add(data)
                 at(clock.now, "free", data)
             else:
-                lunch_due.add(data)  # type: ignore[arg-type]
+                lunch_due.add(data)
         elif kind == "back":
-            on_lunch.discard(data)  # type: ignore[arg-type]
-            desks[data].request("resume", timeout=10)  # type: ignore[index]
+            on_lunch.discard(data)
+            desks[data].request("resume", timeout=10)
             at(clock.now, "free", data)
     return result
 
@@ -353,7 +357,7 @@ def report_compare(hall: cfg.HallConfig, runs: dict[str, list[DayResult]], seeds
     lines = [f"integrated vs per-window, {integrated[0].counters} counters, {len(seeds)} days ({seed_text}):",
              "mean wait in minutes — the mean over the days (lowest–highest day)", "",
              f"  {_pad('task', 30)}{_pad('integrated', 22)}{_pad('per-window', 22)}integrated better on"]
-    worse: list[str] = []
+    worse: list[tuple[str, list[float], list[float], int]] = []
     services = [s.id for s in hall.services if any(r.waits(s.id) for r in integrated + windows)]
     for service in [*services, None]:
         a, b = _mean_waits(integrated, service), _mean_waits(windows, service)
