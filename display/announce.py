@@ -84,9 +84,10 @@ class EspeakVoice:
     """espeak-ng, offline: Korean, English, Mandarin and Vietnamese voices."""
 
     def __init__(self, folder: Path, *, speed: int = 150) -> None:
-        self.binary = shutil.which("espeak-ng")
-        if not self.binary:
+        binary = shutil.which("espeak-ng")
+        if not binary:
             raise HardwareError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
+        self.binary: str = binary
         self.folder, self.speed = folder, speed
         self.cache = ClipCache()
 

@@ -70,7 +70,7 @@ LEGACY_DETAILS = (("printer: paper out", "paper_out"), ("printer: paper low", "p
 
 
 def _u(p: Painter) -> int:
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     return max(10, min(w, h) // 36)
 
 
@@ -78,7 +78,7 @@ def reconnecting(p: Painter, online: bool) -> None:
     """The mark that says the screen may be out of date."""
     if online:
         return
-    w, _ = p.surface.get_size()  # type: ignore[attr-defined]
+    w, _ = p.surface.get_size()
     u = _u(p)
     rect = (w - u * 16, u // 2, u * 15, u * 3)
     p.box(rect, ALERT, radius=u)
@@ -90,7 +90,7 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
             notice: str | None = None) -> None:
     """The monitor above a counter: its name, the number it serves, how many wait for it."""
     p.clear(BACKGROUND)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _u(p)
     view = snapshot.counter(counter_id) if snapshot else None
     label = view.label if view else {"ko": f"{counter_id}번 창구", "en": f"Counter {counter_id}"}
@@ -209,7 +209,7 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     With no call in the last half hour the call box shows the hours instead (closed: the next
     opening, `opening`, which the display works out from the hall's config)."""
     p.clear(BACKGROUND)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _u(p)
     top = int(u * 4)
     p.box((0, 0, w, top), PANEL)
@@ -228,7 +228,8 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     if latest is None:
         _hours_box(p, hero, snapshot, now, tz, opening)
     if latest and snapshot:
-        label = snapshot.counter(latest.counter).label if snapshot.counter(latest.counter) else {"ko": latest.counter}
+        at = snapshot.counter(latest.counter)
+        label = at.label if at else {"ko": latest.counter}
         cx, cy = hero[0] + hero[2] // 2, hero[1] + hero[3] // 2
         p.text(latest.number, "en", int(hero[3] * 0.55), (cx - hero[2] // 5, cy), NUMBER if latest.ticket != flash_call else TEXT)
         p.text("→ " + label["ko"], "ko", int(hero[3] * 0.22), (cx + hero[2] // 4, cy), TEXT, max_width=hero[2] // 2 - u)
@@ -266,7 +267,7 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     count = min(3, len(alerts))
     while count > 1 and (h - y - reserved(count)) // max(1, len(services)) < int(u * 2.8):
         count -= 1
-    shown = alerts[:count]
+    shown_alerts = alerts[:count]
     row_h = min(int(u * 5), (h - y - reserved(count)) // max(1, len(services)))
     for s in services:
         p.box((right, y, rw, row_h - u // 2), PANEL, radius=u // 2)
@@ -288,7 +289,7 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
         p.text(f"{LINES['alerts'][0]} · {LINES['alerts'][1]}", "ko", int(u * 1.4), (right + u, y + u), ALERT,
                align="left", max_width=rw - 2 * u)
         y += int(u * 2.1)
-        for a in shown:
+        for a in shown_alerts:
             ko, en = alert_text(a)
             p.box((right, y, rw, alert_h - u // 3), PANEL, radius=u // 2)
             p.text(ko, "ko", int(u * 1.35), (right + u, y + int(alert_h * 0.33)), TEXT, align="left",
@@ -296,8 +297,8 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
             p.text(en, "en", int(u * 1.0), (right + u, y + int(alert_h * 0.7)), MUTED, align="left",
                    max_width=rw - 2 * u)
             y += alert_h
-        if len(alerts) > len(shown):
-            more = len(alerts) - len(shown)
+        if len(alerts) > len(shown_alerts):
+            more = len(alerts) - len(shown_alerts)
             p.text(f"{LINES['more_alerts'][0].format(n=more)} · {LINES['more_alerts'][1].format(n=more)}", "ko",
                    int(u * 1.1), (right + u, y + int(u * 0.8)), MUTED, align="left", max_width=rw - 2 * u)
     reconnecting(p, online)

@@ -62,7 +62,7 @@ class Link:
 
 def link_of(client: mqtt.Client) -> Link:
     """The connection log of a client made by `new_client`."""
-    return client._sunbeon_link  # type: ignore[attr-defined,no-any-return]
+    return client._sunbeon_link  # type: ignore[attr-defined]  # set by new_client
 
 
 def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt.Client:
@@ -85,7 +85,8 @@ def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt
         client.username_pw_set(username, password)
     if settings.tls:
         client.tls_set()
-    client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)
+    # paho types the delays as int, but sleeps on them as numbers: 0.5 s works.
+    client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)  # type: ignore[arg-type]
     link = Link(client_id, settings.host, settings.port)
     client._sunbeon_link = link  # type: ignore[attr-defined]
     client.on_connect_fail = link.failed

@@ -15,10 +15,11 @@ import sys
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 
-def _import_sqlite_utils():  # type: ignore[no-untyped-def]
+def _import_sqlite_utils() -> ModuleType:
     # sqlite-utils imports numpy and pandas when they are installed (matplotlib, for reports,
     # brings numpy), only to map their types; the hub stores none, and numpy alone is ~12 MB of
     # the hub's 60 MB budget on a Pi Zero 2 W. Hide them from this one import.
@@ -33,7 +34,10 @@ def _import_sqlite_utils():  # type: ignore[no-untyped-def]
     return sqlite_utils
 
 
-sqlite_utils = _import_sqlite_utils()
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_sqlite_utils()
 
 # After the import above on purpose: it must run before anything else can pull numpy in.
 from hub.config import HallConfig  # noqa: E402
@@ -57,22 +61,22 @@ OWN_KEYS = ("epoch", "probe")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["tickets"].create({
+    db.table("tickets").create({
         "id": int, "number": int, "label": str, "service": str, "priority": int, "channel": str,
         "language": str, "issued": float, "business_date": str, "token_hash": str, "device": str,
         "state": str, "called": float, "finished": float, "counter": str, "for_counter": str,
         "recalls": int, "transfers": int, "ahead_at_issue": int, "estimate_low": int, "estimate_high": int,
     }, pk="id", not_null={"label", "service", "state", "business_date"})
-    db["tickets"].create_index(["business_date", "state"])
-    db["tickets"].create_index(["token_hash"])
-    db["events"].create({
+    db.table("tickets").create_index(["business_date", "state"])
+    db.table("tickets").create_index(["token_hash"])
+    db.table("events").create({
         "id": int, "seq": int, "at": float, "business_date": str, "kind": str, "ticket": int,
         "label": str, "service": str, "counter": str, "device": str, "detail": str,
     }, pk="id")
-    db["events"].create_index(["business_date", "kind"])
-    db["replies"].create({"device": str, "command_id": str, "business_date": str, "reply": str},
+    db.table("events").create_index(["business_date", "kind"])
+    db.table("replies").create({"device": str, "command_id": str, "business_date": str, "reply": str},
                          pk=("device", "command_id"))
-    db["hub_state"].create({"key": str, "value": str}, pk="key")
+    db.table("hub_state").create({"key": str, "value": str}, pk="key")
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:

@@ -124,12 +124,13 @@ class Kiosk:
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
-        content = TicketContent.from_reply(reply.data, self.hall.site.timezone)
+        issued = reply.data or {}  # an ok reply always carries its data
+        content = TicketContent.from_reply(issued, self.hall.site.timezone)
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
         except PrinterError as err:
-            log.error("ticket %s issued but not printed: %s", reply.data["number"], err)
+            log.error("ticket %s issued but not printed: %s", issued["number"], err)
             self.results.put(Result(reply, False, err.status))
 
     def _report_printer(self, status: PrinterStatus | None) -> None:
@@ -190,16 +191,15 @@ class Kiosk:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
-        common = {"language": self.language, "large": self.large}
         if self.mode == "start":
             self.targets = screens.start(p, self.client.snapshot, priority=self.priority, online=self.client.online,
-                                         now=self.wall(), tz=self.hall.site.timezone, **common)
+                                         now=self.wall(), tz=self.hall.site.timezone, language=self.language, large=self.large)
         elif self.mode == "printing":
-            self.targets = screens.printing(p, frame=self.frame // 10, **common)
+            self.targets = screens.printing(p, frame=self.frame // 10, language=self.language, large=self.large)
         elif self.mode == "done" and self.ticket is not None:
-            self.targets = screens.done(p, self.ticket, self._qr(self.ticket["url"]), printed=self.printed, **common)
+            self.targets = screens.done(p, self.ticket, self._qr(self.ticket["url"]), printed=self.printed, language=self.language, large=self.large)
         else:
-            self.targets = screens.problem(p, self.problem_key, **common)
+            self.targets = screens.problem(p, self.problem_key, language=self.language, large=self.large)
         self.screen.show()
 
     def _qr(self, url: str) -> Any:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
 from hub.protocol import ServiceView, Snapshot
 from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
+
+if TYPE_CHECKING:
+    import pygame
 
 Rect = tuple[int, int, int, int]
 Target = tuple[Rect, tuple]
@@ -46,13 +50,13 @@ def theme(large: bool) -> Theme:
 
 
 def _unit(p: Painter) -> int:
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     return max(12, min(w, h) // 40)
 
 
 def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now: float, tz: str) -> int:
     """The top bar: the hall's name and the time. Returns its height."""
-    w, _ = p.surface.get_size()  # type: ignore[attr-defined]
+    w, _ = p.surface.get_size()
     u = _unit(p)
     height = int(u * 4.2)
     p.box((0, 0, w, height), th.header)
@@ -65,7 +69,7 @@ def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now:
 
 def footer(p: Painter, language: str, large: bool, priority: bool, offer_priority: bool, th: Theme) -> tuple[int, list[Target]]:
     """The bottom bar: languages, large text, priority. Returns its top edge and targets."""
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _unit(p)
     height = int(u * 5.5 * (1.15 if large else 1))
     top = h - height
@@ -119,7 +123,7 @@ def start(p: Painter, snapshot: Snapshot | None, *, language: str, large: bool, 
     """The start screen: a large button per task, with how many wait and roughly how long."""
     th = theme(large)
     p.clear(th.background)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _unit(p)
     top = header(p, snapshot, language, th, now, tz)
     services = snapshot.services if snapshot else []
@@ -155,18 +159,18 @@ def printing(p: Painter, *, language: str, large: bool, frame: int) -> list[Targ
     """While the hub issues and the printer prints."""
     th = theme(large)
     p.clear(th.background)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _unit(p)
     p.text(t("printing", language) + "." * (1 + frame % 3), language, int(u * 2.6 * th.scale), (w // 2, h // 2),
            th.card_text, max_width=w - 2 * u)
     return []
 
 
-def done(p: Painter, ticket: dict, qr: object, *, language: str, large: bool, printed: bool) -> list[Target]:
+def done(p: Painter, ticket: dict, qr: pygame.Surface, *, language: str, large: bool, printed: bool) -> list[Target]:
     """The issued number, large, with the QR code; says whether the printer failed."""
     th = theme(large)
     p.clear(th.background)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _unit(p)
     p.text(t("your_number", language), language, int(u * 2.2 * th.scale), (w // 2, int(h * 0.08)), th.muted)
     service = ticket["service_name"].get(language) or ticket["service_name"]["ko"]
@@ -175,8 +179,8 @@ def done(p: Painter, ticket: dict, qr: object, *, language: str, large: bool, pr
     low, high = ticket["estimate_minutes"]
     p.text(t("ahead", language, n=ticket["ahead"]) + " · " + t("estimate", language, low=low, high=high), language,
            int(u * 1.8 * th.scale), (w // 2, int(h * 0.47)), th.card_text, max_width=w - 2 * u)
-    qr_size = qr.get_width()  # type: ignore[attr-defined]
-    p.surface.blit(qr, ((w - qr_size) // 2, int(h * 0.52)))  # type: ignore[attr-defined]
+    qr_size = qr.get_width()
+    p.surface.blit(qr, ((w - qr_size) // 2, int(h * 0.52)))
     y = int(h * 0.52) + qr_size + u
     p.text(t("scan", language), language, int(u * 1.4 * th.scale), (w // 2, y), th.muted, max_width=w - 2 * u)
     message, color = (t("take_ticket", language), th.card_text) if printed else (t("printer_failed", language), (210, 40, 40))
@@ -191,7 +195,7 @@ def problem(p: Painter, key: str, *, language: str, large: bool) -> list[Target]
     """A plain message (no ticket issued), touch to go back."""
     th = theme(large)
     p.clear(th.background)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _unit(p)
     size = int(u * 2.4 * th.scale)
     for i, line in enumerate(p.wrap(t(key, language), language, size, w - 4 * u)):

@@ -38,7 +38,7 @@ class TicketContent:
         """Build from the data of an ok `issue` reply."""
         return cls(
             number=data["number"], service_names=data["service_name"], site_names=data["site_name"],
-            ahead=data["ahead"], estimate=tuple(data["estimate_minutes"]), issued=data["issued"],  # type: ignore[arg-type]
+            ahead=data["ahead"], estimate=tuple(data["estimate_minutes"]), issued=data["issued"],
             url=data["url"], language=data["language"], priority=data["priority"],
             closing_warning=data.get("closing_warning", False), timezone=timezone,
         )
@@ -76,7 +76,7 @@ def qr_image(url: str, size: int) -> Image.Image:
     modules = code.modules_count + 8
     box = max(2, size // modules)
     return code.make_image(fill_color="black", back_color="white").get_image().convert("L").resize(
-        (modules * box, modules * box), Image.NEAREST)
+        (modules * box, modules * box), Image.Resampling.NEAREST)
 
 
 def render(content: TicketContent, width: int = 576) -> Image.Image:
@@ -95,7 +95,7 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
         for part in _wrap(draw, text, font, inner):
             left, top, right, bottom = draw.textbbox((0, 0), part, font=font)
             draw.text(((width - (right - left)) / 2 - left, y - top), part, font=font, fill=0)
-            y += (bottom - top) + int(gap * scale)
+            y += int(bottom - top) + int(gap * scale)
 
     def rule() -> None:
         nonlocal y

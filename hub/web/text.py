@@ -102,7 +102,7 @@ def t(key: str, language: str, **values: object) -> str:
 def choose(query: str | None, accept_language: str | None) -> str:
     """The page's language: ?lang=, else the browser's first supported language, else Korean."""
     if query in LANGUAGES:
-        return query  # type: ignore[return-value]
+        return query
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:
