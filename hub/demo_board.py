@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -67,7 +67,7 @@ def view(snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float
         counters.add_column(c.label["ko"].replace(" 창구", ""), justify="center")
     counters.add_row(*[(c.serving.number if c.serving else "—") if c.status == "open" else COUNTER_STATUS.get(c.status, c.status)
                        for c in snapshot.counters])
-    lines = [services, Text("창구별 호출 번호"), counters,
+    lines: list[RenderableType] = [services, Text("창구별 호출 번호"), counters,
              Text(f"발권 {counts.get('issued', 0)} · 인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}"
                   "   (Ctrl-C: 종료)")]
     lines += [Text(f"! {alert(a)}", style="bold red") for a in snapshot.alerts]

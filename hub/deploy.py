@@ -87,7 +87,9 @@ def without_device(text: str, device: str) -> str:
     """The hall config's text without the `[[devices]]` entry of `device`."""
     doc = tomlkit.parse(text)
     devices = doc.get("devices")
-    for index in [i for i, d in enumerate(devices or []) if d.get("id") == device][::-1]:
+    if devices is None:
+        return tomlkit.dumps(doc)
+    for index in [i for i, d in enumerate(devices) if d.get("id") == device][::-1]:
         del devices[index]
     return tomlkit.dumps(doc)
 
@@ -145,9 +147,9 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
         if existing.role != role:
             raise DeployError(f"{device!r} is a {existing.role} in the config, not a {role}")
     else:
-        if hall.device(device) is not None:
+        if (listed := hall.device(device)) is not None:
             raise DeployError(f"{device!r} is already a device of this hall; to give it a new broker login: "
-                              f"sunbeon device add {device} --role {hall.device(device).role} --login")
+                              f"sunbeon device add {device} --role {listed.role} --login")
         if role not in cfg.ROLE_OPS:
             raise DeployError(f"unknown role {role!r}; roles: {', '.join(cfg.ROLE_OPS)}, hub")
         if role == "counter" and (counter is None or hall.counter(counter) is None):

@@ -135,8 +135,9 @@ TICKET_COLUMNS = ["번호표 · number", "업무 · task", "우선 배려 · pri
                   "재호출 · recalls", "업무일 · business day"]
 STATES = {"waiting": "대기 · waiting", "called": "호출 · called", "done": "완료 · done", "no_show": "부재 · absent",
           "cancelled": "취소 · cancelled", "transferred": "이관 · transferred"}
-CHANNELS = {"kiosk": "키오스크 · kiosk", "web": "모바일 · mobile", "staff": "직원 · staff"}
-LANGUAGE_NAMES = {"ko": "한국어 · Korean", "en": "영어 · English", "zh": "중국어 · Chinese", "vi": "베트남어 · Vietnamese"}
+# Keyed by optional columns: a row without a channel or language reads back as itself (None).
+CHANNELS: dict[str | None, str] = {"kiosk": "키오스크 · kiosk", "web": "모바일 · mobile", "staff": "직원 · staff"}
+LANGUAGE_NAMES: dict[str | None, str] = {"ko": "한국어 · Korean", "en": "영어 · English", "zh": "중국어 · Chinese", "vi": "베트남어 · Vietnamese"}
 HOURLY_COLUMNS = ["업무 · task", "시 · hour", "발권 · tickets"]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 

@@ -117,7 +117,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     @app.get("/", response_class=HTMLResponse, summary="The hall's live status page")
     async def status_page(request: Request) -> HTMLResponse:
         lang = language(request)
-        return render("status.html", request, lang, status=relay.status, as_of=clock(relay.status and relay.status["at"]))
+        return render("status.html", request, lang, status=relay.status, as_of=clock(relay.status["at"] if relay.status else None))
 
     @app.get("/api/status", summary="The hall's status as JSON (ETag; cache 2 s)")
     async def api_status(request: Request) -> Response:
@@ -131,7 +131,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         return Response(relay.status_bytes, media_type="application/json", headers=headers)
 
     @app.get("/api/stream", summary="Server-Sent Events: `status` events with the same JSON as /api/status")
-    async def api_stream() -> StreamingResponse:
+    async def api_stream() -> Response:  # a stream, or 503 when full
         async def frames() -> AsyncIterator[bytes]:
             seen = -1
             while True:
@@ -174,7 +174,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         return JSONResponse(place.as_json(), headers={"Cache-Control": "no-store"})
 
     @app.get("/api/tickets/{token}/stream", summary="Server-Sent Events: `ticket` events when the ticket's place changes")
-    async def api_ticket_stream(token: str) -> StreamingResponse:
+    async def api_ticket_stream(token: str) -> Response:  # a stream, or 503 when full
         if await find_soon(token) is None:
             raise HTTPException(404, "no such ticket")
 
@@ -202,7 +202,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         return render("ticket.html", request, lang, place=place, token=token, counter=counter,
                       csrf=signer.csrf("cancel:" + token), message=message if message in ("cancelled", "cancel_failed") else None,
                       title=f"{place.number} · {hall.site.name.get(lang)}",
-                      service=hall.service(place.service).name.get(lang) if place.service and hall.service(place.service) else "")
+                      service=task.name.get(lang) if place.service and (task := hall.service(place.service)) else "")
 
     @app.post("/t/{token}/cancel", summary="The visitor gives up the ticket")
     async def cancel(request: Request, token: str, csrf: str = Form("")) -> RedirectResponse:
@@ -273,7 +273,8 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     def panel_values(counter: str) -> dict[str, Any]:
         snap = relay.client.snapshot
         view = snap.counter(counter) if snap else None
-        served = {s for tier in hall.counter(counter).services for s in tier} if hall.counter(counter) else set()
+        desk = hall.counter(counter)
+        served = {s for tier in desk.services for s in tier} if desk else set()
         waiting = [(s.name["ko"], q.number, q.priority) for s in (snap.services if snap else [])
                    if s.id in served for q in s.queue][:30]
         return {"view": view, "waiting": waiting, "counter": counter, "services": hall.services,
