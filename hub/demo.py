@@ -247,7 +247,8 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
                     "--counter", WATCHED_COUNTER, "--window", "640x360", "--simulate-clerk")
         print(f"Sunbeon demo: {hall.site.name.ko} — {demo_board.hall_time(plan.start, hall.site.timezone)} 시작, "
               f"{speed:g}배속 (a hall day {speed:g}× faster than life)")
-        print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   (clerk console: /console, password {DEMO_PASSWORD})")
+        print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   "
+              f"(clerk console: /console, password {DEMO_PASSWORD})")
         print(f"  this run's folder:    {folder}   (tickets/, screens/, demo.log, report/)")
         print(f"  watch the wire:       mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
         print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"),

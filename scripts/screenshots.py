@@ -38,7 +38,8 @@ def morning() -> tuple[p.Snapshot, dict]:
     tasks = ["cert", "passport_apply", "family", "passport_pickup", "cert", "permit", "passport_apply", "cert"]
     reply = None
     for i in range(46):
-        cmd = f'{{"v":1,"id":"i{i}","op":"issue","service":"{tasks[i % len(tasks)]}","language":"{"vi" if i == 45 else "ko"}"}}'
+        lang = "vi" if i == 45 else "ko"
+        cmd = f'{{"v":1,"id":"i{i}","op":"issue","service":"{tasks[i % len(tasks)]}","language":"{lang}"}}'
         done = handler.handle(state, "kiosk-1", cmd.encode(), NOW - 3000 + i * 60, f"token{i:04d}")
         state, reply = done.state, done.reply
     for round_ in range(2):

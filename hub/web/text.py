@@ -83,7 +83,8 @@ CONSOLE_MESSAGES: dict[str, str] = {
     "error.service_closed": "접수가 마감된 업무입니다 · The task is closed",
     "error.forbidden": "이 창구에서 할 수 없는 작업입니다 · Not allowed for this counter",
     "error.rate_limited": "잠시 후 다시 시도해 주십시오 · Too many commands: try again shortly",
-    "error.storage_unavailable": "허브가 저장하지 못해 처리하지 않았습니다 · The hub could not store it: nothing changed",
+    "error.storage_unavailable": "허브가 저장하지 못해 처리하지 않았습니다 · "
+                                 "The hub could not store it: nothing changed",
     "error.timeout": "허브가 응답하지 않습니다. 잠시 후 다시 시도해 주십시오 · The hub did not answer",
     "error.other": "허브가 처리하지 않았습니다 · The hub refused the command",
 }
