@@ -87,9 +87,10 @@ class Display:
             raise ValueError(f"unknown display mode {mode!r}")
         if mode == "counter" and (counter is None or hall.counter(counter) is None):
             raise ValueError(f"no counter {counter!r} in the hall's config")
-        self.hall, self.client, self.screen, self.mode, self.counter = hall, client, screen, mode, counter
+        self.hall, self.client, self.screen, self.mode = hall, client, screen, mode
+        self.counter: str = counter or ""  # "" on the hall board, which is no counter
         self.announcer, self.led, self.clock, self.wall = announcer, led, clock, wall
-        self.controls = CounterControls(client, counter, self._result) if mode == "counter" else None  # type: ignore[arg-type]
+        self.controls = CounterControls(client, self.counter, self._result) if mode == "counter" else None
         self.flash_until = 0.0
         self.flash_ticket: int | None = None
         self.serving: int | None = None
@@ -110,7 +111,7 @@ class Display:
 
     def _on_snapshot(self, snapshot: p.Snapshot) -> None:
         if self.mode == "counter":
-            view = snapshot.counter(self.counter)  # type: ignore[arg-type]
+            view = snapshot.counter(self.counter)
             serving = view.serving.id if view and view.serving else None
             if serving is not None and serving != self.serving:
                 self._flash(serving)
@@ -149,7 +150,7 @@ class Display:
         self.dirty = False
         snapshot = self.client.snapshot
         if self.mode == "counter":
-            screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,  # type: ignore[arg-type]
+            screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,
                             flash=blink, notice=self.notice)
         else:
             now = self.wall()

@@ -76,13 +76,13 @@ class HubBus:
         self.other_hub: p.HubStatus | None = None  # the latest status of another hub instance
         self.other_alive = threading.Event()  # a live (not retained) status from another instance
         self._next_heartbeat = 0.0
-        self._published_health: tuple[str, str | None] = ("online", None)
+        self._published_health: tuple[p.Health, str | None] = ("online", None)
 
-    def _status(self, state: str) -> p.HubStatus:
+    def _status(self, state: p.Health) -> p.HubStatus:
         detail = None
         if state != "offline":
             state, detail = self.service.health
-        return p.HubStatus(state=state, at=time.time(), seq=self.service.state.seq,  # type: ignore[arg-type]
+        return p.HubStatus(state=state, at=time.time(), seq=self.service.state.seq,
                            instance=self.instance, epoch=self.service.store.epoch, host=self.host,
                            database=self.database, detail=detail)
 

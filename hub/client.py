@@ -157,9 +157,9 @@ class HubClient:
             with self._lock:
                 self._pending.pop(correlation, None)
 
-    def set_status(self, state: str, detail: str | None = None, reason: str | None = None) -> None:
+    def set_status(self, state: p.Health, detail: str | None = None, reason: str | None = None) -> None:
         """Report this device's health, retained (e.g. degraded, reason "paper_out")."""
-        self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role,  # type: ignore[arg-type]
+        self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role,
                                       at=time.time())
         if self.connected.is_set() and self.report_status:
             self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=p.QOS, retain=True)

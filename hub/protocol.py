@@ -27,6 +27,7 @@ COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is sta
 QOS = 1
 
 Language = Literal["ko", "en", "zh", "vi"]
+Health = Literal["online", "degraded", "offline"]  # of a device or the hub
 
 
 class Topics:
@@ -392,7 +393,7 @@ class DeviceStatus(_Message):
     """A device's own health (`device/{id}/status`, retained; the last will says offline)."""
 
     model_config = ConfigDict(extra="ignore")
-    state: Literal["online", "degraded", "offline"]
+    state: Health
     # Cut, not refused: a long detail still says the device needs help; it just cannot fill every snapshot.
     detail: Annotated[str, AfterValidator(lambda d: _cut(d, DETAIL_CHARS))] | None = None
     # A short machine code for what is wrong ("paper_out", "no_sound", "printer_offline", …): public
@@ -411,7 +412,7 @@ class HubStatus(_Message):
     """
 
     model_config = ConfigDict(extra="ignore")
-    state: Literal["online", "degraded", "offline"]
+    state: Health
     at: float | None = None
     seq: int | None = None
     instance: str | None = None

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from hub import handler
 from hub import protocol as p
@@ -96,7 +96,7 @@ class HubService:
         return snap
 
     @property
-    def health(self) -> tuple[str, str | None]:
+    def health(self) -> tuple[p.Health, str | None]:
         """("online" | "degraded", why) for hub/status."""
         reasons = [a["detail"] for a in self.hub_alerts.values()]
         return ("degraded", ", ".join(reasons)) if reasons else ("online", None)
@@ -387,7 +387,7 @@ def _call_event(hall: HallConfig, event: Event, seq: int) -> p.CallEvent:
     return p.CallEvent(
         seq=seq, ticket=ticket.id, number=ticket.label, service=ticket.service, counter=event.counter,
         counter_label=counter.label.all() if counter else {"ko": event.counter},
-        recall=event.kind == "recalled", language=ticket.language, at=event.at,  # type: ignore[arg-type]
+        recall=event.kind == "recalled", language=cast("p.Language", ticket.language), at=event.at,  # checked when issued
     )
 
 
