@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test demo bench soak deps system clean screenshots install
+.PHONY: test lint fmt demo bench soak deps system clean screenshots install
 
 deps: system $(STAMP)
 
@@ -16,7 +16,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-test: deps
+# Lint and types first, so CI fails in seconds on a new finding (config: pyproject.toml).
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Apply the formatter and ruff's safe fixes (import order, modern syntax).
+fmt: deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
 	@bash scripts/setup-system.sh test
 	$(PY) -m pytest -q
 

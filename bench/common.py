@@ -31,15 +31,24 @@ def rss_mb(pid: int | None = None) -> float:
 
 def machine() -> str:
     """One line describing this machine."""
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    )
 
 
 def bench_hall(port: int, database: str, site: str = "bench") -> str:
     """The benchmark hall: the test hall with a large number block and no kiosk rate limit."""
     return hall_text(port=port, database=database, per_minute=600, block=(1, 999999)).replace(
-        'id = "test"', f'id = "{site}"', 1)
+        'id = "test"', f'id = "{site}"', 1
+    )
 
 
 def report(name: str, rows: list[tuple[str, float, str, str, bool]]) -> None:
@@ -50,7 +59,13 @@ def report(name: str, rows: list[tuple[str, float, str, str, bool]]) -> None:
         print(f"| {what} | {value:,.2f} {unit} | {budget} | {'yes' if ok else 'NO'} |")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps({
-        "machine": machine(),
-        "rows": [{"what": w, "value": v, "unit": u, "budget": b, "ok": ok} for w, v, u, b, ok in rows],
-    }, indent=2, ensure_ascii=False))
+    (out / f"{name}.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "rows": [{"what": w, "value": v, "unit": u, "budget": b, "ok": ok} for w, v, u, b, ok in rows],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )

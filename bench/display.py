@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import ROOT, bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import ROOT, bench_hall, percentile, report, rss_mb
 
 from hub.cli import SWITCH_INTERVAL
 
@@ -115,7 +115,9 @@ def main() -> None:
         path = Path(tmp) / "hall.toml"
         path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="dbench"), encoding="utf-8")
         hall = config.load(path)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
         try:
             web = HubClient(hall.site.id, "web", hall.mqtt, role="web", calls=False).start()
             web.wait_for(lambda c: c.online, 15)
@@ -123,10 +125,13 @@ def main() -> None:
                 assert web.request("issue", service="cert", channel="web").status == "ok"
             web.close()
             me = [sys.executable, __file__]
-            board = subprocess.Popen([*me, "--hall", str(path), str(PRESSES * 0.06 + 12)], stdout=subprocess.PIPE,
-                                     text=True, cwd=ROOT)
+            board = subprocess.Popen(
+                [*me, "--hall", str(path), str(PRESSES * 0.06 + 12)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+            )
             time.sleep(1.0)
-            counter = subprocess.run([*me, "--counter", str(path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+            counter = subprocess.run(
+                [*me, "--counter", str(path)], capture_output=True, text=True, timeout=300, cwd=ROOT
+            )
             if counter.returncode:
                 raise SystemExit(counter.stderr[-3000:])
             board_out, _ = board.communicate(timeout=120)
@@ -138,14 +143,29 @@ def main() -> None:
     monitor = [(drawn - released) * 1000 for _, released, drawn in c["rows"]]
     board_ms = [(h["drawn"][number] - released) * 1000 for number, released, _ in c["rows"] if number in h["drawn"]]
     assert len(board_ms) >= PRESSES * 0.95, f"the hall board saw {len(board_ms)} of {PRESSES} calls"
-    report("display", [
-        ("NEXT → counter monitor redrawn, p50", percentile(monitor, 50), "ms", "—", True),
-        ("NEXT → counter monitor redrawn, p99", percentile(monitor, 99), "ms", "≤ 15 ms", percentile(monitor, 99) <= 15),
-        ("NEXT → hall board redrawn, p50", percentile(board_ms, 50), "ms", "—", True),
-        ("NEXT → hall board redrawn, p99", percentile(board_ms, 99), "ms", "≤ 15 ms", percentile(board_ms, 99) <= 15),
-        ("counter display resident memory", c["rss"], "MB", "≤ 120 MB", c["rss"] <= 120),
-        ("hall display resident memory (with announcer)", h["rss"], "MB", "≤ 120 MB", h["rss"] <= 120),
-    ])
+    report(
+        "display",
+        [
+            ("NEXT → counter monitor redrawn, p50", percentile(monitor, 50), "ms", "—", True),
+            (
+                "NEXT → counter monitor redrawn, p99",
+                percentile(monitor, 99),
+                "ms",
+                "≤ 15 ms",
+                percentile(monitor, 99) <= 15,
+            ),
+            ("NEXT → hall board redrawn, p50", percentile(board_ms, 50), "ms", "—", True),
+            (
+                "NEXT → hall board redrawn, p99",
+                percentile(board_ms, 99),
+                "ms",
+                "≤ 15 ms",
+                percentile(board_ms, 99) <= 15,
+            ),
+            ("counter display resident memory", c["rss"], "MB", "≤ 120 MB", c["rss"] <= 120),
+            ("hall display resident memory (with announcer)", h["rss"], "MB", "≤ 120 MB", h["rss"] <= 120),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub import config
 from hub.broker import Broker, free_port
@@ -44,11 +44,14 @@ def flat_hall(port: int, database: str, site: str = "flat") -> str:
     (10/s, the config's ceiling); these stand for kiosks with the brake off, as the hub must
     measure its own limit, not the brake's."""
     return bench_hall(port, database, site) + "".join(
-        f'\n[[devices]]\nid = "desk-{k}"\nrole = "staff"\n' for k in range(1, KIOSKS + 1))
+        f'\n[[devices]]\nid = "desk-{k}"\nrole = "staff"\n' for k in range(1, KIOSKS + 1)
+    )
 
 
 def _issue(n: int, device: str = "staff") -> Incoming:
-    return Incoming(device, json.dumps({"v": 1, "id": f"c{n}", "op": "issue", "service": "cert", "channel": "staff"}).encode())
+    return Incoming(
+        device, json.dumps({"v": 1, "id": f"c{n}", "op": "issue", "service": "cert", "channel": "staff"}).encode()
+    )
 
 
 def cost(folder: Path) -> dict[int, tuple[float, float]]:
@@ -58,6 +61,7 @@ def cost(folder: Path) -> dict[int, tuple[float, float]]:
     import gc
 
     from hub import bootstrap
+
     if hasattr(bootstrap, "GC_THRESHOLD"):  # as the hub process runs (main before issue 17 had none)
         gc.set_threshold(bootstrap.GC_THRESHOLD, 20, 100)
     for live in LIVE:
@@ -80,8 +84,10 @@ def cost(folder: Path) -> dict[int, tuple[float, float]]:
             cpu.append((time.process_time() - c0) * 1000)
         out[live] = (statistics.median(times), statistics.median(cpu))
         store.close()
-        print(f"cost: {live:>5} live → {out[live][0]:.2f} ms wall, {out[live][1]:.2f} ms CPU per batch of {BATCH}",
-              flush=True)
+        print(
+            f"cost: {live:>5} live → {out[live][0]:.2f} ms wall, {out[live][1]:.2f} ms CPU per batch of {BATCH}",
+            flush=True,
+        )
     return out
 
 
@@ -120,17 +126,33 @@ class Hall:
     def __init__(self, folder: Path, broker: Broker, relay: bool = False) -> None:
         folder = Path(tempfile.mkdtemp(prefix="hall-", dir=folder))  # each run its own database
         path = folder / "hall.toml"
-        path.write_text(flat_hall(broker.port, str(folder / "hub.db"))
-                        + f'\n[web]\nsecret_file = "{folder}/web.secret"\n', encoding="utf-8")
+        path.write_text(
+            flat_hall(broker.port, str(folder / "hub.db")) + f'\n[web]\nsecret_file = "{folder}/web.secret"\n',
+            encoding="utf-8",
+        )
         self.hall = config.load(path)
-        self.hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                                    stderr=subprocess.DEVNULL)
+        self.hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
         self.relay = None
         self.port = free_port()
         if relay:
-            self.relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(path),
-                                           "--host", "127.0.0.1", "--port", str(self.port)],
-                                          stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            self.relay = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "hub.cli",
+                    "web",
+                    "--config",
+                    str(path),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stderr=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
 
     def client(self, device: str, role: str) -> HubClient:
         c = HubClient(self.hall.site.id, device, self.hall.mqtt, role=role, calls=False).start()
@@ -185,10 +207,21 @@ def rate(folder: Path, seconds: float) -> dict:
     last = sum(per_second[-window:]) / window
     n = len(per_second)
     cpu_first = (cpu[window] - cpu[0]) * 1000 / max(1, sum(per_second[:window]))
-    cpu_last = (cpu[min(n, len(cpu) - 1)] - cpu[min(n, len(cpu) - 1) - window]) * 1000 / max(1, sum(per_second[-window:]))
-    print(f"rate: hub CPU per ticket, first {window} s {cpu_first:.2f} ms, last {window} s {cpu_last:.2f} ms", flush=True)
-    return {"first": first, "last": last, "window": window, "total": len(stamps), "rss": rss,
-            "cpu_first": cpu_first, "cpu_last": cpu_last}
+    cpu_last = (
+        (cpu[min(n, len(cpu) - 1)] - cpu[min(n, len(cpu) - 1) - window]) * 1000 / max(1, sum(per_second[-window:]))
+    )
+    print(
+        f"rate: hub CPU per ticket, first {window} s {cpu_first:.2f} ms, last {window} s {cpu_last:.2f} ms", flush=True
+    )
+    return {
+        "first": first,
+        "last": last,
+        "window": window,
+        "total": len(stamps),
+        "rss": rss,
+        "cpu_first": cpu_first,
+        "cpu_last": cpu_last,
+    }
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -214,8 +247,9 @@ def day(folder: Path) -> dict:
                 nonlocal done
                 while True:
                     # A day's hall: the line stays around a thousand while counters keep calling.
-                    while done < DAY_TICKETS and staff.snapshot is not None \
-                            and staff.snapshot.services[0].waiting > 1000:
+                    while (
+                        done < DAY_TICKETS and staff.snapshot is not None and staff.snapshot.services[0].waiting > 1000
+                    ):
                         time.sleep(0.01)
                     with lock:
                         if done >= DAY_TICKETS:
@@ -242,13 +276,24 @@ def day(folder: Path) -> dict:
                 c.close()
         finally:
             hall.stop()
-    print(f"day: hub {idle[0]:.1f} → {after[0]:.1f} MB, relay {idle[1]:.1f} → {after[1]:.1f} MB, "
-          f"{waiting} still waiting; (issued, hub MB, relay MB): {marks}", flush=True)
+    print(
+        f"day: hub {idle[0]:.1f} → {after[0]:.1f} MB, relay {idle[1]:.1f} → {after[1]:.1f} MB, "
+        f"{waiting} still waiting; (issued, hub MB, relay MB): {marks}",
+        flush=True,
+    )
     return {"hub_idle": idle[0], "hub": after[0], "relay_idle": idle[1], "relay": after[1], "waiting": waiting}
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGE_ROUNDS = 30
 BURST_WAITING = 5000
 # Records (epoch ms) when the element shows the call: the DOM change itself, not Playwright's polling.
@@ -277,6 +322,7 @@ def pages(folder: Path, rounds: int) -> dict:
             while time.monotonic() < deadline:
                 try:
                     import urllib.request
+
                     urllib.request.urlopen(url + "/api/status", timeout=1).read()
                     break
                 except OSError:
@@ -302,9 +348,15 @@ def pages(folder: Path, rounds: int) -> dict:
             for phase in ("quiet", "burst"):
                 if phase == "burst":  # fill the hall to 5,000 waiting, then keep 8 desks issuing
                     waiting = staff.snapshot.services[0].waiting if staff.snapshot else 0
-                    fillers = [threading.Thread(target=lambda c=c: [
-                        c.request("issue", service="cert", channel="staff", timeout=30)
-                        for _ in range((BURST_WAITING - waiting) // KIOSKS)]) for c in desks]
+                    each = (BURST_WAITING - waiting) // KIOSKS
+                    fillers = [
+                        threading.Thread(
+                            target=lambda c=c, n=each: [
+                                c.request("issue", service="cert", channel="staff", timeout=30) for _ in range(n)
+                            ]
+                        )
+                        for c in desks
+                    ]
                     for f in fillers:
                         f.start()
                     for f in fillers:
@@ -316,7 +368,7 @@ def pages(folder: Path, rounds: int) -> dict:
                     mine = staff.request("issue", service="cert", channel="staff", timeout=30).data
                     ticket.goto(f"{url}/t/{mine['token']}")
                     ticket.locator("#ticket.waiting").wait_for(timeout=20000)
-                    status.evaluate(WATCH, [f'[data-id="cert"] .now', mine["number"], "text"])
+                    status.evaluate(WATCH, ['[data-id="cert"] .now', mine["number"], "text"])
                     ticket.evaluate(WATCH, ["#ticket", "called", "class"])
                     sent = time.time() * 1000
                     assert counter.request("call", ticket=mine["number"], timeout=30).status == "ok"
@@ -325,10 +377,12 @@ def pages(folder: Path, rounds: int) -> dict:
                         page.wait_for_function("window.__seen !== null", timeout=30000)
                         into.append(page.evaluate("window.__seen") - sent)
                 out[phase] = {"board": board, "ticket": own, "reply": replied}
-                print(f"pages {phase}: status p50 {percentile(board, 50):.1f} p99 {percentile(board, 99):.1f} ms, "
-                      f"ticket p50 {percentile(own, 50):.1f} p99 {percentile(own, 99):.1f} ms, "
-                      f"(hub reply to the call p50 {percentile(replied, 50):.1f} p99 {percentile(replied, 99):.1f} ms)",
-                      flush=True)
+                print(
+                    f"pages {phase}: status p50 {percentile(board, 50):.1f} p99 {percentile(board, 99):.1f} ms, "
+                    f"ticket p50 {percentile(own, 50):.1f} p99 {percentile(own, 99):.1f} ms, "
+                    f"(hub reply to the call p50 {percentile(replied, 50):.1f} p99 {percentile(replied, 99):.1f} ms)",
+                    flush=True,
+                )
             stop.set()
             burst.clear()
             for c in (staff, counter, *desks):
@@ -353,29 +407,57 @@ def main() -> None:
             c = cost(Path(tmp))
             for live in LIVE:
                 last = live == LIVE[-1]
-                rows.append((f"hub: batch of {BATCH} issues with {live:,} live tickets, wall", c[live][0], "ms",
-                             "—", True))
-                rows.append((f"hub: batch of {BATCH} issues with {live:,} live tickets, CPU", c[live][1], "ms",
-                             "8,000 ≤ 1.5× 100" if last else "—", c[live][1] <= 1.5 * c[LIVE[0]][1] if last else True))
+                rows.append(
+                    (f"hub: batch of {BATCH} issues with {live:,} live tickets, wall", c[live][0], "ms", "—", True)
+                )
+                rows.append(
+                    (
+                        f"hub: batch of {BATCH} issues with {live:,} live tickets, CPU",
+                        c[live][1],
+                        "ms",
+                        "8,000 ≤ 1.5× 100" if last else "—",
+                        c[live][1] <= 1.5 * c[LIVE[0]][1] if last else True,
+                    )
+                )
         if "relay" in parts:
             rows.append(("relay: CPU per snapshot with 8,000 waiting", relay_cost(Path(tmp)), "ms", "—", True))
         if "rate" in parts:
             r = rate(Path(tmp), args.seconds)
             rows += [
                 (f"8 desks, first {r['window']} s", r["first"], "tickets/s", "—", True),
-                (f"8 desks, last {r['window']} s", r["last"], "tickets/s", "≥ 80 % of first",
-                 r["last"] >= 0.8 * r["first"]),
+                (
+                    f"8 desks, last {r['window']} s",
+                    r["last"],
+                    "tickets/s",
+                    "≥ 80 % of first",
+                    r["last"] >= 0.8 * r["first"],
+                ),
                 (f"8 desks, hub CPU per ticket, first {r['window']} s", r["cpu_first"], "ms", "—", True),
-                (f"8 desks, hub CPU per ticket, last {r['window']} s", r["cpu_last"], "ms", "≤ 1.25× first",
-                 r["cpu_last"] <= 1.25 * r["cpu_first"]),
-                (f"hub resident memory after {r['total']:,} tickets (8-kiosk run)", r["rss"], "MB", "≤ 60 MB",
-                 r["rss"] <= 60),
+                (
+                    f"8 desks, hub CPU per ticket, last {r['window']} s",
+                    r["cpu_last"],
+                    "ms",
+                    "≤ 1.25× first",
+                    r["cpu_last"] <= 1.25 * r["cpu_first"],
+                ),
+                (
+                    f"hub resident memory after {r['total']:,} tickets (8-kiosk run)",
+                    r["rss"],
+                    "MB",
+                    "≤ 60 MB",
+                    r["rss"] <= 60,
+                ),
             ]
         if "day" in parts:
             d = day(Path(tmp))
             rows += [
-                (f"hub resident memory after {DAY_TICKETS:,} tickets in a day", d["hub"], "MB", "≤ 60 MB",
-                 d["hub"] <= 60),
+                (
+                    f"hub resident memory after {DAY_TICKETS:,} tickets in a day",
+                    d["hub"],
+                    "MB",
+                    "≤ 60 MB",
+                    d["hub"] <= 60,
+                ),
                 (f"relay resident memory after {DAY_TICKETS:,} tickets in a day", d["relay"], "MB", "—", True),
             ]
         if "pages" in parts:
@@ -384,10 +466,16 @@ def main() -> None:
                 for what, key in (("status page", "board"), ("ticket page", "ticket"), ("hub reply", "reply")):
                     values = pg[phase][key]
                     where = "" if key == "reply" else " in Chromium"
-                    rows += [(f"call → {what}{where}, {phase}, p50", percentile(values, 50), "ms", "—", True),
-                             (f"call → {what}{where}, {phase}, p99", percentile(values, 99), "ms",
-                              f"≤ {budget} ms" if key != "reply" else "—",
-                              percentile(values, 99) <= budget or key == "reply")]
+                    rows += [
+                        (f"call → {what}{where}, {phase}, p50", percentile(values, 50), "ms", "—", True),
+                        (
+                            f"call → {what}{where}, {phase}, p99",
+                            percentile(values, 99),
+                            "ms",
+                            f"≤ {budget} ms" if key != "reply" else "—",
+                            percentile(values, 99) <= budget or key == "reply",
+                        ),
+                    ]
     report("flat", rows)
 
 

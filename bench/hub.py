@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub import config
 from hub.broker import Broker
@@ -31,11 +31,15 @@ def in_process(folder: Path, batch: int) -> float:
     hall = config.parse(bench_hall(1883, str(folder / f"inproc-{batch}.db")))
     store = Store(folder / f"inproc-{batch}.db")
     service = HubService(hall, store)
-    payloads = [Incoming("web", json.dumps({"v": 1, "id": f"i{n}", "op": "issue", "service": "cert",
-                                            "channel": "web"}).encode()) for n in range(ISSUES)]
+    payloads = [
+        Incoming(
+            "web", json.dumps({"v": 1, "id": f"i{n}", "op": "issue", "service": "cert", "channel": "web"}).encode()
+        )
+        for n in range(ISSUES)
+    ]
     start = time.perf_counter()
     for i in range(0, ISSUES, batch):
-        service.handle_batch(payloads[i:i + batch])
+        service.handle_batch(payloads[i : i + batch])
     elapsed = time.perf_counter() - start
     assert len(store.tickets(service.state.business_date)) == ISSUES
     store.close()
@@ -48,8 +52,9 @@ def over_mqtt(folder: Path) -> dict[str, float]:
         path = folder / "hall.toml"
         path.write_text(bench_hall(broker.port, str(folder / "hub.db")), encoding="utf-8")
         hall = config.load(path)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                               stderr=subprocess.DEVNULL)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
         try:
             web = HubClient(hall.site.id, "web", hall.mqtt, role="web", calls=False).start()
             counter = HubClient(hall.site.id, "counter-3", hall.mqtt, role="counter", calls=False).start()
@@ -61,10 +66,16 @@ def over_mqtt(folder: Path) -> dict[str, float]:
             # Pipelined issues: many commands in flight, as from a hall of kiosks at once.
             results: list[float] = []
             start = time.perf_counter()
-            threads = [threading.Thread(target=lambda k=k: results.extend(
-                1.0 for n in range(ISSUES // 50)
-                if web.request("issue", service="cert", channel="web", timeout=30).status == "ok"))
-                for k in range(50)]
+            threads = [
+                threading.Thread(
+                    target=lambda k=k: results.extend(
+                        1.0
+                        for n in range(ISSUES // 50)
+                        if web.request("issue", service="cert", channel="web", timeout=30).status == "ok"
+                    )
+                )
+                for k in range(50)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -77,7 +88,7 @@ def over_mqtt(folder: Path) -> dict[str, float]:
             seen = threading.Event()
             target = {"seq": None}
 
-            def on_snapshot(snap):  # noqa: ANN001
+            def on_snapshot(snap):
                 if target["seq"] is not None and snap.counter("3").serving and snap.seq >= target["seq"]:
                     seen.set()
 
@@ -99,9 +110,12 @@ def over_mqtt(folder: Path) -> dict[str, float]:
             hub.wait(10)
     return {
         "issue_rate": issue_rate,
-        "reply_p50": percentile(replies, 50), "reply_p99": percentile(replies, 99),
-        "snap_p50": percentile(snapshots, 50), "snap_p99": percentile(snapshots, 99),
-        "idle_rss": idle_rss, "loaded_rss": loaded_rss,
+        "reply_p50": percentile(replies, 50),
+        "reply_p99": percentile(replies, 99),
+        "snap_p50": percentile(snapshots, 50),
+        "snap_p99": percentile(snapshots, 99),
+        "idle_rss": idle_rss,
+        "loaded_rss": loaded_rss,
     }
 
 
@@ -112,18 +126,32 @@ def main() -> None:
         one = in_process(folder, 1)
         batched = in_process(folder, 64)
         wire = over_mqtt(folder)
-    report("hub", [
-        ("durable issues/s, in process, one per transaction", one, "/s", "≥ 1,000 /s", one >= 1000),
-        ("durable issues/s, in process, batches of 64", batched, "/s", "≥ 1,000 /s", batched >= 1000),
-        ("durable issues/s over MQTT (50 in flight, hub process)", wire["issue_rate"], "/s", "≥ 1,000 /s",
-         wire["issue_rate"] >= 1000),
-        ("call_next → reply, p50", wire["reply_p50"], "ms", "—", True),
-        ("call_next → reply, p99", wire["reply_p99"], "ms", "—", True),
-        ("call_next → snapshot at a display, p50", wire["snap_p50"], "ms", "p99 ≤ 15 ms", True),
-        ("call_next → snapshot at a display, p99", wire["snap_p99"], "ms", "≤ 15 ms", wire["snap_p99"] <= 15),
-        ("hub resident memory, idle", wire["idle_rss"], "MB", "≤ 60 MB", wire["idle_rss"] <= 60),
-        (f"hub resident memory after {ISSUES:,} tickets", wire["loaded_rss"], "MB", "≤ 60 MB", wire["loaded_rss"] <= 60),
-    ])
+    report(
+        "hub",
+        [
+            ("durable issues/s, in process, one per transaction", one, "/s", "≥ 1,000 /s", one >= 1000),
+            ("durable issues/s, in process, batches of 64", batched, "/s", "≥ 1,000 /s", batched >= 1000),
+            (
+                "durable issues/s over MQTT (50 in flight, hub process)",
+                wire["issue_rate"],
+                "/s",
+                "≥ 1,000 /s",
+                wire["issue_rate"] >= 1000,
+            ),
+            ("call_next → reply, p50", wire["reply_p50"], "ms", "—", True),
+            ("call_next → reply, p99", wire["reply_p99"], "ms", "—", True),
+            ("call_next → snapshot at a display, p50", wire["snap_p50"], "ms", "p99 ≤ 15 ms", True),
+            ("call_next → snapshot at a display, p99", wire["snap_p99"], "ms", "≤ 15 ms", wire["snap_p99"] <= 15),
+            ("hub resident memory, idle", wire["idle_rss"], "MB", "≤ 60 MB", wire["idle_rss"] <= 60),
+            (
+                f"hub resident memory after {ISSUES:,} tickets",
+                wire["loaded_rss"],
+                "MB",
+                "≤ 60 MB",
+                wire["loaded_rss"] <= 60,
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import ROOT, bench_hall, percentile, report, rss_mb
 
 TAPS = 200
 
@@ -29,9 +29,16 @@ def render_and_encode() -> list[float]:
 
     times = []
     for n in range(TAPS):
-        content = TicketContent(number=f"{3001 + n}", service_names={"ko": "여권 접수", "en": "Passport Application"},
-                                site_names={"ko": "강서구청 종합민원실"}, ahead=n % 40, estimate=(10, 25),
-                                issued=time.time(), url=f"http://hall.local:8080/t/token{n:012d}", language="en")
+        content = TicketContent(
+            number=f"{3001 + n}",
+            service_names={"ko": "여권 접수", "en": "Passport Application"},
+            site_names={"ko": "강서구청 종합민원실"},
+            ahead=n % 40,
+            estimate=(10, 25),
+            issued=time.time(),
+            url=f"http://hall.local:8080/t/token{n:012d}",
+            language="en",
+        )
         start = time.perf_counter()
         data = encode(render(content, 576))
         times.append((time.perf_counter() - start) * 1000)
@@ -43,6 +50,7 @@ def child(config_path: str, printer_port: int) -> None:
     """Run a kiosk in this process and tap it TAPS times; print latencies and memory as JSON."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     from hub.cli import SWITCH_INTERVAL
+
     sys.setswitchinterval(SWITCH_INTERVAL)  # as `sunbeon kiosk` runs
     from hardware.printer import Connection, Printer
     from hardware.screen import Screen
@@ -79,15 +87,25 @@ def main() -> None:
     from hub.broker import Broker
 
     local = render_and_encode()
-    with tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp, Broker() as broker, \
-            FakeNetworkPrinter() as printer:
+    with (
+        tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp,
+        Broker() as broker,
+        FakeNetworkPrinter() as printer,
+    ):
         path = Path(tmp) / "hall.toml"
         path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="kbench"), encoding="utf-8")
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
         try:
             time.sleep(1.0)
-            out = subprocess.run([sys.executable, __file__, "--child", str(path), str(printer.port)],
-                                 capture_output=True, text=True, timeout=300, cwd=ROOT)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(path), str(printer.port)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=ROOT,
+            )
             if out.returncode:
                 raise SystemExit(out.stderr[-3000:])
             result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -96,14 +114,28 @@ def main() -> None:
             hub.terminate()
             hub.wait(10)
     taps = result["times"]
-    report("kiosk", [
-        ("render + encode a Korean ticket with QR, p50", percentile(local, 50), "ms", "—", True),
-        ("render + encode a Korean ticket with QR, p99", percentile(local, 99), "ms", "≤ 100 ms", percentile(local, 99) <= 100),
-        ("tap → issued by the hub, rendered, sent to the printer, p50", percentile(taps, 50), "ms", "—", True),
-        ("tap → issued by the hub, rendered, sent to the printer, p99", percentile(taps, 99), "ms", "≤ 100 ms",
-         percentile(taps, 99) <= 100),
-        (f"kiosk resident memory after {TAPS} tickets", result["rss"], "MB", "≤ 120 MB", result["rss"] <= 120),
-    ])
+    report(
+        "kiosk",
+        [
+            ("render + encode a Korean ticket with QR, p50", percentile(local, 50), "ms", "—", True),
+            (
+                "render + encode a Korean ticket with QR, p99",
+                percentile(local, 99),
+                "ms",
+                "≤ 100 ms",
+                percentile(local, 99) <= 100,
+            ),
+            ("tap → issued by the hub, rendered, sent to the printer, p50", percentile(taps, 50), "ms", "—", True),
+            (
+                "tap → issued by the hub, rendered, sent to the printer, p99",
+                percentile(taps, 99),
+                "ms",
+                "≤ 100 ms",
+                percentile(taps, 99) <= 100,
+            ),
+            (f"kiosk resident memory after {TAPS} tickets", result["rss"], "MB", "≤ 120 MB", result["rss"] <= 120),
+        ],
+    )
 
 
 if __name__ == "__main__":

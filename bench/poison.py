@@ -16,12 +16,12 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
-
 import paho.mqtt.client as mqtt
+from common import bench_hall, percentile, report, rss_mb
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 from hub.broker import Broker
 from hub.client import HubClient
 
@@ -55,8 +55,8 @@ def main() -> None:
         path.write_text(bench_hall(broker.port, str(folder / "hub.db"), site="poison"), encoding="utf-8")
         hall = config.load(path)
         topics = p.Topics(hall.site.id)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                               stderr=open(folder / "hub.log", "ab"))
+        with open(folder / "hub.log", "ab") as hub_log:  # the child keeps its own copy of the descriptor
+            hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=hub_log)
         try:
             kiosk = HubClient(hall.site.id, "kiosk-1", hall.mqtt, role="kiosk", calls=False).start()
             assert kiosk.wait_for(lambda c: c.online, 15), "the hub did not come online"
@@ -66,7 +66,9 @@ def main() -> None:
             worst = 0.0
             for name, payload in POISON.items():
                 start = time.perf_counter()
-                attacker.publish(topics.command("staff"), payload, qos=1, retain=name.startswith("retained")).wait_for_publish(30)
+                attacker.publish(
+                    topics.command("staff"), payload, qos=1, retain=name.startswith("retained")
+                ).wait_for_publish(30)
                 reply = kiosk.request("issue", service="cert", timeout=10)
                 took = time.perf_counter() - start
                 assert reply.status == "ok", (name, reply)
@@ -94,18 +96,28 @@ def main() -> None:
             start = time.perf_counter()
             worker.start()
             for i in range(FLOOD):
-                info = attacker.publish(topics.command("counter-1"),
-                                        json.dumps({"v": 1, "id": f"f{i}", "op": "pause"}).encode(), qos=1)
+                info = attacker.publish(
+                    topics.command("counter-1"), json.dumps({"v": 1, "id": f"f{i}", "op": "pause"}).encode(), qos=1
+                )
             info.wait_for_publish(120)
             sent = time.perf_counter() - start
             time.sleep(2)
             stop.set()
             worker.join(40)
-            rows.append((f"kiosk issue during a {FLOOD:,}-command flood, max ({len(latencies)} issues)",
-                         max(latencies), "s", "≤ 2 s", max(latencies) <= 2))
+            rows.append(
+                (
+                    f"kiosk issue during a {FLOOD:,}-command flood, max ({len(latencies)} issues)",
+                    max(latencies),
+                    "s",
+                    "≤ 2 s",
+                    max(latencies) <= 2,
+                )
+            )
             rows.append(("… the same, p99", percentile(latencies, 99), "s", "≤ 2 s", percentile(latencies, 99) <= 2))
-            print(f"  flood of {FLOOD:,} published in {sent:.1f} s; kiosk latencies (s): "
-                  + " ".join(f"{x:.2f}" for x in latencies))
+            print(
+                f"  flood of {FLOOD:,} published in {sent:.1f} s; kiosk latencies (s): "
+                + " ".join(f"{x:.2f}" for x in latencies)
+            )
             rows.append(("hub RSS after the flood", rss_mb(hub.pid), "MB", "≤ 80 MB", rss_mb(hub.pid) <= 80))
             attacker.loop_stop()
             attacker.disconnect()

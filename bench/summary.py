@@ -20,14 +20,22 @@ def main() -> None:
         path = results / f"{name}.json"
         if path.exists():
             rows += [{"bench": name, **row} for row in json.loads(path.read_text())["rows"]]
-    lines = [f"# Sunbeon benchmarks — {machine()}", "", "| bench | what | measured | budget | within |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"# Sunbeon benchmarks — {machine()}",
+        "",
+        "| bench | what | measured | budget | within |",
+        "|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['bench']} | {r['what']} | {r['value']:,.2f} {r['unit']} | {r['budget']} | "
-                     f"{'yes' if r['ok'] else 'NO'} |")
+        lines.append(
+            f"| {r['bench']} | {r['what']} | {r['value']:,.2f} {r['unit']} | {r['budget']} | "
+            f"{'yes' if r['ok'] else 'NO'} |"
+        )
     text = "\n".join(lines) + "\n"
     (results / "summary.md").write_text(text, encoding="utf-8")
-    (results / "summary.json").write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2, ensure_ascii=False))
+    (results / "summary.json").write_text(
+        json.dumps({"machine": machine(), "rows": rows}, indent=2, ensure_ascii=False)
+    )
     print(text)
 
 

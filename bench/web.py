@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import bench_hall, percentile, report, rss_mb  # noqa: I001
+from common import bench_hall, percentile, report, rss_mb
 
 from hub.broker import free_port
 
@@ -79,7 +79,7 @@ async def status_rate(port: int, connections: int = 32) -> float:
         while time.perf_counter() < deadline:
             writer.write(b"GET /api/status HTTP/1.1\r\nHost: bench\r\n\r\n")
             head = await reader.readuntil(b"\r\n\r\n")
-            length = int(next(l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")).split(b":")[1])
+            length = int(next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[1])
             await reader.readexactly(length)
             done += 1
         writer.close()
@@ -89,14 +89,14 @@ async def status_rate(port: int, connections: int = 32) -> float:
     return done / (time.perf_counter() - start)
 
 
-async def measure(port: int, issue: "callable", relay_pid: int) -> dict:  # type: ignore[valid-type]
+async def measure(port: int, issue: callable, relay_pid: int) -> dict:  # type: ignore[valid-type]
     # The harness's own garbage collector would pause all 10,000 viewers at once and be
     # counted as the relay's delay; the relay keeps its collector (see hub/web/main.py).
     gc.disable()
     viewers = [Viewer() for _ in range(VIEWERS)]
     start = time.perf_counter()
     for i in range(0, VIEWERS, CONNECT_BATCH):
-        await asyncio.gather(*(v.open(port) for v in viewers[i:i + CONNECT_BATCH]))
+        await asyncio.gather(*(v.open(port) for v in viewers[i : i + CONNECT_BATCH]))
     connect_seconds = time.perf_counter() - start
     rounds = []
     for _ in range(ROUNDS):
@@ -116,11 +116,12 @@ async def measure(port: int, issue: "callable", relay_pid: int) -> dict:  # type
     return {"connect": connect_seconds, "rounds": rounds, "relay_rss": relay_rss}
 
 
-def _run(coroutine: "object") -> "object":
+def _run(coroutine: object) -> object:
     # The viewers read 10,000 sockets in this one process; uvloop keeps the bench from being
     # the slow part of what it measures.
     try:
         import uvloop
+
         return uvloop.run(coroutine)  # type: ignore[arg-type]
     except ImportError:
         return asyncio.run(coroutine)  # type: ignore[arg-type]
@@ -132,25 +133,32 @@ def main() -> None:
     from hub.broker import Broker
     from hub.client import HubClient
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp, Broker() as broker:
         path = Path(tmp) / "hall.toml"
-        path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wbench")
-                        + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n', encoding="utf-8")
+        path.write_text(
+            bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wbench")
+            + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n',
+            encoding="utf-8",
+        )
         hall = config.load(path)
         port = free_port()
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
-        relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(path), "--host", "127.0.0.1",
-                                  "--port", str(port)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
+        relay = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "web", "--config", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
         staff = HubClient(hall.site.id, "staff", hall.mqtt, calls=False).start()
         try:
             staff.wait_for(lambda c: c.online, 15)
             time.sleep(2.0)
             idle_rss = rss_mb(relay.pid)
             rate = _run(status_rate(port))
-            result = _run(measure(port, lambda: staff.request("issue", service="cert", channel="staff"),
-                                         relay.pid))
+            result = _run(measure(port, lambda: staff.request("issue", service="cert", channel="staff"), relay.pid))
         finally:
             staff.close()
             relay.terminate()
@@ -160,32 +168,59 @@ def main() -> None:
     everyone = [max(r) for r in result["rounds"]]
     print("last viewer per round (ms):", ", ".join(f"{v:.0f}" for v in everyone))
     typical = [percentile(r, 50) for r in result["rounds"]]
-    report("web", [
-        ("SSE viewers held by one relay", VIEWERS, "", "10,000", VIEWERS >= 10000),
-        (f"time to connect {VIEWERS:,} viewers", result["connect"], "s", "—", True),
-        (f"one update → the last viewer, worst of {ROUNDS}", max(everyone), "ms", "≤ 1,000 ms", max(everyone) <= 1000),
-        (f"one update → the last viewer, median of {ROUNDS}", percentile(everyone, 50), "ms", "≤ 1,000 ms",
-         percentile(everyone, 50) <= 1000),
-        (f"one update → the median viewer, median of {ROUNDS}", percentile(typical, 50), "ms", "—", True),
-        ("relay resident memory, idle", idle_rss, "MB", "—", True),
-        (f"relay resident memory with {VIEWERS:,} viewers", result["relay_rss"], "MB", "—", True),
-        ("/api/status requests per second (32 keep-alive connections)", rate, "/s", "—", True),
-    ])
+    report(
+        "web",
+        [
+            ("SSE viewers held by one relay", VIEWERS, "", "10,000", VIEWERS >= 10000),
+            (f"time to connect {VIEWERS:,} viewers", result["connect"], "s", "—", True),
+            (
+                f"one update → the last viewer, worst of {ROUNDS}",
+                max(everyone),
+                "ms",
+                "≤ 1,000 ms",
+                max(everyone) <= 1000,
+            ),
+            (
+                f"one update → the last viewer, median of {ROUNDS}",
+                percentile(everyone, 50),
+                "ms",
+                "≤ 1,000 ms",
+                percentile(everyone, 50) <= 1000,
+            ),
+            (f"one update → the median viewer, median of {ROUNDS}", percentile(typical, 50), "ms", "—", True),
+            ("relay resident memory, idle", idle_rss, "MB", "—", True),
+            (f"relay resident memory with {VIEWERS:,} viewers", result["relay_rss"], "MB", "—", True),
+            ("/api/status requests per second (32 keep-alive connections)", rate, "/s", "—", True),
+        ],
+    )
 
 
 def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
     """The flood through nginx; prints the normal visitor's latency."""
     from hub.broker import Broker
-    from tests.nginx_front import (Flood, NginxFront, client_context, nginx_errors, raise_file_limit, start_relay,
-                                   visit_elsewhere, visitor)
+    from tests.nginx_front import (
+        Flood,
+        NginxFront,
+        client_context,
+        nginx_errors,
+        raise_file_limit,
+        start_relay,
+        visit_elsewhere,
+        visitor,
+    )
 
     files = raise_file_limit()
     with tempfile.TemporaryDirectory(prefix="sunbeon-flood-") as tmp, Broker() as broker:
         path = Path(tmp) / "hall.toml"
-        path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wflood")
-                        + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n', encoding="utf-8")
+        path.write_text(
+            bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="wflood")
+            + f'\n[web]\nsecret_file = "{tmp}/web.secret"\n',
+            encoding="utf-8",
+        )
         port = free_port()
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL)
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+        )
         relay = start_relay(path, port)
         # Two workers (Debian: one per core) share the descriptors: each has its own limit.
         nginx = NginxFront(Path(tmp), port, workers=2)
@@ -227,22 +262,37 @@ def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
     times = [t * 1000 for status, t in seen if status == 200]
     calm = [t * 1000 for status, t in quiet if status == 200]
     ok = sum(1 for status, _ in seen if status == 200)
-    print(f"file descriptor limit {files}; stream errors {attack.errors}; refused {attack.streams_refused}; "
-          f"slow connections dropped by nginx and reopened {attack.slow_dropped}")
-    report("web-flood", [
-        ("streams held through nginx (asked)", held[0], f"of {streams:,}", "15,000", held[0] >= 15000),
-        ("slow connections open at once, fewest while the visitor asked", held[1], f"of {slow:,}", "—", True),
-        ("time to open the flood", opened, "s", "—", True),
-        ("visitor requests answered 200 during the flood", ok, f"of {len(seen)}", "all", ok == len(seen)),
-        ("visitor status page p50, quiet", percentile(calm, 50), "ms", "—", True),
-        ("visitor status page p50 during the flood", percentile(times, 50) if times else -1, "ms", "≤ 1,000 ms",
-         bool(times) and percentile(times, 50) <= 1000),
-        ("visitor status page p99 during the flood", percentile(times, 99) if times else -1, "ms", "≤ 1,000 ms",
-         bool(times) and percentile(times, 99) <= 1000),
-        ("streams still held at the end", after[0], "", "—", True),
-        ("slow connections still held at the end", after[1], "", "—", True),
-        ("relay resident memory during the flood", relay_rss, "MB", "—", True),
-    ])
+    print(
+        f"file descriptor limit {files}; stream errors {attack.errors}; refused {attack.streams_refused}; "
+        f"slow connections dropped by nginx and reopened {attack.slow_dropped}"
+    )
+    report(
+        "web-flood",
+        [
+            ("streams held through nginx (asked)", held[0], f"of {streams:,}", "15,000", held[0] >= 15000),
+            ("slow connections open at once, fewest while the visitor asked", held[1], f"of {slow:,}", "—", True),
+            ("time to open the flood", opened, "s", "—", True),
+            ("visitor requests answered 200 during the flood", ok, f"of {len(seen)}", "all", ok == len(seen)),
+            ("visitor status page p50, quiet", percentile(calm, 50), "ms", "—", True),
+            (
+                "visitor status page p50 during the flood",
+                percentile(times, 50) if times else -1,
+                "ms",
+                "≤ 1,000 ms",
+                bool(times) and percentile(times, 50) <= 1000,
+            ),
+            (
+                "visitor status page p99 during the flood",
+                percentile(times, 99) if times else -1,
+                "ms",
+                "≤ 1,000 ms",
+                bool(times) and percentile(times, 99) <= 1000,
+            ),
+            ("streams still held at the end", after[0], "", "—", True),
+            ("slow connections still held at the end", after[1], "", "—", True),
+            ("relay resident memory during the flood", relay_rss, "MB", "—", True),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ import tempfile
 import threading
 import wave
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from display.words import call_texts
 from hardware import Device, HardwareError
@@ -83,9 +84,10 @@ class EspeakVoice:
     """espeak-ng, offline: Korean, English, Mandarin and Vietnamese voices."""
 
     def __init__(self, folder: Path, *, speed: int = 150) -> None:
-        self.binary = shutil.which("espeak-ng")
-        if not self.binary:
+        binary = shutil.which("espeak-ng")
+        if not binary:
             raise HardwareError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
+        self.binary: str = binary
         self.folder, self.speed = folder, speed
         self.cache = ClipCache()
 
@@ -95,8 +97,12 @@ class EspeakVoice:
         path = self.folder / f"{name}.wav"
         if self.cache.get(path) is None:
             voice = ESPEAK_VOICES.get(language, "ko")
-            subprocess.run([self.binary, "-v", voice, "-s", str(self.speed), "-w", str(path), text],
-                           check=True, capture_output=True, timeout=20)
+            subprocess.run(
+                [self.binary, "-v", voice, "-s", str(self.speed), "-w", str(path), text],
+                check=True,
+                capture_output=True,
+                timeout=20,
+            )
             self.cache.add(path)
         return path
 
@@ -106,9 +112,7 @@ def clip_words(text: str, language: str) -> list[str]:
     (백십칠 → 백 십 칠) and digits one by one, so a hall records a few dozen clips, not every number."""
     words: list[str] = []
     for word in re.findall(r"\w+", text):
-        if language == "ko" and set(word) <= NUMERAL_SYLLABLES:
-            words.extend(word)
-        elif word.isdigit():
+        if (language == "ko" and set(word) <= NUMERAL_SYLLABLES) or word.isdigit():
             words.extend(word)
         else:
             words.append(word)
@@ -164,8 +168,15 @@ class Announcer(Device):
     (`remove_work`, for a folder made for it).
     """
 
-    def __init__(self, voice: Voice, speaker: object | None, *, chime: bool = True,
-                 work: Path | None = None, remove_work: bool = False) -> None:
+    def __init__(
+        self,
+        voice: Voice,
+        speaker: object | None,
+        *,
+        chime: bool = True,
+        work: Path | None = None,
+        remove_work: bool = False,
+    ) -> None:
         self.voice, self.speaker = voice, speaker
         self.remove_work = remove_work or work is None
         self.work = work or Path(tempfile.mkdtemp(prefix="sunbeon-voice-"))
@@ -194,8 +205,11 @@ class Announcer(Device):
             if late is not None:
                 self.skipped += 1
                 if self.skipped % 50 == 1:  # a fast demo skips most: say so, not for every call
-                    log.warning("calls come faster than they can be spoken: %d skipped so far (this one: %s)",
-                                self.skipped, late[0][0][:200])
+                    log.warning(
+                        "calls come faster than they can be spoken: %d skipped so far (this one: %s)",
+                        self.skipped,
+                        late[0][0][:200],
+                    )
         self._queue.put([(texts[0], "ko"), *[(text, language) for text in texts[1:]]])
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
@@ -223,7 +237,7 @@ class Announcer(Device):
                     log.info("announced (%s): %s", language, text)
                     if self.on_spoken:
                         self.on_spoken(said)
-            except Exception as err:  # a broken voice must not silence every later call
+            except Exception as err:  # noqa: BLE001 - a broken voice must not silence every later call
                 log.error("announcement failed: %s", err)
             if self._queue.empty():
                 self._idle.set()

@@ -10,7 +10,8 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from display import screens
 from display.announce import Announcer
@@ -79,16 +80,27 @@ class CounterControls:
 class Display:
     """One display, counter or hall."""
 
-    def __init__(self, hall: HallConfig, client: HubClient, screen: Screen, *, mode: str,
-                 counter: str | None = None, announcer: Announcer | None = None, led: Any = None,
-                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        hall: HallConfig,
+        client: HubClient,
+        screen: Screen,
+        *,
+        mode: str,
+        counter: str | None = None,
+        announcer: Announcer | None = None,
+        led: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         if mode not in ("counter", "hall"):
             raise ValueError(f"unknown display mode {mode!r}")
         if mode == "counter" and (counter is None or hall.counter(counter) is None):
             raise ValueError(f"no counter {counter!r} in the hall's config")
-        self.hall, self.client, self.screen, self.mode, self.counter = hall, client, screen, mode, counter
+        self.hall, self.client, self.screen, self.mode = hall, client, screen, mode
+        self.counter: str = counter or ""  # "" on the hall board, which is no counter
         self.announcer, self.led, self.clock, self.wall = announcer, led, clock, wall
-        self.controls = CounterControls(client, counter, self._result) if mode == "counter" else None  # type: ignore[arg-type]
+        self.controls = CounterControls(client, self.counter, self._result) if mode == "counter" else None
         self.flash_until = 0.0
         self.flash_ticket: int | None = None
         self.serving: int | None = None
@@ -109,7 +121,7 @@ class Display:
 
     def _on_snapshot(self, snapshot: p.Snapshot) -> None:
         if self.mode == "counter":
-            view = snapshot.counter(self.counter)  # type: ignore[arg-type]
+            view = snapshot.counter(self.counter)
             serving = view.serving.id if view and view.serving else None
             if serving is not None and serving != self.serving:
                 self._flash(serving)
@@ -148,13 +160,20 @@ class Display:
         self.dirty = False
         snapshot = self.client.snapshot
         if self.mode == "counter":
-            screens.counter(self.screen.painter, snapshot, self.counter, online=self.client.online,  # type: ignore[arg-type]
-                            flash=blink, notice=self.notice)
+            screens.counter(
+                self.screen.painter, snapshot, self.counter, online=self.client.online, flash=blink, notice=self.notice
+            )
         else:
             now = self.wall()
-            screens.hall(self.screen.painter, snapshot, online=self.client.online,
-                         flash_call=self.flash_ticket if blink else None, now=now, tz=self.hall.site.timezone,
-                         opening=screens.next_opening(self.hall, now))
+            screens.hall(
+                self.screen.painter,
+                snapshot,
+                online=self.client.online,
+                flash_call=self.flash_ticket if blink else None,
+                now=now,
+                tz=self.hall.site.timezone,
+                opening=screens.next_opening(self.hall, now),
+            )
         self.screen.show()
 
     def handle(self, event: Any) -> None:
@@ -163,10 +182,15 @@ class Display:
 
         if event.type != pygame.KEYDOWN or not self.controls:
             return
-        action = {pygame.K_n: self.controls.next, pygame.K_SPACE: self.controls.next,
-                  pygame.K_RETURN: self.controls.next, pygame.K_r: self.controls.recall,
-                  pygame.K_s: self.controls.no_show, pygame.K_x: self.controls.no_show,
-                  pygame.K_p: self.controls.toggle_pause}.get(event.key)
+        action = {
+            pygame.K_n: self.controls.next,
+            pygame.K_SPACE: self.controls.next,
+            pygame.K_RETURN: self.controls.next,
+            pygame.K_r: self.controls.recall,
+            pygame.K_s: self.controls.no_show,
+            pygame.K_x: self.controls.no_show,
+            pygame.K_p: self.controls.toggle_pause,
+        }.get(event.key)
         if action:
             action()
 

@@ -16,7 +16,8 @@ from hardware import HardwareError
 from hardware.audio import Speaker
 from hardware.buttons import CallButton, CallLed
 from hardware.screen import Screen
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.client import HubClient
 
 log = logging.getLogger("sunbeon.display")
@@ -28,8 +29,9 @@ def wire_buttons(display: Display, pins: cfg.ButtonPins, stack: ExitStack, pin_f
     assert controls is not None
     debounce = pins.debounce_ms / 1000
     if pins.next is not None:
-        nxt = stack.enter_context(CallButton(pins.next, pin_factory=pin_factory, debounce=debounce,
-                                             hold_time=pins.hold_seconds))
+        nxt = stack.enter_context(
+            CallButton(pins.next, pin_factory=pin_factory, debounce=debounce, hold_time=pins.hold_seconds)
+        )
         nxt.when_pressed, nxt.when_held = controls.next, controls.toggle_pause
     for pin, action in ((pins.recall, controls.recall), (pins.no_show, controls.no_show)):
         if pin is not None:
@@ -60,8 +62,16 @@ def announcer_for(settings: cfg.VoiceSettings, work: Path) -> tuple[Announcer, s
     return Announcer(voice, speaker, chime=settings.chime, work=work, remove_work=True), problem
 
 
-def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
-        window: tuple[int, int] | None = None, clerk: bool = False, speed: float = 1.0) -> int:
+def run(
+    config_path: str,
+    *,
+    mode: str,
+    counter: str | None,
+    device: str | None,
+    window: tuple[int, int] | None = None,
+    clerk: bool = False,
+    speed: float = 1.0,
+) -> int:
     """Run a display until SIGTERM, SIGINT or the window closes."""
     hall = cfg.load(config_path)
     device = device or (f"counter-{counter}" if mode == "counter" else "hall-display")
@@ -83,12 +93,14 @@ def run(config_path: str, *, mode: str, counter: str | None, device: str | None,
             stack.enter_context(announcer)
             if problem:
                 client.set_status("degraded", problem, reason="no_sound")
-        display = Display(hall, client, screen, mode=mode, counter=counter, announcer=announcer,
-                          wall=hall_clock.now)  # the board's clock shows hall time
+        display = Display(
+            hall, client, screen, mode=mode, counter=counter, announcer=announcer, wall=hall_clock.now
+        )  # the board's clock shows hall time
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)
         if mode == "counter" and clerk:
             from display.simulate import Clerk
+
             display.simulator = Clerk(hall_clock.current())
         log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
         display.run(stop)
@@ -104,5 +116,5 @@ def save_screen(screen: Screen, name: str) -> None:
     if folder:
         try:
             log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
             log.warning("screen not saved: %s", err)

@@ -64,13 +64,17 @@ ALERT_REASONS = {
 }
 ALERT_UNKNOWN = ("점검 필요", "Needs attention")
 # Devices that report no reason (an older release): their free text, matched by its start.
-LEGACY_DETAILS = (("printer: paper out", "paper_out"), ("printer: paper low", "paper_low"),
-                  ("printer: cover open", "cover_open"), ("printer: offline", "printer_offline"),
-                  ("sound:", "no_sound"))
+LEGACY_DETAILS = (
+    ("printer: paper out", "paper_out"),
+    ("printer: paper low", "paper_low"),
+    ("printer: cover open", "cover_open"),
+    ("printer: offline", "printer_offline"),
+    ("sound:", "no_sound"),
+)
 
 
 def _u(p: Painter) -> int:
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     return max(10, min(w, h) // 36)
 
 
@@ -78,19 +82,26 @@ def reconnecting(p: Painter, online: bool) -> None:
     """The mark that says the screen may be out of date."""
     if online:
         return
-    w, _ = p.surface.get_size()  # type: ignore[attr-defined]
+    w, _ = p.surface.get_size()
     u = _u(p)
     rect = (w - u * 16, u // 2, u * 15, u * 3)
     p.box(rect, ALERT, radius=u)
-    p.text(f"{LINES['reconnecting'][0]} {LINES['reconnecting'][1]}", "ko", int(u * 1.3),
-           (rect[0] + rect[2] // 2, rect[1] + rect[3] // 2), TEXT, max_width=rect[2] - u)
+    p.text(
+        f"{LINES['reconnecting'][0]} {LINES['reconnecting'][1]}",
+        "ko",
+        int(u * 1.3),
+        (rect[0] + rect[2] // 2, rect[1] + rect[3] // 2),
+        TEXT,
+        max_width=rect[2] - u,
+    )
 
 
-def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: bool, flash: bool,
-            notice: str | None = None) -> None:
+def counter(
+    p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: bool, flash: bool, notice: str | None = None
+) -> None:
     """The monitor above a counter: its name, the number it serves, how many wait for it."""
     p.clear(BACKGROUND)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _u(p)
     view = snapshot.counter(counter_id) if snapshot else None
     label = view.label if view else {"ko": f"{counter_id}번 창구", "en": f"Counter {counter_id}"}
@@ -105,8 +116,15 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
         # One source of truth: "nobody waiting" comes from the same snapshot as the waiting count
         # below, never from an earlier NEXT press (a ticket may have been issued since).
         waiting_now = view.waiting if view else 0
-        key = ("paused" if status == "paused" else "closed" if status == "closed"
-               else "nobody" if waiting_now == 0 else "idle")
+        key = (
+            "paused"
+            if status == "paused"
+            else "closed"
+            if status == "closed"
+            else "nobody"
+            if waiting_now == 0
+            else "idle"
+        )
         if key == "idle":
             p.text(LINES[key][0], "ko", int(h * 0.3), (w // 2, int(h * 0.5)), MUTED, max_width=w - 2 * u)
         else:
@@ -116,8 +134,14 @@ def counter(p: Painter, snapshot: Snapshot | None, counter_id: str, *, online: b
         p.text(LINES["paused"][0], "ko", int(u * 1.8), (w // 2, int(h * 0.76)), PAUSED)
     waiting = view.waiting if view else 0
     p.box((0, int(h * 0.84), w, h - int(h * 0.84)), PANEL)
-    p.text(f"{LINES['waiting'][0]} {waiting}{LINES['people'][0]}  ·  {waiting} {LINES['waiting'][1]}", "ko",
-           int(h * 0.07), (w // 2, int(h * 0.92)), TEXT, max_width=w - 2 * u)
+    p.text(
+        f"{LINES['waiting'][0]} {waiting}{LINES['people'][0]}  ·  {waiting} {LINES['waiting'][1]}",
+        "ko",
+        int(h * 0.07),
+        (w // 2, int(h * 0.92)),
+        TEXT,
+        max_width=w - 2 * u,
+    )
     if notice:
         p.text(notice, "ko", int(u * 1.5), (w // 2, int(h * 0.8)), MUTED, max_width=w - 2 * u)
     reconnecting(p, online)
@@ -164,8 +188,7 @@ def next_opening(hall: HallConfig, now: float) -> datetime | None:
     today = datetime.fromtimestamp(now, tz)
     for ahead in range(15):
         day = (today + timedelta(days=ahead)).date()
-        opens = [datetime.combine(day, s.hours.open, tz) for s in hall.services
-                 if DAYS[day.weekday()] in s.hours.days]
+        opens = [datetime.combine(day, s.hours.open, tz) for s in hall.services if DAYS[day.weekday()] in s.hours.days]
         later = [t for t in opens if t.timestamp() > now]
         if later:
             return min(later)
@@ -176,12 +199,15 @@ def _when(moment: datetime, today: datetime) -> tuple[str, str]:
     clock = moment.strftime("%H:%M")
     if moment.date() == today.date():
         return f"오늘 {clock}", f"today {clock}"
-    return (f"{moment.month}. {moment.day}.({WEEKDAYS_KO[moment.weekday()]}) {clock}",
-            f"{WEEKDAYS_EN[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}")
+    return (
+        f"{moment.month}. {moment.day}.({WEEKDAYS_KO[moment.weekday()]}) {clock}",
+        f"{WEEKDAYS_EN[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}",
+    )
 
 
-def _hours_box(p: Painter, box: tuple[int, int, int, int], snapshot: Snapshot | None, now: float, tz: str,
-               opening: datetime | None) -> None:
+def _hours_box(
+    p: Painter, box: tuple[int, int, int, int], snapshot: Snapshot | None, now: float, tz: str, opening: datetime | None
+) -> None:
     """The call box while no call is fresh: the hours, and when closed, the next opening."""
     x, y, w, h = box
     cx = x + w // 2
@@ -208,21 +234,35 @@ def _hours_box(p: Painter, box: tuple[int, int, int, int], snapshot: Snapshot | 
         p.text(sub[1], "en", int(h * 0.1), (cx, y + int(h * 0.81)), MUTED, max_width=w - pad)
 
 
-def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int | None, now: float,
-         tz: str, opening: datetime | None = None) -> None:
+def hall(
+    p: Painter,
+    snapshot: Snapshot | None,
+    *,
+    online: bool,
+    flash_call: int | None,
+    now: float,
+    tz: str,
+    opening: datetime | None = None,
+) -> None:
     """The hall TV: the newest call large, every counter's number, waiting per task, alerts.
 
     With no call in the last half hour the call box shows the hours instead (closed: the next
     opening, `opening`, which the display works out from the hall's config)."""
     p.clear(BACKGROUND)
-    w, h = p.surface.get_size()  # type: ignore[attr-defined]
+    w, h = p.surface.get_size()
     u = _u(p)
     top = int(u * 4)
     p.box((0, 0, w, top), PANEL)
     name = snapshot.site["name"]["ko"] if snapshot else "순번 Sunbeon"
     p.text(name, "ko", int(u * 1.8), (u, top // 2), TEXT, align="left", max_width=int(w * 0.6))
-    p.text(datetime.fromtimestamp(now, ZoneInfo(tz)).strftime("%H:%M"), "en", int(u * 2), (w - u, top // 2), TEXT,
-           align="right")
+    p.text(
+        datetime.fromtimestamp(now, ZoneInfo(tz)).strftime("%H:%M"),
+        "en",
+        int(u * 2),
+        (w - u, top // 2),
+        TEXT,
+        align="right",
+    )
     left_w = int(w * 0.62)
     calls = snapshot.recent_calls if snapshot else []
     # The newest call, large.
@@ -234,9 +274,16 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     if latest is None:
         _hours_box(p, hero, snapshot, now, tz, opening)
     if latest and snapshot:
-        label = snapshot.counter(latest.counter).label if snapshot.counter(latest.counter) else {"ko": latest.counter}
+        at = snapshot.counter(latest.counter)
+        label = at.label if at else {"ko": latest.counter}
         cx, cy = hero[0] + hero[2] // 2, hero[1] + hero[3] // 2
-        p.text(latest.number, "en", int(hero[3] * 0.55), (cx - hero[2] // 5, cy), NUMBER if latest.ticket != flash_call else TEXT)
+        p.text(
+            latest.number,
+            "en",
+            int(hero[3] * 0.55),
+            (cx - hero[2] // 5, cy),
+            NUMBER if latest.ticket != flash_call else TEXT,
+        )
         p.text("→ " + label["ko"], "ko", int(hero[3] * 0.22), (cx + hero[2] // 4, cy), TEXT, max_width=hero[2] // 2 - u)
     # Every counter and the number it serves.
     counters = snapshot.counters if snapshot else []
@@ -249,21 +296,41 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
         x = u + (i // rows) * (cell_w + u)
         y = grid_top + (i % rows) * cell_h
         p.box((x, y + 2, cell_w, cell_h - 4), PANEL, radius=u // 2)
-        p.text(c.label["ko"], "ko", int(cell_h * 0.42), (x + u, y + cell_h // 2), MUTED, align="left",
-               max_width=cell_w // 2)
-        shown = c.serving.number if c.serving else ("" if c.status == "open" else LINES["paused"][0] if c.status == "paused" else "")
+        p.text(
+            c.label["ko"],
+            "ko",
+            int(cell_h * 0.42),
+            (x + u, y + cell_h // 2),
+            MUTED,
+            align="left",
+            max_width=cell_w // 2,
+        )
+        shown = (
+            c.serving.number
+            if c.serving
+            else ("" if c.status == "open" else LINES["paused"][0] if c.status == "paused" else "")
+        )
         if shown:
             big = c.serving is not None
-            p.text(shown, "en" if big else "ko", int(cell_h * (0.6 if big else 0.32)), (x + cell_w - u, y + cell_h // 2),
-                   NUMBER if big else PAUSED, align="right", max_width=cell_w // 2)
+            p.text(
+                shown,
+                "en" if big else "ko",
+                int(cell_h * (0.6 if big else 0.32)),
+                (x + cell_w - u, y + cell_h // 2),
+                NUMBER if big else PAUSED,
+                align="right",
+                max_width=cell_w // 2,
+            )
     # Waiting per task, and alerts.
     right = left_w + u
     rw = w - right - u
-    p.text(f"{LINES['tasks'][0]} · {LINES['tasks'][1]}", "ko", int(u * 1.5), (right + rw // 2, top + int(u * 1.6)), MUTED)
+    p.text(
+        f"{LINES['tasks'][0]} · {LINES['tasks'][1]}", "ko", int(u * 1.5), (right + rw // 2, top + int(u * 1.6)), MUTED
+    )
     y = top + int(u * 3.2)
     services = snapshot.services if snapshot else []
     alerts = snapshot.alerts if snapshot else []
-    alert_h = int(u * 3.4)   # a Korean line and an English one
+    alert_h = int(u * 3.4)  # a Korean line and an English one
 
     def reserved(n: int) -> int:
         return int(u * 2.6) + n * alert_h + (int(u * 1.8) if len(alerts) > n else 0) if alerts else u
@@ -272,45 +339,101 @@ def hall(p: Painter, snapshot: Snapshot | None, *, online: bool, flash_call: int
     count = min(3, len(alerts))
     while count > 1 and (h - y - reserved(count)) // max(1, len(services)) < int(u * 2.8):
         count -= 1
-    shown = alerts[:count]
+    shown_alerts = alerts[:count]
     row_h = min(int(u * 5), (h - y - reserved(count)) // max(1, len(services)))
     for s in services:
         p.box((right, y, rw, row_h - u // 2), PANEL, radius=u // 2)
-        p.text(s.name["ko"], "ko", int(row_h * 0.3), (right + u, y + int(row_h * 0.3)), TEXT, align="left",
-               max_width=int(rw * 0.6))
-        p.text(s.name["en"], "en", int(row_h * 0.2), (right + u, y + int(row_h * 0.68)), MUTED, align="left",
-               max_width=int(rw * 0.6))
+        p.text(
+            s.name["ko"],
+            "ko",
+            int(row_h * 0.3),
+            (right + u, y + int(row_h * 0.3)),
+            TEXT,
+            align="left",
+            max_width=int(rw * 0.6),
+        )
+        p.text(
+            s.name["en"],
+            "en",
+            int(row_h * 0.2),
+            (right + u, y + int(row_h * 0.68)),
+            MUTED,
+            align="left",
+            max_width=int(rw * 0.6),
+        )
         if s.status == "closed" and s.waiting:
             # Closed for new tickets, but people still wait in the hall (인허가 at 18:00 in the
             # demo): they see how many, with 마감 under it, not just 마감.
-            p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),
-                   NUMBER, align="right")
-            p.text(LINES["closed_task"][0], "ko", int(row_h * 0.2), (right + rw - u, y + int(row_h * 0.72)), ALERT,
-                   align="right")
+            p.text(
+                f"{s.waiting}{LINES['people'][0]}",
+                "ko",
+                int(row_h * 0.4),
+                (right + rw - u, y + int(row_h * 0.34)),
+                NUMBER,
+                align="right",
+            )
+            p.text(
+                LINES["closed_task"][0],
+                "ko",
+                int(row_h * 0.2),
+                (right + rw - u, y + int(row_h * 0.72)),
+                ALERT,
+                align="right",
+            )
         elif s.status == "closed":
-            p.text(LINES["closed_task"][0], "ko", int(row_h * 0.35), (right + rw - u, y + row_h // 2), ALERT, align="right")
+            p.text(
+                LINES["closed_task"][0], "ko", int(row_h * 0.35), (right + rw - u, y + row_h // 2), ALERT, align="right"
+            )
         else:
-            p.text(f"{s.waiting}{LINES['people'][0]}", "ko", int(row_h * 0.4), (right + rw - u, y + int(row_h * 0.34)),
-                   NUMBER, align="right")
+            p.text(
+                f"{s.waiting}{LINES['people'][0]}",
+                "ko",
+                int(row_h * 0.4),
+                (right + rw - u, y + int(row_h * 0.34)),
+                NUMBER,
+                align="right",
+            )
             low, high = s.estimate_minutes
-            p.text(LINES["minutes"][0].format(low=low, high=high), "ko", int(row_h * 0.2),
-                   (right + rw - u, y + int(row_h * 0.72)), MUTED, align="right")
+            p.text(
+                LINES["minutes"][0].format(low=low, high=high),
+                "ko",
+                int(row_h * 0.2),
+                (right + rw - u, y + int(row_h * 0.72)),
+                MUTED,
+                align="right",
+            )
         y += row_h
     if alerts:
         y += u // 2
-        p.text(f"{LINES['alerts'][0]} · {LINES['alerts'][1]}", "ko", int(u * 1.4), (right + u, y + u), ALERT,
-               align="left", max_width=rw - 2 * u)
+        p.text(
+            f"{LINES['alerts'][0]} · {LINES['alerts'][1]}",
+            "ko",
+            int(u * 1.4),
+            (right + u, y + u),
+            ALERT,
+            align="left",
+            max_width=rw - 2 * u,
+        )
         y += int(u * 2.1)
-        for a in shown:
+        for a in shown_alerts:
             ko, en = alert_text(a)
             p.box((right, y, rw, alert_h - u // 3), PANEL, radius=u // 2)
-            p.text(ko, "ko", int(u * 1.35), (right + u, y + int(alert_h * 0.33)), TEXT, align="left",
-                   max_width=rw - 2 * u)
-            p.text(en, "en", int(u * 1.0), (right + u, y + int(alert_h * 0.7)), MUTED, align="left",
-                   max_width=rw - 2 * u)
+            p.text(
+                ko, "ko", int(u * 1.35), (right + u, y + int(alert_h * 0.33)), TEXT, align="left", max_width=rw - 2 * u
+            )
+            p.text(
+                en, "en", int(u * 1.0), (right + u, y + int(alert_h * 0.7)), MUTED, align="left", max_width=rw - 2 * u
+            )
             y += alert_h
-        if len(alerts) > len(shown):
-            more = len(alerts) - len(shown)
-            p.text(f"{LINES['more_alerts'][0].format(n=more)} · {LINES['more_alerts'][1].format(n=more)}", "ko",
-                   int(u * 1.1), (right + u, y + int(u * 0.8)), MUTED, align="left", max_width=rw - 2 * u)
+        if len(alerts) > len(shown_alerts):
+            more = len(alerts) - len(shown_alerts)
+            p.text(
+                f"{LINES['more_alerts'][0].format(n=more)} · {LINES['more_alerts'][1].format(n=more)}",
+                "ko",
+                int(u * 1.1),
+                (right + u, y + int(u * 0.8)),
+                MUTED,
+                align="left",
+                max_width=rw - 2 * u,
+            )
     reconnecting(p, online)

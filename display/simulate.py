@@ -29,12 +29,12 @@ class Clerk:
         self.lunch_day: str | None = None  # the hall date of the last lunch taken
         self.pressing: threading.Thread | None = None
 
-    def _lunch_due(self, display: "object") -> bool:
+    def _lunch_due(self, display: object) -> bool:
         tz = ZoneInfo(display.hall.site.timezone)  # type: ignore[attr-defined]
         return lunch_due(datetime.fromtimestamp(self.clock.now(), tz), self.lunch, self.lunch_day)
 
     @staticmethod
-    def _go_to_lunch(display: "object", serving: bool) -> threading.Thread:
+    def _go_to_lunch(display: object, serving: bool) -> threading.Thread:
         # Finish the visitor first (a paused counter keeps its ticket, whose service time would
         # then include the lunch), then pause; one thread keeps the two in order.
         controls = display.controls  # type: ignore[attr-defined]
@@ -44,12 +44,12 @@ class Clerk:
         return thread
 
     @staticmethod
-    def _anyone_waiting(display: "object", snapshot: "object") -> bool:
+    def _anyone_waiting(display: object, snapshot: object) -> bool:
         counter = display.hall.counter(display.counter)  # type: ignore[attr-defined]
         mine = {s for tier in counter.services for s in tier} if counter else set()
         return any(s.waiting for s in snapshot.services if s.id in mine)  # type: ignore[attr-defined]
 
-    def step(self, display: "object", now: float) -> None:
+    def step(self, display: object, now: float) -> None:
         """Called every frame (`now`: the display's real monotonic clock)."""
         d = display  # a display.app.Display in counter mode
         snapshot = d.client.snapshot  # type: ignore[attr-defined]

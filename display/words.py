@@ -13,17 +13,39 @@ SMALL_UNITS = ["", "십", "백", "천"]
 LARGE_UNITS = ["", "만", "억", "조"]
 # Latin letters as Koreans say them, for prefixed ticket numbers (A017 → 에이 십칠).
 LETTERS = {
-    "A": "에이", "B": "비", "C": "씨", "D": "디", "E": "이", "F": "에프", "G": "지", "H": "에이치",
-    "I": "아이", "J": "제이", "K": "케이", "L": "엘", "M": "엠", "N": "엔", "O": "오", "P": "피",
-    "Q": "큐", "R": "알", "S": "에스", "T": "티", "U": "유", "V": "브이", "W": "더블유", "X": "엑스",
-    "Y": "와이", "Z": "제트",
+    "A": "에이",
+    "B": "비",
+    "C": "씨",
+    "D": "디",
+    "E": "이",
+    "F": "에프",
+    "G": "지",
+    "H": "에이치",
+    "I": "아이",
+    "J": "제이",
+    "K": "케이",
+    "L": "엘",
+    "M": "엠",
+    "N": "엔",
+    "O": "오",
+    "P": "피",
+    "Q": "큐",
+    "R": "알",
+    "S": "에스",
+    "T": "티",
+    "U": "유",
+    "V": "브이",
+    "W": "더블유",
+    "X": "엑스",
+    "Y": "와이",
+    "Z": "제트",
 }
 
 
 def _below_10000(n: int) -> str:
     words = []
     for position in range(3, -1, -1):
-        digit = n // 10 ** position % 10
+        digit = n // 10**position % 10
         if digit == 0:
             continue
         # 일 is dropped before a unit: 십 (not 일십), 백, 천.
@@ -52,7 +74,7 @@ def sino_korean(n: int) -> str:
 def split_label(label: str) -> tuple[str, int | None]:
     """A ticket label's letter prefix and its number: "A007" → ("A", 7); "1017" → ("", 1017)."""
     prefix = label.rstrip("0123456789")
-    digits = label[len(prefix):]
+    digits = label[len(prefix) :]
     return prefix, int(digits) if digits else None
 
 

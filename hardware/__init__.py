@@ -7,6 +7,8 @@ This package imports nothing from the rest of Sunbeon.
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class HardwareError(Exception):
     """The root of every hardware failure."""
@@ -21,7 +23,7 @@ class Device:
         """Release the device. Closing twice is harmless."""
         self.closed = True
 
-    def __enter__(self) -> "Device":
+    def __enter__(self) -> Self:  # the subclass, so `with Screen(...) as s` knows s is a Screen
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
 import time
@@ -22,7 +23,9 @@ def write_chime(path: str | Path) -> Path:
         count = int(RATE * seconds)
         for i in range(count):
             envelope = math.exp(-3.5 * i / count)
-            sample = envelope * (math.sin(2 * math.pi * freq * i / RATE) + 0.3 * math.sin(4 * math.pi * freq * i / RATE))
+            sample = envelope * (
+                math.sin(2 * math.pi * freq * i / RATE) + 0.3 * math.sin(4 * math.pi * freq * i / RATE)
+            )
             frames += struct.pack("<h", int(max(-1, min(1, sample * 0.6)) * 32767))
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
@@ -80,10 +83,8 @@ class Speaker(Device):
         import pygame
 
         self._stopped = True
-        try:
+        with contextlib.suppress(pygame.error):
             pygame.mixer.stop()
-        except pygame.error:
-            pass
 
     def close(self) -> None:
         """Release the mixer."""

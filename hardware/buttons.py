@@ -9,7 +9,8 @@ A button with a `hold_time` tells a short press (on release) from a hold (after 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hardware import Device, HardwareError
 
@@ -28,8 +29,15 @@ def _gpiozero(kind: str, pin: int | str, factory: Any, **kwargs: Any) -> Any:
 class CallButton(Device):
     """One push button: NEXT, RECALL or NO-SHOW."""
 
-    def __init__(self, pin: int | str, *, pin_factory: Any = None, debounce: float = 0.05,
-                 hold_time: float | None = None, pull_up: bool = True) -> None:
+    def __init__(
+        self,
+        pin: int | str,
+        *,
+        pin_factory: Any = None,
+        debounce: float = 0.05,
+        hold_time: float | None = None,
+        pull_up: bool = True,
+    ) -> None:
         self.debounce, self.hold_time = debounce, hold_time
         self.when_pressed: Callback = None
         self.when_held: Callback = None

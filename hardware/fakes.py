@@ -7,6 +7,7 @@ requests, and can play "paper out", "paper low" and "cover open".
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -18,7 +19,13 @@ from PIL.Image import Image
 from hardware import Device
 from hardware.escpos_stream import Decoder, Page
 from hardware.printer import (
-    BIT_COVER_OPEN, BIT_OFFLINE, BITS_PAPER_LOW, BITS_PAPER_OUT, STATUS_OFFLINE_CAUSE, STATUS_PAPER, STATUS_PRINTER,
+    BIT_COVER_OPEN,
+    BIT_OFFLINE,
+    BITS_PAPER_LOW,
+    BITS_PAPER_OUT,
+    STATUS_OFFLINE_CAUSE,
+    STATUS_PAPER,
+    STATUS_PRINTER,
 )
 
 log = logging.getLogger("sunbeon.fake-printer")
@@ -107,11 +114,8 @@ class FakeNetworkPrinter(Device):
 
     def close(self) -> None:
         """Stop listening (shutdown first: close alone does not wake a thread blocked in accept)."""
-        try:
+        with contextlib.suppress(OSError):
             self._server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._server.close()
         self._thread.join(2)
         super().close()
-

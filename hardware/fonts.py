@@ -42,8 +42,10 @@ def font_for(language: str, *, bold: bool = True) -> FontFile:
     nanum = Path(NANUM.format(weight=NANUM_WEIGHT[bold]))
     if language in ("ko", "en") and nanum.exists():
         return FontFile(str(nanum))
-    raise FontMissing(f"no font draws {language!r}: install the Debian package fonts-noto-cjk"
-                      + (" (or fonts-nanum)" if language in ("ko", "en") else ""))
+    raise FontMissing(
+        f"no font draws {language!r}: install the Debian package fonts-noto-cjk"
+        + (" (or fonts-nanum)" if language in ("ko", "en") else "")
+    )
 
 
 def missing_glyphs(font: FontFile, text: str, size: int = 32) -> list[str]:

@@ -7,6 +7,7 @@ cover open, offline) is read with DLE EOT where the connection can read back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import warnings
@@ -75,7 +76,7 @@ class Connection:
         return f"{self.kind} printer {self.device}"
 
 
-def encode(image: "Image") -> bytes:
+def encode(image: Image) -> bytes:
     """The ESC/POS bytes for one ticket: initialise, the raster image, feed and cut."""
     from escpos.printer import Dummy
 
@@ -127,10 +128,9 @@ class Printer(Device):
     def _drop(self) -> None:
         device, self._escpos = self._escpos, None
         if device is not None:
-            try:
+            # already broken; nothing more to release
+            with contextlib.suppress(Exception):
                 device.close()  # type: ignore[attr-defined]
-            except Exception:  # already broken; nothing more to release
-                pass
 
     def _query(self, device: object, n: int) -> int | None:
         device._raw(bytes([0x10, 0x04, n]))  # type: ignore[attr-defined]
@@ -169,7 +169,7 @@ class Printer(Device):
             return PrinterStatus.PAPER_LOW
         return PrinterStatus.READY
 
-    def print_ticket(self, image: "Image") -> PrinterStatus:
+    def print_ticket(self, image: Image) -> PrinterStatus:
         """Print one ticket and cut; raise PrinterError when it cannot come out.
 
         Returns the status after printing (PAPER_LOW is a warning worth reporting).

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pygame itself is imported where it is used: a Painter in a test starts no display
     import threading
+
+    import pygame
+    import pygame.freetype
 
 from hardware import Device, HardwareError
 from hardware.fonts import FontMissing, font_for
@@ -47,18 +51,19 @@ def _bytes(item: object) -> int:
 class Painter:
     """Draws text and boxes on a surface; fonts per language and size are loaded once."""
 
-    def __init__(self, surface: "object") -> None:
+    def __init__(self, surface: pygame.Surface) -> None:
         import pygame.freetype
 
         pygame.freetype.init()
         self.surface = surface
-        self._fonts: dict[tuple[str, int, bool], object] = {}
+        self._fonts: dict[tuple[str, int, bool], pygame.freetype.Font] = {}
         # Rendered lines by (text, language, size, colour, bold): most of a screen repeats frame to frame.
-        self._rendered: OrderedDict[tuple, object] = OrderedDict()
+        # One LRU for rendered lines (surfaces) and fitted sizes (ints, keys starting "fit").
+        self._rendered: OrderedDict[tuple[object, ...], Any] = OrderedDict()
         self._rendered_bytes = 0
         self.log: list[Drawn] = []
 
-    def font(self, language: str, size: int, bold: bool = True) -> "object":
+    def font(self, language: str, size: int, bold: bool = True) -> pygame.freetype.Font:
         """The pygame.freetype font for a language (the right face of a .ttc collection)."""
         import pygame.freetype
 
@@ -72,7 +77,7 @@ class Painter:
 
     def clear(self, color: Color) -> None:
         """Fill the screen and forget what was drawn."""
-        self.surface.fill(color)  # type: ignore[attr-defined]
+        self.surface.fill(color)
         self.log.clear()
 
     def box(self, rect: tuple[int, int, int, int], color: Color, *, radius: int = 0, width: int = 0) -> None:
@@ -83,7 +88,7 @@ class Painter:
 
     def measure(self, text: str, language: str, size: int, bold: bool = True) -> tuple[int, int]:
         """Width and height of `text` as it would be drawn."""
-        rect = self.font(language, size, bold).get_rect(text)  # type: ignore[attr-defined]
+        rect = self.font(language, size, bold).get_rect(text)
         return rect.width, rect.height
 
     def fit(self, text: str, language: str, size: int, width: int, bold: bool = True) -> int:
@@ -92,13 +97,23 @@ class Painter:
             size = int(size * 0.9)
         return size
 
-    def text(self, text: str, language: str, size: int, at: tuple[int, int], color: Color, *,
-             align: str = "center", bold: bool = True, max_width: int | None = None) -> tuple[int, int, int, int]:
+    def text(
+        self,
+        text: str,
+        language: str,
+        size: int,
+        at: tuple[int, int],
+        color: Color,
+        *,
+        align: str = "center",
+        bold: bool = True,
+        max_width: int | None = None,
+    ) -> tuple[int, int, int, int]:
         """Draw one line; `at` is its centre (align="center"), left-middle ("left") or right-middle ("right")."""
         if max_width:
             size = self._fit_cached(text, language, size, max_width, bold)
         surface = self._render(text, language, size, color, bold)
-        rect = surface.get_rect()  # type: ignore[attr-defined]
+        rect = surface.get_rect()
         x, y = at
         if align == "center":
             rect.center = (x, y)
@@ -106,22 +121,22 @@ class Painter:
             rect.midleft = (x, y)
         else:
             rect.midright = (x, y)
-        self.surface.blit(surface, rect)  # type: ignore[attr-defined]
+        self.surface.blit(surface, rect)
         drawn = (rect.x, rect.y, rect.width, rect.height)
         self.log.append(Drawn(text, language, drawn, size))
         return drawn
 
-    def _render(self, text: str, language: str, size: int, color: Color, bold: bool) -> object:
+    def _render(self, text: str, language: str, size: int, color: Color, bold: bool) -> pygame.Surface:
         key = (text, language, size, color, bold)
         surface = self._rendered.get(key)
         if surface is not None:
             self._rendered.move_to_end(key)
             return surface
         font = self.font(language, size, bold)
-        missing = [c for c, m in zip(text, font.get_metrics(text)) if m is None and not c.isspace()]  # type: ignore[attr-defined]
+        missing = [c for c, m in zip(text, font.get_metrics(text), strict=False) if m is None and not c.isspace()]
         if missing:
             raise MissingGlyphs(f"the {language} font cannot draw {''.join(missing)!r} in {text!r}")
-        surface, _ = font.render(text, color)  # type: ignore[attr-defined]
+        surface, _ = font.render(text, color)
         self._rendered[key] = surface
         self._rendered_bytes += _bytes(surface)
         while self._rendered_bytes > RENDER_CACHE_BYTES and len(self._rendered) > 1:
@@ -133,7 +148,8 @@ class Painter:
         key = ("fit", text, language, size, width, bold)
         if key not in self._rendered:
             self._rendered[key] = self.fit(text, language, size, width, bold)
-        return self._rendered[key]  # type: ignore[return-value]
+        fitted: int = self._rendered[key]
+        return fitted
 
     def wrap(self, text: str, language: str, size: int, width: int, bold: bool = True) -> list[str]:
         """Lines of `text` that fit `width` (words where there are spaces, characters in CJK)."""
@@ -157,8 +173,14 @@ class Painter:
 class Screen(Device):
     """The device's display: fullscreen at the screen's own resolution unless a size is given."""
 
-    def __init__(self, size: tuple[int, int] | None = None, *, fullscreen: bool = True,
-                 title: str = "Sunbeon", offscreen: bool = False) -> None:
+    def __init__(
+        self,
+        size: tuple[int, int] | None = None,
+        *,
+        fullscreen: bool = True,
+        title: str = "Sunbeon",
+        offscreen: bool = False,
+    ) -> None:
         import pygame
 
         self.offscreen = offscreen
@@ -204,8 +226,9 @@ class Screen(Device):
         windowed = self.offscreen or not self.surface.get_flags() & pygame.FULLSCREEN
         return kind == pygame.KEYDOWN and getattr(event, "key", None) == pygame.K_ESCAPE and windowed
 
-    def run(self, handle: "Callable[[object], None]", step: "Callable[[], None]", stop: "threading.Event",
-            fps: int = 30) -> None:
+    def run(
+        self, handle: Callable[[object], None], step: Callable[[], None], stop: threading.Event, fps: int = 30
+    ) -> None:
         """The event loop: events to `handle`, then `step`, `fps` times a second, until told to stop."""
         import pygame
 

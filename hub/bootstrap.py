@@ -6,10 +6,11 @@ import gc
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.bus import HubBus
 from hub.service import HubService
 from hub.store import Store
@@ -22,15 +23,21 @@ log = logging.getLogger("sunbeon.hub")
 GC_THRESHOLD = 50_000
 
 
-def build(config: str | Path | cfg.HallConfig, *, database: str | None = None,
-          clock: Callable[[], float] | None = None) -> HubBus:
+def build(
+    config: str | Path | cfg.HallConfig, *, database: str | None = None, clock: Callable[[], float] | None = None
+) -> HubBus:
     """A hub ready to run: the config validated, the database opened and migrated."""
     hall = config if isinstance(config, cfg.HallConfig) else cfg.load(config)
     store = Store(database or hall.hub.database)
     service = HubService(hall, store, clock=clock or hall_clock.now)  # the demo's virtual day, or real time
-    log.info("hub for %s (%s): business day %s, seq %d, %d live tickets",
-             hall.site.name.ko, hall.site.id, service.state.business_date, service.state.seq,
-             len(service.state.tickets))
+    log.info(
+        "hub for %s (%s): business day %s, seq %d, %d live tickets",
+        hall.site.name.ko,
+        hall.site.id,
+        service.state.business_date,
+        service.state.seq,
+        len(service.state.tickets),
+    )
     return HubBus(hall, service)
 
 

@@ -24,8 +24,9 @@ def free_port() -> int:
 class Broker:
     """A Mosquitto process with a generated config; a context manager, restartable on its port."""
 
-    def __init__(self, port: int | None = None, *, extra: str = "", folder: Path | None = None,
-                 conf: str | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, *, extra: str = "", folder: Path | None = None, conf: str | None = None
+    ) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         if not Path(binary).exists():
             raise RuntimeError("mosquitto is not installed (Debian: apt-get install mosquitto)")
@@ -34,11 +35,11 @@ class Broker:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="sunbeon-broker-"))
         self.conf = self.folder / "mosquitto.conf"
         self.log = self.folder / "mosquitto.log"
+        self.process: subprocess.Popen[bytes] | None = None
         if conf is not None:
             # A whole config (e.g. systemd/mosquitto/sunbeon.conf with its paths replaced); run as
             # the invoking user, so the password and ACL files it names stay readable.
             self.conf.write_text(conf.replace("{port}", str(self.port)) + f"\nuser {getpass.getuser()}\n")
-            self.process = None
             return
         # max_queued_messages: Mosquitto's default (1000) drops QoS 1 messages in a burst.
         self.conf.write_text(
@@ -50,15 +51,14 @@ class Broker:
             "set_tcp_nodelay true\n"
             f"{extra}\n"
         )
-        self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Broker":
+    def start(self) -> Broker:
         """Start the broker and wait until it accepts connections."""
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=log)
+            process = self.process = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise RuntimeError(f"mosquitto exited: {self.log.read_text()[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
@@ -83,7 +83,7 @@ class Broker:
         time.sleep(pause)
         self.start()
 
-    def __enter__(self) -> "Broker":
+    def __enter__(self) -> Broker:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

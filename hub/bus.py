@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
@@ -61,7 +62,9 @@ class HubBus:
         self.host = socket.gethostname()
         self.database = str(service.store.path.resolve()) if str(service.store.path) != ":memory:" else ":memory:"
         # Unique per process: a second process with the same id would throw this one off the broker.
-        self.client = new_client(hall.mqtt, f"{client_id or 'sunbeon-hub-' + hall.site.id}-{self.instance}", login="hub")
+        self.client = new_client(
+            hall.mqtt, f"{client_id or 'sunbeon-hub-' + hall.site.id}-{self.instance}", login="hub"
+        )
         self.client.will_set(self.topics.hub_status, p.encode(self._status("offline")), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
@@ -76,15 +79,22 @@ class HubBus:
         self.other_hub: p.HubStatus | None = None  # the latest status of another hub instance
         self.other_alive = threading.Event()  # a live (not retained) status from another instance
         self._next_heartbeat = 0.0
-        self._published_health: tuple[str, str | None] = ("online", None)
+        self._published_health: tuple[p.Health, str | None] = ("online", None)
 
-    def _status(self, state: str) -> p.HubStatus:
+    def _status(self, state: p.Health) -> p.HubStatus:
         detail = None
         if state != "offline":
             state, detail = self.service.health
-        return p.HubStatus(state=state, at=time.time(), seq=self.service.state.seq,  # type: ignore[arg-type]
-                           instance=self.instance, epoch=self.service.store.epoch, host=self.host,
-                           database=self.database, detail=detail)
+        return p.HubStatus(
+            state=state,
+            at=time.time(),
+            seq=self.service.state.seq,
+            instance=self.instance,
+            epoch=self.service.store.epoch,
+            host=self.host,
+            database=self.database,
+            detail=detail,
+        )
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
         if getattr(reason, "is_failure", False):
@@ -105,7 +115,9 @@ class HubBus:
             client.unsubscribe(self.topics.snapshot)  # read once; the hub is its only writer
             self.witnessed.set()
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object
+    ) -> None:
         self.connected.clear()
         if not self.stopping:
             link_of(client).lost(reason)
@@ -116,8 +128,12 @@ class HubBus:
             self._admit(message)
         except Exception as err:  # noqa: BLE001 - an exception here would end paho's network loop
             self.faults["admit_errors"] += 1
-            log.error("dropped a message on %s: %s: %s", p.brief(getattr(message, "topic", "?"), 120),
-                      type(err).__name__, p.brief(str(err)))
+            log.error(
+                "dropped a message on %s: %s: %s",
+                p.brief(getattr(message, "topic", "?"), 120),
+                type(err).__name__,
+                p.brief(str(err)),
+            )
 
     def _admit(self, message: mqtt.MQTTMessage) -> None:
         if message.topic == self.topics.hub_status:
@@ -152,15 +168,21 @@ class HubBus:
             self.faults["retained_commands"] += 1
             if device not in self._retained_seen and len(self._retained_seen) < 1000:
                 self._retained_seen.add(device)
-                log.warning("ignoring a retained command on %s (clear it: mosquitto_pub -r -n -t TOPIC)",
-                            p.brief(message.topic, 120))
+                log.warning(
+                    "ignoring a retained command on %s (clear it: mosquitto_pub -r -n -t TOPIC)",
+                    p.brief(message.topic, 120),
+                )
             return
         device_cfg = self.hall.device(device)
         if (device_cfg is None or device_cfg.role not in UNLIMITED_ROLES) and not self.gate.allow(device):
             self.faults["rate_dropped"] += 1
             if self.faults["rate_dropped"] in (1, 10, 100) or self.faults["rate_dropped"] % 1000 == 0:
-                log.warning("dropping commands from %s: more than %d a second (%d dropped so far)",
-                            p.brief(device, 40), DEVICE_RATE, self.faults["rate_dropped"])
+                log.warning(
+                    "dropping commands from %s: more than %d a second (%d dropped so far)",
+                    p.brief(device, 40),
+                    DEVICE_RATE,
+                    self.faults["rate_dropped"],
+                )
             return
         if size > p.MAX_PAYLOAD:
             # Keep only its size and correlation: the hub answers payload_too_large without the bytes.
@@ -171,8 +193,12 @@ class HubBus:
         if not self.inbox.put(("cmd", device), ("message", item)):
             self.faults["flood_dropped"] += 1
             if self.faults["flood_dropped"] in (1, 10, 100) or self.faults["flood_dropped"] % 1000 == 0:
-                log.warning("dropping commands from %s: more than %d queued (%d dropped so far)",
-                            p.brief(device, 40), PER_DEVICE, self.faults["flood_dropped"])
+                log.warning(
+                    "dropping commands from %s: more than %d queued (%d dropped so far)",
+                    p.brief(device, 40),
+                    PER_DEVICE,
+                    self.faults["flood_dropped"],
+                )
 
     def _on_hub_status(self, message: mqtt.MQTTMessage) -> None:
         if len(message.payload) > p.MAX_STATUS_PAYLOAD:
@@ -207,8 +233,9 @@ class HubBus:
         if out.snapshot is not None:
             self.client.publish(self.topics.snapshot, out.snapshot, qos=p.QOS, retain=True)
         for device, reply, correlation in out.replies:
-            self.client.publish(self.topics.reply(device), reply, qos=p.QOS,
-                                properties=properties(correlation=correlation))
+            self.client.publish(
+                self.topics.reply(device), reply, qos=p.QOS, properties=properties(correlation=correlation)
+            )
 
     def _announce(self) -> None:
         # Retained: a display that connects now reads the hall at once.
@@ -247,14 +274,18 @@ class HubBus:
             while not self.other_alive.wait(0.25) and time.monotonic() < deadline and not stop.is_set():
                 notify_watchdog()
             if self.other_alive.is_set():
-                raise SecondHub(f"another hub is running for site {self.hall.site.id!r} (instance {other.instance} "
-                                f"on {other.host}, database {other.database}); a hall has exactly one hub")
-            log.warning("the broker's hub status names hub %s on %s, which is silent: taking over",
-                        other.instance, other.host)
+                raise SecondHub(
+                    f"another hub is running for site {self.hall.site.id!r} (instance {other.instance} "
+                    f"on {other.host}, database {other.database}); a hall has exactly one hub"
+                )
+            log.warning(
+                "the broker's hub status names hub %s on %s, which is silent: taking over", other.instance, other.host
+            )
             self.other_hub = None
         if self.witness_snapshot is not None and self.service.skip_past(self.witness_snapshot):
-            log.critical("started from a rewound database with a new epoch %s; see the hall alert",
-                         self.service.store.epoch)
+            log.critical(
+                "started from a rewound database with a new epoch %s; see the hall alert", self.service.store.epoch
+            )
 
     def _route(self, kind: str, message: mqtt.MQTTMessage | Incoming, batch: list[Incoming]) -> None:
         if kind == "connected":
@@ -275,16 +306,22 @@ class HubBus:
             if device is None:
                 return
             if message.topic == self.topics.device_status(device):
-                self._publish(self.service.device_status(device, message.payload))
+                self._publish(self.service.device_status(device, bytes(message.payload)))  # bytes(bytes) is no copy
             else:
-                batch.append(Incoming(device, message.payload, correlation_of(message)))
+                batch.append(Incoming(device, bytes(message.payload), correlation_of(message)))
         except Exception as err:  # noqa: BLE001
             self._fault("route", err, message.payload)
 
     def _fault(self, where: str, err: Exception, payload: object = b"") -> None:
         self.faults[f"{where}_errors"] += 1
-        log.error("hub loop: %s failed (%s: %s); input %s", where, type(err).__name__, p.brief(str(err)),
-                  p.brief(payload), exc_info=True)
+        log.error(
+            "hub loop: %s failed (%s: %s); input %s",
+            where,
+            type(err).__name__,
+            p.brief(str(err)),
+            p.brief(payload),
+            exc_info=True,
+        )
 
     def _report(self) -> None:
         # One line when the guard's counts move: enough to notice a flood or a poisoned device.
@@ -323,7 +360,7 @@ class HubBus:
                 self._publish_status()
             notify_watchdog()
 
-    def run(self, stop: threading.Event, on_ready: "callable | None" = None) -> None:  # type: ignore[valid-type]
+    def run(self, stop: threading.Event, on_ready: Callable[[], object] | None = None) -> None:
         """Serve until `stop` is set. Replies leave only after their batch is committed."""
         self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
         self.client.loop_start()
@@ -354,8 +391,9 @@ class HubBus:
             # (paho raised "Message publish failed" here), and the last will says it anyway.
             if self.connected.is_set():
                 try:
-                    self.client.publish(self.topics.hub_status, p.encode(self._status("offline")),
-                                        qos=p.QOS, retain=True).wait_for_publish(2)
+                    self.client.publish(
+                        self.topics.hub_status, p.encode(self._status("offline")), qos=p.QOS, retain=True
+                    ).wait_for_publish(2)
                 except (RuntimeError, ValueError) as err:
                     log.warning("could not say offline before stopping: %s", err)
             self.client.disconnect()
@@ -368,6 +406,7 @@ def _sd_notify(message: bytes) -> None:
     if not address:
         return
     import socket
+
     if address.startswith("@"):
         address = "\0" + address[1:]
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:

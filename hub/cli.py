@@ -15,15 +15,22 @@ SWITCH_INTERVAL = 0.0005  # seconds
 
 def _logging(verbose: bool) -> None:
     # Under systemd the journal stamps each line; elsewhere a time helps.
-    fmt = "%(levelname)s %(name)s: %(message)s" if os.environ.get("JOURNAL_STREAM") else \
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    fmt = (
+        "%(levelname)s %(name)s: %(message)s"
+        if os.environ.get("JOURNAL_STREAM")
+        else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=fmt, stream=sys.stderr)
 
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", "-c", type=Path,
-                        default=Path(os.environ.get("SUNBEON_CONFIG", cfg.DEFAULT_PATH)),
-                        help=f"the hall's config file (default {cfg.DEFAULT_PATH}, or $SUNBEON_CONFIG)")
+    parser.add_argument(
+        "--config",
+        "-c",
+        type=Path,
+        default=Path(os.environ.get("SUNBEON_CONFIG", cfg.DEFAULT_PATH)),
+        help=f"the hall's config file (default {cfg.DEFAULT_PATH}, or $SUNBEON_CONFIG)",
+    )
 
 
 def _simulate_config(args: argparse.Namespace) -> Path:
@@ -41,8 +48,10 @@ def _simulate_config(args: argparse.Namespace) -> Path:
 
 def _check(args: argparse.Namespace) -> int:
     hall = cfg.load(args.config)
-    print(f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
-          f"{len(hall.counters)} counters, {len(hall.devices)} devices")
+    print(
+        f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
+        f"{len(hall.counters)} counters, {len(hall.devices)} devices"
+    )
     return 0
 
 
@@ -50,6 +59,7 @@ def _hub(args: argparse.Namespace) -> int:
     from hub import bootstrap
     from hub.bus import SecondHub
     from hub.store import StoreError
+
     try:
         bootstrap.run(args.config, database=args.database)
     except StoreError as err:  # locked by another hub, damaged, unreadable: one line, no traceback
@@ -63,8 +73,17 @@ def _hub(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from hub import demo
-    return demo.run(args.config, speed=args.speed, start=args.start, duration=args.duration, minutes=args.minutes,
-                    port=args.port, out=args.out, board=args.board)
+
+    return demo.run(
+        args.config,
+        speed=args.speed,
+        start=args.start,
+        duration=args.duration,
+        minutes=args.minutes,
+        port=args.port,
+        out=args.out,
+        board=args.board,
+    )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -81,6 +100,7 @@ def _role_clock(speed: float) -> None:
     import time
 
     from hub import clock
+
     if speed != 1.0 and not clock.current().virtual:
         if not 0 < speed <= clock.MAX_SPEED:
             raise SystemExit(f"sunbeon: --speed must be above 0 and at most {clock.MAX_SPEED:g}")
@@ -90,13 +110,16 @@ def _role_clock(speed: float) -> None:
 
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk import main
+
     _role_clock(args.speed)
-    return main.run(args.config, args.device, window=args.window, visitors_per_hour=args.simulate_visitors,
-                    speed=args.speed)
+    return main.run(
+        args.config, args.device, window=args.window, visitors_per_hour=args.simulate_visitors, speed=args.speed
+    )
 
 
 def _display(args: argparse.Namespace) -> int:
     from display import main
+
     _role_clock(args.speed)
     if args.for_:
         # The systemd template's instance: "hall", or a counter id.
@@ -105,12 +128,20 @@ def _display(args: argparse.Namespace) -> int:
         raise SystemExit("sunbeon display needs --mode counter|hall (or --for hall|COUNTER)")
     if args.mode == "counter" and not args.counter:
         raise SystemExit("sunbeon display --mode counter needs --counter ID")
-    return main.run(args.config, mode=args.mode, counter=args.counter, device=args.device, window=args.window,
-                    clerk=args.simulate_clerk, speed=args.speed)
+    return main.run(
+        args.config,
+        mode=args.mode,
+        counter=args.counter,
+        device=args.device,
+        window=args.window,
+        clerk=args.simulate_clerk,
+        speed=args.speed,
+    )
 
 
 def _web(args: argparse.Namespace) -> int:
     from hub.web import main
+
     return main.run(args.config, host=args.host, port=args.port)
 
 
@@ -118,6 +149,7 @@ def _passwd(args: argparse.Namespace) -> int:
     import getpass
 
     from hub.web.auth import hash_password
+
     password = getpass.getpass(f"password for counter {args.counter}: ")
     if len(password) < 8:
         print("sunbeon: use at least 8 characters", file=sys.stderr)
@@ -134,10 +166,13 @@ def _device(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
     from hub import deploy
+
     files = {"password_file": P(args.password_file), "acl_file": P(args.acl_file)}
     try:
         if args.action == "add":
-            added = deploy.add(args.config, args.device, args.role, counter=args.counter, login_only=args.login, **files)
+            added = deploy.add(
+                args.config, args.device, args.role, counter=args.counter, login_only=args.login, **files
+            )
             print(deploy.snippet(cfg.load(args.config), added, args.config))
         elif args.action == "remove":
             deploy.remove(args.config, args.device, **files)
@@ -147,7 +182,8 @@ def _device(args: argparse.Namespace) -> int:
             have = deploy.logins(files["password_file"])
             print(f"{'device':<16}{'role':<9}{'counter':<9}broker login")
             for d in hall.devices:
-                print(f"{d.id:<16}{d.role:<9}{d.counter or '':<9}{'yes' if d.id in have else f'NO (sunbeon device add {d.id} --role {d.role})'}")
+                login = "yes" if d.id in have else f"NO (sunbeon device add {d.id} --role {d.role})"
+                print(f"{d.id:<16}{d.role:<9}{d.counter or '':<9}{login}")
             print(f"{'hub':<16}{'hub':<9}{'':<9}{'yes' if 'hub' in have else 'NO (sunbeon device add hub --role hub)'}")
             return 0
     except deploy.DeployError as err:
@@ -160,6 +196,7 @@ def _device(args: argparse.Namespace) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from hub import simulate
+
     if not args.verbose:  # a laptop tool: the table, not 160 lines of the roles' connects and refusals (-v shows them)
         logging.getLogger("sunbeon").setLevel(logging.WARNING)
     hall = cfg.load(_simulate_config(args))
@@ -168,7 +205,9 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.target_wait:
         found = simulate.counters_needed(hall, args.target_wait, seed=args.seed, table=table)
         if found is None:
-            print(f"even all {len(hall.counters)} counters leave the 90th-percentile wait over {args.target_wait:g} min")
+            print(
+                f"even all {len(hall.counters)} counters leave the 90th-percentile wait over {args.target_wait:g} min"
+            )
             return 1
         n, result = found
         print(f"open {n} counters to keep 9 in 10 visitors' wait under {args.target_wait:g} min:")
@@ -190,6 +229,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from hub import clock, report
     from hub.domain import calendar
+
     hall = cfg.load(args.config)
     date = args.date or calendar.business_date(clock.now(), hall.site)  # SUNBEON_CLOCK's day, or today
     try:
@@ -223,8 +263,11 @@ def _fake_printer(args: argparse.Namespace) -> int:
 
     printer = FakeNetworkPrinter(args.port, host=args.host, out_dir=args.out)
     printer.paper = args.paper
-    print(f"fake ESC/POS printer on {printer.host}:{printer.port}, tickets to {args.out} "
-          f"(paper {printer.paper}; kill -USR1 {os.getpid()} toggles paper out)", flush=True)
+    print(
+        f"fake ESC/POS printer on {printer.host}:{printer.port}, tickets to {args.out} "
+        f"(paper {printer.paper}; kill -USR1 {os.getpid()} toggles paper out)",
+        flush=True,
+    )
 
     def toggle(*_: object) -> None:
         printer.paper = "ok" if printer.paper == "out" else "out"
@@ -258,16 +301,25 @@ def parser() -> argparse.ArgumentParser:
     kiosk = sub.add_parser("kiosk", help="run a ticket kiosk (touch screen and printer)")
     _config_arg(kiosk)
     kiosk.add_argument("--device", required=True, help="this kiosk's device id in the config, e.g. kiosk-1")
-    kiosk.add_argument("--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen")
-    kiosk.add_argument("--simulate-visitors", type=float, default=0, metavar="PER_HOUR",
-                       help="demo: simulated visitors tap the screen, this many an hour")
+    kiosk.add_argument(
+        "--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen"
+    )
+    kiosk.add_argument(
+        "--simulate-visitors",
+        type=float,
+        default=0,
+        metavar="PER_HOUR",
+        help="demo: simulated visitors tap the screen, this many an hour",
+    )
     kiosk.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")
     kiosk.set_defaults(run=_kiosk)
 
     display = sub.add_parser("display", help="run a counter monitor (with its buttons) or the hall board")
     _config_arg(display)
     display.add_argument("--mode", choices=["counter", "hall"])
-    display.add_argument("--for", dest="for_", metavar="hall|COUNTER", help="hall board, or the monitor of this counter")
+    display.add_argument(
+        "--for", dest="for_", metavar="hall|COUNTER", help="hall board, or the monitor of this counter"
+    )
     display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
     display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
     display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
@@ -294,23 +346,42 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
     device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
-    device.add_argument("--login", action="store_true",
-                        help="add: give a device already in the config a (new) broker login, nothing else")
+    device.add_argument(
+        "--login",
+        action="store_true",
+        help="add: give a device already in the config a (new) broker login, nothing else",
+    )
     device.set_defaults(run=_device)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")
-    sim.add_argument("--config", "-c", type=Path, default=None,
-                     help=f"the hall's config file (default $SUNBEON_CONFIG or {cfg.DEFAULT_PATH}; "
-                          "without either, this checkout's examples/hall.toml)")
+    sim.add_argument(
+        "--config",
+        "-c",
+        type=Path,
+        default=None,
+        help=f"the hall's config file (default $SUNBEON_CONFIG or {cfg.DEFAULT_PATH}; "
+        "without either, this checkout's examples/hall.toml)",
+    )
     sim.add_argument("--arrivals", help="CSV of hour,service,count (default: a weekday profile)")
     sim.add_argument("--counters", type=int, help="open the first N counters (default: all)")
     sim.add_argument("--seed", type=int, default=1)
-    sim.add_argument("--compare", action="store_true",
-                     help="integrated vs per-window queues on the same days, over --seeds days")
-    sim.add_argument("--seeds", type=int, default=5, choices=range(1, 51), metavar="N",
-                     help="--compare: how many days (seeds from --seed on) to run (default 5)")
-    sim.add_argument("--target-wait", type=float, metavar="MINUTES",
-                     help="find how many counters keep the 90th-percentile wait under this")
+    sim.add_argument(
+        "--compare", action="store_true", help="integrated vs per-window queues on the same days, over --seeds days"
+    )
+    sim.add_argument(
+        "--seeds",
+        type=int,
+        default=5,
+        choices=range(1, 51),
+        metavar="N",
+        help="--compare: how many days (seeds from --seed on) to run (default 5)",
+    )
+    sim.add_argument(
+        "--target-wait",
+        type=float,
+        metavar="MINUTES",
+        help="find how many counters keep the 90th-percentile wait under this",
+    )
     sim.set_defaults(run=_simulate)
 
     rep = sub.add_parser("report", help="a business day's figures from the hub's database: tables, CSV, charts")
@@ -329,21 +400,39 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="a whole hall on this machine, with simulated visitors and clerks")
     _config_arg(demo)
-    demo.add_argument("--speed", type=float, default=60.0,
-                      help="the hall's day runs this many times faster than life (default 60: 09:00–18:00 in 9 minutes)")
-    demo.add_argument("--start", metavar="[DATE][THH:MM]",
-                      help="when the demo's day starts: 09:30, 2026-11-23 or 2026-11-23T09:30 "
-                           "(default 08:50 of the next day the hall is open)")
-    demo.add_argument("--duration", metavar="close|90m|3h|0", default="close",
-                      help="hall time to run: until the hall closes and the last visitor is served (default), "
-                           "a length like 90m or 3h, or 0 for until Ctrl-C")
+    demo.add_argument(
+        "--speed",
+        type=float,
+        default=60.0,
+        help="the hall's day runs this many times faster than life (default 60: 09:00–18:00 in 9 minutes)",
+    )
+    demo.add_argument(
+        "--start",
+        metavar="[DATE][THH:MM]",
+        help="when the demo's day starts: 09:30, 2026-11-23 or 2026-11-23T09:30 "
+        "(default 08:50 of the next day the hall is open)",
+    )
+    demo.add_argument(
+        "--duration",
+        metavar="close|90m|3h|0",
+        default="close",
+        help="hall time to run: until the hall closes and the last visitor is served (default), "
+        "a length like 90m or 3h, or 0 for until Ctrl-C",
+    )
     demo.add_argument("--minutes", type=float, default=0, help="also stop after this many real minutes")
-    demo.add_argument("--board", choices=["auto", "live", "lines"], default="auto",
-                      help="the terminal view: redrawn in place (live), a line per half hour (lines), "
-                           "or live on a terminal only (auto)")
+    demo.add_argument(
+        "--board",
+        choices=["auto", "live", "lines"],
+        default="auto",
+        help="the terminal view: redrawn in place (live), a line per half hour (lines), "
+        "or live on a terminal only (auto)",
+    )
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
-    demo.add_argument("--out", default="out/demo",
-                      help="folder for the demo's runs: each run writes a fresh run-… folder in it (and a 'latest' link)")
+    demo.add_argument(
+        "--out",
+        default="out/demo",
+        help="folder for the demo's runs: each run writes a fresh run-… folder in it (and a 'latest' link)",
+    )
     demo.set_defaults(run=_demo)
     return top
 
@@ -357,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("device add needs --role")
     _logging(args.verbose)
     from hub import clock
+
     try:
         clock.check_env()
     except clock.ClockError as err:
@@ -372,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as err:
         from hardware import HardwareError
+
         if isinstance(err, HardwareError):
             print(f"sunbeon: {err}", file=sys.stderr)
             return 3

@@ -12,8 +12,9 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, Callable
+from typing import Any
 
 import paho.mqtt.client as mqtt
 
@@ -27,9 +28,18 @@ log = logging.getLogger("sunbeon.client")
 class HubClient:
     """One device's connection to the hall. Callbacks run on paho's network thread."""
 
-    def __init__(self, site: str, device: str, settings: Mqtt, *, role: str | None = None,
-                 calls: bool = True, client_id: str | None = None, report_status: bool = True,
-                 places: bool = False) -> None:
+    def __init__(
+        self,
+        site: str,
+        device: str,
+        settings: Mqtt,
+        *,
+        role: str | None = None,
+        calls: bool = True,
+        client_id: str | None = None,
+        report_status: bool = True,
+        places: bool = False,
+    ) -> None:
         self.device, self.role = device, role
         self.topics = p.Topics(site)
         self.snapshot: p.Snapshot | None = None
@@ -54,8 +64,12 @@ class HubClient:
         # device's own status alone: the device reports it.
         self.report_status = report_status
         if report_status:
-            self.client.will_set(self.topics.device_status(device),
-                                 p.encode(p.DeviceStatus(state="offline", role=role)), qos=p.QOS, retain=True)
+            self.client.will_set(
+                self.topics.device_status(device),
+                p.encode(p.DeviceStatus(state="offline", role=role)),
+                qos=p.QOS,
+                retain=True,
+            )
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -63,7 +77,7 @@ class HubClient:
 
     # --- life cycle ------------------------------------------------------------------------
 
-    def start(self) -> "HubClient":
+    def start(self) -> HubClient:
         """Connect in the background; a broker that is down now is retried until it is up."""
         self.client.connect_async(self._settings.host, self._settings.port, keepalive=self._settings.keepalive)
         self.client.loop_start()
@@ -74,16 +88,19 @@ class HubClient:
         link_of(self.client).stopping = True
         if self.connected.is_set() and self.report_status:
             try:
-                info = self.client.publish(self.topics.device_status(self.device),
-                                           p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
-                                           qos=p.QOS, retain=True)
+                info = self.client.publish(
+                    self.topics.device_status(self.device),
+                    p.encode(p.DeviceStatus(state="offline", role=self.role, at=time.time())),
+                    qos=p.QOS,
+                    retain=True,
+                )
                 info.wait_for_publish(2)
             except (RuntimeError, ValueError) as err:  # the connection went while we said goodbye
                 log.warning("%s could not say offline: %s", self.device, err)
         self.client.disconnect()
         self.client.loop_stop()
 
-    def __enter__(self) -> "HubClient":
+    def __enter__(self) -> HubClient:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -112,7 +129,7 @@ class HubClient:
         """Connected to the broker and the hub says it is online."""
         return self.connected.is_set() and self.hub_online
 
-    def wait_for(self, predicate: Callable[["HubClient"], bool], timeout: float = 5.0) -> bool:
+    def wait_for(self, predicate: Callable[[HubClient], bool], timeout: float = 5.0) -> bool:
         """Block until `predicate(self)` holds (checked on every message), or the timeout."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -123,8 +140,9 @@ class HubClient:
                 self._changed.wait(min(left, 0.2))
         return True
 
-    def wait_for_snapshot(self, predicate: Callable[[p.Snapshot], bool] = lambda s: True,
-                          timeout: float = 5.0) -> p.Snapshot | None:
+    def wait_for_snapshot(
+        self, predicate: Callable[[p.Snapshot], bool] = lambda s: True, timeout: float = 5.0
+    ) -> p.Snapshot | None:
         """The first snapshot (current or coming) that satisfies `predicate`, or None."""
         ok = self.wait_for(lambda c: c.snapshot is not None and predicate(c.snapshot), timeout)
         return self.snapshot if ok else None
@@ -145,9 +163,14 @@ class HubClient:
         with self._lock:
             self._pending[correlation] = future
         payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
-        self.client.publish(self.topics.command(self.device), payload, qos=p.QOS,
-                            properties=properties(response_topic=self.topics.reply(self.device),
-                                                  correlation=correlation, expiry=p.COMMAND_EXPIRY))
+        self.client.publish(
+            self.topics.command(self.device),
+            payload,
+            qos=p.QOS,
+            properties=properties(
+                response_topic=self.topics.reply(self.device), correlation=correlation, expiry=p.COMMAND_EXPIRY
+            ),
+        )
         try:
             return future.result(timeout)
         except TimeoutError:
@@ -156,10 +179,9 @@ class HubClient:
             with self._lock:
                 self._pending.pop(correlation, None)
 
-    def set_status(self, state: str, detail: str | None = None, reason: str | None = None) -> None:
+    def set_status(self, state: p.Health, detail: str | None = None, reason: str | None = None) -> None:
         """Report this device's health, retained (e.g. degraded, reason "paper_out")."""
-        self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role,  # type: ignore[arg-type]
-                                      at=time.time())
+        self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role, at=time.time())
         if self.connected.is_set() and self.report_status:
             self.client.publish(self.topics.device_status(self.device), p.encode(self._status), qos=p.QOS, retain=True)
 
@@ -170,7 +192,11 @@ class HubClient:
             log.error("broker refused %s: %s", self.device, reason)
             return
         link_of(client).connected()
-        topics = [(self.topics.snapshot, p.QOS), (self.topics.hub_status, p.QOS), (self.topics.reply(self.device), p.QOS)]
+        topics = [
+            (self.topics.snapshot, p.QOS),
+            (self.topics.hub_status, p.QOS),
+            (self.topics.reply(self.device), p.QOS),
+        ]
         if self._calls:
             topics.append((self.topics.calls, p.QOS))
         if self._want_places:
@@ -181,7 +207,9 @@ class HubClient:
         self.connected.set()
         self._notify(self._status_listeners)
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object
+    ) -> None:
         self.connected.clear()
         link_of(client).lost(reason)
         self._notify(self._status_listeners)
@@ -200,7 +228,9 @@ class HubClient:
                 self._each(self._places_listeners, self.places)
             elif message.topic == self.topics.hub_status:
                 # "degraded" (e.g. cannot store right now) is still a hub that answers and serves the snapshot.
-                self.hub_online = bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state != "offline"
+                self.hub_online = (
+                    bool(message.payload) and p.HubStatus.model_validate_json(message.payload).state != "offline"
+                )
                 self._notify(self._status_listeners)
         except Exception as err:  # noqa: BLE001 - paho's thread must survive any message
             self._fault(f"message on {p.brief(message.topic, 120)}", err, message.payload)
@@ -209,7 +239,9 @@ class HubClient:
 
     def _fault(self, what: str, err: Exception, payload: object = b"") -> None:
         self.faults += 1
-        log.warning("ignoring a malformed %s (%s: %s): %s", what, type(err).__name__, p.brief(str(err)), p.brief(payload))
+        log.warning(
+            "ignoring a malformed %s (%s: %s): %s", what, type(err).__name__, p.brief(str(err)), p.brief(payload)
+        )
 
     def _each(self, listeners: list[Callable[..., None]], *args: object) -> None:
         # One listener that raises (a screen's bug) must not keep the others from the news.
@@ -233,8 +265,12 @@ class HubClient:
         snapshot = p.Snapshot.model_validate_json(message.payload)
         # A retained copy (on subscribe) is always the truth; a live one must be newer, unless
         # the hub says it restarted from another history (a new epoch): then its seq starts over.
-        if (self.snapshot is not None and not message.retain and snapshot.seq < self.snapshot.seq
-                and snapshot.epoch == self.snapshot.epoch):
+        if (
+            self.snapshot is not None
+            and not message.retain
+            and snapshot.seq < self.snapshot.seq
+            and snapshot.epoch == self.snapshot.epoch
+        ):
             return
         self.snapshot = snapshot
         self._each(self._snapshot_listeners, snapshot)

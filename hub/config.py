@@ -10,7 +10,14 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
 from hub import tomlpos
@@ -38,8 +45,9 @@ ROLE_OPS: dict[str, frozenset[str]] = {
     "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
     "display": frozenset(),
     "web": frozenset({"issue", "cancel"}),
-    "staff": frozenset({"issue", "call_next", "call", "recall", "no_show", "transfer", "finish",
-                        "pause", "resume", "cancel"}),
+    "staff": frozenset(
+        {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
+    ),
 }
 
 
@@ -83,7 +91,7 @@ def _clock(value: str) -> time:
         hour, minute = value.split(":")
         return time(int(hour), int(minute))
     except (ValueError, AttributeError):
-        raise ValueError(f"{value!r} is not a time of day like \"09:00\"") from None
+        raise ValueError(f'{value!r} is not a time of day like "09:00"') from None
 
 
 class Hours(_Model):
@@ -103,7 +111,7 @@ class Hours(_Model):
             return value
         # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
         # comparison with a local time ended `sunbeon check` in a traceback.
-        raise ValueError(f"{value!r} is not a time of day like \"09:00\" (in quotes)")
+        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
 
     @field_validator("days")
     @classmethod
@@ -114,7 +122,7 @@ class Hours(_Model):
         return value
 
     @model_validator(mode="after")
-    def _order(self) -> "Hours":
+    def _order(self) -> Hours:
         if not self.open < self.close:
             raise ValueError("open must be before close")
         if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
@@ -136,7 +144,7 @@ class Numbers(_Model):
     digits: int | None = Field(default=None, ge=1, le=9)  # zero-pad to this many; see `label`
 
     @model_validator(mode="after")
-    def _order(self) -> "Numbers":
+    def _order(self) -> Numbers:
         if self.last <= self.first:
             raise ValueError("last must be greater than first")
         return self
@@ -161,14 +169,12 @@ class Service(_Model):
     priority: bool = True
 
 
-
 class Counter(_Model):
     """A counter (창구) and the services it serves, primary tier first."""
 
     id: Id
     label: Names
     services: tuple[tuple[str, ...], ...] = Field(min_length=1)
-
 
     @field_validator("services", mode="before")
     @classmethod
@@ -193,11 +199,11 @@ class PrinterSettings(_Model):
     timeout: float = Field(default=3.0, gt=0, le=60)
 
     @model_validator(mode="after")
-    def _needs(self) -> "PrinterSettings":
+    def _needs(self) -> PrinterSettings:
         if self.connection == "usb" and (self.vendor_id is None or self.product_id is None):
             raise ValueError("a usb printer needs vendor_id and product_id (see lsusb), e.g. 0x04b8")
         if self.connection in ("serial", "file") and not self.device:
-            raise ValueError(f"a {self.connection} printer needs device, e.g. \"/dev/usb/lp0\"")
+            raise ValueError(f'a {self.connection} printer needs device, e.g. "/dev/usb/lp0"')
         return self
 
 
@@ -221,9 +227,9 @@ class VoiceSettings(_Model):
     chime: bool = True
 
     @model_validator(mode="after")
-    def _clips(self) -> "VoiceSettings":
+    def _clips(self) -> VoiceSettings:
         if self.engine == "clips" and not self.clips:
-            raise ValueError("engine = \"clips\" needs clips = \"<folder of recorded WAVs>\"")
+            raise ValueError('engine = "clips" needs clips = "<folder of recorded WAVs>"')
         return self
 
 
@@ -238,11 +244,10 @@ class Device(_Model):
     buttons: ButtonPins | None = None
     voice: VoiceSettings | None = None
 
-
     @model_validator(mode="after")
-    def _counter(self) -> "Device":
+    def _counter(self) -> Device:
         if self.role == "counter" and not self.counter:
-            raise ValueError("a counter device needs `counter = \"<counter id>\"`")
+            raise ValueError('a counter device needs `counter = "<counter id>"`')
         if self.ops is not None:
             extra = set(self.ops) - ROLE_OPS["staff"]
             if extra:
@@ -271,7 +276,6 @@ class Site(_Model):
     priority_bound: int = Field(default=3, ge=1, le=20)
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
 
-
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
@@ -290,7 +294,7 @@ class Site(_Model):
             return value
         # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
         # comparison with a local time ended `sunbeon check` in a traceback.
-        raise ValueError(f"{value!r} is not a time of day like \"09:00\" (in quotes)")
+        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
 
     @property
     def tz(self) -> ZoneInfo:
@@ -376,9 +380,9 @@ class HallConfig(_Model):
         return self._devices.get(device_id)
 
 
-def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
+def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """Problems no single field shows: duplicates and references to things that do not exist."""
-    problems: list[tuple[tuple, str]] = []
+    problems: list[tuple[tomlpos.Where, str]] = []
     for field in ("services", "counters", "devices"):
         seen: set[str] = set()
         for i, item in enumerate(getattr(config, field)):
@@ -391,36 +395,47 @@ def _cross_check(config: HallConfig) -> list[tuple[tuple, str]]:
         for tier in counter.services:
             for service in tier:
                 if service not in services:
-                    problems.append((("counters", i, "services"),
-                                     f"counter {counter.id!r} serves unknown service {service!r}"))
+                    problems.append(
+                        (("counters", i, "services"), f"counter {counter.id!r} serves unknown service {service!r}")
+                    )
     for i, clerk in enumerate(config.web.clerks):
         if clerk.counter not in counters:
             problems.append((("web", "clerks", i, "counter"), f"clerk login for unknown counter {clerk.counter!r}"))
     for i, device in enumerate(config.devices):
         if device.counter is not None and device.counter not in counters:
-            problems.append((("devices", i, "counter"),
-                             f"device {device.id!r} is bound to unknown counter {device.counter!r}"))
+            problems.append(
+                (("devices", i, "counter"), f"device {device.id!r} is bound to unknown counter {device.counter!r}")
+            )
     return problems + _number_blocks(config)
 
 
-def _number_blocks(config: HallConfig) -> list[tuple[tuple, str]]:
+def _number_blocks(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """Every service needs a block of its own: two tickets "1001" in one hall are two visitors
     answering one call. A single-service hall may leave `numbers` out (1–999)."""
-    problems: list[tuple[tuple, str]] = []
+    problems: list[tuple[tomlpos.Where, str]] = []
     several = len(config.services) > 1
     for i, service in enumerate(config.services):
         if several and "numbers" not in service.model_fields_set:
-            problems.append((("services", i), f"services[{service.id}].numbers: missing: with more than one "
-                             "service each needs its own number block, e.g. numbers = { first = 2001, last = 2999 }"))
+            problems.append(
+                (
+                    ("services", i),
+                    f"services[{service.id}].numbers: missing: with more than one "
+                    "service each needs its own number block, e.g. numbers = { first = 2001, last = 2999 }",
+                )
+            )
     for i, service in enumerate(config.services):
         mine = service.numbers
         for other in config.services[:i]:
             theirs = other.numbers
             if mine.prefix == theirs.prefix and mine.first <= theirs.last and theirs.first <= mine.last:
-                problems.append((("services", i, "numbers"),
-                                 f"services[{service.id}].numbers: {_block(mine)} overlaps "
-                                 f"services[{other.id}].numbers {_block(theirs)}: two visitors would hold "
-                                 f"the same number; give each service its own block or prefix"))
+                problems.append(
+                    (
+                        ("services", i, "numbers"),
+                        f"services[{service.id}].numbers: {_block(mine)} overlaps "
+                        f"services[{other.id}].numbers {_block(theirs)}: two visitors would hold "
+                        f"the same number; give each service its own block or prefix",
+                    )
+                )
     return problems
 
 
@@ -428,7 +443,7 @@ def _block(numbers: Numbers) -> str:
     return f"{numbers.prefix}{numbers.first}–{numbers.prefix}{numbers.last}"
 
 
-def _where(raw: object, loc: tuple) -> str:
+def _where(raw: object, loc: tomlpos.Where) -> str:
     """A validation error's place as a hall manager reads it: `services[cert].name`, not `services.0.name`.
 
     A list item is named by its `id` when it has one, else by its position counted from 1 (`services[#2]`).
@@ -488,8 +503,9 @@ def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
         raise ConfigError(path, None, "no such file (give another with --config)") from None
     except UnicodeDecodeError as err:
         line = path.read_bytes()[: err.start].count(b"\n") + 1
-        raise ConfigError(path, line, "not UTF-8 text: save the file as UTF-8 (not EUC-KR / ANSI); "
-                                      "a binary file is not a config") from None
+        raise ConfigError(
+            path, line, "not UTF-8 text: save the file as UTF-8 (not EUC-KR / ANSI); a binary file is not a config"
+        ) from None
     except OSError as err:
         raise ConfigError(path, None, f"cannot read: {err}") from None
     return parse(text, path)

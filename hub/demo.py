@@ -26,7 +26,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.broker import Broker, free_port
 from hub.client import HubClient
 
@@ -76,8 +77,9 @@ def start_time(text: str | None, hall: cfg.HallConfig, today: date | None = None
         hour, minute = (int(v) for v in when.split(":"))
         return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
     except ValueError:
-        raise cfg.ConfigError("--start", None, f"{text!r} is not a time (09:30), a date (2026-11-23) "
-                              "or both (2026-11-23T09:30)") from None
+        raise cfg.ConfigError(
+            "--start", None, f"{text!r} is not a time (09:30), a date (2026-11-23) or both (2026-11-23T09:30)"
+        ) from None
 
 
 def duration_seconds(text: str | None) -> float | None:
@@ -101,8 +103,16 @@ def closing_time(hall: cfg.HallConfig, start: datetime) -> float:
     return (close if close > start else close + timedelta(days=1)).timestamp()
 
 
-def demo_config(text: str, *, port: int, database: str, printer_port: int, web_port: int = 8080,
-                secret: str = "web.secret", password_hash: str | None = None) -> str:
+def demo_config(
+    text: str,
+    *,
+    port: int,
+    database: str,
+    printer_port: int,
+    web_port: int = 8080,
+    secret: str = "web.secret",
+    password_hash: str | None = None,
+) -> str:
     """The hall's config made fit for a demo: a private broker and database, kiosk-1 printing to
     the fake printer, the web relay on `web_port` (and the tickets' QR codes pointing at it), a
     console login for every counter, no per-kiosk limit in the way of fast visitors. The hall's
@@ -117,8 +127,12 @@ def demo_config(text: str, *, port: int, database: str, printer_port: int, web_p
         counters = re.findall(r'^\[\[counters\]\]\nid = "([^"]+)"', text, flags=re.M)
         text += "".join(f'\n[[web.clerks]]\ncounter = "{c}"\npassword_hash = "{password_hash}"\n' for c in counters)
     # kiosk-1 prints to the fake printer, whatever printer the hall gave it.
-    text = re.sub(r'^(id = "kiosk-1"\nrole = "kiosk"\n)(?:#.*\n)*(?:printer = .*\n)?',
-                  rf'\g<1>printer = {{ host = "127.0.0.1", port = {printer_port} }}\n', text, flags=re.M)
+    text = re.sub(
+        r'^(id = "kiosk-1"\nrole = "kiosk"\n)(?:#.*\n)*(?:printer = .*\n)?',
+        rf'\g<1>printer = {{ host = "127.0.0.1", port = {printer_port} }}\n',
+        text,
+        flags=re.M,
+    )
     return text
 
 
@@ -147,13 +161,18 @@ class Roles:
     stops them in order (a terminal's Ctrl-C used to hit every role at once, mid-sentence)."""
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
-        self.env, self.logs = env, open(logs, "ab")
+        self.env, self.logs = env, open(logs, "ab")  # noqa: SIM115 - the roles write to it until stop() closes it
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str, *args: str) -> None:
         """Start `sunbeon ARGS…` as the role called `name` (in messages)."""
-        self.processes[name] = subprocess.Popen([sys.executable, "-m", "hub.cli", *args], env=self.env,
-                                                stdout=self.logs, stderr=self.logs, start_new_session=True)
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", *args],
+            env=self.env,
+            stdout=self.logs,
+            stderr=self.logs,
+            start_new_session=True,
+        )
 
     def stopped(self) -> list[str]:
         """Roles that ended on their own."""
@@ -190,8 +209,17 @@ def _start_broker(broker: Broker) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = None, duration: str | None = None,
-        minutes: float = 0, port: int = 0, out: str | Path = "out/demo", board: str = "auto") -> int:
+def run(
+    config_path: str | Path,
+    *,
+    speed: float = 60.0,
+    start: str | None = None,
+    duration: str | None = None,
+    minutes: float = 0,
+    port: int = 0,
+    out: str | Path = "out/demo",
+    board: str = "auto",
+) -> int:
     """Run the demo's day until the hall closes (or `duration` of hall time, or `minutes` of real
     time, or Ctrl-C); then stop every role, write the day's report and print a summary."""
     from hub import demo_board, demo_people, demo_summary
@@ -206,16 +234,23 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
         raise cfg.ConfigError("--speed", None, f"must be above 0 and at most {hall_clock.MAX_SPEED:g}")
     begin = start_time(start, base_hall)
     length = duration_seconds(duration)
-    plan = Plan(begin.timestamp(), speed,
-                None if length == 0 else (closing_time(base_hall, begin) if length is None else begin.timestamp() + length),
-                length is None)
+    plan = Plan(
+        begin.timestamp(),
+        speed,
+        None if length == 0 else (closing_time(base_hall, begin) if length is None else begin.timestamp() + length),
+        length is None,
+    )
     folder = fresh_folder(Path(out).resolve())
     printer_port, web_port = free_port(), free_port()
     screen = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     clock = hall_clock.HallClock(plan.start, plan.speed, time.time(), begin.utcoffset().total_seconds())  # type: ignore[union-attr]
     hall_clock.use(clock)
-    env = {**os.environ, hall_clock.ENV: clock.env(), "SUNBEON_SCREENS": str(folder / "screens"),
-           "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else "")}
+    env = {
+        **os.environ,
+        hall_clock.ENV: clock.env(),
+        "SUNBEON_SCREENS": str(folder / "screens"),
+        "SDL_AUDIODRIVER": os.environ.get("SDL_AUDIODRIVER", "dummy" if not screen else ""),
+    }
     if not screen:
         env["SDL_VIDEODRIVER"] = "dummy"
     stop = threading.Event()
@@ -228,29 +263,72 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
     hall = base_hall
     try:
         path = folder / "demo.toml"
-        path.write_text(demo_config(text, port=broker.port, database=str(folder / "hub.db"), printer_port=printer_port,
-                                    web_port=web_port, secret=str(folder / "web.secret"),
-                                    password_hash=hash_password(DEMO_PASSWORD)), encoding="utf-8")
+        path.write_text(
+            demo_config(
+                text,
+                port=broker.port,
+                database=str(folder / "hub.db"),
+                printer_port=printer_port,
+                web_port=web_port,
+                secret=str(folder / "web.secret"),
+                password_hash=hash_password(DEMO_PASSWORD),
+            ),
+            encoding="utf-8",
+        )
         hall = cfg.load(path)
         roles.start("hub", "hub", "--config", str(path))
         roles.start("web relay", "web", "--config", str(path), "--host", "127.0.0.1", "--port", str(web_port))
         roles.start("printer", "fake-printer", "--port", str(printer_port), "--out", str(folder / "tickets"))
         # kiosk-1's screen takes what one kiosk can; kiosk-2 (through the API) takes the rest of the day's visitors.
         from hub.hallday import HOURLY
+
         peak = float(max(HOURLY.values()))
         screen_peak = min(peak, KIOSK_TAPS_PER_SECOND * 3600 / speed)
-        roles.start("kiosk", "kiosk", "--config", str(path), "--device", "kiosk-1", "--window", "540x960",
-                    "--simulate-visitors", f"{screen_peak:.3f}")
+        roles.start(
+            "kiosk",
+            "kiosk",
+            "--config",
+            str(path),
+            "--device",
+            "kiosk-1",
+            "--window",
+            "540x960",
+            "--simulate-visitors",
+            f"{screen_peak:.3f}",
+        )
         roles.start("hall board", "display", "--config", str(path), "--mode", "hall", "--window", "960x540")
-        roles.start("counter monitor", "display", "--config", str(path), "--mode", "counter",
-                    "--counter", WATCHED_COUNTER, "--window", "640x360", "--simulate-clerk")
-        print(f"Sunbeon demo: {hall.site.name.ko} — {demo_board.hall_time(plan.start, hall.site.timezone)} 시작, "
-              f"{speed:g}배속 (a hall day {speed:g}× faster than life)")
-        print(f"  the hall on the web:  http://127.0.0.1:{web_port}/   (clerk console: /console, password {DEMO_PASSWORD})")
+        roles.start(
+            "counter monitor",
+            "display",
+            "--config",
+            str(path),
+            "--mode",
+            "counter",
+            "--counter",
+            WATCHED_COUNTER,
+            "--window",
+            "640x360",
+            "--simulate-clerk",
+        )
+        print(
+            f"Sunbeon demo: {hall.site.name.ko} — {demo_board.hall_time(plan.start, hall.site.timezone)} 시작, "
+            f"{speed:g}배속 (a hall day {speed:g}× faster than life)"
+        )
+        print(
+            f"  the hall on the web:  http://127.0.0.1:{web_port}/   "
+            f"(clerk console: /console, password {DEMO_PASSWORD})"
+        )
         print(f"  this run's folder:    {folder}   (tickets/, screens/, demo.log, report/)")
         print(f"  watch the wire:       mosquitto_sub -p {broker.port} -t 'sunbeon/#' -v")
-        print("  " + ("windows: kiosk, hall board, counter 3" if screen else "no screen: the roles draw off-screen; the board below is the hall"),
-              flush=True)
+        print(
+            "  "
+            + (
+                "windows: kiosk, hall board, counter 3"
+                if screen
+                else "no screen: the roles draw off-screen; the board below is the hall"
+            ),
+            flush=True,
+        )
         watcher = HubClient(hall.site.id, "staff-1", hall.mqtt, role="staff").start()
         people.append(watcher)
         clerks = []
@@ -281,8 +359,11 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
                 if deadline is not None and time.monotonic() >= deadline:
                     reason = "time"
                     break
-                if plan.end is not None and clock.now() >= plan.end and (
-                        not plan.until_close or _day_done(watcher) or clock.now() >= plan.end + AFTER_CLOSE):
+                if (
+                    plan.end is not None
+                    and clock.now() >= plan.end
+                    and (not plan.until_close or _day_done(watcher) or clock.now() >= plan.end + AFTER_CLOSE)
+                ):
                     reason = "closed" if plan.until_close else "duration"
                     break
                 stop.wait(0.25)
@@ -312,5 +393,8 @@ def run(config_path: str | Path, *, speed: float = 60.0, start: str | None = Non
 def _day_done(watcher: HubClient) -> bool:
     """Every task closed, nobody waiting and nobody at a counter: the hall's day is over."""
     snapshot = watcher.snapshot
-    return (snapshot is not None and all(s.status == "closed" and s.waiting == 0 for s in snapshot.services)
-            and all(c.serving is None for c in snapshot.counters))
+    return (
+        snapshot is not None
+        and all(s.status == "closed" and s.waiting == 0 for s in snapshot.services)
+        and all(c.serving is None for c in snapshot.counters)
+    )

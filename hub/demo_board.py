@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -51,7 +51,9 @@ def alert(a: p.Alert) -> str:
     return f"{a.device} · {ALERT_TEXT.get(what, '점검 필요')}"
 
 
-def view(snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float, counts: dict[str, int]) -> Group | Text:
+def view(
+    snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float, counts: dict[str, int]
+) -> Group | Text:
     """The hall as a rich renderable."""
     if snapshot is None:
         return Text("허브 연결을 기다리는 중입니다 …")
@@ -59,19 +61,37 @@ def view(snapshot: p.Snapshot | None, *, now: float, timezone: str, speed: float
     # The title is a line of its own: as the table's title, rich wrapped it to the table's width
     # ("… 18:30 ·" / "300배속") once every task showed 마감 and the table narrowed.
     services = Table(expand=False)
-    for name, justify in (("업무", "left"), ("대기", "right"), ("현재 번호", "right"), ("예상 대기", "right"),
-                          ("상태", "left")):
+    for name, justify in (
+        ("업무", "left"),
+        ("대기", "right"),
+        ("현재 번호", "right"),
+        ("예상 대기", "right"),
+        ("상태", "left"),
+    ):
         services.add_column(name, justify=justify)  # type: ignore[arg-type]
     for s in snapshot.services:
-        services.add_row(s.name["ko"], f"{s.waiting}명", s.last_called or "—", estimate(s), STATUS.get(s.status, s.status))
+        services.add_row(
+            s.name["ko"], f"{s.waiting}명", s.last_called or "—", estimate(s), STATUS.get(s.status, s.status)
+        )
     counters = Table(show_header=True, expand=False)
     for c in snapshot.counters:
         counters.add_column(c.label["ko"].replace(" 창구", ""), justify="center")
-    counters.add_row(*[(c.serving.number if c.serving else "—") if c.status == "open" else COUNTER_STATUS.get(c.status, c.status)
-                       for c in snapshot.counters])
-    lines = [Text(title, style="italic"), services, Text("창구별 호출 번호"), counters,
-             Text(f"발권 {counts.get('issued', 0)} · 인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}"
-                  "   (Ctrl-C: 종료)")]
+    counters.add_row(
+        *[
+            (c.serving.number if c.serving else "—") if c.status == "open" else COUNTER_STATUS.get(c.status, c.status)
+            for c in snapshot.counters
+        ]
+    )
+    lines: list[RenderableType] = [
+        Text(title, style="italic"),
+        services,
+        Text("창구별 호출 번호"),
+        counters,
+        Text(
+            f"발권 {counts.get('issued', 0)} · 인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}"
+            "   (Ctrl-C: 종료)"
+        ),
+    ]
     lines += [Text(f"! {alert(a)}", style="bold red") for a in snapshot.alerts]
     return Group(*lines)
 
@@ -81,8 +101,10 @@ def line(snapshot: p.Snapshot | None, *, now: float, timezone: str, counts: dict
     if snapshot is None:
         return f"{hall_time(now, timezone)}  허브 연결을 기다리는 중"
     waiting = " · ".join(f"{s.name['ko']} {s.waiting}명" for s in snapshot.services)
-    return (f"{hall_time(now, timezone)}  대기: {waiting}  |  발권 {counts.get('issued', 0)} · "
-            f"인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}")
+    return (
+        f"{hall_time(now, timezone)}  대기: {waiting}  |  발권 {counts.get('issued', 0)} · "
+        f"인쇄 {counts.get('printed', 0)} · 호출 {counts.get('called', 0)}"
+    )
 
 
 class Board:
@@ -91,8 +113,16 @@ class Board:
     LIVE_EVERY = 0.5  # real seconds between redraws
     LINE_EVERY = 30 * 60  # hall seconds between plain lines
 
-    def __init__(self, watcher: "HubClient", hall: "HallConfig", clock: "HallClock", folder: Path,
-                 *, mode: str = "auto", stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        watcher: HubClient,
+        hall: HallConfig,
+        clock: HallClock,
+        folder: Path,
+        *,
+        mode: str = "auto",
+        stream: TextIO | None = None,
+    ) -> None:
         import sys
 
         from rich.console import Console
@@ -101,12 +131,12 @@ class Board:
         self.stream = stream or sys.stdout
         self.live_mode = mode == "live" or (mode == "auto" and self.stream.isatty())
         self.console = Console(file=self.stream)
-        self.live: "Live | None" = None
+        self.live: Live | None = None
         self.next_draw = 0.0
         self.next_line: float | None = None
         self.counts: dict[str, int] = {}
 
-    def __enter__(self) -> "Board":
+    def __enter__(self) -> Board:
         if self.live_mode:
             from rich.live import Live
 
@@ -134,13 +164,20 @@ class Board:
             if force or time.monotonic() >= self.next_draw:
                 self.next_draw = time.monotonic() + self.LIVE_EVERY
                 self._count()
-                self.live.update(view(snapshot, now=now, timezone=self.hall.site.timezone,
-                                      speed=self.clock.speed, counts=self.counts), refresh=True)
+                self.live.update(
+                    view(
+                        snapshot, now=now, timezone=self.hall.site.timezone, speed=self.clock.speed, counts=self.counts
+                    ),
+                    refresh=True,
+                )
             return
         if self.next_line is None:
             self.next_line = now - now % self.LINE_EVERY + self.LINE_EVERY
         if force or now >= self.next_line:
             self.next_line = now - now % self.LINE_EVERY + self.LINE_EVERY
             self._count()
-            print(line(snapshot, now=now, timezone=self.hall.site.timezone, counts=self.counts),
-                  file=self.stream, flush=True)
+            print(
+                line(snapshot, now=now, timezone=self.hall.site.timezone, counts=self.counts),
+                file=self.stream,
+                flush=True,
+            )

@@ -11,9 +11,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hub import config as cfg
-from hub.clock import HallClock
 from hub.client import HubClient
-from hub.hallday import LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, lunch_due, lunch_start, next_arrival, service_seconds
+from hub.clock import HallClock
+from hub.hallday import (
+    LUNCH,
+    NO_SHOW,
+    NO_SHOW_WAIT,
+    PRIORITY,
+    TASK_MIX,
+    lunch_due,
+    lunch_start,
+    next_arrival,
+    service_seconds,
+)
 
 log = logging.getLogger("sunbeon.demo")
 LANGUAGES = {"ko": 85, "en": 6, "zh": 5, "vi": 4}
@@ -23,8 +33,15 @@ CHECK = 0.5  # real seconds at most between looks at the clock or the queue
 class Lobby(threading.Thread):
     """Visitors who take their tickets at a kiosk through the API, `peak_per_hour` in the busiest hour."""
 
-    def __init__(self, client: HubClient, hall: cfg.HallConfig, clock: HallClock, stop: threading.Event,
-                 peak_per_hour: float, seed: int = 11) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        hall: cfg.HallConfig,
+        clock: HallClock,
+        stop: threading.Event,
+        peak_per_hour: float,
+        seed: int = 11,
+    ) -> None:
         super().__init__(daemon=True, name=f"lobby-{client.device}")
         self.client, self.hall, self.clock, self.stop = client, hall, clock, stop
         self.peak, self.random = peak_per_hour, random.Random(seed)
@@ -64,8 +81,17 @@ class Clerk(threading.Thread):
     """A simulated clerk at a counter without a monitor in the demo: calls, serves for a drawn
     time around the task's typical minutes, marks a few no-shows, takes a lunch break."""
 
-    def __init__(self, client: HubClient, hall: cfg.HallConfig, clock: HallClock, stop: threading.Event,
-                 watcher: HubClient, *, index: int, seed: int) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        hall: cfg.HallConfig,
+        clock: HallClock,
+        stop: threading.Event,
+        watcher: HubClient,
+        *,
+        index: int,
+        seed: int,
+    ) -> None:
         super().__init__(daemon=True, name=f"clerk-{client.device}")
         self.client, self.hall, self.clock, self.stop, self.watcher = client, hall, clock, stop, watcher
         self.random = random.Random(seed)

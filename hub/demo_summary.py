@@ -8,13 +8,19 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hub import config as cfg, report
+from hub import config as cfg
+from hub import report
 from hub.demo_board import hall_time
 from hub.domain.calendar import business_date
 
 log = logging.getLogger("sunbeon.demo")
-REASONS = {"Ctrl-C": "stopped (Ctrl-C)", "closed": "the hall closed", "duration": "the time asked for is over",
-           "time": "the real minutes asked for are over", "role stopped": "a role stopped"}
+REASONS = {
+    "Ctrl-C": "stopped (Ctrl-C)",
+    "closed": "the hall closed",
+    "duration": "the time asked for is over",
+    "time": "the real minutes asked for are over",
+    "role stopped": "a role stopped",
+}
 
 
 def _rows(hall: cfg.HallConfig, folder: Path, now: float) -> tuple[str, list[dict[str, Any]]]:
@@ -29,10 +35,13 @@ def counts(hall: cfg.HallConfig, folder: Path, now: float, rows: list[dict[str, 
     """The day so far: tickets issued, printed (PNGs from the fake printer), called, done, no-shows."""
     if rows is None:
         _, rows = _rows(hall, folder, now)
-    return {"issued": len(rows), "printed": sum(1 for _ in (folder / "tickets").glob("*.png")),
-            "called": sum(1 for r in rows if r["called"] is not None),
-            "done": sum(1 for r in rows if r["state"] == "done"),
-            "no_show": sum(1 for r in rows if r["state"] == "no_show")}
+    return {
+        "issued": len(rows),
+        "printed": sum(1 for _ in (folder / "tickets").glob("*.png")),
+        "called": sum(1 for r in rows if r["called"] is not None),
+        "done": sum(1 for r in rows if r["state"] == "done"),
+        "no_show": sum(1 for r in rows if r["state"] == "no_show"),
+    }
 
 
 def write_report(hall: cfg.HallConfig, folder: Path, day: str, rows: list[dict[str, Any]], *, charts: bool) -> Path:
@@ -50,7 +59,7 @@ def write_report(hall: cfg.HallConfig, folder: Path, day: str, rows: list[dict[s
     if charts:
         try:
             report.charts(built, names, out)
-        except Exception as err:  # a chart is a nicety; the tables are the report
+        except Exception as err:  # noqa: BLE001 - a chart is a nicety; the tables are the report
             log.warning("charts not drawn: %s", err)
     return out / "report.md"
 
@@ -59,22 +68,27 @@ def summary(hall: cfg.HallConfig, folder: Path, now: float, reason: str, *, char
     """The lines printed when the demo ends."""
     day, rows = _rows(hall, folder, now)
     c = counts(hall, folder, now, rows)
-    lines = [f"Sunbeon demo ended at {hall_time(now, hall.site.timezone)} hall time: {REASONS.get(reason, reason)}.",
-             f"  tickets issued {c['issued']}, printed {c['printed']} (kiosk-1), called {c['called']}, "
-             f"served {c['done']}, no-shows {c['no_show']}"]
+    lines = [
+        f"Sunbeon demo ended at {hall_time(now, hall.site.timezone)} hall time: {REASONS.get(reason, reason)}.",
+        f"  tickets issued {c['issued']}, printed {c['printed']} (kiosk-1), called {c['called']}, "
+        f"served {c['done']}, no-shows {c['no_show']}",
+    ]
     if rows:
         built = report.build(rows, day, hall.site.timezone)
         waits, services = built.waits.get("all", {}), built.service_times.get("all", {})
         if c["called"]:
-            lines.append(f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
-                         f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}")
+            lines.append(
+                f"  wait mean {waits.get('mean', 0):.1f} min (p90 {waits.get('p90', 0):.1f}), service mean "
+                f"{services.get('mean', 0):.1f} min; the printed estimate held for {built.estimate_inside:.0%}"
+            )
         else:  # "wait mean 0.0 min … held for 0%" said the opposite of what happened
             lines.append("  nobody was called yet: no waits or service times to report")
         if waiting := sum(1 for r in rows if r["state"] == "waiting"):
             lines.append(f"  still waiting when it stopped: {waiting}")
         lines.append(f"  the day's report: {write_report(hall, folder, day, rows, charts=charts)}")
     else:
-        lines.append("  no tickets yet, so no report (the hall opens at "
-                     f"{min(s.hours.open for s in hall.services):%H:%M})")
+        lines.append(
+            f"  no tickets yet, so no report (the hall opens at {min(s.hours.open for s in hall.services):%H:%M})"
+        )
     lines.append(f"  tickets as PNGs: {folder / 'tickets'}   logs: {folder / 'demo.log'}")
     return "\n".join(lines)

@@ -87,7 +87,9 @@ def without_device(text: str, device: str) -> str:
     """The hall config's text without the `[[devices]]` entry of `device`."""
     doc = tomlkit.parse(text)
     devices = doc.get("devices")
-    for index in [i for i, d in enumerate(devices or []) if d.get("id") == device][::-1]:
+    if devices is None:
+        return tomlkit.dumps(doc)
+    for index in [i for i, d in enumerate(devices) if d.get("id") == device][::-1]:
         del devices[index]
     return tomlkit.dumps(doc)
 
@@ -124,8 +126,16 @@ def logins(password_file: Path) -> set[str]:
     return {line.split(":")[0] for line in password_file.read_text().splitlines() if ":" in line}
 
 
-def add(config_path: Path, device: str, role: str, *, counter: str | None = None,
-        password_file: Path = PASSWORD_FILE, acl_file: Path = ACL_FILE, login_only: bool = False) -> Added:
+def add(
+    config_path: Path,
+    device: str,
+    role: str,
+    *,
+    counter: str | None = None,
+    password_file: Path = PASSWORD_FILE,
+    acl_file: Path = ACL_FILE,
+    login_only: bool = False,
+) -> Added:
     """Add a device (or the hub's login): config entry, broker login, ACL. Refuses duplicates.
 
     With `login_only`, a device already in the config (e.g. from the example hall) gets a new
@@ -144,15 +154,21 @@ def add(config_path: Path, device: str, role: str, *, counter: str | None = None
             raise DeployError(f"{device!r} is not in the config yet: add it without --login")
         if existing.role != role:
             raise DeployError(f"{device!r} is a {existing.role} in the config, not a {role}")
-    elif (existing := hall.device(device)) is not None and device not in logins(password_file) \
-            and existing.role == role and (counter is None or existing.counter == counter):
+    elif (
+        (existing := hall.device(device)) is not None
+        and device not in logins(password_file)
+        and existing.role == role
+        and (counter is None or existing.counter == counter)
+    ):
         # The example hall lists its devices already: the first `device add kiosk-1 --role kiosk`
         # after copying it (as docs/deploy.md says) once refused; it gives the login, as --login would.
         login_only = True
     else:
-        if hall.device(device) is not None:
-            raise DeployError(f"{device!r} is already a device of this hall; to give it a new broker login: "
-                              f"sunbeon device add {device} --role {hall.device(device).role} --login")
+        if (listed := hall.device(device)) is not None:
+            raise DeployError(
+                f"{device!r} is already a device of this hall; to give it a new broker login: "
+                f"sunbeon device add {device} --role {listed.role} --login"
+            )
         if role not in cfg.ROLE_OPS:
             raise DeployError(f"unknown role {role!r}; roles: {', '.join(cfg.ROLE_OPS)}, hub")
         if role == "counter" and (counter is None or hall.counter(counter) is None):
@@ -198,21 +214,38 @@ def reload_broker() -> str:
 
 def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
     """What to do on the device, printed by `device add`."""
-    units = {"kiosk": "sunbeon-kiosk", "counter": "sunbeon-display@{counter}", "display": "sunbeon-display@hall",
-             "web": "sunbeon-web", "hub": "sunbeon-hub", "staff": "(a staff desk: run your own client)"}
+    units = {
+        "kiosk": "sunbeon-kiosk",
+        "counter": "sunbeon-display@{counter}",
+        "display": "sunbeon-display@hall",
+        "web": "sunbeon-web",
+        "hub": "sunbeon-hub",
+        "staff": "(a staff desk: run your own client)",
+    }
     entry = hall.device(added.device)
     unit = units.get(added.role, "").format(counter=entry.counter if entry else "")
     password = f"/etc/sunbeon/{added.device}.password"
-    store = [f"printf '%s' '{added.password}' | sudo tee {password} >/dev/null",
-             f"   sudo chown sunbeon {password} && sudo chmod 600 {password}"]
+    store = [
+        f"printf '%s' '{added.password}' | sudo tee {password} >/dev/null",
+        f"   sudo chown sunbeon {password} && sudo chmod 600 {password}",
+    ]
     if added.role in ("hub", "web"):  # these run on the hub box itself
-        return "\n".join([f"{added.device} ({added.role}) can now log in to the broker. On this box:",
-                          f"  1. {store[0]}", f"  {store[1]}", f"  2. sudo systemctl enable --now {unit}"])
-    return "\n".join([
-        f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
-        f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
-        "     [mqtt] host is this box's address, port = 1883 (the hall LAN listener; this box's own",
-        "     processes use 1884) and password_file = \"/etc/sunbeon/{login}.password\"",
-        f"  2. {store[0]}", f"  {store[1]}",
-        f"  3. sudo systemctl enable --now {unit}",
-    ])
+        return "\n".join(
+            [
+                f"{added.device} ({added.role}) can now log in to the broker. On this box:",
+                f"  1. {store[0]}",
+                f"  {store[1]}",
+                f"  2. sudo systemctl enable --now {unit}",
+            ]
+        )
+    return "\n".join(
+        [
+            f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
+            f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
+            "     [mqtt] host is this box's address, port = 1883 (the hall LAN listener; this box's own",
+            '     processes use 1884) and password_file = "/etc/sunbeon/{login}.password"',
+            f"  2. {store[0]}",
+            f"  {store[1]}",
+            f"  3. sudo systemctl enable --now {unit}",
+        ]
+    )

@@ -7,12 +7,12 @@ demo imports a few numbers, not the hub's store.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Callable
 
 # Visitors per hour over a weekday (the district office's shape: a morning and an afternoon peak,
 # a lunch dip at 12).
-HOURLY = {9: 70, 10: 95, 11: 80, 12: 45, 13: 60, 14: 85, 15: 75, 16: 55, 17: 25}
+HOURLY: dict[int, float] = {9: 70, 10: 95, 11: 80, 12: 45, 13: 60, 14: 85, 15: 75, 16: 55, 17: 25}
 TASK_MIX = {"cert": 0.38, "family": 0.17, "passport_apply": 0.2, "passport_pickup": 0.17, "permit": 0.08}
 NO_SHOW = 0.04  # share of called visitors who do not come
 NO_SHOW_WAIT = 120.0  # seconds a clerk waits (and recalls) before marking a no-show
@@ -33,7 +33,7 @@ def service_seconds(rng: random.Random, typical_minutes: float) -> float:
     return rng.gammavariate(SHAPE, minutes * 60 / SHAPE)
 
 
-def visitors_per_hour(hour: int, profile: dict[int, float] | None = None) -> float:
+def visitors_per_hour(hour: int, profile: Mapping[int, float] | None = None) -> float:
     """Visitors arriving in the hall's hour `hour` (0 outside the profile's hours)."""
     return float((profile or HOURLY).get(hour, 0))
 
@@ -51,13 +51,19 @@ def lunch_due(moment: datetime, lunch: tuple[int, int], last_lunch_day: str | No
     return last_lunch_day != moment.date().isoformat() and start <= moment < start + timedelta(seconds=LUNCH)
 
 
-def next_arrival(rng: random.Random, after: float, peak_per_hour: float, hour_of: Callable[[float], int],
-                 profile: dict[int, float] | None = None, max_draws: int = 100_000) -> float:
+def next_arrival(
+    rng: random.Random,
+    after: float,
+    peak_per_hour: float,
+    hour_of: Callable[[float], int],
+    profile: Mapping[int, float] | None = None,
+    max_draws: int = 100_000,
+) -> float:
     """The time of the next visitor after `after` (Unix seconds), when the busiest hour of
     `profile` brings `peak_per_hour`: a Poisson process at the peak rate, thinned by each hour's
     share (`hour_of` gives a time's hour in the hall's time zone). inf when nobody ever comes."""
     profile = profile or HOURLY
-    busiest = max(profile.values(), default=0)
+    busiest = max(profile.values(), default=0.0)
     if peak_per_hour <= 0 or busiest <= 0:
         return float("inf")
     t = after

@@ -10,10 +10,10 @@ import dataclasses
 from dataclasses import dataclass
 
 from hub import protocol as p
-from hub.protocol import token_hash
 from hub.domain import queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
+from hub.protocol import token_hash
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Handled:
     reply: p.Reply
 
 
-def _counter_of(state: HallState, device_id: str, command: p._CounterCommand) -> str:
+def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> str:
     device = state.hall.device(device_id)
     assert device is not None
     counter = command.counter or device.counter
@@ -45,41 +45,53 @@ def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dic
     assert service is not None
     status, _ = service_status(state, ticket.service, now, ticket.ahead_at_issue)
     return {
-        **ticket_view(ticket), "token": token,
+        **ticket_view(ticket),
+        "token": token,
         "url": f"{state.hall.site.public_url.rstrip('/')}/t/{token}",
-        "ahead": ticket.ahead_at_issue, "estimate_minutes": list(ticket.estimate_at_issue),
-        "service_name": service.name.all(), "site_name": state.hall.site.name.all(),
+        "ahead": ticket.ahead_at_issue,
+        "estimate_minutes": list(ticket.estimate_at_issue),
+        "service_name": service.name.all(),
+        "site_name": state.hall.site.name.all(),
         "closing_warning": status == "closing",
     }
 
 
-def _dispatch(state: HallState, device: str, command: p.Command, now: float, token: str) -> tuple[HallState, list[Event]]:
+def _dispatch(
+    state: HallState, device: str, command: p.Command, counter: str, now: float, token: str
+) -> tuple[HallState, list[Event]]:
     # Counter commands arrive here with their counter already resolved and authorised (handle()).
     match command:
         case p.Issue():
-            return queue.issue(state, command.service, now, token_hash=token_hash(token), device=device,
-                               priority=command.priority, channel=command.channel or "kiosk",
-                               language=command.language)
+            return queue.issue(
+                state,
+                command.service,
+                now,
+                token_hash=token_hash(token),
+                device=device,
+                priority=command.priority,
+                channel=command.channel or "kiosk",
+                language=command.language,
+            )
         case p.CallNext():
-            return queue.call_next(state, command.counter, now)
+            return queue.call_next(state, counter, now)
         case p.Call():
-            return queue.call(state, command.counter, command.ticket, now)
+            return queue.call(state, counter, command.ticket, now)
         case p.Recall():
-            return queue.recall(state, command.counter, now)
+            return queue.recall(state, counter, now)
         case p.NoShow():
-            return queue.no_show(state, command.counter, now)
+            return queue.no_show(state, counter, now)
         case p.Transfer():
-            return queue.transfer(state, command.counter, now,
-                                  to_service=command.to_service, to_counter=command.to_counter)
+            return queue.transfer(state, counter, now, to_service=command.to_service, to_counter=command.to_counter)
         case p.Finish():
-            return queue.finish(state, command.counter, now)
+            return queue.finish(state, counter, now)
         case p.Pause():
-            return queue.pause(state, command.counter, now)
+            return queue.pause(state, counter, now)
         case p.Resume():
-            return queue.resume(state, command.counter, now)
+            return queue.resume(state, counter, now)
         case p.Cancel():
-            return queue.cancel(state, now, token_hash=token_hash(command.token) if command.token else None,
-                                label=command.ticket)
+            return queue.cancel(
+                state, now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
+            )
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -113,7 +125,9 @@ def _authorised(state: HallState, device: str, payload: bytes | dict) -> p.Comma
     command_id = p.peek_id(raw)
     device_cfg = state.hall.device(device)
     if device_cfg is None:
-        raise p.ProtocolError(p.ErrorCode.UNKNOWN_DEVICE, f"device {p.brief(device, 40)} is not in the hall's config", command_id)
+        raise p.ProtocolError(
+            p.ErrorCode.UNKNOWN_DEVICE, f"device {p.brief(device, 40)} is not in the hall's config", command_id
+        )
     op = p.check_header(raw)
     if op not in device_cfg.allowed_ops:
         raise p.ProtocolError(p.ErrorCode.FORBIDDEN, f"a {device_cfg.role} device may not {op}", command_id)
@@ -122,8 +136,9 @@ def _authorised(state: HallState, device: str, payload: bytes | dict) -> p.Comma
         # The channel is who asked, which the hub knows from the login: a kiosk cannot pass its
         # tickets off as booked on the web (statistics and limits go by channel).
         if command.channel not in (None, device_cfg.channel):
-            raise p.ProtocolError(p.ErrorCode.FORBIDDEN, f"channel is {device_cfg.channel!r} for a {device_cfg.role} device",
-                                  command.id)
+            raise p.ProtocolError(
+                p.ErrorCode.FORBIDDEN, f"channel is {device_cfg.channel!r} for a {device_cfg.role} device", command.id
+            )
         command = command.model_copy(update={"channel": device_cfg.channel})
     if isinstance(command, p.Cancel) and device_cfg.role == "web" and command.ticket is not None:
         # The relay speaks for anyone on the internet: it may give up only a ticket whose page
@@ -142,9 +157,11 @@ def handle(state: HallState, device: str, payload: bytes | dict, now: float, tok
     except p.ProtocolError as err:
         return Handled(state, [], err.reply)
     try:
-        if isinstance(command, p._CounterCommand):
-            command = command.model_copy(update={"counter": _counter_of(state, device, command)})
-        new, events = _dispatch(state, device, command, now, token)
+        counter = ""  # only counter commands use it
+        if isinstance(command, p.CounterCommand):
+            counter = _counter_of(state, device, command)
+            command = command.model_copy(update={"counter": counter})
+        new, events = _dispatch(state, device, command, counter, now, token)
     except QueueError as err:
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
     # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from typing import Generic, Hashable, TypeVar
+from collections.abc import Hashable
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -118,7 +119,6 @@ class RateGate:
             return False
         if sender not in self._buckets and len(self._buckets) >= self.senders:
             # Forget senders whose bucket has refilled: they are the same as new ones.
-            self._buckets = {k: v for k, v in self._buckets.items()
-                             if v[0] + (now - v[1]) * self.rate < self.burst}
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] + (now - v[1]) * self.rate < self.burst}
         self._buckets[sender] = (tokens - 1, now)
         return True

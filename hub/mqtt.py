@@ -46,15 +46,24 @@ class Link:
                 self.since = time.monotonic()
             since = time.monotonic() - self.since
         if not self.stopping:
-            log.warning("%s: cannot reach the broker at %s — retrying (attempt %d, %.0f s so far)",
-                        self.who, self.where, failures, since)
+            log.warning(
+                "%s: cannot reach the broker at %s — retrying (attempt %d, %.0f s so far)",
+                self.who,
+                self.where,
+                failures,
+                since,
+            )
 
     def connected(self) -> None:
         """The broker accepted the connection."""
         with self._lock:
             failures, self.failures, self.since = self.failures, 0, None
-        log.info("%s: connected to the broker at %s%s", self.who, self.where,
-                 f" after {failures} failed attempts" if failures else "")
+        log.info(
+            "%s: connected to the broker at %s%s",
+            self.who,
+            self.where,
+            f" after {failures} failed attempts" if failures else "",
+        )
 
     def lost(self, reason: object) -> None:
         """The connection ended (paho reconnects with backoff unless we are stopping)."""
@@ -64,7 +73,7 @@ class Link:
 
 def link_of(client: mqtt.Client) -> Link:
     """The connection log of a client made by `new_client`."""
-    return client._sunbeon_link  # type: ignore[attr-defined,no-any-return]
+    return client._sunbeon_link  # type: ignore[attr-defined]  # set by new_client
 
 
 def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt.Client:
@@ -87,7 +96,8 @@ def new_client(settings: Mqtt, client_id: str, login: str | None = None) -> mqtt
         client.username_pw_set(username, password)
     if settings.tls:
         client.tls_set()
-    client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)
+    # paho types the delays as int, but sleeps on them as numbers: 0.5 s works.
+    client.reconnect_delay_set(RECONNECT_MIN, RECONNECT_MAX)  # type: ignore[arg-type]
     link = Link(client_id, settings.host, settings.port)
     client._sunbeon_link = link  # type: ignore[attr-defined]
     client.on_connect_fail = link.failed
@@ -105,8 +115,9 @@ def _no_delay(client: mqtt.Client, userdata: object, sock: object) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-def properties(*, response_topic: str | None = None, correlation: bytes | None = None,
-               expiry: int | None = None) -> Properties | None:
+def properties(
+    *, response_topic: str | None = None, correlation: bytes | None = None, expiry: int | None = None
+) -> Properties | None:
     """PUBLISH properties (MQTT 5), or None when there are none to set."""
     if response_topic is None and correlation is None and expiry is None:
         return None

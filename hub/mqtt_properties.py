@@ -24,7 +24,7 @@ class BoundedProperties(Properties):
 
     too_large = 0  # bytes of properties left undecoded (0: decoded as usual)
 
-    def unpack(self, buffer):  # type: ignore[no-untyped-def]
+    def unpack(self, buffer: bytes) -> tuple[BoundedProperties, int]:
         if self.packetType != PacketTypes.PUBLISH:
             return super().unpack(buffer)
         length, head = VariableByteIntegers.decode(buffer)
@@ -33,12 +33,12 @@ class BoundedProperties(Properties):
             object.__setattr__(self, "too_large", length)  # paho's __setattr__ takes property names only
             return self, head + length
         # Only the properties, not the payload behind them: each slice paho makes is then small.
-        return super().unpack(bytes(buffer[:head + length]))
+        return super().unpack(bytes(buffer[: head + length]))
 
 
 def install() -> None:
     """Make every paho client in this process decode received PUBLISH properties with a bound."""
-    _packet.Properties = BoundedProperties  # type: ignore[attr-defined,misc]
+    _packet.Properties = BoundedProperties  # type: ignore[misc]  # replacing paho's class is the point
 
 
 def too_large(message: object) -> int:

@@ -11,15 +11,19 @@ import json
 import math
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
 MAX_DEPTH = 8  # nesting of a command's JSON; a valid one has depth 1 (json.loads recurses, so bound it first)
-MAX_STATUS_PAYLOAD = 2048  # bytes of a device status (room for a 200-character Korean detail, even \u-escaped); bigger is ignored unread
-MAX_WITNESS_PAYLOAD = 2 * 1024 * 1024  # bytes of the retained snapshot a starting hub reads as its witness (the broker's message_size_limit)
+MAX_STATUS_PAYLOAD = (
+    2048  # bytes of a device status (room for a 200-character Korean detail, even \u-escaped); bigger is ignored unread
+)
+MAX_WITNESS_PAYLOAD = (
+    2 * 1024 * 1024
+)  # bytes of the retained snapshot a starting hub reads as its witness (the broker's message_size_limit)
 DETAIL_CHARS = 200  # a device status `detail` is cut to this; it goes into every snapshot
 MESSAGE_CHARS = 300  # an error message in a reply is cut to this (it may quote the input)
 LOG_CHARS = 200  # input quoted in a log line is cut to this
@@ -27,6 +31,7 @@ COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is sta
 QOS = 1
 
 Language = Literal["ko", "en", "zh", "vi"]
+Health = Literal["online", "degraded", "offline"]  # of a device or the hub
 
 
 class Topics:
@@ -55,7 +60,7 @@ class Topics:
 
     def device_of(self, topic: str) -> str | None:
         """The device named by a `cmd/{device}` or `device/{device}/status` topic."""
-        parts = topic[len(self.root) + 1:].split("/") if topic.startswith(self.root + "/") else []
+        parts = topic[len(self.root) + 1 :].split("/") if topic.startswith(self.root + "/") else []
         if len(parts) == 2 and parts[0] == "cmd":
             return parts[1]
         if len(parts) == 3 and parts[0] == "device" and parts[2] == "status":
@@ -90,6 +95,7 @@ def brief(value: object, limit: int = LOG_CHARS) -> str:
 
     Only the first `limit` characters or bytes are looked at, so a 10 MB payload costs nothing.
     """
+    head: object
     if isinstance(value, (bytes, bytearray, memoryview)):
         head, size = bytes(value[:limit]), len(value)
     elif isinstance(value, str):
@@ -220,9 +226,11 @@ class Cancel(_Command):
 
 
 Command = Annotated[
-    Union[Issue, CallNext, Call, Recall, NoShow, Transfer, Finish, Pause, Resume, Cancel],
+    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel,
     Field(discriminator="op"),
 ]
+# The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
+CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
 OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
 _COMMAND = TypeAdapter(Command)
 
@@ -243,15 +251,16 @@ class Reply(_Message):
     id: str | None = None
 
     @classmethod
-    def ok(cls, command_id: str, data: dict[str, Any] | None) -> "Reply":
+    def ok(cls, command_id: str, data: dict[str, Any] | None) -> Reply:
         """A success."""
         return cls(status="ok", data=data, id=command_id)
 
     @classmethod
-    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> "Reply":
+    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply:
         """A refusal; nothing changed."""
-        return cls(status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)),
-                   id=command_id)
+        return cls(
+            status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)), id=command_id
+        )
 
 
 class ProtocolError(Exception):
@@ -338,9 +347,13 @@ def check_header(raw: dict[str, Any]) -> str:
         raise ProtocolError(ErrorCode.BAD_REQUEST, f'v: required; send "v": {VERSION}', command_id)
     version = raw["v"]
     if type(version) is not int:  # True and 1.0 are not 1 here
-        raise ProtocolError(ErrorCode.BAD_REQUEST, f"v: must be the integer {VERSION}, not {brief(version, 40)}", command_id)
+        raise ProtocolError(
+            ErrorCode.BAD_REQUEST, f"v: must be the integer {VERSION}, not {brief(version, 40)}", command_id
+        )
     if version != VERSION:
-        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {brief(version, 40)}; this hub speaks {VERSION}", command_id)
+        raise ProtocolError(
+            ErrorCode.UNSUPPORTED_VERSION, f"version {brief(version, 40)}; this hub speaks {VERSION}", command_id
+        )
     op = raw.get("op")
     if not isinstance(op, str) or op not in OPS:
         raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {brief(op, 60)}; ops are {', '.join(OPS)}", command_id)
@@ -389,7 +402,7 @@ class DeviceStatus(_Message):
     """A device's own health (`device/{id}/status`, retained; the last will says offline)."""
 
     model_config = ConfigDict(extra="ignore")
-    state: Literal["online", "degraded", "offline"]
+    state: Health
     # Cut, not refused: a long detail still says the device needs help; it just cannot fill every snapshot.
     detail: Annotated[str, AfterValidator(lambda d: _cut(d, DETAIL_CHARS))] | None = None
     # A short machine code for what is wrong ("paper_out", "no_sound", "printer_offline", …): public
@@ -408,7 +421,7 @@ class HubStatus(_Message):
     """
 
     model_config = ConfigDict(extra="ignore")
-    state: Literal["online", "degraded", "offline"]
+    state: Health
     at: float | None = None
     seq: int | None = None
     instance: str | None = None

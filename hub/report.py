@@ -42,8 +42,12 @@ def spread(values: list[float]) -> dict[str, float | int]:
     """Count, mean, median and 90th percentile."""
     if not values:
         return {"n": 0, "mean": 0.0, "median": 0.0, "p90": 0.0}
-    return {"n": len(values), "mean": statistics.fmean(values), "median": statistics.median(values),
-            "p90": percentile(values, 90)}
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "median": statistics.median(values),
+        "p90": percentile(values, 90),
+    }
 
 
 @dataclass
@@ -103,48 +107,91 @@ def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -
 
 def markdown(report: DayReport, names: dict[str, str]) -> str:
     """The report as markdown tables."""
+
     def name(s: str) -> str:
         return "전체 (all)" if s == "all" else f"{names.get(s, s)} ({s})"
 
     hours = sorted({h for c in report.by_task_hour.values() for h in c})
-    lines = [f"# {report.date} 업무 보고 · Day report", "",
-             f"{report.tickets} tickets: " + ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())), "",
-             "## Tickets per task and hour", "", "| task | " + " | ".join(f"{h}시" for h in hours) + " | total |",
-             "|---|" + "---|" * (len(hours) + 1)]
+    lines = [
+        f"# {report.date} 업무 보고 · Day report",
+        "",
+        f"{report.tickets} tickets: " + ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())),
+        "",
+        "## Tickets per task and hour",
+        "",
+        "| task | " + " | ".join(f"{h}시" for h in hours) + " | total |",
+        "|---|" + "---|" * (len(hours) + 1),
+    ]
     for s, counts in report.by_task_hour.items():
-        lines.append(f"| {name(s)} | " + " | ".join(str(counts.get(h, 0)) for h in hours) + f" | {sum(counts.values())} |")
-    for title, table in (("Waits (ticket → call), minutes", report.waits),
-                         ("Service times (call → finish), minutes", report.service_times)):
+        lines.append(
+            f"| {name(s)} | " + " | ".join(str(counts.get(h, 0)) for h in hours) + f" | {sum(counts.values())} |"
+        )
+    for title, table in (
+        ("Waits (ticket → call), minutes", report.waits),
+        ("Service times (call → finish), minutes", report.service_times),
+    ):
         lines += ["", f"## {title}", "", "| task | n | mean | median | p90 |", "|---|---|---|---|---|"]
-        lines += [f"| {name(s)} | {v['n']} | {v['mean']:.1f} | {v['median']:.1f} | {v['p90']:.1f} |" for s, v in table.items()]
+        lines += [
+            f"| {name(s)} | {v['n']} | {v['mean']:.1f} | {v['median']:.1f} | {v['p90']:.1f} |" for s, v in table.items()
+        ]
     lines += ["", "## No-shows", "", "| task | no-shows |", "|---|---|"]
     lines += [f"| {name(s)} | {n} |" for s, n in sorted(report.no_shows.items())] or ["| — | 0 |"]
     lines += ["", "## Visitors served per counter", "", "| counter | served |", "|---|---|"]
     lines += [f"| {c} | {n} |" for c, n in report.per_counter.items()]
-    lines += ["", "## Estimates", "",
-              f"The wait printed on the ticket held the actual wait for {report.estimate_inside:.1%} of called "
-              f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min."]
+    lines += [
+        "",
+        "## Estimates",
+        "",
+        f"The wait printed on the ticket held the actual wait for {report.estimate_inside:.1%} of called "
+        f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 # Column heads and values in Korean with the English beside them: the file goes to a Korean
 # office (Excel) and to the vendor's engineers.
-TICKET_COLUMNS = ["번호표 · number", "업무 · task", "우선 배려 · priority", "발권 경로 · channel", "언어 · language",
-                  "상태 · state", "발권 시각 · issued", "호출 시각 · called", "종료 시각 · finished", "창구 · counter",
-                  "대기(분) · wait (min)", "처리(분) · service (min)", "안내한 예상 대기(분) · printed estimate (min)",
-                  "재호출 · recalls", "업무일 · business day"]
-STATES = {"waiting": "대기 · waiting", "called": "호출 · called", "done": "완료 · done", "no_show": "부재 · absent",
-          "cancelled": "취소 · cancelled", "transferred": "이관 · transferred"}
-CHANNELS = {"kiosk": "키오스크 · kiosk", "web": "모바일 · mobile", "staff": "직원 · staff"}
-LANGUAGE_NAMES = {"ko": "한국어 · Korean", "en": "영어 · English", "zh": "중국어 · Chinese", "vi": "베트남어 · Vietnamese"}
+TICKET_COLUMNS = [
+    "번호표 · number",
+    "업무 · task",
+    "우선 배려 · priority",
+    "발권 경로 · channel",
+    "언어 · language",
+    "상태 · state",
+    "발권 시각 · issued",
+    "호출 시각 · called",
+    "종료 시각 · finished",
+    "창구 · counter",
+    "대기(분) · wait (min)",
+    "처리(분) · service (min)",
+    "안내한 예상 대기(분) · printed estimate (min)",
+    "재호출 · recalls",
+    "업무일 · business day",
+]
+STATES = {
+    "waiting": "대기 · waiting",
+    "called": "호출 · called",
+    "done": "완료 · done",
+    "no_show": "부재 · absent",
+    "cancelled": "취소 · cancelled",
+    "transferred": "이관 · transferred",
+}
+# Keyed by optional columns: a row without a channel or language reads back as itself (None).
+CHANNELS: dict[str | None, str] = {"kiosk": "키오스크 · kiosk", "web": "모바일 · mobile", "staff": "직원 · staff"}
+LANGUAGE_NAMES: dict[str | None, str] = {
+    "ko": "한국어 · Korean",
+    "en": "영어 · English",
+    "zh": "중국어 · Chinese",
+    "vi": "베트남어 · Vietnamese",
+}
 HOURLY_COLUMNS = ["업무 · task", "시 · hour", "발권 · tickets"]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def task_names(hall: Any) -> dict[str, str]:
     """Each service's name for the report: Korean with the English beside it, "제증명 (Certificates)"."""
-    return {s.id: s.name.ko if s.name.get("en") == s.name.ko else f"{s.name.ko} ({s.name.get('en')})"
-            for s in hall.services}
+    return {
+        s.id: s.name.ko if s.name.get("en") == s.name.ko else f"{s.name.ko} ({s.name.get('en')})" for s in hall.services
+    }
 
 
 def _local(stamp: float | None, tz: ZoneInfo) -> datetime | None:
@@ -156,22 +203,37 @@ def _minutes(start: float | None, end: float | None) -> float | None:
     return round((end - start) / 60, 1) if start is not None and end is not None else None
 
 
-def ticket_table(rows: list[dict[str, Any]], names: dict[str, str] | None = None,
-                 timezone: str = "Asia/Seoul") -> list[list[Any]]:
+def ticket_table(
+    rows: list[dict[str, Any]], names: dict[str, str] | None = None, timezone: str = "Asia/Seoul"
+) -> list[list[Any]]:
     """One row per ticket (no page-token hash), times as local datetimes, names rather than ids."""
     tz, names = ZoneInfo(timezone), names or {}
     table = []
     for r in rows:
-        estimate = (f"{r['estimate_low']}~{r['estimate_high']}"
-                    if r.get("estimate_low") is not None and r.get("estimate_high") is not None else None)
-        table.append([
-            r["label"], names.get(r["service"], r["service"]), "예 · yes" if r.get("priority") else "",
-            CHANNELS.get(r.get("channel"), r.get("channel")), LANGUAGE_NAMES.get(r.get("language"), r.get("language")),
-            STATES.get(r["state"], r["state"]), _local(r["issued"], tz), _local(r.get("called"), tz),
-            _local(r.get("finished"), tz), r.get("counter"), _minutes(r["issued"], r.get("called")),
-            _minutes(r.get("called"), r.get("finished")) if r["state"] == "done" else None, estimate,
-            r.get("recalls") or 0, r["business_date"],
-        ])
+        estimate = (
+            f"{r['estimate_low']}~{r['estimate_high']}"
+            if r.get("estimate_low") is not None and r.get("estimate_high") is not None
+            else None
+        )
+        table.append(
+            [
+                r["label"],
+                names.get(r["service"], r["service"]),
+                "예 · yes" if r.get("priority") else "",
+                CHANNELS.get(r.get("channel"), r.get("channel")),
+                LANGUAGE_NAMES.get(r.get("language"), r.get("language")),
+                STATES.get(r["state"], r["state"]),
+                _local(r["issued"], tz),
+                _local(r.get("called"), tz),
+                _local(r.get("finished"), tz),
+                r.get("counter"),
+                _minutes(r["issued"], r.get("called")),
+                _minutes(r.get("called"), r.get("finished")) if r["state"] == "done" else None,
+                estimate,
+                r.get("recalls") or 0,
+                r["business_date"],
+            ]
+        )
     return table
 
 
@@ -192,12 +254,20 @@ def tickets_csv(rows: list[dict[str, Any]], names: dict[str, str] | None = None,
 def hourly_table(report: DayReport, names: dict[str, str] | None = None) -> list[list[Any]]:
     """Tickets per task and hour of issue."""
     names = names or {}
-    return [[names.get(service, service), hour, n]
-            for service, counts in report.by_task_hour.items() for hour, n in counts.items()]
+    return [
+        [names.get(service, service), hour, n]
+        for service, counts in report.by_task_hour.items()
+        for hour, n in counts.items()
+    ]
 
 
-def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path, names: dict[str, str] | None = None,
-              timezone: str = "Asia/Seoul") -> list[Path]:
+def write_csv(
+    rows: list[dict[str, Any]],
+    report: DayReport,
+    folder: Path,
+    names: dict[str, str] | None = None,
+    timezone: str = "Asia/Seoul",
+) -> list[Path]:
     """tickets.csv (one row per ticket) and hourly.csv (tickets per task and hour), UTF-8 with a BOM."""
     folder.mkdir(parents=True, exist_ok=True)
     tickets = folder / "tickets.csv"
@@ -207,18 +277,35 @@ def write_csv(rows: list[dict[str, Any]], report: DayReport, folder: Path, names
     return [tickets, hourly]
 
 
-def write_xlsx(rows: list[dict[str, Any]], report: DayReport, path: Path, names: dict[str, str] | None = None,
-               timezone: str = "Asia/Seoul") -> Path:
+def write_xlsx(
+    rows: list[dict[str, Any]],
+    report: DayReport,
+    path: Path,
+    names: dict[str, str] | None = None,
+    timezone: str = "Asia/Seoul",
+) -> Path:
     """The day as an Excel workbook: tickets (times as real date cells), tickets per hour, waits per task."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     names = names or {}
     book = Workbook()
-    sheets = [("번호표 tickets", TICKET_COLUMNS, ticket_table(rows, names, timezone)),
-              ("시간대별 hourly", HOURLY_COLUMNS, hourly_table(report, names)),
-              ("대기·처리 waits", ["업무 · task", "구분 · measure", "건수 · n", "평균(분) · mean (min)",
-                                 "중앙값(분) · median (min)", "90% (분) · p90 (min)"], _spread_table(report, names))]
+    sheets = [
+        ("번호표 tickets", TICKET_COLUMNS, ticket_table(rows, names, timezone)),
+        ("시간대별 hourly", HOURLY_COLUMNS, hourly_table(report, names)),
+        (
+            "대기·처리 waits",
+            [
+                "업무 · task",
+                "구분 · measure",
+                "건수 · n",
+                "평균(분) · mean (min)",
+                "중앙값(분) · median (min)",
+                "90% (분) · p90 (min)",
+            ],
+            _spread_table(report, names),
+        ),
+    ]
     for index, (title, head, table) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title
@@ -227,7 +314,7 @@ def write_xlsx(rows: list[dict[str, Any]], report: DayReport, path: Path, names:
             cell.font = Font(bold=True)
         for row in table:
             sheet.append(row)
-        for column, name in zip(sheet.columns, head):
+        for column, name in zip(sheet.columns, head, strict=False):
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(40, max(10, width + 4, len(name)))
             for cell in column[1:]:
@@ -282,6 +369,7 @@ def _figure(report: DayReport, names: dict[str, str]) -> Any:
     from matplotlib import font_manager
 
     from hardware.fonts import font_for
+
     face = font_for("ko", bold=False)
     try:
         font_manager.fontManager.addfont(face.path)
@@ -294,7 +382,7 @@ def _figure(report: DayReport, names: dict[str, str]) -> Any:
     for service, counts in report.by_task_hour.items():
         values = [counts.get(h, 0) for h in hours]
         top.bar(hours, values, bottom=base, label=names.get(service, service))
-        base = [a + b for a, b in zip(base, values)]
+        base = [a + b for a, b in zip(base, values, strict=True)]
     top.set_ylabel("발권 · tickets")
     top.legend(fontsize=8, ncol=3)
     top.set_title(f"{report.date}")

@@ -13,11 +13,13 @@ import sqlite3
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
+from typing import Any, cast
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.config import HallConfig
 from hub.domain import queue, view
 from hub.domain.model import Event, HallState, frozen
@@ -63,8 +65,14 @@ class Outgoing:
 class HubService:
     """Holds the hall's state; applies commands one at a time; commits before anything is answered."""
 
-    def __init__(self, hall: HallConfig, store: Store, *, clock: Callable[[], float] = time.time,
-                 new_token: Callable[[], str] = lambda: secrets.token_urlsafe(12)) -> None:
+    def __init__(
+        self,
+        hall: HallConfig,
+        store: Store,
+        *,
+        clock: Callable[[], float] = time.time,
+        new_token: Callable[[], str] = lambda: secrets.token_urlsafe(12),
+    ) -> None:
         self.hall, self.store, self.clock, self.new_token = hall, store, clock, new_token
         self.instance = uuid.uuid4().hex[:12]  # this process; the epoch is the database's history
         self.storage_error: str | None = None  # set while writes fail: commands are refused
@@ -93,12 +101,15 @@ class HubService:
         snap = view.snapshot(self.state, self.clock(), alerts)
         snap["epoch"] = self.store.epoch
         snap["instance"] = self.instance
-        snap["high_water"] = {"business_date": self.state.business_date, "next_id": self.state.next_id,
-                              "numbers": dict(self.state.cursors)}
+        snap["high_water"] = {
+            "business_date": self.state.business_date,
+            "next_id": self.state.next_id,
+            "numbers": dict(self.state.cursors),
+        }
         return snap
 
     @property
-    def health(self) -> tuple[str, str | None]:
+    def health(self) -> tuple[p.Health, str | None]:
         """("online" | "degraded", why) for hub/status."""
         reasons = [a["detail"] for a in self.hub_alerts.values()]
         return ("degraded", ", ".join(reasons)) if reasons else ("online", None)
@@ -134,7 +145,9 @@ class HubService:
 
     def _storage_ok(self) -> None:
         if self.storage_error is not None:
-            log.warning("storage works again after %d failed writes (first: %s)", self.storage_failures, self.storage_error)
+            log.warning(
+                "storage works again after %d failed writes (first: %s)", self.storage_failures, self.storage_error
+            )
             self.storage_error = None
             self.storage_failures = 0
             self._alert("storage_unavailable", False)
@@ -144,8 +157,11 @@ class HubService:
         out = Outgoing()
         if self.fenced is None:
             self.fenced = reason
-            log.critical("ANOTHER HUB IS RUNNING FOR THIS HALL (%s): this hub refuses every command. "
-                         "Stop one of them, then restart this one.", reason)
+            log.critical(
+                "ANOTHER HUB IS RUNNING FOR THIS HALL (%s): this hub refuses every command. "
+                "Stop one of them, then restart this one.",
+                reason,
+            )
             self._alert("second_hub", True)
             self._publish_snapshot(out)
         return out
@@ -158,9 +174,9 @@ class HubService:
         hold must not be handed out again, so seq, ids and today's numbering move past what the
         witness shows, a new epoch tells screens to take the lower history, and the hall is told.
         """
-        water = witness.get("high_water") if isinstance(witness.get("high_water"), dict) else {}
-        seq = witness.get("seq") if _sane(witness.get("seq")) else -1
-        next_id = water.get("next_id") if _sane(water.get("next_id")) else 0
+        water: dict[str, Any] = witness["high_water"] if isinstance(witness.get("high_water"), dict) else {}
+        seq: int = witness["seq"] if _sane(witness.get("seq")) else -1
+        next_id: int = water["next_id"] if _sane(water.get("next_id")) else 0
         if seq <= self.state.seq and next_id <= self.state.next_id:
             return False  # the witness is this history, or behind it: nothing was lost
         # First into today's business day (the database may be from before a day roll the witness
@@ -171,14 +187,25 @@ class HubService:
             for service, number in water["numbers"].items():
                 if _sane(number) and isinstance(service, str) and self.hall.service(service) is not None:
                     cursors[service] = number
-        skipped = dataclasses.replace(state, seq=max(seq, self.state.seq) + 1, next_id=max(next_id, state.next_id),
-                                      cursors=frozen(cursors))
-        log.critical("DATABASE REWOUND: the broker's last snapshot has seq %s and ticket ids up to %s, this "
-                     "database seq %s and ids up to %s. Skipping past them (numbers held by visitors are not "
-                     "reused); tickets issued after the database's last write are lost from it.",
-                     seq, next_id - 1, self.state.seq, self.state.next_id - 1)
-        event = Event("rewound", self.clock(), detail=frozen({"witness_seq": seq, "witness_next_id": next_id,
-                                                               "seq": self.state.seq, "next_id": self.state.next_id}))
+        skipped = dataclasses.replace(
+            state, seq=max(seq, self.state.seq) + 1, next_id=max(next_id, state.next_id), cursors=frozen(cursors)
+        )
+        log.critical(
+            "DATABASE REWOUND: the broker's last snapshot has seq %s and ticket ids up to %s, this "
+            "database seq %s and ids up to %s. Skipping past them (numbers held by visitors are not "
+            "reused); tickets issued after the database's last write are lost from it.",
+            seq,
+            next_id - 1,
+            self.state.seq,
+            self.state.next_id - 1,
+        )
+        event = Event(
+            "rewound",
+            self.clock(),
+            detail=frozen(
+                {"witness_seq": seq, "witness_next_id": next_id, "seq": self.state.seq, "next_id": self.state.next_id}
+            ),
+        )
         try:
             self.store.new_epoch()
             self.store.commit(skipped, [("hub", "", e, "") for e in [*rolled, event]])
@@ -191,7 +218,7 @@ class HubService:
         self.snapshot = self._snapshot()
         return True
 
-    def _publish_snapshot(self, out: "Outgoing") -> None:
+    def _publish_snapshot(self, out: Outgoing) -> None:
         self.snapshot = self._snapshot()
         out.snapshot = p.encode(self.snapshot)
 
@@ -247,8 +274,11 @@ class HubService:
                 device, _, correlation = out.replies[index]
                 if key is not None:
                     self._forget(key)
-                refusal = p.Reply.fail(command_id, p.ErrorCode.STORAGE_UNAVAILABLE,
-                                       "the hub cannot store tickets right now; please try again shortly")
+                refusal = p.Reply.fail(
+                    command_id,
+                    p.ErrorCode.STORAGE_UNAVAILABLE,
+                    "the hub cannot store tickets right now; please try again shortly",
+                )
                 out.replies[index] = (device, p.encode(refusal), correlation)
             self._publish_snapshot(out)
             return out
@@ -260,14 +290,17 @@ class HubService:
     def _handle_one(self, message: Incoming, out: Outgoing, rows: list, calls: list, fresh: list) -> None:
         """One command: a repeat gets its first reply; else it is decoded once, applied, answered."""
         if message.too_large:
-            reply = p.Reply.fail(None, p.ErrorCode.PAYLOAD_TOO_LARGE,
-                                 f"payload of {message.too_large} bytes; the limit is {p.MAX_PAYLOAD}")
-            out.replies.append((message.device, p.encode(reply), message.correlation))
+            too_large = p.Reply.fail(
+                None,
+                p.ErrorCode.PAYLOAD_TOO_LARGE,
+                f"payload of {message.too_large} bytes; the limit is {p.MAX_PAYLOAD}",
+            )
+            out.replies.append((message.device, p.encode(too_large), message.correlation))
             return
         try:
             raw = p.decode(message.payload)
         except p.ProtocolError as err:
-            log.info("refused a command from %s: %s", p.brief(message.device, 40), p.brief(err.reply.error.message))
+            log.info("refused a command from %s: %s", p.brief(message.device, 40), p.brief(str(err)))
             out.replies.append((message.device, p.encode(err.reply), message.correlation))
             return
         command_id = p.peek_id(raw)
@@ -277,9 +310,10 @@ class HubService:
             out.replies.append((message.device, first, message.correlation))
             return
         if self.fenced is not None:
-            reply = p.Reply.fail(command_id, p.ErrorCode.INTERNAL,
-                                 "another hub is running for this hall; this one issues nothing")
-            out.replies.append((message.device, p.encode(reply), message.correlation))
+            fenced = p.Reply.fail(
+                command_id, p.ErrorCode.INTERNAL, "another hub is running for this hall; this one issues nothing"
+            )
+            out.replies.append((message.device, p.encode(fenced), message.correlation))
             return
         fresh.append((len(out.replies), key, command_id))
         handled = handler.handle(self.state, message.device, raw, self.clock(), self.new_token())
@@ -290,16 +324,26 @@ class HubService:
             rows.extend((message.device, command_id or "", e, reply.decode()) for e in handled.events)
             calls.extend((e, self.state.seq) for e in handled.events if e.kind in ("called", "recalled"))
         elif handled.reply.error is not None:
-            log.info("refused %s from %s: %s", p.brief(raw.get("op"), 40), p.brief(message.device, 40),
-                     p.brief(handled.reply.error.message))
+            log.info(
+                "refused %s from %s: %s",
+                p.brief(raw.get("op"), 40),
+                p.brief(message.device, 40),
+                p.brief(handled.reply.error.message),
+            )
         # A reply that changed something is kept durably (in the batch's transaction); others in memory.
         self._remember(key, reply, durable=changed)
         out.replies.append((message.device, reply, message.correlation))
 
     def _fault(self, message: Incoming, err: Exception, out: Outgoing) -> None:
         self.faults += 1
-        log.error("command from %s failed inside the hub (%s: %s); payload %s", p.brief(message.device, 40),
-                  type(err).__name__, p.brief(str(err)), p.brief(message.payload), exc_info=True)
+        log.error(
+            "command from %s failed inside the hub (%s: %s); payload %s",
+            p.brief(message.device, 40),
+            type(err).__name__,
+            p.brief(str(err)),
+            p.brief(message.payload),
+            exc_info=True,
+        )
         try:
             raw = p.decode(message.payload)
             command_id = p.peek_id(raw)
@@ -344,8 +388,11 @@ class HubService:
         moved = now - self.last_clock
         self.last_clock = now
         if moved < -CLOCK_BACK_LIMIT or moved > CLOCK_AHEAD_LIMIT:
-            log.warning("CLOCK JUMPED by %+.0f s (to %s); the business day follows the clock",
-                        moved, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)) + " UTC")
+            log.warning(
+                "CLOCK JUMPED by %+.0f s (to %s); the business day follows the clock",
+                moved,
+                time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(now)) + " UTC",
+            )
             self._alert("clock_jump", True)
             self._clock_alert_until = time.monotonic() + CLOCK_ALERT_KEEP
         elif "clock_jump" in self.hub_alerts and time.monotonic() > self._clock_alert_until:
@@ -397,9 +444,15 @@ def _call_event(hall: HallConfig, event: Event, seq: int) -> p.CallEvent:
     assert ticket is not None and event.counter is not None
     counter = hall.counter(event.counter)
     return p.CallEvent(
-        seq=seq, ticket=ticket.id, number=ticket.label, service=ticket.service, counter=event.counter,
+        seq=seq,
+        ticket=ticket.id,
+        number=ticket.label,
+        service=ticket.service,
+        counter=event.counter,
         counter_label=counter.label.all() if counter else {"ko": event.counter},
-        recall=event.kind == "recalled", language=ticket.language, at=event.at,  # type: ignore[arg-type]
+        recall=event.kind == "recalled",
+        language=cast("p.Language", ticket.language),
+        at=event.at,  # checked when issued
     )
 
 

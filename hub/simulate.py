@@ -16,18 +16,19 @@ import statistics
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub import config as cfg
 from hub.broker import Broker
 from hub.bus import HubBus
 from hub.client import HubClient
+from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 from hub.service import HubService
 from hub.store import Store
-
-from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds  # noqa: F401
 
 
 @dataclass
@@ -62,17 +63,22 @@ class DayResult:
 
     def waits(self, service: str | None = None) -> list[float]:
         """Waits in minutes of the called visitors (of one task, or all)."""
-        return [v.wait_minutes for v in self.visits  # type: ignore[misc]
-                if v.wait_minutes is not None and (service is None or v.service == service)]
+        return [
+            v.wait_minutes
+            for v in self.visits
+            if v.wait_minutes is not None and (service is None or v.service == service)
+        ]
 
     def summary(self) -> dict[str, float]:
         """Mean and 90th-percentile wait, estimate accuracy, counts."""
         waits = self.waits()
-        inside = [v for v in self.visits if v.wait_minutes is not None]
-        within = sum(1 for v in inside if v.estimate[0] <= v.wait_minutes <= v.estimate[1])  # type: ignore[operator]
-        error = [abs(v.wait_minutes - sum(v.estimate) / 2) for v in inside]  # type: ignore[operator]
+        inside = [(wait, v.estimate) for v in self.visits if (wait := v.wait_minutes) is not None]
+        within = sum(1 for wait, (low, high) in inside if low <= wait <= high)
+        error = [abs(wait - (low + high) / 2) for wait, (low, high) in inside]
         return {
-            "issued": len(self.visits), "called": len(waits), "refused": self.refused,
+            "issued": len(self.visits),
+            "called": len(waits),
+            "refused": self.refused,
             "no_show": sum(1 for v in self.visits if v.outcome == "no_show"),
             "mean_wait": statistics.fmean(waits) if waits else 0.0,
             "p90_wait": percentile(waits, 90) if waits else 0.0,
@@ -87,8 +93,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
-def arrivals(hall: cfg.HallConfig, day: datetime, seed: int, profile: dict[int, float] | None = None,
-             table: list[tuple[int, str, int]] | None = None) -> list[tuple[float, str, bool]]:
+def arrivals(
+    hall: cfg.HallConfig,
+    day: datetime,
+    seed: int,
+    profile: dict[int, float] | None = None,
+    table: list[tuple[int, str, int]] | None = None,
+) -> list[tuple[float, str, bool]]:
     """(time, service, priority) of every visitor: Poisson arrivals per hour, or a given table."""
     rng = random.Random(seed)
     services = [s.id for s in hall.services]
@@ -149,9 +160,11 @@ def choose_counters(hall: cfg.HallConfig, n: int) -> list[cfg.Counter]:
 def always_open(hall: cfg.HallConfig, day: datetime, counters: int) -> cfg.HallConfig:
     """The hall for the simulated day: its services open on that weekday, N counters open."""
     from hub.config import DAYS
+
     services = [s.model_copy(update={"hours": s.hours.model_copy(update={"days": DAYS})}) for s in hall.services]
-    return cfg.HallConfig.model_validate({**dict(hall), "services": services,
-                                          "counters": choose_counters(hall, counters)})
+    return cfg.HallConfig.model_validate(
+        {**dict(hall), "services": services, "counters": choose_counters(hall, counters)}
+    )
 
 
 class Clock:
@@ -164,8 +177,15 @@ class Clock:
         return self.now
 
 
-def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2026-11-23",
-            table: list[tuple[int, str, int]] | None = None, layout: str = "integrated") -> DayResult:
+def run_day(
+    hall: cfg.HallConfig,
+    *,
+    counters: int,
+    seed: int = 1,
+    day: str = "2026-11-23",
+    table: list[tuple[int, str, int]] | None = None,
+    layout: str = "integrated",
+) -> DayResult:
     """Simulate one day against a real hub (in this process, on a private broker and database)."""
     when = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(hall.site.timezone))
     hall = always_open(hall, when, counters)
@@ -176,16 +196,26 @@ def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2
     opening = min(dtime.fromisoformat(s.hours.open.isoformat()) for s in hall.services)
     clock = Clock(when.replace(hour=opening.hour, minute=opening.minute).timestamp() - 60)
     with tempfile.TemporaryDirectory(prefix="sunbeon-sim-") as tmp, Broker() as broker:
-        hall = cfg.HallConfig.model_validate({**dict(hall), "mqtt": cfg.Mqtt(host="127.0.0.1", port=broker.port),
-                                              "site": hall.site.model_copy(update={"tickets_per_minute_per_kiosk": 600})})
+        hall = cfg.HallConfig.model_validate(
+            {
+                **dict(hall),
+                "mqtt": cfg.Mqtt(host="127.0.0.1", port=broker.port),
+                "site": hall.site.model_copy(update={"tickets_per_minute_per_kiosk": 600}),
+            }
+        )
         store = Store(Path(tmp) / "sim.db")
         bus = HubBus(hall, HubService(hall, store, clock=clock))
         stop = threading.Event()
         thread = threading.Thread(target=bus.run, args=(stop,), daemon=True)
         thread.start()
-        kiosk = HubClient(hall.site.id, next(d.id for d in hall.devices if d.role == "kiosk"), hall.mqtt, calls=False).start()
-        desks = {d.counter: HubClient(hall.site.id, d.id, hall.mqtt, calls=False).start()
-                 for d in hall.devices if d.role == "counter" and hall.counter(d.counter or "")}
+        kiosk = HubClient(
+            hall.site.id, next(d.id for d in hall.devices if d.role == "kiosk"), hall.mqtt, calls=False
+        ).start()
+        desks = {
+            d.counter: HubClient(hall.site.id, d.id, hall.mqtt, calls=False).start()
+            for d in hall.devices
+            if d.role == "counter" and d.counter and hall.counter(d.counter)
+        }
         for client in (kiosk, *desks.values()):
             client.wait_for(lambda c: c.online, 15)
         try:
@@ -203,12 +233,19 @@ def run_day(hall: cfg.HallConfig, *, counters: int, seed: int = 1, day: str = "2
     return result
 
 
-def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: list[tuple[float, str, bool]],
-              kiosk: HubClient, desks: dict[str, HubClient], day: datetime) -> DayResult:
-    events: list[tuple[float, int, str, object]] = []
+def _simulate(
+    hall: cfg.HallConfig,
+    clock: Clock,
+    rng: random.Random,
+    visitors: list[tuple[float, str, bool]],
+    kiosk: HubClient,
+    desks: dict[str, HubClient],
+    day: datetime,
+) -> DayResult:
+    events: list[tuple[float, int, str, Any]] = []  # data: a visit tuple or a counter id, by kind
     order = 0
 
-    def at(t: float, kind: str, data: object) -> None:
+    def at(t: float, kind: str, data: Any) -> None:
         nonlocal order
         order += 1
         heapq.heappush(events, (t, order, kind, data))
@@ -237,18 +274,22 @@ def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: 
         t, _, kind, data = heapq.heappop(events)
         clock.now = max(clock.now, t)
         if kind == "arrive":
-            arrive, service, priority = data  # type: ignore[misc]
-            reply = kiosk.request("issue", service=service, priority=priority and hall.service(service).priority,
-                                  timeout=10)
+            arrive, service, priority = data
+            task = hall.service(service)
+            reply = kiosk.request(
+                "issue", service=service, priority=priority and task is not None and task.priority, timeout=10
+            )
             if reply.status != "ok":
                 result.refused += 1
                 continue
-            visit = Visit(arrive, service, priority, reply.data["number"], tuple(reply.data["estimate_minutes"]))  # type: ignore[arg-type]
+            issued = reply.data or {}
+            low, high = issued["estimate_minutes"]
+            visit = Visit(arrive, service, priority, issued["number"], (low, high))
             result.visits.append(visit)
             by_number[visit.number] = visit
             wake(service)
         elif kind == "free":
-            counter = data  # type: ignore[assignment]
+            counter = data
             if counter in lunch_due:
                 desks[counter].request("finish", timeout=10)
                 desks[counter].request("pause", timeout=10)
@@ -271,44 +312,53 @@ def _simulate(hall: cfg.HallConfig, clock: Clock, rng: random.Random, visitors: 
                 minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
                 at(clock.now + service_seconds(rng, minutes), "free", counter)
         elif kind == "no_show":
-            desks[data].request("recall", timeout=10)  # type: ignore[index]
-            desks[data].request("no_show", timeout=10)  # type: ignore[index]
+            desks[data].request("recall", timeout=10)
+            desks[data].request("no_show", timeout=10)
             at(clock.now, "free", data)
         elif kind == "lunch":
             if data in idle:
-                idle.discard(data)  # type: ignore[arg-type]
-                lunch_due.add(data)  # type: ignore[arg-type]
+                idle.discard(data)
+                lunch_due.add(data)
                 at(clock.now, "free", data)
             else:
-                lunch_due.add(data)  # type: ignore[arg-type]
+                lunch_due.add(data)
         elif kind == "back":
-            on_lunch.discard(data)  # type: ignore[arg-type]
-            desks[data].request("resume", timeout=10)  # type: ignore[index]
+            on_lunch.discard(data)
+            desks[data].request("resume", timeout=10)
             at(clock.now, "free", data)
     return result
 
 
 def report_day(result: DayResult) -> str:
     """Waits per task and overall, for a terminal."""
-    lines = [f"{result.layout}, {result.counters} counters: {len(result.visits)} tickets "
-             f"({result.refused} visitors turned away after the ticket cut-off)"]
+    lines = [
+        f"{result.layout}, {result.counters} counters: {len(result.visits)} tickets "
+        f"({result.refused} visitors turned away after the ticket cut-off)"
+    ]
     for service in sorted({v.service for v in result.visits}):
         waits = result.waits(service)
         if waits:
-            lines.append(f"  {service:<16} {len(waits):>4} called  mean {statistics.fmean(waits):5.1f} min"
-                         f"  p90 {percentile(waits, 90):5.1f} min")
+            lines.append(
+                f"  {service:<16} {len(waits):>4} called  mean {statistics.fmean(waits):5.1f} min"
+                f"  p90 {percentile(waits, 90):5.1f} min"
+            )
     s = result.summary()
     stranded = {v.service for v in result.visits if v.called is None}
     if stranded:
         lines.append(f"  no open counter served: {', '.join(sorted(stranded))} — open more counters")
-    lines.append(f"  {'all':<16} {int(s['called']):>4} called  mean {s['mean_wait']:5.1f} min  p90 {s['p90_wait']:5.1f} min")
-    lines.append(f"  printed estimate held the actual wait for {s['estimate_inside']:.1%} of tickets "
-                 f"(mean absolute error vs the middle of the range {s['estimate_mae']:.1f} min)")
+    lines.append(
+        f"  {'all':<16} {int(s['called']):>4} called  mean {s['mean_wait']:5.1f} min  p90 {s['p90_wait']:5.1f} min"
+    )
+    lines.append(
+        f"  printed estimate held the actual wait for {s['estimate_inside']:.1%} of tickets "
+        f"(mean absolute error vs the middle of the range {s['estimate_mae']:.1f} min)"
+    )
     return "\n".join(lines)
 
 
-def counters_needed(hall: cfg.HallConfig, target_minutes: float, *, seed: int = 1,
-                    table: list[tuple[int, str, int]] | None = None) -> tuple[int, DayResult] | None:
+def counters_needed(
+    hall: cfg.HallConfig, target_minutes: float, *, seed: int = 1, table: list[tuple[int, str, int]] | None = None
+) -> tuple[int, DayResult] | None:
     """The fewest counters (in config order) whose day keeps the 90th-percentile wait under the target."""
     for n in range(1, len(hall.counters) + 1):
         result = run_day(hall, counters=n, seed=seed, table=table)
@@ -320,16 +370,20 @@ def counters_needed(hall: cfg.HallConfig, target_minutes: float, *, seed: int = 
 LAYOUTS = ("integrated", "per-window")
 
 
-def compare(hall: cfg.HallConfig, *, counters: int, seeds: list[int],
-            table: list[tuple[int, str, int]] | None = None) -> dict[str, list[DayResult]]:
+def compare(
+    hall: cfg.HallConfig, *, counters: int, seeds: list[int], table: list[tuple[int, str, int]] | None = None
+) -> dict[str, list[DayResult]]:
     """The same days (one per seed) with one integrated queue and with a line per window."""
-    return {layout: [run_day(hall, counters=counters, seed=seed, table=table, layout=layout) for seed in seeds]
-            for layout in LAYOUTS}
+    return {
+        layout: [run_day(hall, counters=counters, seed=seed, table=table, layout=layout) for seed in seeds]
+        for layout in LAYOUTS
+    }
 
 
 def _pad(text: str, width: int) -> str:
     """Left-align in a terminal: Hangul and Han characters take two columns."""
     import unicodedata
+
     used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(1, width - used)
 
@@ -350,24 +404,31 @@ def report_compare(hall: cfg.HallConfig, runs: dict[str, list[DayResult]], seeds
     integrated, windows = runs["integrated"], runs["per-window"]
     names = {s.id: f"{s.name.ko} ({s.id})" for s in hall.services}
     seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}"
-    lines = [f"integrated vs per-window, {integrated[0].counters} counters, {len(seeds)} days ({seed_text}):",
-             "mean wait in minutes — the mean over the days (lowest–highest day)", "",
-             f"  {_pad('task', 30)}{_pad('integrated', 22)}{_pad('per-window', 22)}integrated better on"]
-    worse: list[str] = []
+    lines = [
+        f"integrated vs per-window, {integrated[0].counters} counters, {len(seeds)} days ({seed_text}):",
+        "mean wait in minutes — the mean over the days (lowest–highest day)",
+        "",
+        f"  {_pad('task', 30)}{_pad('integrated', 22)}{_pad('per-window', 22)}integrated better on",
+    ]
+    worse: list[tuple[str, list[float], list[float], int]] = []
     services = [s.id for s in hall.services if any(r.waits(s.id) for r in integrated + windows)]
     for service in [*services, None]:
         a, b = _mean_waits(integrated, service), _mean_waits(windows, service)
-        better = sum(1 for x, y in zip(a, b) if x < y)
+        better = sum(1 for x, y in zip(a, b, strict=False) if x < y)
         label = "all" if service is None else names.get(service, service)
-        lines.append(f"  {_pad(label, 30)}{_pad(_spread_cell(a).strip(), 22)}{_pad(_spread_cell(b).strip(), 22)}"
-                     f"{better} of {min(len(a), len(b))} days")
+        lines.append(
+            f"  {_pad(label, 30)}{_pad(_spread_cell(a).strip(), 22)}{_pad(_spread_cell(b).strip(), 22)}"
+            f"{better} of {min(len(a), len(b))} days"
+        )
         if service is not None and a and b and statistics.fmean(a) > statistics.fmean(b):
             worse.append((service, a, b, better))
     for service, a, b, better in worse:
         chance = ""
         if min(a) <= max(b) and min(b) <= max(a):
-            chance = (f"{names.get(service, service)}: one queue was better on {better} of {len(a)} days and the "
-                      f"days' ranges overlap, so part of the difference is the luck of the day. ")
+            chance = (
+                f"{names.get(service, service)}: one queue was better on {better} of {len(a)} days and the "
+                f"days' ranges overlap, so part of the difference is the luck of the day. "
+            )
         lines += ["", chance + _why_worse(hall, service, names)]
     return "\n".join(lines)
 
@@ -378,9 +439,13 @@ def _why_worse(hall: cfg.HallConfig, service: str, names: dict[str, str]) -> str
     others = sorted({s for c in hall.counters if c.id in primary for tier in c.services[1:] for s in tier})
     name = names.get(service, service)
     if secondary:
-        return (f"why {name} waits longer with one queue: its counters ({', '.join(primary)}) also serve other "
-                f"tasks, and the counters that help it ({', '.join(secondary)}) reach it only after their own.")
-    return (f"why {name} waits longer with one queue: only counter {', '.join(primary) or '—'} serves it and no other "
-            f"counter lists it, while that counter also takes {', '.join(names.get(s, s) for s in others) or 'other'} "
-            f"visitors whenever {name}'s line is empty for a moment — the next {name} visitor then waits for that "
-            f"visit too. Per-window, the counter waits for its own. Give {name} a secondary tier on another counter.")
+        return (
+            f"why {name} waits longer with one queue: its counters ({', '.join(primary)}) also serve other "
+            f"tasks, and the counters that help it ({', '.join(secondary)}) reach it only after their own."
+        )
+    return (
+        f"why {name} waits longer with one queue: only counter {', '.join(primary) or '—'} serves it and no other "
+        f"counter lists it, while that counter also takes {', '.join(names.get(s, s) for s in others) or 'other'} "
+        f"visitors whenever {name}'s line is empty for a moment — the next {name} visitor then waits for that "
+        f"visit too. Per-window, the counter waits for its own. Give {name} a secondary tier on another counter."
+    )

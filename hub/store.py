@@ -6,17 +6,20 @@ kiosk printed survives a crash or a power cut.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import sqlite3
 import sys
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 
-def _import_sqlite_utils():  # type: ignore[no-untyped-def]
+def _import_sqlite_utils() -> ModuleType:
     # sqlite-utils imports numpy and pandas when they are installed (matplotlib, for reports,
     # brings numpy), only to map their types; the hub stores none, and numpy alone is ~12 MB of
     # the hub's 60 MB budget on a Pi Zero 2 W. Hide them from this one import.
@@ -31,12 +34,24 @@ def _import_sqlite_utils():  # type: ignore[no-untyped-def]
     return sqlite_utils
 
 
-sqlite_utils = _import_sqlite_utils()
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_sqlite_utils()
 
-from hub.config import HallConfig
-from hub.domain import queue
-from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, ServiceTime, Ticket, TicketState, frozen,
+# After the import above on purpose: it must run before anything else can pull numpy in.
+from hub.config import HallConfig  # noqa: E402
+from hub.domain import queue  # noqa: E402
+from hub.domain.model import (  # noqa: E402
+    Call,
+    CounterState,
+    CounterStatus,
+    Event,
+    HallState,
+    ServiceTime,
+    Ticket,
+    TicketState,
+    frozen,
 )
 
 REPLY_DAYS = 7  # idempotency replies are kept this long
@@ -46,22 +61,56 @@ OWN_KEYS = ("epoch", "probe")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
-    db["tickets"].create({
-        "id": int, "number": int, "label": str, "service": str, "priority": int, "channel": str,
-        "language": str, "issued": float, "business_date": str, "token_hash": str, "device": str,
-        "state": str, "called": float, "finished": float, "counter": str, "for_counter": str,
-        "recalls": int, "transfers": int, "ahead_at_issue": int, "estimate_low": int, "estimate_high": int,
-    }, pk="id", not_null={"label", "service", "state", "business_date"})
-    db["tickets"].create_index(["business_date", "state"])
-    db["tickets"].create_index(["token_hash"])
-    db["events"].create({
-        "id": int, "seq": int, "at": float, "business_date": str, "kind": str, "ticket": int,
-        "label": str, "service": str, "counter": str, "device": str, "detail": str,
-    }, pk="id")
-    db["events"].create_index(["business_date", "kind"])
-    db["replies"].create({"device": str, "command_id": str, "business_date": str, "reply": str},
-                         pk=("device", "command_id"))
-    db["hub_state"].create({"key": str, "value": str}, pk="key")
+    db.table("tickets").create(
+        {
+            "id": int,
+            "number": int,
+            "label": str,
+            "service": str,
+            "priority": int,
+            "channel": str,
+            "language": str,
+            "issued": float,
+            "business_date": str,
+            "token_hash": str,
+            "device": str,
+            "state": str,
+            "called": float,
+            "finished": float,
+            "counter": str,
+            "for_counter": str,
+            "recalls": int,
+            "transfers": int,
+            "ahead_at_issue": int,
+            "estimate_low": int,
+            "estimate_high": int,
+        },
+        pk="id",
+        not_null={"label", "service", "state", "business_date"},
+    )
+    db.table("tickets").create_index(["business_date", "state"])
+    db.table("tickets").create_index(["token_hash"])
+    db.table("events").create(
+        {
+            "id": int,
+            "seq": int,
+            "at": float,
+            "business_date": str,
+            "kind": str,
+            "ticket": int,
+            "label": str,
+            "service": str,
+            "counter": str,
+            "device": str,
+            "detail": str,
+        },
+        pk="id",
+    )
+    db.table("events").create_index(["business_date", "kind"])
+    db.table("replies").create(
+        {"device": str, "command_id": str, "business_date": str, "reply": str}, pk=("device", "command_id")
+    )
+    db.table("hub_state").create({"key": str, "value": str}, pk="key")
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:
@@ -160,10 +209,8 @@ class Store:
         with "no transaction is active"; that second error says nothing about the cause.
         """
         if self.conn.in_transaction:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
@@ -194,15 +241,18 @@ class Store:
 
     def load(self, hall: HallConfig, now: float) -> HallState:
         """The state as of the last commit (a fresh day when the database is new)."""
-        saved = {key: json.loads(value) for key, value in self.conn.execute("SELECT key, value FROM hub_state")
-                 if key not in OWN_KEYS}
+        saved = {
+            key: json.loads(value)
+            for key, value in self.conn.execute("SELECT key, value FROM hub_state")
+            if key not in OWN_KEYS
+        }
         day = saved.get("day")
         if day is None:
             self._saved = None
             return queue.new_day(hall, now)
         rows = self.db.query(
-            "SELECT * FROM tickets WHERE business_date=? AND state IN ('waiting','called')",
-            [day["business_date"]])
+            "SELECT * FROM tickets WHERE business_date=? AND state IN ('waiting','called')", [day["business_date"]]
+        )
         tickets = {t.id: t for t in map(_ticket_from_row, rows)}
         known_counters = {c.id for c in hall.counters}
         known_services = {s.id for s in hall.services}
@@ -211,9 +261,17 @@ class Store:
             return {key.split("/", 1)[1]: value for key, value in saved.items() if key.startswith(kind + "/")}
 
         state = HallState(
-            hall=hall, business_date=day["business_date"], seq=day["seq"], next_id=day["next_id"],
-            counters=frozen({k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
-                             for k, v in part("counter").items() if k in known_counters}),
+            hall=hall,
+            business_date=day["business_date"],
+            seq=day["seq"],
+            next_id=day["next_id"],
+            counters=frozen(
+                {
+                    k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
+                    for k, v in part("counter").items()
+                    if k in known_counters
+                }
+            ),
             cursors=frozen({k: v for k, v in part("cursor").items() if k in known_services}),
             service_times=frozen({k: ServiceTime(**v) for k, v in part("service_time").items()}),
             recent_calls=tuple(Call(**c) for c in saved.get("recent_calls", [])),
@@ -230,15 +288,18 @@ class Store:
     def reply(self, key: tuple[str, str], since_date: str) -> tuple[str, str] | None:
         """The stored reply to one command (device, command id) of a business day since a date:
         (business date, reply JSON), or None."""
-        row = self.conn.execute("SELECT business_date, reply FROM replies WHERE device=? AND command_id=?"
-                                " AND business_date>=?", [key[0], key[1], since_date]).fetchone()
+        row = self.conn.execute(
+            "SELECT business_date, reply FROM replies WHERE device=? AND command_id=? AND business_date>=?",
+            [key[0], key[1], since_date],
+        ).fetchone()
         return (row[0], row[1]) if row is not None else None
 
     def last_called(self, business_date: str) -> dict[str, str]:
         """The number each service called (or recalled) last on a business day, from the event log."""
         rows = self.conn.execute(
             "SELECT service, label FROM events WHERE business_date=? AND kind IN ('called','recalled') ORDER BY id",
-            [business_date])
+            [business_date],
+        )
         return {service: label for service, label in rows if service is not None}
 
     def tickets(self, business_date: str) -> list[dict[str, Any]]:
@@ -267,12 +328,20 @@ class Store:
             if event.ticket is not None:
                 tickets[event.ticket.id] = event.ticket
             t = event.ticket
-            event_rows.append((
-                state.seq, event.at, t.business_date if t else state.business_date, event.kind,
-                t.id if t else None, t.label if t else None, t.service if t else None,
-                event.counter or (t.counter if t else None), device,
-                json.dumps(dict(event.detail), ensure_ascii=False) if event.detail else None,
-            ))
+            event_rows.append(
+                (
+                    state.seq,
+                    event.at,
+                    t.business_date if t else state.business_date,
+                    event.kind,
+                    t.id if t else None,
+                    t.label if t else None,
+                    t.service if t else None,
+                    event.counter or (t.counter if t else None),
+                    device,
+                    json.dumps(dict(event.detail), ensure_ascii=False) if event.detail else None,
+                )
+            )
         saved = getattr(self, "_saved", None)
         rows = dict(_state_rows(state))
         if saved is not None:
@@ -285,10 +354,13 @@ class Store:
         try:
             conn.executemany(
                 "INSERT INTO events (seq, at, business_date, kind, ticket, label, service, counter, device, detail)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)", event_rows)
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                event_rows,
+            )
             conn.executemany(
                 "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_ticket_row(t) for t in tickets.values()])
+                [_ticket_row(t) for t in tickets.values()],
+            )
             conn.executemany("INSERT OR IGNORE INTO replies VALUES (?,?,?,?)", [r for r in reply_rows.values() if r[1]])
             if gone is None:  # nothing known about the rows (a new store): start them afresh
                 conn.execute(f"DELETE FROM hub_state WHERE key NOT IN ({','.join('?' * len(OWN_KEYS))})", OWN_KEYS)
@@ -336,8 +408,10 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
             raise
         rows = [str(err)]
     if rows != ["ok"]:
-        raise StoreError(f"the database {path} is damaged ({'; '.join(map(str, rows))[:200]}); "
-                         "restore a backup or move the file away (docs/deploy.md)")
+        raise StoreError(
+            f"the database {path} is damaged ({'; '.join(map(str, rows))[:200]}); "
+            "restore a backup or move the file away (docs/deploy.md)"
+        )
 
 
 def _space(path: Path) -> str:
@@ -357,19 +431,51 @@ def root_cause(err: BaseException) -> str:
 
 
 def _ticket_row(t: Ticket) -> tuple:
-    return (t.id, t.number, t.label, t.service, int(t.priority), t.channel, t.language, t.issued,
-            t.business_date, t.token_hash, t.device, t.state.value, t.called, t.finished, t.counter,
-            t.for_counter, t.recalls, t.transfers, t.ahead_at_issue, *t.estimate_at_issue)
+    return (
+        t.id,
+        t.number,
+        t.label,
+        t.service,
+        int(t.priority),
+        t.channel,
+        t.language,
+        t.issued,
+        t.business_date,
+        t.token_hash,
+        t.device,
+        t.state.value,
+        t.called,
+        t.finished,
+        t.counter,
+        t.for_counter,
+        t.recalls,
+        t.transfers,
+        t.ahead_at_issue,
+        *t.estimate_at_issue,
+    )
 
 
 def _ticket_from_row(row: dict[str, Any]) -> Ticket:
     return Ticket(
-        id=row["id"], number=row["number"], label=row["label"], service=row["service"],
-        priority=bool(row["priority"]), channel=row["channel"], language=row["language"],
-        issued=row["issued"], business_date=row["business_date"], token_hash=row["token_hash"],
-        device=row["device"], state=TicketState(row["state"]), called=row["called"],
-        finished=row["finished"], counter=row["counter"], for_counter=row["for_counter"],
-        recalls=row["recalls"], transfers=row["transfers"], ahead_at_issue=row["ahead_at_issue"],
+        id=row["id"],
+        number=row["number"],
+        label=row["label"],
+        service=row["service"],
+        priority=bool(row["priority"]),
+        channel=row["channel"],
+        language=row["language"],
+        issued=row["issued"],
+        business_date=row["business_date"],
+        token_hash=row["token_hash"],
+        device=row["device"],
+        state=TicketState(row["state"]),
+        called=row["called"],
+        finished=row["finished"],
+        counter=row["counter"],
+        for_counter=row["for_counter"],
+        recalls=row["recalls"],
+        transfers=row["transfers"],
+        ahead_at_issue=row["ahead_at_issue"],
         estimate_at_issue=(row["estimate_low"], row["estimate_high"]),
     )
 
@@ -383,11 +489,17 @@ def _state_rows(state: HallState) -> list[tuple[str, str]]:
     """The hub state as (key, JSON) rows: the day's counters, one row per counter, numbering
     cursor and service time, and the recent calls: O(counters + services), not O(tickets).
     `commit` writes only the rows whose text differs from what it wrote last (`saved`)."""
-    rows = [("day", json.dumps({"business_date": state.business_date, "seq": state.seq, "next_id": state.next_id})),
-            ("recent_calls", json.dumps([_fields(c) for c in state.recent_calls], ensure_ascii=False))]
-    rows += [(f"counter/{k}", json.dumps({"status": c.status.value, "serving": c.serving,
-                                          "priority_streak": c.priority_streak}))
-             for k, c in state.counters.items()]
+    rows = [
+        ("day", json.dumps({"business_date": state.business_date, "seq": state.seq, "next_id": state.next_id})),
+        ("recent_calls", json.dumps([_fields(c) for c in state.recent_calls], ensure_ascii=False)),
+    ]
+    rows += [
+        (
+            f"counter/{k}",
+            json.dumps({"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}),
+        )
+        for k, c in state.counters.items()
+    ]
     rows += [(f"cursor/{k}", json.dumps(v)) for k, v in state.cursors.items()]
     rows += [(f"service_time/{k}", json.dumps(_fields(v))) for k, v in state.service_times.items()]
     return rows

@@ -12,11 +12,15 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
 
 
-def index_lines(text: str) -> dict[tuple, int]:
+# A place in the file: table and key names, and array indexes (as in a pydantic error's `loc`).
+Where = tuple[str | int, ...]
+
+
+def index_lines(text: str) -> dict[Where, int]:
     """Return {path: line} for every table header and top-level key of each table."""
-    lines: dict[tuple, int] = {}
+    lines: dict[Where, int] = {}
     counts: dict[str, int] = {}
-    table: tuple = ()
+    table: Where = ()
     for number, line in enumerate(text.splitlines(), start=1):
         if header := _HEADER.match(line):
             name = header.group(2).strip('"')
@@ -33,7 +37,7 @@ def index_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
+def line_of(lines: dict[Where, int], path: Where) -> int | None:
     """The line of the longest prefix of path that the file names, or None."""
     for end in range(len(path), 0, -1):
         if (found := lines.get(tuple(path[:end]))) is not None:

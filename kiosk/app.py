@@ -13,8 +13,9 @@ import queue as queues
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
@@ -25,8 +26,12 @@ from kiosk.ticket import TicketContent, qr_image, render
 
 log = logging.getLogger("sunbeon.kiosk")
 # The printer's state as the alert code the hall board and console translate (DeviceStatus.reason).
-_REASONS = {PrinterStatus.PAPER_OUT: "paper_out", PrinterStatus.PAPER_LOW: "paper_low",
-            PrinterStatus.COVER_OPEN: "cover_open", PrinterStatus.OFFLINE: "printer_offline"}
+_REASONS = {
+    PrinterStatus.PAPER_OUT: "paper_out",
+    PrinterStatus.PAPER_LOW: "paper_low",
+    PrinterStatus.COVER_OPEN: "cover_open",
+    PrinterStatus.OFFLINE: "printer_offline",
+}
 DONE_SECONDS = 10.0  # the number stays on screen this long
 IDLE_SECONDS = 45.0  # a kiosk left in English or large text returns to Korean after this
 TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
@@ -46,8 +51,17 @@ class Result:
 class Kiosk:
     """One kiosk: its screen, its connection to the hub, its printer."""
 
-    def __init__(self, hall: HallConfig, device: str, client: HubClient, printer: Any, screen: Screen, *,
-                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        hall: HallConfig,
+        device: str,
+        client: HubClient,
+        printer: Any,
+        screen: Screen,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self.hall, self.device, self.client, self.printer, self.screen = hall, device, client, printer, screen
         self.clock, self.wall = clock, wall
         settings = hall.device(device)
@@ -117,28 +131,41 @@ class Kiosk:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
         reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
         for _ in range(RETRIES):
-            if reply.status == "ok" or reply.error is None or reply.error.code != "timeout" or not self.client.connected.is_set():
+            if (
+                reply.status == "ok"
+                or reply.error is None
+                or reply.error.code != "timeout"
+                or not self.client.connected.is_set()
+            ):
                 break
             reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
-        content = TicketContent.from_reply(reply.data, self.hall.site.timezone)
+        issued = reply.data or {}  # an ok reply always carries its data
+        content = TicketContent.from_reply(issued, self.hall.site.timezone)
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
         except PrinterError as err:
-            log.error("ticket %s issued but not printed: %s", reply.data["number"], err)
+            log.error("ticket %s issued but not printed: %s", issued["number"], err)
             self.results.put(Result(reply, False, err.status))
 
     def _report_printer(self, status: PrinterStatus | None) -> None:
         if status is None:
             return
-        problem = None if status in (PrinterStatus.READY, PrinterStatus.UNKNOWN) else f"printer: {status.value.replace('_', ' ')}"
+        problem = (
+            None
+            if status in (PrinterStatus.READY, PrinterStatus.UNKNOWN)
+            else f"printer: {status.value.replace('_', ' ')}"
+        )
         if problem != self.printer_problem:
             self.printer_problem = problem
-            self.client.set_status("degraded" if problem else "online", problem,
-                                   reason=None if problem is None else _REASONS.get(status, "printer_offline"))
+            self.client.set_status(
+                "degraded" if problem else "online",
+                problem,
+                reason=None if problem is None else _REASONS.get(status, "printer_offline"),
+            )
 
     def _health(self) -> None:
         self._report_printer(self.printer.status())
@@ -179,8 +206,9 @@ class Kiosk:
         else:
             code = reply.error.code if reply.error else "internal"
             self.mode = "problem"
-            self.problem_key = {"rate_limited": "slow_down", "service_closed": "not_open",
-                                "timeout": "offline"}.get(code, "failed")
+            self.problem_key = {"rate_limited": "slow_down", "service_closed": "not_open", "timeout": "offline"}.get(
+                code, "failed"
+            )
             log.warning("no ticket: %s", reply.error)
         self.dirty = True
 
@@ -189,16 +217,30 @@ class Kiosk:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
-        common = {"language": self.language, "large": self.large}
         if self.mode == "start":
-            self.targets = screens.start(p, self.client.snapshot, priority=self.priority, online=self.client.online,
-                                         now=self.wall(), tz=self.hall.site.timezone, **common)
+            self.targets = screens.start(
+                p,
+                self.client.snapshot,
+                priority=self.priority,
+                online=self.client.online,
+                now=self.wall(),
+                tz=self.hall.site.timezone,
+                language=self.language,
+                large=self.large,
+            )
         elif self.mode == "printing":
-            self.targets = screens.printing(p, frame=self.frame // 10, **common)
+            self.targets = screens.printing(p, frame=self.frame // 10, language=self.language, large=self.large)
         elif self.mode == "done" and self.ticket is not None:
-            self.targets = screens.done(p, self.ticket, self._qr(self.ticket["url"]), printed=self.printed, **common)
+            self.targets = screens.done(
+                p,
+                self.ticket,
+                self._qr(self.ticket["url"]),
+                printed=self.printed,
+                language=self.language,
+                large=self.large,
+            )
         else:
-            self.targets = screens.problem(p, self.problem_key, **common)
+            self.targets = screens.problem(p, self.problem_key, language=self.language, large=self.large)
         self.screen.show()
 
     def _qr(self, url: str) -> Any:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hub import clock as hall_clock, config as cfg
+from hub import clock as hall_clock
+from hub import config as cfg
 from hub.client import HubClient
 from kiosk.app import Kiosk
 
@@ -18,10 +19,19 @@ log = logging.getLogger("sunbeon.kiosk")
 
 def printer_for(settings: cfg.PrinterSettings) -> Printer:
     """The printer a device entry describes."""
-    return Printer(Connection(kind=settings.connection, host=settings.host, port=settings.port,
-                              vendor_id=settings.vendor_id, product_id=settings.product_id,
-                              device=settings.device, baudrate=settings.baudrate, timeout=settings.timeout),
-                   width=settings.width)
+    return Printer(
+        Connection(
+            kind=settings.connection,
+            host=settings.host,
+            port=settings.port,
+            vendor_id=settings.vendor_id,
+            product_id=settings.product_id,
+            device=settings.device,
+            baudrate=settings.baudrate,
+            timeout=settings.timeout,
+        ),
+        width=settings.width,
+    )
 
 
 def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
@@ -41,7 +51,7 @@ def save_screen(screen: Screen, name: str) -> None:
     if folder:
         try:
             log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # a screenshot is a nicety; never fail a stop for it
+        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
             log.warning("screen not saved: %s", err)
 
 
@@ -59,18 +69,36 @@ def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
     service = hall.services[0].name
     for language in LANGUAGES:
         try:
-            render(TicketContent(number="0000", service_names={lang: service.get(lang) for lang in LANGUAGES},
-                                 site_names=names, ahead=0, estimate=(0, 0), issued=time.time(),
-                                 url=hall.site.public_url, language=language, priority=False,
-                                 closing_warning=False, timezone=hall.site.timezone), kiosk.width)
+            render(
+                TicketContent(
+                    number="0000",
+                    service_names={lang: service.get(lang) for lang in LANGUAGES},
+                    site_names=names,
+                    ahead=0,
+                    estimate=(0, 0),
+                    issued=time.time(),
+                    url=hall.site.public_url,
+                    language=language,
+                    priority=False,
+                    closing_warning=False,
+                    timezone=hall.site.timezone,
+                ),
+                kiosk.width,
+            )
             screens.printing(kiosk.screen.painter, language=language, large=False, frame=0)
-        except Exception as err:  # a font problem shows on the first real ticket too; never stop here
+        except Exception as err:  # noqa: BLE001 - a font problem shows on the first real ticket too; never stop here
             log.warning("could not prepare %s: %s", language, err)
     kiosk.dirty = True
 
 
-def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
-        visitors_per_hour: float = 0, speed: float = 1.0) -> int:
+def run(
+    config_path: str,
+    device: str,
+    *,
+    window: tuple[int, int] | None = None,
+    visitors_per_hour: float = 0,
+    speed: float = 1.0,
+) -> int:
     """Run the kiosk until SIGTERM, SIGINT or the window closes."""
     hall = cfg.load(config_path)
     entry = kiosk_device(hall, device)
@@ -86,6 +114,7 @@ def run(config_path: str, device: str, *, window: tuple[int, int] | None = None,
         warm_up(kiosk, hall)
         if visitors_per_hour:
             from kiosk.simulate import Visitors
+
             kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
         kiosk.run(stop)
         save_screen(screen, device)

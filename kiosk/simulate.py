@@ -23,8 +23,15 @@ HOLD_HALL = 20.0  # ... but at most this much hall time, so a fast demo is not h
 class Visitors:
     """Taps a kiosk as a hall day's visitors would; the busiest hour brings `peak_per_hour`."""
 
-    def __init__(self, peak_per_hour: float = 90, clock: HallClock = REAL, *, seed: int = 1,
-                 timezone: str = "Asia/Seoul", profile: dict[int, float] | None = None) -> None:
+    def __init__(
+        self,
+        peak_per_hour: float = 90,
+        clock: HallClock = REAL,
+        *,
+        seed: int = 1,
+        timezone: str = "Asia/Seoul",
+        profile: dict[int, float] | None = None,
+    ) -> None:
         self.profile = profile or HOURLY
         self.peak = max(peak_per_hour, 0.0)
         self.clock, self.tz = clock, ZoneInfo(timezone)
@@ -37,7 +44,7 @@ class Visitors:
         """The hall time of the next visitor after `at`."""
         return next_arrival(self.random, at, self.peak, lambda t: datetime.fromtimestamp(t, self.tz).hour, self.profile)
 
-    def step(self, kiosk: "object", now: float) -> None:
+    def step(self, kiosk: object, now: float) -> None:
         """Called every frame (`now`: the kiosk's real monotonic clock): tap what the next visitor
         would tap, when it is their time on the hall's clock."""
         k = kiosk  # a kiosk.app.Kiosk

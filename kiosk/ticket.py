@@ -34,13 +34,20 @@ class TicketContent:
     timezone: str = "Asia/Seoul"
 
     @classmethod
-    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> "TicketContent":
+    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> TicketContent:
         """Build from the data of an ok `issue` reply."""
         return cls(
-            number=data["number"], service_names=data["service_name"], site_names=data["site_name"],
-            ahead=data["ahead"], estimate=tuple(data["estimate_minutes"]), issued=data["issued"],  # type: ignore[arg-type]
-            url=data["url"], language=data["language"], priority=data["priority"],
-            closing_warning=data.get("closing_warning", False), timezone=timezone,
+            number=data["number"],
+            service_names=data["service_name"],
+            site_names=data["site_name"],
+            ahead=data["ahead"],
+            estimate=tuple(data["estimate_minutes"]),
+            issued=data["issued"],
+            url=data["url"],
+            language=data["language"],
+            priority=data["priority"],
+            closing_warning=data.get("closing_warning", False),
+            timezone=timezone,
         )
 
 
@@ -75,8 +82,12 @@ def qr_image(url: str, size: int) -> Image.Image:
     code.make(fit=True)
     modules = code.modules_count + 8
     box = max(2, size // modules)
-    return code.make_image(fill_color="black", back_color="white").get_image().convert("L").resize(
-        (modules * box, modules * box), Image.NEAREST)
+    return (
+        code.make_image(fill_color="black", back_color="white")
+        .get_image()
+        .convert("L")
+        .resize((modules * box, modules * box), Image.Resampling.NEAREST)
+    )
 
 
 def render(content: TicketContent, width: int = 576) -> Image.Image:
@@ -95,7 +106,7 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
         for part in _wrap(draw, text, font, inner):
             left, top, right, bottom = draw.textbbox((0, 0), part, font=font)
             draw.text(((width - (right - left)) / 2 - left, y - top), part, font=font, fill=0)
-            y += (bottom - top) + int(gap * scale)
+            y += int(bottom - top) + int(gap * scale)
 
     def rule() -> None:
         nonlocal y
@@ -127,7 +138,10 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
     line(t("come_when_called", lang), 24, lang)
     moment = datetime.fromtimestamp(content.issued, ZoneInfo(content.timezone))
     # Korean as Koreans write a date (2026. 11. 23.(월) 10:35), other languages the ISO form.
-    issued = (f"{moment.year}. {moment.month}. {moment.day}.({'월화수목금토일'[moment.weekday()]}) {moment:%H:%M}"
-              if lang == "ko" else moment.strftime("%Y-%m-%d %H:%M"))
+    issued = (
+        f"{moment.year}. {moment.month}. {moment.day}.({'월화수목금토일'[moment.weekday()]}) {moment:%H:%M}"
+        if lang == "ko"
+        else moment.strftime("%Y-%m-%d %H:%M")
+    )
     line(t("issued_at", lang, time=issued), 22, lang, bold=False)
     return canvas.crop((0, 0, width, y + margin))

@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from display import screens as display_screens  # noqa: E402
 from hardware.screen import Screen  # noqa: E402
-from hub import config, handler, protocol as p  # noqa: E402
+from hub import config, handler  # noqa: E402
+from hub import protocol as p  # noqa: E402
 from hub.domain import queue, view  # noqa: E402
 from kiosk import screens as kiosk_screens  # noqa: E402
 from kiosk.app import Kiosk  # noqa: E402,F401  (the same modules the kiosk runs)
@@ -37,13 +38,19 @@ def morning() -> tuple[p.Snapshot, dict]:
     tasks = ["cert", "passport_apply", "family", "passport_pickup", "cert", "permit", "passport_apply", "cert"]
     reply = None
     for i in range(46):
-        cmd = f'{{"v":1,"id":"i{i}","op":"issue","service":"{tasks[i % len(tasks)]}","language":"{"vi" if i == 45 else "ko"}"}}'
+        lang = "vi" if i == 45 else "ko"
+        cmd = f'{{"v":1,"id":"i{i}","op":"issue","service":"{tasks[i % len(tasks)]}","language":"{lang}"}}'
         done = handler.handle(state, "kiosk-1", cmd.encode(), NOW - 3000 + i * 60, f"token{i:04d}")
         state, reply = done.state, done.reply
     for round_ in range(2):
         for c in ["1", "2", "3", "4", "6", "7", "8", "9", "10"]:
-            state = handler.handle(state, f"counter-{c}", f'{{"v":1,"id":"n{c}{round_}","op":"call_next"}}'.encode(),
-                                   NOW - 600 + round_ * 300, "x").state
+            state = handler.handle(
+                state,
+                f"counter-{c}",
+                f'{{"v":1,"id":"n{c}{round_}","op":"call_next"}}'.encode(),
+                NOW - 600 + round_ * 300,
+                "x",
+            ).state
     state = handler.handle(state, "counter-5", b'{"v":1,"id":"p5","op":"pause"}', NOW - 60, "x").state
     alerts = [{"device": "kiosk-2", "state": "degraded", "detail": "printer: paper out", "reason": "paper_out"}]
     return p.Snapshot.model_validate_json(p.encode(view.snapshot(state, NOW, alerts))), reply.data
@@ -70,9 +77,12 @@ def web_pictures() -> None:
     password = "screenshots-only"
     with tempfile.TemporaryDirectory(prefix="sunbeon-shots-") as tmp, Broker() as broker:
         text = (ROOT / "examples" / "hall.toml").read_text(encoding="utf-8")
-        text = text.replace("port = 1883", f"port = {broker.port}", 1).replace('host = "localhost"', 'host = "127.0.0.1"', 1)
-        text = text.replace('"/var/lib/sunbeon/hub.db"', f'"{tmp}/hub.db"').replace('"/var/lib/sunbeon/web.secret"',
-                                                                                    f'"{tmp}/web.secret"')
+        text = text.replace("port = 1883", f"port = {broker.port}", 1).replace(
+            'host = "localhost"', 'host = "127.0.0.1"', 1
+        )
+        text = text.replace('"/var/lib/sunbeon/hub.db"', f'"{tmp}/hub.db"').replace(
+            '"/var/lib/sunbeon/web.secret"', f'"{tmp}/web.secret"'
+        )
         text += f'\n[[web.clerks]]\ncounter = "3"\npassword_hash = "{hash_password(password)}"\n'
         path = Path(tmp) / "hall.toml"
         path.write_text(text, encoding="utf-8")
@@ -108,8 +118,16 @@ def web_pictures() -> None:
             time.sleep(0.05)
         url = f"http://127.0.0.1:{port}"
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                "--no-first-run", "--disable-component-update", "--disable-sync"]
+        args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+        ]
         phone = {"width": 390, "height": 844}
         waiting_zh = tickets[32]  # a 제증명 (cert) ticket taken in Chinese, still waiting
         try:
@@ -164,16 +182,25 @@ def main() -> None:
         return
     snapshot, ticket = morning()
     kiosk = Screen((1080, 1920), offscreen=True)
-    kiosk_screens.start(kiosk.painter, snapshot, language="ko", large=False, priority=False, online=True, now=NOW,
-                        tz="Asia/Seoul")
+    kiosk_screens.start(
+        kiosk.painter, snapshot, language="ko", large=False, priority=False, online=True, now=NOW, tz="Asia/Seoul"
+    )
     kiosk.screenshot(OUT / "kiosk-start.png")
-    kiosk_screens.start(kiosk.painter, snapshot, language="en", large=True, priority=False, online=True, now=NOW,
-                        tz="Asia/Seoul")
+    kiosk_screens.start(
+        kiosk.painter, snapshot, language="en", large=True, priority=False, online=True, now=NOW, tz="Asia/Seoul"
+    )
     kiosk.screenshot(OUT / "kiosk-start-large-en.png")
     import pygame
+
     qr = qr_image(ticket["url"], 270).convert("RGB")
-    kiosk_screens.done(kiosk.painter, ticket, pygame.image.frombytes(qr.tobytes(), qr.size, "RGB"),
-                       language="vi", large=False, printed=True)
+    kiosk_screens.done(
+        kiosk.painter,
+        ticket,
+        pygame.image.frombytes(qr.tobytes(), qr.size, "RGB"),
+        language="vi",
+        large=False,
+        printed=True,
+    )
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
     render(TicketContent.from_reply(ticket), 576).save(OUT / "ticket.png")
     hall = Screen((1920, 1080), offscreen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -37,7 +37,7 @@ class RunningHub:
         self.hall = config.load(config_path)
         self.thread: threading.Thread | None = None
 
-    def start(self) -> "RunningHub":
+    def start(self) -> RunningHub:
         self.store = Store(self.database)
         self.service = HubService(self.hall, self.store)
         self.bus = HubBus(self.hall, self.service, client_id=f"hub-{id(self)}")
@@ -68,8 +68,11 @@ def hall_file(tmp_path: Path, broker: Broker) -> Path:
     path = tmp_path / "hall.toml"
     # A site id per test: retained messages of one test never leak into another.
     site = f"t{abs(hash(tmp_path)) % 10**8}"
-    path.write_text(hall_text(port=broker.port, database=str(tmp_path / "hub.db"))
-                    .replace('id = "test"', f'id = "{site}"', 1) + web_section(_clerk_hash()), encoding="utf-8")
+    path.write_text(
+        hall_text(port=broker.port, database=str(tmp_path / "hub.db")).replace('id = "test"', f'id = "{site}"', 1)
+        + web_section(_clerk_hash()),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -80,6 +83,7 @@ def _clerk_hash() -> str:
     # scrypt is slow on purpose: hash the test password once per session.
     if not _HASH:
         from hub.web.auth import hash_password
+
         _HASH.append(hash_password(CLERK_PASSWORD))
     return _HASH[0]
 
@@ -116,8 +120,9 @@ class WebServer:
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> "WebServer":
+    def start(self) -> WebServer:
         import time
+
         self.thread.start()
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and (not self.server.started or self.relay.status is None):

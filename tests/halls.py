@@ -16,11 +16,21 @@ def at(text: str) -> float:
     return datetime.fromisoformat(text).replace(tzinfo=SEOUL).timestamp()
 
 
-def hall_text(*, port: int = 1883, database: str = ":memory:", always_open: bool = True,
-              priority_bound: int = 3, per_minute: int = 12, block: tuple[int, int] = (1001, 1999)) -> str:
+def hall_text(
+    *,
+    port: int = 1883,
+    database: str = ":memory:",
+    always_open: bool = True,
+    priority_bound: int = 3,
+    per_minute: int = 12,
+    block: tuple[int, int] = (1001, 1999),
+) -> str:
     """A two-service, three-counter hall; open around the clock unless told otherwise."""
-    hours = f'{{ open = "00:00", close = "23:59", days = {ALL_DAYS} }}' if always_open else \
-        '{ open = "09:00", close = "18:00", cutoff = "17:00" }'
+    hours = (
+        f'{{ open = "00:00", close = "23:59", days = {ALL_DAYS} }}'
+        if always_open
+        else '{ open = "09:00", close = "18:00", cutoff = "17:00" }'
+    )
     return f'''
 [site]
 id = "test"

@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "systemd" / "nginx" / "sunbeon.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STREAM_ADDRESSES = [f"127.0.1.{i}" for i in range(1, 251)]  # the flood comes from many addresses,
-SLOW_ADDRESSES = [f"127.0.2.{i}" for i in range(1, 251)]    # each under the per-address limit
+SLOW_ADDRESSES = [f"127.0.2.{i}" for i in range(1, 251)]  # each under the per-address limit
 
 
 def raise_file_limit() -> int:
     """Use every file descriptor allowed (children inherit it); the limit now."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
 
@@ -38,9 +38,30 @@ def raise_file_limit() -> int:
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed pair, made as scripts/nginx-site.sh makes it."""
     cert, key = folder / "sunbeon.crt", folder / "sunbeon.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -62,21 +83,32 @@ class NginxFront:
         self.url = f"https://localhost:{self.https_port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "NginxFront":
+    def start(self) -> NginxFront:
         folder = self.folder
         cert, key = make_certificate(folder)
         self.cert = cert
         site = folder / "sunbeon-site.conf"
-        site.write_text(render_site({
-            "SERVER_NAME": "localhost", "PUBLIC_URL": f"https://localhost:{self.https_port}",
-            "HTTP_PORT": str(self.http_port), "HTTPS_PORT": f"{self.https_port} reuseport",
-            "RELAY": f"127.0.0.1:{self.relay_port}", "CERT": str(cert), "KEY": str(key)}), encoding="utf-8")
+        site.write_text(
+            render_site(
+                {
+                    "SERVER_NAME": "localhost",
+                    "PUBLIC_URL": f"https://localhost:{self.https_port}",
+                    "HTTP_PORT": str(self.http_port),
+                    "HTTPS_PORT": f"{self.https_port} reuseport",
+                    "RELAY": f"127.0.0.1:{self.relay_port}",
+                    "CERT": str(cert),
+                    "KEY": str(key),
+                }
+            ),
+            encoding="utf-8",
+        )
         for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (folder / temp).mkdir(exist_ok=True)
         files = min(100000, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
         # The main config: what Debian's nginx.conf has after scripts/nginx-site.sh, in a temp folder.
         user = f"user {os.environ.get('USER') or 'root'};" if os.geteuid() == 0 else ""
-        (folder / "nginx.conf").write_text(f"""
+        (folder / "nginx.conf").write_text(
+            f"""
 {user}
 daemon off;
 worker_processes {self.workers};
@@ -93,16 +125,23 @@ http {{
     scgi_temp_path {folder}/scgi;
     include {site};
 }}
-""", encoding="utf-8")
-        check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                               capture_output=True, text=True)
+""",
+            encoding="utf-8",
+        )
+        check = subprocess.run(
+            [NGINX, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stderr
-        self.process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
                 import socket
+
                 socket.create_connection(("127.0.0.1", self.https_port), 0.5).close()
                 return self
             except OSError:
@@ -117,9 +156,13 @@ http {{
 
 def start_relay(config: Path, port: int) -> subprocess.Popen:
     """`sunbeon web` as systemd runs it (hub/web/server.py's limits), on 127.0.0.1:port."""
-    return subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(config), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "web", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 @dataclass
@@ -143,8 +186,9 @@ class Flood:
 
     async def _stream(self, address: str) -> None:
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", self.port, ssl=self.context,
-                                                           server_hostname="localhost", local_addr=(address, 0))
+            reader, writer = await asyncio.open_connection(
+                "127.0.0.1", self.port, ssl=self.context, server_hostname="localhost", local_addr=(address, 0)
+            )
         except OSError as error:
             self.streams_failed += 1
             self._error(error)
@@ -169,8 +213,9 @@ class Flood:
         # A slowloris: a header that never ends, one line every few seconds; reconnects when dropped.
         while True:
             try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port, ssl=self.context,
-                                                               server_hostname="localhost", local_addr=(address, 0))
+                reader, writer = await asyncio.open_connection(
+                    "127.0.0.1", self.port, ssl=self.context, server_hostname="localhost", local_addr=(address, 0)
+                )
                 self.writers.append(writer)
                 writer.write(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
                 self.slow_open += 1
@@ -192,8 +237,10 @@ class Flood:
                 self.tasks.append(asyncio.ensure_future(self._slow(SLOW_ADDRESSES[i % len(SLOW_ADDRESSES)])))
             await asyncio.sleep(0.05)
         for start in range(0, streams, batch):
-            wave = [asyncio.ensure_future(self._stream(STREAM_ADDRESSES[i % len(STREAM_ADDRESSES)]))
-                    for i in range(start, min(streams, start + batch))]
+            wave = [
+                asyncio.ensure_future(self._stream(STREAM_ADDRESSES[i % len(STREAM_ADDRESSES)]))
+                for i in range(start, min(streams, start + batch))
+            ]
             self.tasks.extend(wave)
             await self._settled(start, 30)
         await self._settled(streams, 30)
@@ -235,11 +282,15 @@ def client_context(cert: Path) -> ssl.SSLContext:
     return context
 
 
-def visit_elsewhere(url: str, cert: Path, seconds: float, every: float = 0.25) -> "subprocess.Popen[str]":
+def visit_elsewhere(url: str, cert: Path, seconds: float, every: float = 0.25) -> subprocess.Popen[str]:
     """The normal visitor in its own process, so the flood's event loop (17,000 sockets in the bench)
     never delays it: what it measures is the server's answer, not the attacker's machine."""
-    return subprocess.Popen([sys.executable, "-m", "tests.nginx_front", url, str(cert), str(seconds), str(every)],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.nginx_front", url, str(cert), str(seconds), str(every)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def nginx_errors(folder: Path) -> dict[str, int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "out" / "screens"
 
 
-def check_screen(screen, name: str, expected: list[str]) -> Path:  # noqa: ANN001
+def check_screen(screen, name: str, expected: list[str]) -> Path:
     """Assert every expected text was drawn and shows as ink; save the screenshot."""
     drawn = screen.painter.drawn_text()
     for text in expected:
@@ -16,9 +16,11 @@ def check_screen(screen, name: str, expected: list[str]) -> Path:  # noqa: ANN00
         x, y, w, h = item.rect
         if w == 0 or h == 0:
             continue
-        region = screen.surface.subsurface((max(0, x), max(0, y), min(w, screen.width - max(0, x)),
-                                            min(h, screen.height - max(0, y))))
-        colors = {region.get_at((i, j))[:3] for i in range(0, region.get_width(), 3)
-                  for j in range(0, region.get_height(), 3)}
+        region = screen.surface.subsurface(
+            (max(0, x), max(0, y), min(w, screen.width - max(0, x)), min(h, screen.height - max(0, y)))
+        )
+        colors = {
+            region.get_at((i, j))[:3] for i in range(0, region.get_width(), 3) for j in range(0, region.get_height(), 3)
+        }
         assert len(colors) > 1, f"{name}: {item.text!r} left no ink"
     return screen.screenshot(OUT / f"{name}.png")

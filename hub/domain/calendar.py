@@ -48,6 +48,5 @@ def phase(service: Service, now: float, site: Site) -> Phase:
 def seconds_until_close(service: Service, now: float, site: Site) -> float:
     """Seconds from `now` until the service closes today (negative once closed)."""
     moment = local(now, site)
-    close = moment.replace(hour=service.hours.close.hour, minute=service.hours.close.minute,
-                           second=0, microsecond=0)
+    close = moment.replace(hour=service.hours.close.hour, minute=service.hours.close.minute, second=0, microsecond=0)
     return (close - moment).total_seconds()

@@ -50,7 +50,8 @@ def capacity(state: HallState, service: str, *, open_only: bool = True) -> float
 def open_counters(state: HallState, service: str) -> int:
     """Counters open now that serve the service in any tier."""
     return sum(
-        1 for c in state.hall.counters
+        1
+        for c in state.hall.counters
         if state.counter(c.id).status is CounterStatus.OPEN and any(service in t for t in c.services)
     )
 

@@ -9,7 +9,7 @@ same tree and nothing here needs randomness.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 _MASK = (1 << 64) - 1
 
@@ -23,7 +23,12 @@ def _weight(key: int) -> int:
 
 
 class _Node:
-    __slots__ = ("key", "weight", "left", "right", "size")
+    __slots__ = ("key", "left", "right", "size", "weight")
+    key: int
+    weight: int
+    left: _Node | None
+    right: _Node | None
+    size: int
 
     def __init__(self, key: int, weight: int, left: _Node | None, right: _Node | None) -> None:
         self.key, self.weight, self.left, self.right = key, weight, left, right

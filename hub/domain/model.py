@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pyrsistent import pmap
 
@@ -114,7 +115,11 @@ class QueueError(Exception):
         self.message = message
 
 
-def frozen(mapping: Mapping) -> Mapping:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen(mapping: Mapping[K, V]) -> Mapping[K, V]:
     """A persistent map: never changed, and `.set`/`.discard` make a new one that shares all but
     a path of the old (O(log n)), so a command's cost does not grow with the live tickets."""
     return pmap(mapping)
@@ -174,6 +179,10 @@ class HallState:
 
     def waiting(self, service: str | None = None) -> list[Ticket]:
         """Waiting tickets, of one service or all, oldest first (for reports and tests; O(n))."""
-        ids = sorted(i for key, line in self.queues.items()
-                     if service is None or (key[0] == "service" and key[1] == service) for i in line)
+        ids = sorted(
+            i
+            for key, line in self.queues.items()
+            if service is None or (key[0] == "service" and key[1] == service)
+            for i in line
+        )
         return [self.tickets[i] for i in ids]

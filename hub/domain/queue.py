@@ -7,7 +7,8 @@ QueueError and, since states are immutable, changes nothing.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pyrsistent import PMap, pmap, pvector
 
@@ -15,7 +16,15 @@ from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
 from hub.domain.line import EMPTY
 from hub.domain.model import (
-    Call, CounterState, CounterStatus, Event, HallState, QueueError, Ticket, TicketState, frozen,
+    Call,
+    CounterState,
+    CounterStatus,
+    Event,
+    HallState,
+    QueueError,
+    Ticket,
+    TicketState,
+    frozen,
     queue_key,
 )
 
@@ -42,14 +51,26 @@ def roll_day(state: HallState, now: float) -> Outcome:
     if today == state.business_date:
         return state, []
     events = [
-        Event("cancelled", now, dataclasses.replace(t, state=TicketState.CANCELLED, finished=now),
-              detail=frozen({"reason": "day_end"}))
+        Event(
+            "cancelled",
+            now,
+            dataclasses.replace(t, state=TicketState.CANCELLED, finished=now),
+            detail=frozen({"reason": "day_end"}),
+        )
         for t in state.tickets.values()
     ]
     events.append(Event("day_opened", now, detail=frozen({"business_date": today})))
     fresh = dataclasses.replace(
-        state, business_date=today, tickets=frozen({}), counters=frozen({}), cursors=frozen({}),
-        recent_calls=(), kiosk_issues=frozen({}), queues=frozen({}), labels=frozen({}), tokens=frozen({}),
+        state,
+        business_date=today,
+        tickets=frozen({}),
+        counters=frozen({}),
+        cursors=frozen({}),
+        recent_calls=(),
+        kiosk_issues=frozen({}),
+        queues=frozen({}),
+        labels=frozen({}),
+        tokens=frozen({}),
     )
     return fresh, events
 
@@ -61,6 +82,10 @@ def _service(state: HallState, service_id: str) -> Service:
     return service
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 def _counter(state: HallState, counter_id: str) -> Counter:
     counter = state.hall.counter(counter_id)
     if counter is None:
@@ -68,13 +93,19 @@ def _counter(state: HallState, counter_id: str) -> Counter:
     return counter
 
 
-def _persistent(mapping: Mapping) -> PMap:
+def _persistent(mapping: Mapping[K, V]) -> PMap[K, V]:
     # A state built elsewhere (a test, an old caller) may hold plain dicts; make them persistent once.
     return mapping if isinstance(mapping, PMap) else pmap(mapping)
 
 
-def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] = (),
-           counters: Iterable[CounterState] = (), **changes: object) -> Outcome:
+def _apply(
+    state: HallState,
+    events: list[Event],
+    *,
+    tickets: Iterable[Ticket] = (),
+    counters: Iterable[CounterState] = (),
+    **changes: Any,
+) -> Outcome:
     """Write changed tickets and counters into a new state, keeping its indexes in step.
 
     Finished tickets leave the state; a waiting ticket moves between lines when its service,
@@ -105,8 +136,9 @@ def _apply(state: HallState, events: list[Event], *, tickets: Iterable[Ticket] =
     counter_map = _persistent(state.counters)
     for c in counters:
         counter_map = counter_map.set(c.id, c)
-    new = dataclasses.replace(state, tickets=ticket_map, labels=labels, tokens=tokens, queues=lines,
-                              counters=counter_map, **changes)
+    new = dataclasses.replace(
+        state, tickets=ticket_map, labels=labels, tokens=tokens, queues=lines, counters=counter_map, **changes
+    )
     return new, events
 
 
@@ -129,7 +161,7 @@ def _next_number(state: HallState, service: Service) -> int:
     raise QueueError("numbers_exhausted", f"every number of {service.id!r} is in use")
 
 
-def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping:
+def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping[str, Sequence[float]]:
     """The kiosk issue times to keep after this issue; refuses a kiosk past its per-minute limit.
 
     Only kiosks are limited (a stuck touch screen); the web relay and staff desks are not.
@@ -150,8 +182,17 @@ def _kiosk_issues(state: HallState, device: str, now: float) -> Mapping:
     return _persistent(state.kiosk_issues).set(device, times)
 
 
-def issue(state: HallState, service_id: str, now: float, *, token_hash: str, device: str,
-          priority: bool = False, channel: str = "kiosk", language: str = "ko") -> Outcome:
+def issue(
+    state: HallState,
+    service_id: str,
+    now: float,
+    *,
+    token_hash: str,
+    device: str,
+    priority: bool = False,
+    channel: str = "kiosk",
+    language: str = "ko",
+) -> Outcome:
     """Issue a ticket for a service: the next free number, at the back of its class."""
     state, events = roll_day(state, now)
     service = _service(state, service_id)
@@ -165,21 +206,34 @@ def issue(state: HallState, service_id: str, now: float, *, token_hash: str, dev
     # A priority ticket waits behind the priority line only; a normal one behind everybody.
     ahead = len(state.line(("service", service.id, True))) if priority else state.waiting_count(service.id)
     ticket = Ticket(
-        id=state.next_id, number=number, label=service.numbers.label(number), service=service.id,
-        priority=priority, channel=channel, language=language, issued=now,
-        business_date=state.business_date, token_hash=token_hash, device=device,
-        ahead_at_issue=ahead, estimate_at_issue=estimate.wait_range(state, service.id, ahead),
+        id=state.next_id,
+        number=number,
+        label=service.numbers.label(number),
+        service=service.id,
+        priority=priority,
+        channel=channel,
+        language=language,
+        issued=now,
+        business_date=state.business_date,
+        token_hash=token_hash,
+        device=device,
+        ahead_at_issue=ahead,
+        estimate_at_issue=estimate.wait_range(state, service.id, ahead),
     )
     events.append(Event("issued", now, ticket))
     return _apply(
-        state, events, tickets=[ticket], next_id=state.next_id + 1,
+        state,
+        events,
+        tickets=[ticket],
+        next_id=state.next_id + 1,
         cursors=_persistent(state.cursors).set(service.id, number),
         kiosk_issues=kiosk_issues,
     )
 
 
-def _end_current(state: HallState, counter: Counter, now: float, end: TicketState,
-                 events: list[Event]) -> tuple[HallState, Ticket | None]:
+def _end_current(
+    state: HallState, counter: Counter, now: float, end: TicketState, events: list[Event]
+) -> tuple[HallState, Ticket | None]:
     """End the counter's current ticket (done or no-show); returns the state and that ticket."""
     current = state.counter(counter.id)
     if current.serving is None or current.serving not in state.tickets:
@@ -188,23 +242,24 @@ def _end_current(state: HallState, counter: Counter, now: float, end: TicketStat
     events.append(Event("finished" if end is TicketState.DONE else "no_show", now, ticket, counter.id))
     times = _persistent(state.service_times)
     if end is TicketState.DONE and ticket.called is not None:
-        times = times.set(ticket.service, estimate.observe(estimate.service_time(state, ticket.service),
-                                                           now - ticket.called))
-    state, _ = _apply(state, [], tickets=[ticket],
-                      counters=[dataclasses.replace(current, serving=None)],
-                      service_times=times)
+        times = times.set(
+            ticket.service, estimate.observe(estimate.service_time(state, ticket.service), now - ticket.called)
+        )
+    state, _ = _apply(
+        state, [], tickets=[ticket], counters=[dataclasses.replace(current, serving=None)], service_times=times
+    )
     return state, ticket
 
 
-def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float,
-           events: list[Event]) -> Outcome:
+def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float, events: list[Event]) -> Outcome:
     """Call `ticket` to `counter`, whose priority run becomes `streak`."""
-    called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id,
-                                 for_counter=None)
+    called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id, for_counter=None)
     events.append(Event("called", now, called, counter.id))
     call = Call(called.id, called.label, called.service, counter.id, now, False, called.language)
     return _apply(
-        state, events, tickets=[called],
+        state,
+        events,
+        tickets=[called],
         counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak)],
         recent_calls=(call, *state.recent_calls)[:RECENT_CALLS],
     )
@@ -292,8 +347,9 @@ def finish(state: HallState, counter_id: str, now: float) -> Outcome:
     return _end(state, counter_id, now, TicketState.DONE)
 
 
-def transfer(state: HallState, counter_id: str, now: float, *, to_service: str | None = None,
-             to_counter: str | None = None) -> Outcome:
+def transfer(
+    state: HallState, counter_id: str, now: float, *, to_service: str | None = None, to_counter: str | None = None
+) -> Outcome:
     """Send the counter's current visitor to another service's queue or to one counter.
 
     The ticket keeps its number and original issue time, so it does not go to the back.
@@ -307,12 +363,27 @@ def transfer(state: HallState, counter_id: str, now: float, *, to_service: str |
     target = _counter(state, to_counter).id if to_counter else None
     if target == counter.id:
         raise QueueError("bad_request", "cannot transfer a ticket to the counter that has it")
-    moved = dataclasses.replace(ticket, state=TicketState.WAITING, service=service, for_counter=target,
-                                called=None, counter=None, transfers=ticket.transfers + 1)
-    events.append(Event("transferred", now, moved, counter.id,
-                        frozen({"from_service": ticket.service, "to_service": service, "to_counter": target})))
-    return _apply(state, events, tickets=[moved],
-                  counters=[dataclasses.replace(state.counter(counter.id), serving=None)])
+    moved = dataclasses.replace(
+        ticket,
+        state=TicketState.WAITING,
+        service=service,
+        for_counter=target,
+        called=None,
+        counter=None,
+        transfers=ticket.transfers + 1,
+    )
+    events.append(
+        Event(
+            "transferred",
+            now,
+            moved,
+            counter.id,
+            frozen({"from_service": ticket.service, "to_service": service, "to_counter": target}),
+        )
+    )
+    return _apply(
+        state, events, tickets=[moved], counters=[dataclasses.replace(state.counter(counter.id), serving=None)]
+    )
 
 
 def pause(state: HallState, counter_id: str, now: float) -> Outcome:

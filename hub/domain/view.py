@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from hub.domain import allocation, calendar, estimate
 from hub.domain.model import Call, Event, HallState, Ticket, frozen
@@ -14,12 +15,22 @@ QUEUE_SHOWN = 50  # the snapshot lists the first waiting tickets of each service
 def ticket_view(ticket: Ticket) -> dict[str, Any]:
     """A ticket as the wire shows it (no token: only its hash, which the web relay matches)."""
     return {
-        "id": ticket.id, "number": ticket.label, "service": ticket.service,
-        "priority": ticket.priority, "channel": ticket.channel, "language": ticket.language,
-        "state": ticket.state.value, "issued": ticket.issued, "called": ticket.called,
-        "finished": ticket.finished, "counter": ticket.counter, "for_counter": ticket.for_counter,
-        "recalls": ticket.recalls, "ahead_at_issue": ticket.ahead_at_issue,
-        "estimate_at_issue": list(ticket.estimate_at_issue), "business_date": ticket.business_date,
+        "id": ticket.id,
+        "number": ticket.label,
+        "service": ticket.service,
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "language": ticket.language,
+        "state": ticket.state.value,
+        "issued": ticket.issued,
+        "called": ticket.called,
+        "finished": ticket.finished,
+        "counter": ticket.counter,
+        "for_counter": ticket.for_counter,
+        "recalls": ticket.recalls,
+        "ahead_at_issue": ticket.ahead_at_issue,
+        "estimate_at_issue": list(ticket.estimate_at_issue),
+        "business_date": ticket.business_date,
     }
 
 
@@ -29,8 +40,15 @@ def _with_hash(ticket: Ticket) -> dict[str, Any]:
 
 def call_view(call: Call) -> dict[str, Any]:
     """A call as the hall board lists it."""
-    return {"ticket": call.ticket, "number": call.label, "service": call.service,
-            "counter": call.counter, "at": call.at, "recall": call.recall, "language": call.language}
+    return {
+        "ticket": call.ticket,
+        "number": call.label,
+        "service": call.service,
+        "counter": call.counter,
+        "at": call.at,
+        "recall": call.recall,
+        "language": call.language,
+    }
 
 
 def service_status(state: HallState, service_id: str, now: float, waiting: int) -> tuple[str, tuple[int, int]]:
@@ -77,38 +95,62 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
         mean, deviation, capacity = estimate.model(state, service.id)
         status, wait = service_status(state, service.id, now, waiting)
-        services.append({
-            "id": service.id, "name": service.name.all(), "status": status,
-            "waiting": waiting, "waiting_priority": len(state.line(("service", service.id, True))),
-            "queue": [{"number": t.label, "priority": t.priority, "token_hash": t.token_hash,
-                       "for_counter": t.for_counter} for t in order],
-            "last_called": state.last_called.get(service.id),
-            "estimate_minutes": list(wait),
-            "counters_open": estimate.open_counters(state, service.id),
-            "mean_service_seconds": round(estimate.service_time(state, service.id).mean, 1),
-            "opens": service.hours.open.strftime("%H:%M"),
-            "cutoff": service.hours.last_ticket.strftime("%H:%M"),
-            "closes": service.hours.close.strftime("%H:%M"),
-            "priority_offered": service.priority,
-            # Rounded for the wire: 3 + 3 × 0.2 counters is 3.6000000000000005 in floating point.
-            "estimate_model": {"mean": round(mean, 1), "deviation": round(deviation, 1), "capacity": round(capacity, 2)},
-        })
+        services.append(
+            {
+                "id": service.id,
+                "name": service.name.all(),
+                "status": status,
+                "waiting": waiting,
+                "waiting_priority": len(state.line(("service", service.id, True))),
+                "queue": [
+                    {
+                        "number": t.label,
+                        "priority": t.priority,
+                        "token_hash": t.token_hash,
+                        "for_counter": t.for_counter,
+                    }
+                    for t in order
+                ],
+                "last_called": state.last_called.get(service.id),
+                "estimate_minutes": list(wait),
+                "counters_open": estimate.open_counters(state, service.id),
+                "mean_service_seconds": round(estimate.service_time(state, service.id).mean, 1),
+                "opens": service.hours.open.strftime("%H:%M"),
+                "cutoff": service.hours.last_ticket.strftime("%H:%M"),
+                "closes": service.hours.close.strftime("%H:%M"),
+                "priority_offered": service.priority,
+                # Rounded for the wire: 3 + 3 × 0.2 counters is 3.6000000000000005 in floating point.
+                "estimate_model": {
+                    "mean": round(mean, 1),
+                    "deviation": round(deviation, 1),
+                    "capacity": round(capacity, 2),
+                },
+            }
+        )
     counters = []
     for counter in hall.counters:
         current = state.counter(counter.id)
         serving = state.tickets.get(current.serving) if current.serving is not None else None
         served = {s for tier in counter.services for s in tier}
         waiting = len(state.line(("counter", counter.id, False))) + sum(state.waiting_count(s) for s in served)
-        counters.append({
-            "id": counter.id, "label": counter.label.all(), "status": current.status.value,
-            "services": [list(t) for t in counter.services],
-            "serving": _with_hash(serving) if serving else None,
-            "waiting": waiting,
-        })
+        counters.append(
+            {
+                "id": counter.id,
+                "label": counter.label.all(),
+                "status": current.status.value,
+                "services": [list(t) for t in counter.services],
+                "serving": _with_hash(serving) if serving else None,
+                "waiting": waiting,
+            }
+        )
     return {
-        "v": 1, "seq": state.seq, "site": {"id": hall.site.id, "name": hall.site.name.all()},
-        "business_date": state.business_date, "at": now,
-        "services": services, "counters": counters,
+        "v": 1,
+        "seq": state.seq,
+        "site": {"id": hall.site.id, "name": hall.site.name.all()},
+        "business_date": state.business_date,
+        "at": now,
+        "services": services,
+        "counters": counters,
         "recent_calls": [call_view(c) for c in state.recent_calls],
         "alerts": alerts or [],
     }
@@ -118,12 +160,15 @@ def places(state: HallState) -> dict[str, Any]:
     """Every waiting ticket's page-token hash and number, in call order, per service and per
     counter (tickets sent to one counter): the web relay finds a visitor's place here.
     Hashes only: the tokens never leave the hub and the kiosk that printed them."""
+
     def line(tickets: list[Ticket]) -> list[list[str]]:
         return [[t.token_hash, t.label] for t in tickets]
 
     return {
-        "v": 1, "seq": state.seq,
+        "v": 1,
+        "seq": state.seq,
         "services": {s.id: line(allocation.queue_order(state, s.id)) for s in state.hall.services},
-        "counters": {c.id: line([state.tickets[i] for i in state.line(("counter", c.id, False))])
-                     for c in state.hall.counters},
+        "counters": {
+            c.id: line([state.tickets[i] for i in state.line(("counter", c.id, False))]) for c in state.hall.counters
+        },
     }

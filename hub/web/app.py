@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Form, HTTPException, Request
@@ -58,9 +59,17 @@ class StreamCount:
         self.most, self.open = most, 0
 
 
-def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBrake | None = None,
-               generations: Generations | None = None, max_streams: int = MAX_STREAMS) -> FastAPI:
+def create_app(
+    hall: HallConfig,
+    relay: Relay,
+    signer: Signer,
+    *,
+    brake: LoginBrake | None = None,
+    generations: Generations | None = None,
+    max_streams: int = MAX_STREAMS,
+) -> FastAPI:
     """The relay's web app for one hall."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await relay.start(KEEPALIVE)
@@ -69,9 +78,15 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
 
     # redirect_slashes off: Starlette's "/console/" → "/console" redirect is absolute and built
     # from the request's Host header, which anyone can set (an open redirect to their site).
-    app = FastAPI(title="Sunbeon web relay", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  redirect_slashes=False,
-                  description="Live queue status of a civil-service hall, ticket pages and the clerk console.")
+    app = FastAPI(
+        title="Sunbeon web relay",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        description="Live queue status of a civil-service hall, ticket pages and the clerk console.",
+    )
     app.add_middleware(Guard)
     _mount_docs(app)  # before /static: its /static/swagger must match first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -86,8 +101,14 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         values.setdefault("title", text.t("status_title", language))
         languages = {} if name.startswith(("console", "report")) else text.LANGUAGE_NAMES  # clerks: 한국어 · English
         html = pages.get_template(name).render(
-            t=lambda key, **kw: text.t(key, language, **kw), lang=language, languages=languages,
-            site=hall.site.name.get(language), path=request.url.path, tz=hall.site.timezone, **values)
+            t=lambda key, **kw: text.t(key, language, **kw),
+            lang=language,
+            languages=languages,
+            site=hall.site.name.get(language),
+            path=request.url.path,
+            tz=hall.site.timezone,
+            **values,
+        )
         return HTMLResponse(html, status_code=status_code)
 
     def language(request: Request) -> str:
@@ -108,21 +129,24 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                     yield frame
             finally:
                 streams.open -= 1
-        return StreamingResponse(counted(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+        return StreamingResponse(
+            counted(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
 
     # --- public ---------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, summary="The hall's live status page")
     async def status_page(request: Request) -> HTMLResponse:
         lang = language(request)
-        return render("status.html", request, lang, status=relay.status, as_of=clock(relay.status and relay.status["at"]))
+        return render(
+            "status.html", request, lang, status=relay.status, as_of=clock(relay.status["at"] if relay.status else None)
+        )
 
     @app.get("/api/status", summary="The hall's status as JSON (ETag; cache 2 s)")
     async def api_status(request: Request) -> Response:
         if relay.status is None:
-            return JSONResponse({"error": "no state from the hall yet"}, status_code=503,
-                                headers={"Retry-After": "2"})
+            return JSONResponse({"error": "no state from the hall yet"}, status_code=503, headers={"Retry-After": "2"})
         etag = f'W/"{relay.status["seq"]}-{int(relay.status["live"])}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=2"}
         if request.headers.get("if-none-match") == etag:
@@ -130,7 +154,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         return Response(relay.status_bytes, media_type="application/json", headers=headers)
 
     @app.get("/api/stream", summary="Server-Sent Events: `status` events with the same JSON as /api/status")
-    async def api_stream() -> StreamingResponse:
+    async def api_stream() -> Response:  # a stream, or 503 when full
         async def frames() -> AsyncIterator[bytes]:
             seen = -1
             while True:
@@ -139,16 +163,23 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                     yield relay.frame
                 elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
+
         return await sse("status stream", frames())
 
     @app.get("/healthz", summary="For the installer and monitoring: is the relay live, how many faults")
     async def healthz() -> JSONResponse:
         live = relay.status is not None and bool(relay.status.get("live"))
         # degraded: the hall is offline, or a loop caught an unexpected exception in the last 5 min.
-        return JSONResponse({"status": "ok" if live and not faults.recent else "degraded" if relay.status else "starting",
-                             "hall_live": live, "seq": relay.status["seq"] if relay.status else None,
-                             "streams": streams.open, "faults": faults.as_json()},
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {
+                "status": "ok" if live and not faults.recent else "degraded" if relay.status else "starting",
+                "hall_live": live,
+                "seq": relay.status["seq"] if relay.status else None,
+                "streams": streams.open,
+                "faults": faults.as_json(),
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     def find(token: str) -> Any:
         if clean(token, 64) is None or not TOKEN.match(token):
@@ -160,7 +191,9 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         # half a second later): a visitor who scans at once should not be told it does not exist.
         deadline = asyncio.get_running_loop().time() + NEW_TICKET_GRACE
         place = find(token)
-        while place is None and clean(token, 64) and TOKEN.match(token) and asyncio.get_running_loop().time() < deadline:
+        while (
+            place is None and clean(token, 64) and TOKEN.match(token) and asyncio.get_running_loop().time() < deadline
+        ):
             await asyncio.sleep(0.1)
             place = find(token)
         return place
@@ -172,8 +205,10 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
             raise HTTPException(404, "no such ticket (or it finished before this relay started)")
         return JSONResponse(place.as_json(), headers={"Cache-Control": "no-store"})
 
-    @app.get("/api/tickets/{token}/stream", summary="Server-Sent Events: `ticket` events when the ticket's place changes")
-    async def api_ticket_stream(token: str) -> StreamingResponse:
+    @app.get(
+        "/api/tickets/{token}/stream", summary="Server-Sent Events: `ticket` events when the ticket's place changes"
+    )
+    async def api_ticket_stream(token: str) -> Response:  # a stream, or 503 when full
         if await find_soon(token) is None:
             raise HTTPException(404, "no such ticket")
 
@@ -188,6 +223,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
                         yield b"event: ticket\ndata: " + JSONResponse(place.as_json()).body + b"\n\n"
                 elif not await relay.wait_change(seen):
                     yield b": keepalive\n\n"
+
         return await sse("ticket stream", frames(), token)
 
     @app.get("/t/{token}", response_class=HTMLResponse, summary="A ticket's page (the QR code on the ticket)")
@@ -198,10 +234,18 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
             return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
         counter = place.counter_label.get(lang) if place.counter_label else None
         message = clean(request.query_params.get("msg"), 20)
-        return render("ticket.html", request, lang, place=place, token=token, counter=counter,
-                      csrf=signer.csrf("cancel:" + token), message=message if message in ("cancelled", "cancel_failed") else None,
-                      title=f"{place.number} · {hall.site.name.get(lang)}",
-                      service=hall.service(place.service).name.get(lang) if place.service and hall.service(place.service) else "")
+        return render(
+            "ticket.html",
+            request,
+            lang,
+            place=place,
+            token=token,
+            counter=counter,
+            csrf=signer.csrf("cancel:" + token),
+            message=message if message in ("cancelled", "cancel_failed") else None,
+            title=f"{place.number} · {hall.site.name.get(lang)}",
+            service=task.name.get(lang) if place.service and (task := hall.service(place.service)) else "",
+        )
 
     @app.post("/t/{token}/cancel", summary="The visitor gives up the ticket")
     async def cancel(request: Request, token: str, csrf: str = Form("")) -> RedirectResponse:
@@ -237,9 +281,15 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         message = text.LOGIN_MESSAGES.get(error or "")
         if error == "wait" and seconds and seconds.isdigit():
             message = f"{message} ({int(seconds)}초 · {int(seconds)} s)"
-        return render("console_login.html", request, "ko", title="창구 콘솔 · Counter console",
-                      counters=[c for c in hall.counters if c.id in clerks], message=message,
-                      error=error in ("wrong", "wait"))
+        return render(
+            "console_login.html",
+            request,
+            "ko",
+            title="창구 콘솔 · Counter console",
+            counters=[c for c in hall.counters if c.id in clerks],
+            message=message,
+            error=error in ("wrong", "wait"),
+        )
 
     @app.post("/console/login", summary="Clerk login (slowed after failures, never locked)")
     async def console_do_login(request: Request, counter: str = Form(""), password: str = Form("")) -> Response:
@@ -248,16 +298,25 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         wait = brake.wait_for(counter, address)
         if wait > 0:
             return RedirectResponse(f"/console?error=wait&s={int(wait) + 1}", status_code=303)
-        good = counter in clerks and clean(password, 1024) is not None and \
-            await asyncio.to_thread(check_password, password, clerks[counter])
+        good = (
+            counter in clerks
+            and clean(password, 1024) is not None
+            and await asyncio.to_thread(check_password, password, clerks[counter])
+        )
         if not good:
             brake.failed(counter, address)
             await asyncio.sleep(0.3)
             return RedirectResponse("/console?error=wrong", status_code=303)
         brake.succeeded(counter, address)
         response = RedirectResponse(f"/console/{counter}", status_code=303)
-        response.set_cookie(COOKIE, signer.session(counter, generation=generations.current(counter)), httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https", max_age=12 * 3600)
+        response.set_cookie(
+            COOKIE,
+            signer.session(counter, generation=generations.current(counter)),
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=12 * 3600,
+        )
         return response
 
     @app.post("/console/logout", summary="Clerk sign-out: every session of the counter ends, here and elsewhere")
@@ -272,11 +331,21 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     def panel_values(counter: str) -> dict[str, Any]:
         snap = relay.client.snapshot
         view = snap.counter(counter) if snap else None
-        served = {s for tier in hall.counter(counter).services for s in tier} if hall.counter(counter) else set()
-        waiting = [(s.name["ko"], q.number, q.priority) for s in (snap.services if snap else [])
-                   if s.id in served for q in s.queue][:30]
-        return {"view": view, "waiting": waiting, "counter": counter, "services": hall.services,
-                "counters": [c for c in hall.counters if c.id != counter]}
+        desk = hall.counter(counter)
+        served = {s for tier in desk.services for s in tier} if desk else set()
+        waiting = [
+            (s.name["ko"], q.number, q.priority)
+            for s in (snap.services if snap else [])
+            if s.id in served
+            for q in s.queue
+        ][:30]
+        return {
+            "view": view,
+            "waiting": waiting,
+            "counter": counter,
+            "services": hall.services,
+            "counters": [c for c in hall.counters if c.id != counter],
+        }
 
     def signed_in(request: Request) -> str:
         counter = session(request)
@@ -286,6 +355,7 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
 
     def day_rows(date: str) -> tuple[list[dict[str, Any]], Any]:
         from hub import report
+
         if clean(date, 10) is None or not re.match(r"^\d{4}-\d{2}-\d{2}$", date):
             raise HTTPException(400, "the date is YYYY-MM-DD")
         try:
@@ -303,23 +373,37 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
     async def day_report(request: Request, date: str | None = None) -> HTMLResponse:
         signed_in(request)
         from hub.domain.calendar import business_date
+
         date = date or business_date(hall_clock.now(), hall.site)  # the demo's virtual day, or today
         rows, day = await asyncio.to_thread(day_rows, date)
-        return render("report.html", request, "ko", title=f"{date} 업무 보고", day=day, date=date,
-                      names={s.id: s.name.ko for s in hall.services}, empty=not rows)
+        return render(
+            "report.html",
+            request,
+            "ko",
+            title=f"{date} 업무 보고",
+            day=day,
+            date=date,
+            names={s.id: s.name.ko for s in hall.services},
+            empty=not rows,
+        )
 
     @app.get("/console/report/{date}.csv", summary="A business day's tickets as CSV")
     async def day_csv(request: Request, date: str) -> Response:
         signed_in(request)
         from hub import report
+
         rows, _ = await asyncio.to_thread(day_rows, date)
-        return Response(report.tickets_csv(rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="sunbeon-{date}.csv"'})
+        return Response(
+            report.tickets_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="sunbeon-{date}.csv"'},
+        )
 
     @app.get("/console/report/{date}.png", summary="A business day's chart")
     async def day_chart(request: Request, date: str) -> Response:
         signed_in(request)
         from hub import report
+
         _, day = await asyncio.to_thread(day_rows, date)
         png = await asyncio.to_thread(report.chart_png, day, {s.id: s.name.ko for s in hall.services})
         return Response(png, media_type="image/png")
@@ -332,9 +416,16 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         message = text.CONSOLE_MESSAGES.get(code)
         if message and code.startswith("ok.") and NUMBER.match(number):
             message = f"{message}: {number}"
-        return render("console.html", request, "ko", title=f"{counter}번 창구 콘솔",
-                      csrf=signer.csrf("console:" + request.cookies.get(COOKIE, "")),
-                      message=message, failed=code.startswith("error."), **panel_values(counter))
+        return render(
+            "console.html",
+            request,
+            "ko",
+            title=f"{counter}번 창구 콘솔",
+            csrf=signer.csrf("console:" + request.cookies.get(COOKIE, "")),
+            message=message,
+            failed=code.startswith("error."),
+            **panel_values(counter),
+        )
 
     @app.get("/console/{counter}/panel", response_class=HTMLResponse)
     async def console_panel(request: Request, counter: str) -> HTMLResponse:
@@ -342,8 +433,14 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         return render("console_panel.html", request, "ko", **panel_values(counter))
 
     @app.post("/console/{counter}/command", summary="A counter command from the console")
-    async def console_command(request: Request, counter: str, op: str = Form(...), csrf: str = Form(""),
-                              to_service: str = Form(""), to_counter: str = Form("")) -> RedirectResponse:
+    async def console_command(
+        request: Request,
+        counter: str,
+        op: str = Form(...),
+        csrf: str = Form(""),
+        to_service: str = Form(""),
+        to_counter: str = Form(""),
+    ) -> RedirectResponse:
         session_counter(request, counter)
         if not signer.check_csrf("console:" + request.cookies.get(COOKIE, ""), csrf):
             raise HTTPException(403, "the form has expired; reload the page")
@@ -365,11 +462,13 @@ def create_app(hall: HallConfig, relay: Relay, signer: Signer, *, brake: LoginBr
         if reply.status == "ok":
             ticket = (reply.data or {}).get("ticket") or {}
             number = str(ticket.get("number", ""))
-            return RedirectResponse(f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""),
-                                    status_code=303)
+            return RedirectResponse(
+                f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
+            )
         code = f"error.{reply.error.code}" if reply.error else "error.timeout"
-        return RedirectResponse(f"/console/{counter}?msg={code if code in text.CONSOLE_MESSAGES else 'error.other'}",
-                                status_code=303)
+        return RedirectResponse(
+            f"/console/{counter}?msg={code if code in text.CONSOLE_MESSAGES else 'error.other'}", status_code=303
+        )
 
     return app
 
@@ -379,6 +478,7 @@ def _mount_docs(app: FastAPI) -> None:
     without the package, /docs says where the OpenAPI JSON is."""
     try:
         import swagger_ui_bundle
+
         assets: Path | None = Path(swagger_ui_bundle.swagger_ui_path)
     except ImportError:
         assets = None
@@ -388,10 +488,13 @@ def _mount_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         if assets is None:
-            return HTMLResponse('<!doctype html><title>API</title><p>The API is described in '
-                                '<a href="/openapi.json">/openapi.json</a>.</p>')
+            return HTMLResponse(
+                "<!doctype html><title>API</title><p>The API is described in "
+                '<a href="/openapi.json">/openapi.json</a>.</p>'
+            )
         return HTMLResponse(
             '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sunbeon web relay · API</title>'
             '<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head><body><div id="swagger-ui"></div>'
             '<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script>'
-            '</body></html>')
+            "</body></html>"
+        )

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SESSION_SECONDS = 12 * 3600  # a working day
@@ -115,7 +116,7 @@ class LoginBrake:
     password is always accepted. An address sweeping many counters is slowed as a whole after
     FREE_FAILURES_PER_ADDRESS. Failures are forgotten FORGET_AFTER seconds after the last one."""
 
-    def __init__(self, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.failures: dict[str, tuple[int, float]] = {}
 

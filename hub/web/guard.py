@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 log = logging.getLogger("sunbeon.web")
 SHOWN = 200  # characters of an input kept in a log line: enough to recognise it, never a flood
@@ -44,8 +45,9 @@ class Faults:
             self.counts[where] += 1
             self.last[where] = type(error).__name__
             self.last_at = time.monotonic()
-        log.error("%s failed (%s: %s) on %s", where, type(error).__name__, short(str(error)), short(given),
-                  exc_info=error)
+        log.error(
+            "%s failed (%s: %s) on %s", where, type(error).__name__, short(str(error)), short(given), exc_info=error
+        )
 
     @property
     def total(self) -> int:
@@ -64,6 +66,7 @@ class Faults:
 
 def callback(faults: Faults, where: str, function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` that never raises: for MQTT callbacks and call_soon_threadsafe jobs."""
+
     @functools.wraps(function)
     def guarded(*args: Any) -> Any:
         try:
@@ -71,6 +74,7 @@ def callback(faults: Faults, where: str, function: Callable[..., Any]) -> Callab
         except Exception as error:  # noqa: BLE001 - the loop must go on; counted and logged
             faults.record(where, error, args)
             return None
+
     return guarded
 
 

@@ -5,12 +5,15 @@ Server-Sent Events streams, which a BaseHTTPMiddleware would wrap in a task each
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 # No inline script or style anywhere (the templates load /static files only); nothing may frame
 # a page (clickjacking the console's buttons); forms post only back to the relay.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # Swagger UI (only /docs) sets styles inline.
 CSP_DOCS = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 COMMON = [
@@ -31,9 +34,18 @@ App = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable
 
 
 async def _refuse(send: Callable[[dict], Awaitable[None]], status: int, why: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(why)).encode()),
-                            (b"connection", b"close"), *COMMON]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(why)).encode()),
+                (b"connection", b"close"),
+                *COMMON,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": why})
 
 
@@ -43,8 +55,9 @@ class Guard:
     def __init__(self, app: App) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[dict]],
-                       send: Callable[[dict], Awaitable[None]]) -> None:
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import TYPE_CHECKING
 
 from hub import config as cfg
 from hub.web.app import create_app
@@ -11,11 +12,14 @@ from hub.web.auth import Signer, load_secret
 from hub.web.relay import Relay
 from hub.web.sessions import Generations
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 log = logging.getLogger("sunbeon.web")
 GC_THRESHOLD = 50_000  # allocations between young-generation collections (Python's default: 700)
 
 
-def build(hall: cfg.HallConfig, *, secret: bytes | None = None):  # type: ignore[no-untyped-def]
+def build(hall: cfg.HallConfig, *, secret: bytes | None = None) -> tuple[FastAPI, Relay]:
     """The web app for a hall, with its relay."""
     relay = Relay(hall)
     # Sign-outs are kept beside the key (both in the relay's state folder); tests pass a secret

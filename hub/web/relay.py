@@ -53,15 +53,31 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
     """The hall as the public sees it: no token hashes, no device details."""
     calm, busy = hall.web.congestion.calm_minutes, hall.web.congestion.busy_minutes
     return {
-        "v": 1, "seq": snapshot.seq, "live": online, "at": snapshot.at, "business_date": snapshot.business_date,
+        "v": 1,
+        "seq": snapshot.seq,
+        "live": online,
+        "at": snapshot.at,
+        "business_date": snapshot.business_date,
         "site": snapshot.site["name"],
-        "services": [{
-            "id": s.id, "name": s.name, "status": s.status, "waiting": s.waiting, "now_serving": s.last_called,
-            "estimate_minutes": s.estimate_minutes, "congestion": congestion(s, calm, busy),
-            "opens": s.opens, "cutoff": s.cutoff, "closes": s.closes,
-        } for s in snapshot.services],
-        "counters": [{"id": c.id, "label": c.label, "status": c.status,
-                      "serving": c.serving.number if c.serving else None} for c in snapshot.counters],
+        "services": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "status": s.status,
+                "waiting": s.waiting,
+                "now_serving": s.last_called,
+                "estimate_minutes": s.estimate_minutes,
+                "congestion": congestion(s, calm, busy),
+                "opens": s.opens,
+                "cutoff": s.cutoff,
+                "closes": s.closes,
+            }
+            for s in snapshot.services
+        ],
+        "counters": [
+            {"id": c.id, "label": c.label, "status": c.status, "serving": c.serving.number if c.serving else None}
+            for c in snapshot.counters
+        ],
     }
 
 
@@ -157,6 +173,7 @@ class Relay:
         async def step() -> None:
             await asyncio.sleep(every)
             self._wake()
+
         await guard.forever(self.faults, "keepalive tick", step)
 
     def _wake(self) -> None:
@@ -263,8 +280,15 @@ class Relay:
                 device = next((d for d in self.hall.devices if d.role == "counter" and d.counter == counter), None)
                 if device is None:
                     raise KeyError(f"no counter device for counter {counter!r}")
-                client = HubClient(self.hall.site.id, device.id, self.hall.mqtt, role="counter", calls=False,
-                                   client_id=f"web-{device.id}-{uuid.uuid4().hex[:8]}", report_status=False)
+                client = HubClient(
+                    self.hall.site.id,
+                    device.id,
+                    self.hall.mqtt,
+                    role="counter",
+                    calls=False,
+                    client_id=f"web-{device.id}-{uuid.uuid4().hex[:8]}",
+                    report_status=False,
+                )
                 self.counter_clients[counter] = client.start()
         client.wait_for(lambda c: c.online, 5)
         return client

@@ -85,8 +85,17 @@ class TimedHeaders(HttpToolsProtocol):
 
 def options(host: str, port: int) -> dict[str, Any]:
     """uvicorn's settings for the relay."""
-    return {"host": host, "port": port, "http": TimedHeaders, "loop": "auto",
-            "limit_concurrency": MAX_CONNECTIONS, "timeout_keep_alive": KEEP_ALIVE_SECONDS, "backlog": BACKLOG,
-            # Client addresses from nginx's X-Forwarded-For, only when nginx (on this box) sends it.
-            "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1",
-            "timeout_graceful_shutdown": 3, "log_level": "info"}
+    return {
+        "host": host,
+        "port": port,
+        "http": TimedHeaders,
+        "loop": "auto",
+        "limit_concurrency": MAX_CONNECTIONS,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "backlog": BACKLOG,
+        # Client addresses from nginx's X-Forwarded-For, only when nginx (on this box) sends it.
+        "proxy_headers": True,
+        "forwarded_allow_ips": "127.0.0.1",
+        "timeout_graceful_shutdown": 3,
+        "log_level": "info",
+    }

@@ -19,9 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_config_is_valid_and_points_at_the_fakes():
-    text = demo_config((ROOT / "examples" / "hall.toml").read_text(encoding="utf-8"), port=18830,
-                       database="/tmp/x.db", printer_port=19100, web_port=18080, secret="/tmp/w.secret",
-                       password_hash="scrypt$16384$8$1$c2FsdA$aGFzaA")
+    text = demo_config(
+        (ROOT / "examples" / "hall.toml").read_text(encoding="utf-8"),
+        port=18830,
+        database="/tmp/x.db",
+        printer_port=19100,
+        web_port=18080,
+        secret="/tmp/w.secret",
+        password_hash="scrypt$16384$8$1$c2FsdA$aGFzaA",
+    )
     hall = config.parse(text, "demo.toml")
     assert hall.mqtt.port == 18830 and hall.hub.database == "/tmp/x.db"
     assert hall.device("kiosk-1").printer.port == 19100 and hall.device("kiosk-1").printer.host == "127.0.0.1"
@@ -50,10 +56,29 @@ def _wait(predicate, seconds: float) -> bool:
 
 def test_headless_demo_prints_tickets_calls_them_and_stops_on_ctrl_c(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")
-    demo = subprocess.Popen([sys.executable, "-m", "hub.cli", "demo", "--config", str(ROOT / "examples" / "hall.toml"),
-                             "--speed", "120", "--start", "2026-11-23T09:20", "--duration", "0",
-                             "--out", str(tmp_path / "demo")], stdout=out, stderr=err, env=env, cwd=ROOT)
+    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")  # noqa: SIM115 - read back after the run
+    demo = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "demo",
+            "--config",
+            str(ROOT / "examples" / "hall.toml"),
+            "--speed",
+            "120",
+            "--start",
+            "2026-11-23T09:20",
+            "--duration",
+            "0",
+            "--out",
+            str(tmp_path / "demo"),
+        ],
+        stdout=out,
+        stderr=err,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         latest = tmp_path / "demo" / "latest"
         log = lambda: (latest / "demo.log").read_text(encoding="utf-8") if (latest / "demo.log").exists() else ""  # noqa: E731

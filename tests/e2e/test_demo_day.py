@@ -26,8 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # 300×: a day in about two minutes. Faster, a loaded machine's scheduling jitter is multiplied into
 # hall minutes and starts to show in the estimate accuracy the test checks.
 SPEED = float(os.environ.get("SUNBEON_DAY_SPEED", "300"))
-ROLES = {"hub": ["hub"], "web relay": ["web"], "kiosk": ["kiosk"], "hall board": ["display", "hall"],
-         "counter monitor": ["display", "counter"]}
+ROLES = {
+    "hub": ["hub"],
+    "web relay": ["web"],
+    "kiosk": ["kiosk"],
+    "hall board": ["display", "hall"],
+    "counter monitor": ["display", "counter"],
+}
 GROWTH = 1.10  # RSS after warm-up may not grow beyond this
 
 
@@ -45,7 +50,7 @@ def role_of(pid: int) -> str | None:
         return None
     if "hub.cli" not in args:
         return None
-    after = args[args.index("hub.cli") + 1:]
+    after = args[args.index("hub.cli") + 1 :]
     for role, words in ROLES.items():
         if after and after[0] == words[0] and all(w in after for w in words[1:]):
             return role
@@ -67,8 +72,8 @@ def growth(samples: list[int]) -> float:
     third and half of the day: imports, fonts and the bounded caches — 8 MB of rendered text per
     screen, 200 voice clips — have filled by then)."""
     n = len(samples)
-    warm = max(samples[n // 3: n // 2])
-    end = statistics.median(samples[-max(1, n // 5):])
+    warm = max(samples[n // 3 : n // 2])
+    end = statistics.median(samples[-max(1, n // 5) :])
     return end / warm
 
 
@@ -76,11 +81,30 @@ def growth(samples: list[int]) -> float:
 @pytest.mark.timeout(int(120 + 9.5 * 3600 / SPEED * 2))
 def test_a_whole_business_day(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")
+    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")  # noqa: SIM115 - read back after the run
     started = time.monotonic()
-    demo = subprocess.Popen([sys.executable, "-m", "hub.cli", "demo", "--config", str(ROOT / "examples" / "hall.toml"),
-                             "--speed", f"{SPEED:g}", "--start", "2026-11-23T08:50", "--board", "lines",
-                             "--out", str(tmp_path / "demo")], stdout=out, stderr=err, env=env, cwd=ROOT)
+    demo = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "demo",
+            "--config",
+            str(ROOT / "examples" / "hall.toml"),
+            "--speed",
+            f"{SPEED:g}",
+            "--start",
+            "2026-11-23T08:50",
+            "--board",
+            "lines",
+            "--out",
+            str(tmp_path / "demo"),
+        ],
+        stdout=out,
+        stderr=err,
+        env=env,
+        cwd=ROOT,
+    )
     rss: dict[str, list[int]] = {role: [] for role in ROLES}
     pids: dict[str, int] = {}
     try:
@@ -118,23 +142,39 @@ def test_a_whole_business_day(tmp_path: Path) -> None:
     for service in hall.services:
         measured = day.service_times.get(service.id)
         if measured and measured["n"] >= 10:
-            assert 0.6 * service.typical_minutes <= measured["mean"] <= 1.6 * service.typical_minutes, (service.id, measured)
+            assert 0.6 * service.typical_minutes <= measured["mean"] <= 1.6 * service.typical_minutes, (
+                service.id,
+                measured,
+            )
     # The lunch wave: counters pause in two waves from 12:00, so the waits around lunch are longer.
     assert any(day.wait_by_hour.get(h, 0) > day.wait_by_hour.get(9, 0) for h in (12, 13)), day.wait_by_hour
     # The printed estimates, judged as `sunbeon simulate` judges them.
-    visits = [Visit(r["issued"], r["service"], bool(r["priority"]), r["label"],
-                    (r["estimate_low"], r["estimate_high"]), r["called"]) for r in rows]
+    visits = [
+        Visit(
+            r["issued"],
+            r["service"],
+            bool(r["priority"]),
+            r["label"],
+            (r["estimate_low"], r["estimate_high"]),
+            r["called"],
+        )
+        for r in rows
+    ]
     accuracy = DayResult(visits).summary()["estimate_inside"]
     assert accuracy >= 0.8, f"the printed estimate held for {accuracy:.0%}"
     assert abs(accuracy - day.estimate_inside) < 1e-9  # the report and the simulator agree
     assert (run / "report" / "2026-11-23" / "report.md").exists()
 
     grown = {role: growth(samples) for role, samples in rss.items() if len(samples) >= 12}
-    print(f"\nday of {len(rows)} tickets in {real:.0f} s real at {SPEED:g}×; estimate held {accuracy:.1%}; "
-          f"wait mean {day.waits['all']['mean']:.1f} min")
+    print(
+        f"\nday of {len(rows)} tickets in {real:.0f} s real at {SPEED:g}×; estimate held {accuracy:.1%}; "
+        f"wait mean {day.waits['all']['mean']:.1f} min"
+    )
     for role, samples in rss.items():
-        print(f"  {role:<16} RSS {min(samples) / 1024:6.1f} → {max(samples) / 1024:6.1f} MB, "
-              f"end/warm {grown.get(role, float('nan')):.3f} ({len(samples)} samples): "
-              + " ".join(f"{kb / 1024:.0f}" for kb in samples[::max(1, len(samples) // 12)]))
+        print(
+            f"  {role:<16} RSS {min(samples) / 1024:6.1f} → {max(samples) / 1024:6.1f} MB, "
+            f"end/warm {grown.get(role, float('nan')):.3f} ({len(samples)} samples): "
+            + " ".join(f"{kb / 1024:.0f}" for kb in samples[:: max(1, len(samples) // 12)])
+        )
     assert set(grown) == set(ROLES), {r: len(s) for r, s in rss.items()}
     assert all(g <= GROWTH for g in grown.values()), grown

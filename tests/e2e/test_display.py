@@ -43,6 +43,7 @@ def hall_display(hub, tmp_path):
 @pytest.fixture
 def counter_display(hub):
     from contextlib import ExitStack
+
     factory = MockFactory()
     client = hub.client("counter-3")
     display = Display(hub.hall, client, Screen((1280, 720), offscreen=True), mode="counter", counter="3")
@@ -75,8 +76,12 @@ def test_next_button_calls_once_despite_bounce_and_every_screen_shows_it(hub, cl
     kiosk.request("issue", service="cert")
     kiosk.request("issue", service="cert", language="zh")
     press(counter_display, 17)
-    settle(counter_display, hall_display, until=lambda: serving(counter_display) == "1001" and serving(hall_display) == "1001")
-    time.sleep(0.3)   # let any stray second call arrive, if one were sent
+    settle(
+        counter_display,
+        hall_display,
+        until=lambda: serving(counter_display) == "1001" and serving(hall_display) == "1001",
+    )
+    time.sleep(0.3)  # let any stray second call arrive, if one were sent
     snap = counter_display.client.wait_for_snapshot(lambda s: s.counter("3").serving is not None)
     assert snap.counter("3").serving.number == "1001" and snap.service("cert").waiting == 1
     assert counter_display.led.is_lit
@@ -90,29 +95,31 @@ def test_next_button_calls_once_despite_bounce_and_every_screen_shows_it(hub, cl
     press(counter_display, 17)
     settle(counter_display, until=lambda: serving(counter_display) == "1002")
     assert hall_display.announcer.wait_idle(30)
-    assert [s.text for s in hall_display.announcer.spoken[1:]] == ["천이 번 고객님, 삼 번 창구로 오십시오",
-                                                                   "请1002号到3号窗口办理。"]
+    assert [s.text for s in hall_display.announcer.spoken[1:]] == [
+        "천이 번 고객님, 삼 번 창구로 오십시오",
+        "请1002号到3号窗口办理。",
+    ]
 
 
 def test_recall_no_show_and_hold_to_pause(hub, clients, counter_display, hall_display):
     clients["kiosk-1"].request("issue", service="cert")
     press(counter_display, 17)
     settle(counter_display, until=lambda: serving(counter_display) == "1001")
-    press(counter_display, 27)   # RECALL
+    press(counter_display, 27)  # RECALL
     assert hall_display.announcer.wait_idle(30)
     settle(hall_display, until=lambda: len(hall_display.announcer.spoken) == 2)
     assert hall_display.client.snapshot.recent_calls[0].recall
-    press(counter_display, 22)   # NO-SHOW
+    press(counter_display, 22)  # NO-SHOW
     settle(counter_display, until=lambda: serving(counter_display) is None)
     rows = hub.store.tickets(hub.service.state.business_date)
     assert [(r["label"], r["state"], r["recalls"]) for r in rows] == [("1001", "no_show", 1)]
-    press(counter_display, 17, hold=0.7, bounce=False)   # held NEXT: pause
+    press(counter_display, 17, hold=0.7, bounce=False)  # held NEXT: pause
     settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").status == "paused")
     counter_display.draw()
     check_screen(counter_display.screen, "display-counter-paused", ["잠시 자리를 비웠습니다"])
-    press(counter_display, 17, hold=0.7, bounce=False)   # held again: resume
+    press(counter_display, 17, hold=0.7, bounce=False)  # held again: resume
     settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").status == "open")
-    press(counter_display, 17)   # nobody waits: the monitor says so (from the snapshot)
+    press(counter_display, 17)  # nobody waits: the monitor says so (from the snapshot)
     settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").waiting == 0)
     counter_display.draw()
     check_screen(counter_display.screen, "display-counter-nobody", ["대기자가 없습니다"])
@@ -137,15 +144,23 @@ def test_broker_restart_shows_reconnecting_then_recovers(broker, hub, clients, c
     press(counter_display, 17)
     settle(counter_display, hall_display, until=lambda: serving(hall_display) == "1001")
     broker.stop()
-    settle(counter_display, hall_display, until=lambda: not counter_display.client.online and not hall_display.client.online)
+    settle(
+        counter_display,
+        hall_display,
+        until=lambda: not counter_display.client.online and not hall_display.client.online,
+    )
     for d in (counter_display, hall_display):
         d.draw()
         assert any("연결 중" in t for t in d.screen.painter.drawn_text())
-        assert "1001" in d.screen.painter.drawn_text()    # the last state stays on screen
+        assert "1001" in d.screen.painter.drawn_text()  # the last state stays on screen
     check_screen(counter_display.screen, "display-counter-reconnecting", ["1001", "연결 중"])
     broker.start()
-    settle(counter_display, hall_display, until=lambda: counter_display.client.online and hall_display.client.online,
-           timeout=30)
+    settle(
+        counter_display,
+        hall_display,
+        until=lambda: counter_display.client.online and hall_display.client.online,
+        timeout=30,
+    )
     press(counter_display, 17)
     settle(counter_display, hall_display, until=lambda: serving(hall_display) == "1002", timeout=15)
     for d in (counter_display, hall_display):

@@ -52,8 +52,18 @@ def touch(k, action, finger=False):
     rect = next(r for r, a in k.targets if a == action)
     x, y = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
     if finger:
-        pygame.event.post(pygame.event.Event(pygame.FINGERDOWN, x=x / k.screen.width, y=y / k.screen.height,
-                                             touch_id=0, finger_id=0, dx=0, dy=0, pressure=1))
+        pygame.event.post(
+            pygame.event.Event(
+                pygame.FINGERDOWN,
+                x=x / k.screen.width,
+                y=y / k.screen.height,
+                touch_id=0,
+                finger_id=0,
+                dx=0,
+                dy=0,
+                pressure=1,
+            )
+        )
     else:
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=False))
 
@@ -145,8 +155,11 @@ def test_every_screen_in_every_language_has_real_text(kiosk, hub):
             check_screen(kiosk.screen, f"kiosk-printing-{language}", [t("printing", language)])
             kiosk.mode, kiosk.ticket, kiosk.printed = "done", {**ticket, "language": language}, True
             kiosk.draw()
-            check_screen(kiosk.screen, f"kiosk-done-{language}{'-large' if large else ''}",
-                         [ticket["number"], t("take_ticket", language), t("your_number", language)])
+            check_screen(
+                kiosk.screen,
+                f"kiosk-done-{language}{'-large' if large else ''}",
+                [ticket["number"], t("take_ticket", language), t("your_number", language)],
+            )
             kiosk.printed = False
             kiosk.draw()
             assert any(t("printer_failed", language)[:4] in d for d in kiosk.screen.painter.drawn_text())
@@ -164,7 +177,7 @@ def test_landscape_layout(hub, tmp_path):
         k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1)), screen)
         drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
         rects = [r for r, a in k.targets if a[0] == "service"]
-        assert len({r[0] for r in rects}) == 2   # two columns on a wide screen
+        assert len({r[0] for r in rects}) == 2  # two columns on a wide screen
         check_screen(screen, "kiosk-start-ko-landscape", ["제증명", "여권"])
     finally:
         client.close()

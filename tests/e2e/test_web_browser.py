@@ -10,8 +10,16 @@ from tests.halls import CLERK_PASSWORD
 from tests.screens import OUT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 # `make screenshots` points this at docs/images so the README shows what the project draws.
 SHOTS = Path(os.environ.get("SUNBEON_SCREENSHOTS", OUT))
@@ -20,6 +28,7 @@ SHOTS = Path(os.environ.get("SUNBEON_SCREENSHOTS", OUT))
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -48,7 +57,7 @@ def test_status_page_updates_live_when_a_counter_calls(web, clients, page):
     assert cert.locator(".waiting").inner_text() == "4명"
     assert cert.locator(".now").inner_text() == "—"
     counter.request("call_next")
-    cert.locator(".now", has_text="1001").wait_for(timeout=5000)    # no reload
+    cert.locator(".now", has_text="1001").wait_for(timeout=5000)  # no reload
     assert cert.locator(".waiting").inner_text() == "3명"
     assert page.locator("#live").inner_text() == "실시간"
     shot(page, "web-status-ko")
@@ -64,13 +73,13 @@ def test_ticket_page_changes_when_called(web, clients, page):
     page.goto(f"{web.url}/t/{mine['token']}?lang=zh")
     assert page.locator(".number").inner_text() == "1002"
     page.locator("#state", has_text="前面还有 1 人").wait_for(timeout=5000)
-    assert page.locator("#near").is_visible()          # one ahead: the turn is near
+    assert page.locator("#near").is_visible()  # one ahead: the turn is near
     shot(page, "web-ticket-waiting-zh")
     counter.request("call_next")
     counter.request("call_next")
     page.locator("#state", has_text="请现在到3번 창구").wait_for(timeout=5000)  # no zh label: Korean stands in
     assert "called" in page.locator("#ticket").get_attribute("class")
-    assert not page.locator("#cancel-form").is_visible()   # nothing left to cancel
+    assert not page.locator("#cancel-form").is_visible()  # nothing left to cancel
     shot(page, "web-ticket-called-zh")
     page.goto(f"{web.url}/t/{mine['token']}?lang=ko")
     assert "지금 3번 창구로 오십시오" in page.locator("#state").inner_text()

@@ -7,8 +7,16 @@ import shutil
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NARROW = {"width": 320, "height": 700}  # the smallest phones: where "6–/14 phút" used to break
 # For each element, the text from its first digit to its end (the range and its unit), and the
 # number of distinct lines that part is drawn on.
@@ -25,6 +33,7 @@ LINES_OF_RANGE = """els => els.map(el => {
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -36,21 +45,23 @@ def test_live_status_keeps_a_24_hour_clock_and_whole_ranges(web, clients, browse
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
     for _ in range(12):
         kiosk.request("issue", service="cert")
-    context = browser.new_context(viewport=NARROW, locale={"ko": "ko-KR", "en": "en-US", "zh": "zh-CN", "vi": "vi-VN"}[language])
+    context = browser.new_context(
+        viewport=NARROW, locale={"ko": "ko-KR", "en": "en-US", "zh": "zh-CN", "vi": "vi-VN"}[language]
+    )
     page = context.new_page()
     blocked = []
     page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     page.goto(f"{web.url}/?lang={language}")
     before = page.locator("#as-of").inner_text()
     counter.request("call_next")
-    page.locator('[data-id="cert"] .now', has_text="1001").wait_for(timeout=5000)   # a live update came
+    page.locator('[data-id="cert"] .now', has_text="1001").wait_for(timeout=5000)  # a live update came
     after = page.locator("#as-of").inner_text()
     for shown in (before, after):
         assert re.search(r"(?<!\d)\d{2}:\d{2}:\d{2}(?!\d)", shown), shown
         assert not re.search(r"오전|오후|AM|PM|上午|下午|SA|CH", shown), shown
     for text, lines in page.locator(".wait, .hours").evaluate_all(LINES_OF_RANGE):
         assert lines == 1, (language, text)
-    assert not blocked, blocked                          # nothing on the page is refused by the CSP
+    assert not blocked, blocked  # nothing on the page is refused by the CSP
     context.close()
 
 
@@ -64,5 +75,5 @@ def test_cancel_asks_first_without_inline_script(web, clients, browser, hub):
     page.click("text=Hủy phiếu")
     page.wait_for_timeout(300)
     assert asked == ["Bạn có chắc muốn hủy phiếu?"]
-    assert [r["state"] for r in hub.store.tickets(ticket["business_date"])] == ["waiting"]   # dismissed: kept
+    assert [r["state"] for r in hub.store.tickets(ticket["business_date"])] == ["waiting"]  # dismissed: kept
     context.close()

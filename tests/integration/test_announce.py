@@ -24,9 +24,11 @@ def test_a_burst_of_calls_is_spoken_in_order_with_a_chime_each(tmp_path, speaker
         assert announcer.wait_idle(60)
         said = [(s.language, s.text) for s in announcer.spoken]
     assert said == [
-        ("ko", "천십칠 번 고객님, 삼 번 창구로 오십시오"), ("vi", "Mời số 1017 đến quầy số 3."),
+        ("ko", "천십칠 번 고객님, 삼 번 창구로 오십시오"),
+        ("vi", "Mời số 1017 đến quầy số 3."),
         ("ko", "백십칠 번 고객님, 십이 번 창구로 오십시오"),
-        ("ko", "에이 칠 번 고객님, 이 번 창구로 오십시오"), ("en", "Number A 0 0 7, please come to counter 2."),
+        ("ko", "에이 칠 번 고객님, 이 번 창구로 오십시오"),
+        ("en", "Number A 0 0 7, please come to counter 2."),
     ]
     names = [p.name for p in speaker.played]
     assert names.count("chime.wav") == 3 and names[0] == "chime.wav" and len(names) == 8
@@ -53,6 +55,6 @@ def test_recorded_clips_are_joined_word_by_word(tmp_path, speaker):
     with pytest.raises(HardwareError, match="no recorded clip for 사"):
         voice.speak("사 번 고객님", "ko")
     with Announcer(ClipVoice(tmp_path / "clips", tmp_path, fallback=SilentVoice()), speaker, work=tmp_path) as a:
-        a.call("4", "3", "ko")     # 사 is missing: the fallback speaks (here: silence), the call is still logged
+        a.call("4", "3", "ko")  # 사 is missing: the fallback speaks (here: silence), the call is still logged
         assert a.wait_idle(10)
         assert a.spoken[0].text == "사 번 고객님, 삼 번 창구로 오십시오" and a.spoken[0].wav is None

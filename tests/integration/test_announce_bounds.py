@@ -46,7 +46,9 @@ def test_calls_faster_than_speech_skip_the_oldest_waiting():
         voice.release.set()
         assert board.wait_idle(10)
         said = [s.text for s in board.spoken]
-    assert said[0].startswith("천일 번") and said[-1].startswith("천십일 번") and len(said) == 1 + announce.CALLS_WAITING
+    assert (
+        said[0].startswith("천일 번") and said[-1].startswith("천십일 번") and len(said) == 1 + announce.CALLS_WAITING
+    )
 
 
 def test_the_memory_of_spoken_lines_is_bounded():

@@ -20,9 +20,12 @@ def shipped(hall_files):  # noqa: F811
     local = free_port()
     conf = (SYSTEMD / "mosquitto" / "sunbeon.conf").read_text()
     assert "use_username_as_clientid true" in conf and "message_size_limit" in conf
-    conf = (conf.replace("listener 1884 127.0.0.1", f"listener {local} 127.0.0.1")
-            .replace("listener 1883", "listener {port} 127.0.0.1")
-            .replace("/etc/mosquitto/sunbeon.passwd", str(passwd)).replace("/etc/mosquitto/sunbeon.acl", str(acl)))
+    conf = (
+        conf.replace("listener 1884 127.0.0.1", f"listener {local} 127.0.0.1")
+        .replace("listener 1883", "listener {port} 127.0.0.1")
+        .replace("/etc/mosquitto/sunbeon.passwd", str(passwd))
+        .replace("/etc/mosquitto/sunbeon.acl", str(acl))
+    )
     with Broker(conf=conf, folder=path.parent) as broker:
         yield broker, local, made, path
 
@@ -65,7 +68,7 @@ def test_a_device_login_cannot_take_the_hubs_client_id(shipped):
 
 
 def test_the_hub_box_listener_takes_several_connections_per_login(shipped):
-    broker, local, made, _ = shipped
+    _broker, local, made, _ = shipped
     relay = Conn(local, "web", made["web"], "web-1a2b3c")
     console = Conn(local, "web", made["web"], "web-counter-3")
     time.sleep(0.5)
@@ -114,8 +117,15 @@ def test_the_broker_refuses_a_publish_stuffed_with_properties(shipped):
     hub.client.subscribe(f"{root}/cmd/+", qos=1)
     time.sleep(0.3)
     sock = socket.create_connection(("127.0.0.1", broker.port), timeout=10)
-    body = (_utf8(b"MQTT") + bytes([5, 0xC2]) + struct.pack("!H", 60) + b"\x00" + _utf8(b"kiosk-1")
-            + _utf8(b"kiosk-1") + _utf8(made["kiosk-1"].encode()))
+    body = (
+        _utf8(b"MQTT")
+        + bytes([5, 0xC2])
+        + struct.pack("!H", 60)
+        + b"\x00"
+        + _utf8(b"kiosk-1")
+        + _utf8(b"kiosk-1")
+        + _utf8(made["kiosk-1"].encode())
+    )
     sock.sendall(_packet_of(0x10, body))
     assert sock.recv(4)[:1] == b"\x20", "no CONNACK"
     props = (b"\x26" + _utf8(b"k" * 60000) + _utf8(b"v" * 5000)) * 50  # 3.3 MB of user properties

@@ -24,10 +24,10 @@ def test_bounce_gives_one_press():
         pin = factory.pin(17)
         chatter(pin)
         time.sleep(0.1)
-        chatter(pin, final_low=False)   # releasing bounces too
+        chatter(pin, final_low=False)  # releasing bounces too
         time.sleep(0.1)
         assert len(pressed) == 1
-        pin.drive_low()                 # a real second press later counts
+        pin.drive_low()  # a real second press later counts
         time.sleep(0.1)
         pin.drive_high()
         time.sleep(0.1)
@@ -53,7 +53,7 @@ def test_short_press_and_hold_are_told_apart():
         pin = factory.pin(27)
         chatter(pin)
         time.sleep(0.1)
-        assert pressed == [] and held == []     # a button with a hold acts on release
+        assert pressed == [] and held == []  # a button with a hold acts on release
         pin.drive_high()
         time.sleep(0.1)
         assert pressed == [1] and held == []
@@ -62,7 +62,7 @@ def test_short_press_and_hold_are_told_apart():
         assert held == [1]
         pin.drive_high()
         time.sleep(0.1)
-        assert pressed == [1] and held == [1]   # releasing a hold is not also a press
+        assert pressed == [1] and held == [1]  # releasing a hold is not also a press
 
 
 def test_led_lights_while_a_call_is_fresh():

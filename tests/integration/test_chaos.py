@@ -45,10 +45,15 @@ def faketime_env(offset_file: Path) -> dict[str, str] | None:
     shim = offset_file.parent / "faketime-shim"
     shim.mkdir(exist_ok=True)
     (shim / "sitecustomize.py").write_text(
-        "import threading, time\n"
-        "time.sleep = lambda seconds: threading.Event().wait(seconds) and None\n")
-    return {"LD_PRELOAD": str(lib), "FAKETIME_TIMESTAMP_FILE": str(offset_file), "FAKETIME_CACHE_DURATION": "1",
-            "FAKETIME_DONT_FAKE_MONOTONIC": "1", "PYTHONPATH": f"{shim}{os.pathsep}{ROOT}"}
+        "import threading, time\ntime.sleep = lambda seconds: threading.Event().wait(seconds) and None\n"
+    )
+    return {
+        "LD_PRELOAD": str(lib),
+        "FAKETIME_TIMESTAMP_FILE": str(offset_file),
+        "FAKETIME_CACHE_DURATION": "1",
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "PYTHONPATH": f"{shim}{os.pathsep}{ROOT}",
+    }
 
 
 class Hall:
@@ -58,8 +63,12 @@ class Hall:
         self.tmp, self.broker, self.disk = tmp, broker, disk
         self.database = disk / "hub.db"
         self.config = tmp / "hall.toml"
-        self.config.write_text(hall_text(port=broker.port, database=str(self.database), per_minute=600,
-                                         block=(1, 99999)).replace('id = "test"', 'id = "chaos"', 1), encoding="utf-8")
+        self.config.write_text(
+            hall_text(port=broker.port, database=str(self.database), per_minute=600, block=(1, 99999)).replace(
+                'id = "test"', 'id = "chaos"', 1
+            ),
+            encoding="utf-8",
+        )
         self.hall = config.load(self.config)
         self.clock_file = tmp / "faketime"
         self.fake = faketime_env(self.clock_file)
@@ -73,7 +82,7 @@ class Hall:
         self.lost_to_wal: set[int] = set()
         self.stop = threading.Event()
         self.began = time.monotonic()
-        self.log = open(tmp / "hub.log", "ab")
+        self.log = open(tmp / "hub.log", "ab")  # noqa: SIM115 - every restarted hub writes to it
         self.hub = self.start_hub()
         # A staff desk issues (no per-kiosk rate limit: the test issues as fast as the hub answers).
         self.kiosk = HubClient(self.hall.site.id, "staff", self.hall.mqtt, role="staff").start()
@@ -85,8 +94,14 @@ class Hall:
         args = [sys.executable, "-m", "hub.cli", "hub", "--config", str(self.config)]
         if database is not None:
             args += ["--database", str(database)]
-        return subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=self.log if database is None else subprocess.PIPE, text=database is not None)
+        return subprocess.Popen(
+            args,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log if database is None else subprocess.PIPE,
+            text=database is not None,
+        )
 
     def _issue_forever(self) -> None:
         n = 0
@@ -114,8 +129,10 @@ class Hall:
 
     def audit(self, step: str) -> None:
         """Every acknowledged ticket stored; no number held twice by live tickets."""
-        print(f"chaos: {step} at {time.monotonic() - self.began:.1f} s, {len(self.acked)} acknowledged, "
-              f"refused {self.refused}")
+        print(
+            f"chaos: {step} at {time.monotonic() - self.began:.1f} s, {len(self.acked)} acknowledged, "
+            f"refused {self.refused}"
+        )
         assert not self.problems, f"after {step}: {self.problems[:5]}"
         # What was acknowledged BEFORE the database is read: the kiosk keeps issuing meanwhile, and
         # a ticket acknowledged after the read is not in it yet (read after, it was reported lost).
@@ -130,7 +147,7 @@ class Hall:
         lost = {k for k, i in acked.items() if stored.get(i) != k[1:] and i not in self.lost_to_wal}
         assert not lost, f"after {step}: acknowledged but not stored: {sorted(lost)[:10]}"
         live: dict[tuple[str, str], int] = {}
-        for ticket_id, label, day, state in rows:
+        for _, label, day, state in rows:
             if state in ("waiting", "called"):
                 live[(day, label)] = live.get((day, label), 0) + 1
         twice = [k for k, n in live.items() if n > 1]
@@ -157,8 +174,12 @@ def disk(tmp_path):
     folder.mkdir()
     mounted = False
     if os.geteuid() == 0 and shutil.which("mount"):
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)],
-                                 capture_output=True).returncode == 0
+        mounted = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True
+            ).returncode
+            == 0
+        )
     yield folder, mounted
     if mounted:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
@@ -208,8 +229,9 @@ def _round(hall: Hall, broker: Broker, mounted: bool, skipped: list[str]) -> Non
             time.sleep(0.05)
         assert hall.refused.get("storage_unavailable", 0) > before, "a full disk gave no storage_unavailable"
         assert hall.hub.poll() is None, "the hub died on a full disk"
-        assert hall.kiosk.wait_for_snapshot(lambda s: any(a.detail == "storage_unavailable" for a in s.alerts), 10), \
+        assert hall.kiosk.wait_for_snapshot(lambda s: any(a.detail == "storage_unavailable" for a in s.alerts), 10), (
             "the hall was not told the hub cannot store"
+        )
         hall.audit("disk full")
         os.remove(filler)
         hall.wait_acks(20)
@@ -230,10 +252,11 @@ def _round(hall: Hall, broker: Broker, mounted: bool, skipped: list[str]) -> Non
     # 4. The clock a year ahead, then back (faketime on the real hub).
     if hall.fake:
         today = hall.kiosk.snapshot.business_date
-        hall.generation += 1   # every day roll restarts numbering: count each clock move
+        hall.generation += 1  # every day roll restarts numbering: count each clock move
         hall.clock_file.write_text("+365d\n")
         ahead = hall.kiosk.wait_for_snapshot(
-            lambda s: s.business_date != today and any(a.detail == "clock_jump" for a in s.alerts), 20)
+            lambda s: s.business_date != today and any(a.detail == "clock_jump" for a in s.alerts), 20
+        )
         assert ahead is not None, "the hub did not follow the clock forward, or said nothing"
         hall.wait_acks(10)
         hall.generation += 1
@@ -269,5 +292,5 @@ def _round(hall: Hall, broker: Broker, mounted: bool, skipped: list[str]) -> Non
     hall.lost_to_wal |= {i for i in hall.ids if i not in survived}
     assert kept >= survived
     hall.hub = hall.start_hub()
-    hall.wait_acks(20)   # any number or id handed out twice is caught as it is acknowledged
+    hall.wait_acks(20)  # any number or id handed out twice is caught as it is acknowledged
     hall.audit("WAL deleted")

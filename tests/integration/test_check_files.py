@@ -15,8 +15,13 @@ EXAMPLE = (ROOT / "examples" / "hall.toml").read_text(encoding="utf-8")
 
 
 def _check(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hub.cli", "check", "--config", str(path)],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", "check", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
 
 
 def test_a_file_saved_by_notepad_with_a_byte_order_mark_checks_out(tmp_path):
@@ -27,12 +32,15 @@ def test_a_file_saved_by_notepad_with_a_byte_order_mark_checks_out(tmp_path):
     assert "OK" in out.stdout
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("euc-kr.toml", "# 강서구청\n".encode("cp949") + b'[site]\nid = "x"\n', "not UTF-8 text"),
-    ("binary.toml", bytes(range(256)) * 4, "not UTF-8 text"),
-    ("empty.toml", b"", "the file is empty"),
-    ("open-nine.toml", EXAMPLE.replace('open = "09:00"', "open = 9", 1).encode(), "not a time of day"),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("euc-kr.toml", "# 강서구청\n".encode("cp949") + b'[site]\nid = "x"\n', "not UTF-8 text"),
+        ("binary.toml", bytes(range(256)) * 4, "not UTF-8 text"),
+        ("empty.toml", b"", "the file is empty"),
+        ("open-nine.toml", EXAMPLE.replace('open = "09:00"', "open = 9", 1).encode(), "not a time of day"),
+    ],
+)
 def test_files_a_manager_might_write_are_one_line_never_a_traceback(tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)

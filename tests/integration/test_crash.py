@@ -18,16 +18,24 @@ KILLS = 6
 def test_acknowledged_tickets_survive_sigkill(tmp_path, broker):
     path = tmp_path / "hall.toml"
     database = tmp_path / "hub.db"
-    path.write_text(hall_text(port=broker.port, database=str(database), per_minute=600, block=(1, 99999))
-                    .replace('id = "test"', 'id = "crash"', 1), encoding="utf-8")
+    path.write_text(
+        hall_text(port=broker.port, database=str(database), per_minute=600, block=(1, 99999)).replace(
+            'id = "test"', 'id = "crash"', 1
+        ),
+        encoding="utf-8",
+    )
     hall = config.load(path)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
     def start_hub() -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "hub.log", "ab"))
+        return subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "hub.log", "ab"),
+        )
 
-    acked: dict[str, str] = {}   # ticket number -> command id
+    acked: dict[str, str] = {}  # ticket number -> command id
     stop = threading.Event()
     kiosk = HubClient(hall.site.id, "kiosk-1", hall.mqtt, role="kiosk").start()
 

@@ -21,6 +21,7 @@ SYSTEMD = ROOT / "systemd"
 def hall_files(tmp_path):
     path = tmp_path / "hall.toml"
     from hub.web.auth import hash_password
+
     text = hall_text(database=str(tmp_path / "hub.db")).replace('id = "test"', 'id = "acl"', 1)
     # Devices come from `sunbeon device add`, as an installer would do it.
     head = text.split("[[devices]]")[0] + web_section(hash_password("clerk-pass-3"))
@@ -31,8 +32,14 @@ def hall_files(tmp_path):
 def provision(path, passwd, acl):
     files = {"password_file": passwd, "acl_file": acl}
     made = {}
-    for device, role, counter in [("hub", "hub", None), ("kiosk-1", "kiosk", None), ("counter-1", "counter", "1"),
-                                  ("counter-3", "counter", "3"), ("web", "web", None), ("hall-display", "display", None)]:
+    for device, role, counter in [
+        ("hub", "hub", None),
+        ("kiosk-1", "kiosk", None),
+        ("counter-1", "counter", "1"),
+        ("counter-3", "counter", "3"),
+        ("web", "web", None),
+        ("hall-display", "display", None),
+    ]:
         made[device] = deploy.add(path, device, role, counter=counter, **files).password
     return made
 
@@ -45,13 +52,13 @@ def test_device_add_list_remove_and_refusals(hall_files):
     assert hall.device("counter-3").counter == "3"
     assert deploy.logins(passwd) == set(made)
     assert "pattern write sunbeon/v1/acl/cmd/%u" in acl.read_text()
-    with pytest.raises(deploy.DeployError, match="already a device.*--login"):
+    with pytest.raises(deploy.DeployError, match=r"already a device.*--login"):
         deploy.add(path, "kiosk-1", "kiosk", password_file=passwd, acl_file=acl)
     before_login = passwd.read_text()
     config_before = path.read_text()
     again = deploy.add(path, "kiosk-1", "kiosk", login_only=True, password_file=passwd, acl_file=acl)
     assert again.password != made["kiosk-1"] and passwd.read_text() != before_login
-    assert path.read_text() == config_before                     # --login changes only the login
+    assert path.read_text() == config_before  # --login changes only the login
     with pytest.raises(deploy.DeployError, match="is a kiosk in the config"):
         deploy.add(path, "kiosk-1", "counter", counter="3", login_only=True, password_file=passwd, acl_file=acl)
     with pytest.raises(deploy.DeployError, match="is not a device id"):
@@ -73,20 +80,57 @@ def test_device_add_list_remove_and_refusals(hall_files):
 
 def test_cli_device_add_prints_what_to_do_on_the_device(hall_files):
     path, passwd, acl = hall_files
-    out = subprocess.run(["sunbeon", "device", "add", "kiosk-7", "--role", "kiosk", "--config", str(path),
-                          "--password-file", str(passwd), "--acl-file", str(acl), "--no-reload"],
-                         capture_output=True, text=True, cwd=ROOT, env=_env())
+    out = subprocess.run(
+        [
+            "sunbeon",
+            "device",
+            "add",
+            "kiosk-7",
+            "--role",
+            "kiosk",
+            "--config",
+            str(path),
+            "--password-file",
+            str(passwd),
+            "--acl-file",
+            str(acl),
+            "--no-reload",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+    )
     assert out.returncode == 0, out.stderr
     assert "kiosk-7 (kiosk) can now log in" in out.stdout and "systemctl enable --now sunbeon-kiosk" in out.stdout
-    again = subprocess.run(["sunbeon", "device", "add", "kiosk-7", "--role", "kiosk", "--config", str(path),
-                            "--password-file", str(passwd), "--acl-file", str(acl), "--no-reload"],
-                           capture_output=True, text=True, cwd=ROOT, env=_env())
+    again = subprocess.run(
+        [
+            "sunbeon",
+            "device",
+            "add",
+            "kiosk-7",
+            "--role",
+            "kiosk",
+            "--config",
+            str(path),
+            "--password-file",
+            str(passwd),
+            "--acl-file",
+            str(acl),
+            "--no-reload",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+    )
     assert again.returncode == 2 and "already a device" in again.stderr
 
 
 def _env():
     import os
     import sys
+
     return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
 
 
@@ -96,15 +140,21 @@ def secured(hall_files):
     made = provision(path, passwd, acl)
     conf = (SYSTEMD / "mosquitto" / "sunbeon.conf").read_text()
     from hub.broker import free_port
+
     conf = conf.replace("listener 1884 127.0.0.1", f"listener {free_port()} 127.0.0.1")  # the hub box's own
-    conf = conf.replace("listener 1883", "listener {port} 127.0.0.1").replace(
-        "/etc/mosquitto/sunbeon.passwd", str(passwd)).replace("/etc/mosquitto/sunbeon.acl", str(acl))
+    conf = (
+        conf.replace("listener 1883", "listener {port} 127.0.0.1")
+        .replace("/etc/mosquitto/sunbeon.passwd", str(passwd))
+        .replace("/etc/mosquitto/sunbeon.acl", str(acl))
+    )
     with Broker(conf=conf, folder=path.parent) as broker:
         yield broker, made
 
 
 def connect(broker, login, password):
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"t-{login}-{time.monotonic_ns()}", protocol=mqtt.MQTTv5)
+    client = mqtt.Client(
+        CallbackAPIVersion.VERSION2, client_id=f"t-{login}-{time.monotonic_ns()}", protocol=mqtt.MQTTv5
+    )
     client.username_pw_set(login, password)
     result = {}
     client.on_connect = lambda c, u, f, reason, p: result.setdefault("reason", reason)
@@ -144,17 +194,17 @@ def test_each_device_publishes_only_where_it_may(secured):
     kiosk, _ = connect(broker, "kiosk-1", made["kiosk-1"])
     assert allowed(kiosk, f"{root}/cmd/kiosk-1")
     assert allowed(kiosk, f"{root}/device/kiosk-1/status")
-    assert not allowed(kiosk, f"{root}/cmd/counter-3")           # a kiosk cannot call anyone
-    assert not allowed(kiosk, f"{root}/state/snapshot")          # nor fake the hall's state
+    assert not allowed(kiosk, f"{root}/cmd/counter-3")  # a kiosk cannot call anyone
+    assert not allowed(kiosk, f"{root}/state/snapshot")  # nor fake the hall's state
     assert not allowed(kiosk, f"{root}/device/counter-3/status")
     counter3, _ = connect(broker, "counter-3", made["counter-3"])
     assert allowed(counter3, f"{root}/cmd/counter-3")
-    assert not allowed(counter3, f"{root}/cmd/counter-1")        # not another counter
+    assert not allowed(counter3, f"{root}/cmd/counter-1")  # not another counter
     web, _ = connect(broker, "web", made["web"])
-    assert not allowed(web, f"{root}/cmd/kiosk-1")               # the relay cannot act as a kiosk
+    assert not allowed(web, f"{root}/cmd/kiosk-1")  # the relay cannot act as a kiosk
     assert not allowed(web, f"{root}/state/snapshot")
-    assert not allowed(web, f"{root}/cmd/counter-1")             # no console login for counter 1
-    assert allowed(web, f"{root}/cmd/counter-3")                 # the console login of counter 3
+    assert not allowed(web, f"{root}/cmd/counter-1")  # no console login for counter 1
+    assert allowed(web, f"{root}/cmd/counter-3")  # the console login of counter 3
     display, _ = connect(broker, "hall-display", made["hall-display"])
     assert not allowed(display, f"{root}/cmd/counter-3")
     hub, _ = connect(broker, "hub", made["hub"])
@@ -165,11 +215,14 @@ def test_each_device_publishes_only_where_it_may(secured):
 
 def test_a_whole_hall_runs_with_logins(secured, hall_files):
     from tests.conftest import RunningHub
+
     broker, made = secured
     path, _, _ = hall_files
     for login, password in made.items():
         (path.parent / f"{login}.password").write_text(password)
-    text = path.read_text().replace("port = 1883", f'port = {broker.port}\npassword_file = "{path.parent}/{{login}}.password"')
+    text = path.read_text().replace(
+        "port = 1883", f'port = {broker.port}\npassword_file = "{path.parent}/{{login}}.password"'
+    )
     path.write_text(text)
     hub = RunningHub(path, path.parent / "hub.db").start()
     try:
@@ -184,13 +237,17 @@ def test_a_whole_hall_runs_with_logins(secured, hall_files):
         hub.stop()
 
 
-@pytest.mark.parametrize("unit", ["sunbeon-hub.service", "sunbeon-web.service", "sunbeon-kiosk.service",
-                                  "sunbeon-display@.service"])
+@pytest.mark.parametrize(
+    "unit", ["sunbeon-hub.service", "sunbeon-web.service", "sunbeon-kiosk.service", "sunbeon-display@.service"]
+)
 def test_units_pass_systemd_analyze_verify(unit, tmp_path):
     analyze = shutil.which("systemd-analyze")
     assert analyze, "systemd-analyze is part of Debian's systemd package"
     import sys
-    text = (SYSTEMD / unit).read_text().replace("/opt/sunbeon/bin/sunbeon", str(Path(sys.executable).parent / "sunbeon"))
+
+    text = (
+        (SYSTEMD / unit).read_text().replace("/opt/sunbeon/bin/sunbeon", str(Path(sys.executable).parent / "sunbeon"))
+    )
     name = unit.replace("@.service", "@hall.service")
     (tmp_path / name).write_text(text)
     if "@" in unit:
@@ -207,12 +264,17 @@ def test_the_example_halls_devices_get_their_logins_as_deploy_md_says(tmp_path):
     path.write_text((ROOT / "examples" / "hall.toml").read_text(encoding="utf-8"), encoding="utf-8")
     before = path.read_text()
     files = {"password_file": passwd, "acl_file": acl}
-    for device, role, counter in [("hub", "hub", None), ("web", "web", None), ("kiosk-1", "kiosk", None),
-                                  ("counter-1", "counter", "1"), ("hall-display", "display", None)]:
+    for device, role, counter in [
+        ("hub", "hub", None),
+        ("web", "web", None),
+        ("kiosk-1", "kiosk", None),
+        ("counter-1", "counter", "1"),
+        ("hall-display", "display", None),
+    ]:
         deploy.add(path, device, role, counter=counter, **files)
     assert path.read_text() == before  # logins only: the devices were already there
     assert deploy.logins(passwd) == {"hub", "web", "kiosk-1", "counter-1", "hall-display"}
-    with pytest.raises(deploy.DeployError, match="already a device.*--login"):  # a second add would replace it
+    with pytest.raises(deploy.DeployError, match=r"already a device.*--login"):  # a second add would replace it
         deploy.add(path, "kiosk-1", "kiosk", **files)
     with pytest.raises(deploy.DeployError, match="already a device"):  # another role is not this device
         deploy.add(path, "kiosk-2", "display", **files)

@@ -21,8 +21,8 @@ def test_a_value_cannot_add_keys_to_the_device_entry(hall_files):  # noqa: F811
         deploy.add(path, "kiosk-9", "kiosk", counter=SMUGGLED, password_file=passwd, acl_file=acl)
     assert path.read_text() == before, "a refused add changed the config"
     text = deploy.with_device(hall_text(), "kiosk-9", "kiosk", SMUGGLED)
-    entry = [d for d in tomlkit.parse(text)["devices"] if d["id"] == "kiosk-9"][0]
-    assert dict(entry) == {"id": "kiosk-9", "role": "kiosk", "counter": SMUGGLED}   # one string, no ops key
+    entry = next(d for d in tomlkit.parse(text)["devices"] if d["id"] == "kiosk-9")
+    assert dict(entry) == {"id": "kiosk-9", "role": "kiosk", "counter": SMUGGLED}  # one string, no ops key
 
 
 def test_device_add_keeps_comments_and_remove_takes_only_its_entry(hall_files):  # noqa: F811

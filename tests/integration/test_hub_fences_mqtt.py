@@ -31,9 +31,22 @@ def test_a_second_hub_with_its_own_database_refuses_to_start(hub, clients, tmp_p
     kiosk = clients["kiosk-1"]
     assert kiosk.request("issue", service="cert").data["number"] == "1001"
     started = time.monotonic()
-    out = subprocess.run([sys.executable, "-m", "hub.cli", "hub", "--config", str(hub.config_path),
-                          "--database", str(tmp_path / "other-box.db")],
-                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "hub",
+            "--config",
+            str(hub.config_path),
+            "--database",
+            str(tmp_path / "other-box.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert out.returncode == 5, out.stderr
     refusal = [line for line in out.stderr.splitlines() if line.startswith("sunbeon hub:")]
     assert refusal and "another hub is running" in refusal[0] and "Traceback" not in out.stderr
@@ -48,8 +61,15 @@ def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
     kiosk = clients["kiosk-1"]
     assert kiosk.request("issue", service="cert").status == "ok"
     other = raw_client(hub.hall.mqtt.port)
-    status = p.HubStatus(state="online", at=time.time(), seq=1, instance="intruder", epoch="e", host="box-2",
-                         database="/var/lib/sunbeon/hub.db")
+    status = p.HubStatus(
+        state="online",
+        at=time.time(),
+        seq=1,
+        instance="intruder",
+        epoch="e",
+        host="box-2",
+        database="/var/lib/sunbeon/hub.db",
+    )
     other.publish(f"sunbeon/v1/{hub.hall.site.id}/hub/status", p.encode(status), qos=1).wait_for_publish(5)
     snap = kiosk.wait_for_snapshot(lambda s: any(a.detail == "second_hub" for a in s.alerts), 10)
     assert snap is not None, "the hall was not told"
@@ -76,24 +96,33 @@ def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
 
 def test_screens_take_a_lower_seq_from_a_new_epoch(broker, hall_file):
     from hub import config
+
     hall = config.load(hall_file)
     display = HubClient(hall.site.id, "hall-display", hall.mqtt, role="display").start()
     assert display.wait_for(lambda c: c.connected.is_set(), 10)
     hub_side = raw_client(broker.port)
     topic = f"sunbeon/v1/{hall.site.id}/state/snapshot"
-    base = {"v": 1, "site": {}, "business_date": "2026-11-23", "at": 0.0, "services": [], "counters": [],
-            "recent_calls": [], "alerts": []}
+    base = {
+        "v": 1,
+        "site": {},
+        "business_date": "2026-11-23",
+        "at": 0.0,
+        "services": [],
+        "counters": [],
+        "recent_calls": [],
+        "alerts": [],
+    }
 
     def send(seq: int, epoch: str) -> None:
         hub_side.publish(topic, json.dumps({**base, "seq": seq, "epoch": epoch}), qos=1).wait_for_publish(5)
 
     send(40, "old")
     assert display.wait_for_snapshot(lambda s: s.seq == 40)
-    send(39, "old")      # a late message of the same history: ignored
+    send(39, "old")  # a late message of the same history: ignored
     send(41, "old")
     assert display.wait_for_snapshot(lambda s: s.seq == 41)
     time.sleep(0.2)
-    send(3, "new")       # the hub restarted from another history: taken
+    send(3, "new")  # the hub restarted from another history: taken
     assert display.wait_for_snapshot(lambda s: s.epoch == "new" and s.seq == 3, 5), "the screen froze"
     send(2, "new")
     send(4, "new")
@@ -132,11 +161,20 @@ def test_a_restored_backup_is_skipped_past_using_the_brokers_snapshot(hall_file,
 def test_a_hub_takes_over_its_own_stale_status_after_a_power_cut(hall_file, tmp_path, broker):
     """The broker kept "online" from the hub that died with the box: same host, same database."""
     import socket
+
     from hub import config
+
     hall = config.load(hall_file)
     database = tmp_path / "hub.db"
-    stale = p.HubStatus(state="online", at=time.time() - 600, seq=7, instance="before-the-cut", epoch="e",
-                        host=socket.gethostname(), database=str(database.resolve()))
+    stale = p.HubStatus(
+        state="online",
+        at=time.time() - 600,
+        seq=7,
+        instance="before-the-cut",
+        epoch="e",
+        host=socket.gethostname(),
+        database=str(database.resolve()),
+    )
     writer = raw_client(broker.port)
     writer.publish(f"sunbeon/v1/{hall.site.id}/hub/status", p.encode(stale), qos=1, retain=True).wait_for_publish(5)
     writer.disconnect()

@@ -21,7 +21,7 @@ def test_issue_call_and_the_retained_snapshot(hub, clients):
     assert second.data["number"] == "1002" and second.data["ahead"] == 0
     assert first.data["url"].startswith("http://hall.test/t/")
     reply = counter.request("call_next")
-    assert reply.status == "ok" and reply.data["ticket"]["number"] == "1002"   # priority first
+    assert reply.status == "ok" and reply.data["ticket"]["number"] == "1002"  # priority first
     snap = display.wait_for_snapshot(lambda s: s.counter("3").serving is not None)
     assert snap.counter("3").serving.number == "1002"
     assert snap.service("cert").waiting == 1
@@ -52,7 +52,11 @@ def test_every_counter_op(hub, clients):
     assert snap is not None and snap.counter("1").status == "open"
     rows = hub.store.tickets(snap.business_date)
     assert [(r["label"], r["state"]) for r in rows] == [
-        ("1001", "no_show"), ("1002", "cancelled"), ("1003", "done"), ("1004", "cancelled")]
+        ("1001", "no_show"),
+        ("1002", "cancelled"),
+        ("1003", "done"),
+        ("1004", "cancelled"),
+    ]
     kinds = [e["kind"] for e in hub.store.events(snap.business_date)]
     assert kinds.count("issued") == 4 and "transferred" in kinds and "recalled" in kinds
 
@@ -97,8 +101,11 @@ def test_bad_input_gets_an_error_reply_and_changes_nothing(hub, clients):
         ("kiosk-1", json.dumps({"v": 1, "id": "b", "op": "issue", "service": "tax"}).encode(), "unknown_service"),
         ("kiosk-1", json.dumps({"v": 1, "id": "c", "op": "call_next"}).encode(), "forbidden"),
         ("intruder", json.dumps({"v": 1, "id": "d", "op": "issue", "service": "cert"}).encode(), "unknown_device"),
-        ("kiosk-1", json.dumps({"v": 1, "id": "e", "op": "issue", "service": "cert", "x": "y" * 9000}).encode(),
-         "payload_too_large"),
+        (
+            "kiosk-1",
+            json.dumps({"v": 1, "id": "e", "op": "issue", "service": "cert", "x": "y" * 9000}).encode(),
+            "payload_too_large",
+        ),
     ]
     for device, payload, code in cases:
         reply = _raw(hub, device, payload)
@@ -106,7 +113,7 @@ def test_bad_input_gets_an_error_reply_and_changes_nothing(hub, clients):
         assert reply["error"]["message"]
     assert hub.service.state.seq == seq
     assert len(hub.service.state.tickets) == 1
-    assert kiosk.request("issue", service="cert").data["number"] == "1002"   # the hub kept running
+    assert kiosk.request("issue", service="cert").data["number"] == "1002"  # the hub kept running
 
 
 def test_restart_rebuilds_state_and_continues_numbering(hub, clients):
@@ -130,9 +137,23 @@ def test_restart_rebuilds_state_and_continues_numbering(hub, clients):
 def test_stock_mosquitto_sub_sees_the_retained_snapshot(hub, clients):
     clients["kiosk-1"].request("issue", service="passport")
     out = subprocess.run(
-        ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(hub.hall.mqtt.port), "-t", f"sunbeon/v1/{hub.hall.site.id}/#",
-         "-v", "-W", "3", "--retained-only"],
-        capture_output=True, text=True, timeout=10)
+        [
+            "mosquitto_sub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(hub.hall.mqtt.port),
+            "-t",
+            f"sunbeon/v1/{hub.hall.site.id}/#",
+            "-v",
+            "-W",
+            "3",
+            "--retained-only",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     lines = dict(line.split(" ", 1) for line in out.stdout.splitlines())
     snapshot = json.loads(lines[f"sunbeon/v1/{hub.hall.site.id}/state/snapshot"])
     assert snapshot["v"] == 1 and snapshot["services"][1]["queue"][0]["number"] == "P001"

@@ -35,8 +35,9 @@ def publish_bytes(topic: str, payload: bytes, props: bytes) -> bytes:
 
 
 def stuffed_properties(count: int, correlation: bytes = b"c") -> bytes:
-    return (b"\x08" + _utf8(b"ignored/topic") + b"\x09" + _utf8(correlation)
-            + (b"\x26" + _utf8(b"") + _utf8(b"")) * count)
+    return (
+        b"\x08" + _utf8(b"ignored/topic") + b"\x09" + _utf8(correlation) + (b"\x26" + _utf8(b"") + _utf8(b"")) * count
+    )
 
 
 def raw_session(port: int, client_id: str) -> socket.socket:

@@ -24,11 +24,20 @@ class Role:
     """A `sunbeon` subprocess whose stderr is read line by line as it comes."""
 
     def __init__(self, *args: str) -> None:
-        env = {**{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
-               "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+            "SDL_VIDEODRIVER": "dummy",
+            "SDL_AUDIODRIVER": "dummy",
+        }
         self.started = time.monotonic()
-        self.process = subprocess.Popen([sys.executable, "-m", "hub.cli", "-v", *args], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "-v", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         self.lines: list[tuple[float, str]] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -91,12 +100,16 @@ def test_hub_without_broker_says_so_retries_connects_and_stops_cleanly(config_wi
     assert "Traceback" not in hub.text and "publish failed" not in hub.text, hub.text[-3000:]
 
 
-@pytest.mark.parametrize("role", [
-    ("web", "--host", "127.0.0.1", "--port", "0"),
-    ("display", "--mode", "counter", "--counter", "1", "--window", "320x180"),
-    ("display", "--mode", "hall", "--window", "320x180"),
-    ("kiosk", "--device", "kiosk-1", "--window", "270x480"),
-], ids=["web", "counter-monitor", "hall-board", "kiosk"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        ("web", "--host", "127.0.0.1", "--port", "0"),
+        ("display", "--mode", "counter", "--counter", "1", "--window", "320x180"),
+        ("display", "--mode", "hall", "--window", "320x180"),
+        ("kiosk", "--device", "kiosk-1", "--window", "270x480"),
+    ],
+    ids=["web", "counter-monitor", "hall-board", "kiosk"],
+)
 def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker, role):
     path, port = config_without_broker
     device = Role(role[0], "--config", str(path), *role[1:])
@@ -116,9 +129,20 @@ def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker,
 def test_ctrl_c_while_the_command_is_still_starting_prints_no_traceback(tmp_path, after):
     """Ctrl-C within the first half second (while Python imports the roles) printed a
     KeyboardInterrupt traceback through hub/config.py's pydantic models."""
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from hub.entry import main; sys.exit(main())",
-                             "check", "--config", str(ROOT / "examples" / "hall.toml")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from hub.entry import main; sys.exit(main())",
+            "check",
+            "--config",
+            str(ROOT / "examples" / "hall.toml"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(after)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)

@@ -11,8 +11,9 @@ from tests.halls import hall
 
 
 def _issue(n: int) -> Incoming:
-    return Incoming("staff", json.dumps({"v": 1, "id": f"p{n}", "op": "issue", "service": "cert",
-                                         "channel": "staff"}).encode())
+    return Incoming(
+        "staff", json.dumps({"v": 1, "id": f"p{n}", "op": "issue", "service": "cert", "channel": "staff"}).encode()
+    )
 
 
 def test_places_is_paced_by_its_cost_but_never_held_past_the_longest(tmp_path):

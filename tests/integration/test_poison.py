@@ -59,19 +59,36 @@ def test_poison_commands_are_answered_and_the_hub_goes_on(hub, broker):
     topics = p.Topics(hub.hall.site.id)
     attacker = raw_client(broker.port)
     replies = collect_replies(attacker, topics.reply("kiosk-1"))
-    poison = {b"deep": DEEP, b"deep-field": DEEP_FIELD, b"huge-int": HUGE_INT, b"surrogate": SURROGATE_ID,
-              b"1mb": ONE_MB, b"not-utf8": b"\xff\xfe{", b"forged-log": b'{"v":1,"id":"f","op":"x\\nINFO forged"}'}
+    poison = {
+        b"deep": DEEP,
+        b"deep-field": DEEP_FIELD,
+        b"huge-int": HUGE_INT,
+        b"surrogate": SURROGATE_ID,
+        b"1mb": ONE_MB,
+        b"not-utf8": b"\xff\xfe{",
+        b"forged-log": b'{"v":1,"id":"f","op":"x\\nINFO forged"}',
+    }
     for corr, payload in poison.items():
-        attacker.publish(topics.command("kiosk-1"), payload, qos=1,
-                         properties=properties(response_topic=topics.reply("kiosk-1"), correlation=corr)).wait_for_publish(10)
+        attacker.publish(
+            topics.command("kiosk-1"),
+            payload,
+            qos=1,
+            properties=properties(response_topic=topics.reply("kiosk-1"), correlation=corr),
+        ).wait_for_publish(10)
     kiosk = hub.client("kiosk-1")
     reply = kiosk.request("issue", service="cert", timeout=20)
     assert reply.status == "ok", reply
     assert wait_until(lambda: len(replies) >= len(poison) + 1)
     codes = {corr: body["error"]["code"] for _, corr, body in replies if corr in poison}
-    assert codes == {b"deep": "bad_request", b"deep-field": "bad_request", b"huge-int": "bad_request",
-                     b"surrogate": "bad_request", b"1mb": "payload_too_large", b"not-utf8": "bad_request",
-                     b"forged-log": "unknown_op"}
+    assert codes == {
+        b"deep": "bad_request",
+        b"deep-field": "bad_request",
+        b"huge-int": "bad_request",
+        b"surrogate": "bad_request",
+        b"1mb": "payload_too_large",
+        b"not-utf8": "bad_request",
+        b"forged-log": "unknown_op",
+    }
     assert hub.bus.faults["too_large"] == 1 and hub.thread.is_alive()
     kiosk.close()
     attacker.loop_stop()
@@ -82,8 +99,9 @@ def test_a_retained_command_is_never_taken_not_even_after_a_restart(hub, broker)
     topics = p.Topics(hub.hall.site.id)
     attacker = raw_client(broker.port)
     attacker.publish(topics.command("kiosk-1"), DEEP, qos=1, retain=True).wait_for_publish(10)
-    attacker.publish(topics.command("kiosk-2"), b'{"v":1,"id":"r","op":"issue","service":"cert"}',
-                     qos=1, retain=True).wait_for_publish(10)
+    attacker.publish(
+        topics.command("kiosk-2"), b'{"v":1,"id":"r","op":"issue","service":"cert"}', qos=1, retain=True
+    ).wait_for_publish(10)
     hub.stop()
     hub.start()  # subscribes again: the broker hands it both retained commands
     kiosk = hub.client("kiosk-1")
@@ -118,11 +136,15 @@ def test_a_kiosk_is_served_while_another_device_floods(hub, broker):
     try:
         count = 3000
         for i in range(count):
-            info = flood.publish(topics.command("counter-1"), json.dumps({"v": 1, "id": f"f{i}", "op": "pause"}).encode(), qos=1)
+            info = flood.publish(
+                topics.command("counter-1"), json.dumps({"v": 1, "id": f"f{i}", "op": "pause"}).encode(), qos=1
+            )
         info.wait_for_publish(30)
         assert wait_until(lambda: held.is_set() and hub.bus.inbox.dropped > 0)
         answer: dict = {}
-        asker = threading.Thread(target=lambda: answer.setdefault("r", kiosk.request("issue", service="cert", timeout=60)))
+        asker = threading.Thread(
+            target=lambda: answer.setdefault("r", kiosk.request("issue", service="cert", timeout=60))
+        )
         asker.start()
         assert wait_until(lambda: ("cmd", "kiosk-1") in hub.bus.inbox._lines)
         release.set()

@@ -9,12 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from hub import config, deploy, protocol as p
+from hub import config, deploy
+from hub import protocol as p
 from hub.broker import Broker, free_port
 from hub.client import HubClient
 from hub.mqtt import properties
@@ -24,15 +24,57 @@ from tests.unit.test_hostile_input import DEEP, DEEP_FIELD, HUGE_INT, SURROGATE_
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = int(os.environ.get("SUNBEON_POISON_MESSAGES", "300"))
-DEVICES = [("hub", "hub", None), ("kiosk-1", "kiosk", None), ("counter-3", "counter", "3"),
-           ("web", "web", None), ("hall-display", "display", None),
-           # The honest kiosk has its own login: the broker ties client ids to logins, so two
-           # connections with kiosk-1's login would throw each other off.
-           ("kiosk-9", "kiosk", None)]
-ODD_VALUES = [None, True, 1, 1.0, -1, 10**40, "", "cert", "passport", "3", "1", "1001", "x" * 300, "\ud800",
-              "issue\nINFO forged", [], {}, [[[]]], {"a": {"b": 1}}, "제증명", "💥", "web", "kiosk", "staff"]
-FIELDS = ["v", "id", "op", "service", "priority", "language", "channel", "counter", "ticket", "token",
-          "to_service", "to_counter", "extra"]
+DEVICES = [
+    ("hub", "hub", None),
+    ("kiosk-1", "kiosk", None),
+    ("counter-3", "counter", "3"),
+    ("web", "web", None),
+    ("hall-display", "display", None),
+    # The honest kiosk has its own login: the broker ties client ids to logins, so two
+    # connections with kiosk-1's login would throw each other off.
+    ("kiosk-9", "kiosk", None),
+]
+ODD_VALUES = [
+    None,
+    True,
+    1,
+    1.0,
+    -1,
+    10**40,
+    "",
+    "cert",
+    "passport",
+    "3",
+    "1",
+    "1001",
+    "x" * 300,
+    "\ud800",
+    "issue\nINFO forged",
+    [],
+    {},
+    [[[]]],
+    {"a": {"b": 1}},
+    "제증명",
+    "💥",
+    "web",
+    "kiosk",
+    "staff",
+]
+FIELDS = [
+    "v",
+    "id",
+    "op",
+    "service",
+    "priority",
+    "language",
+    "channel",
+    "counter",
+    "ticket",
+    "token",
+    "to_service",
+    "to_counter",
+    "extra",
+]
 
 
 def hostile(rng: random.Random) -> bytes:
@@ -54,17 +96,23 @@ def secured_hall(tmp_path):
     head = hall_text(database=str(tmp_path / "hub.db")).replace('id = "test"', 'id = "fuzz"', 1).split("[[devices]]")[0]
     path.write_text(head, encoding="utf-8")
     passwd, acl = tmp_path / "sunbeon.passwd", tmp_path / "sunbeon.acl"
-    made = {d: deploy.add(path, d, role, counter=c, password_file=passwd, acl_file=acl).password
-            for d, role, c in DEVICES}
+    made = {
+        d: deploy.add(path, d, role, counter=c, password_file=passwd, acl_file=acl).password for d, role, c in DEVICES
+    }
     for login, password in made.items():
         (tmp_path / f"{login}.password").write_text(password)
     conf = (ROOT / "systemd" / "mosquitto" / "sunbeon.conf").read_text()
     # The hub box's listener on a free port too: a fixed 1884 fails when another test run holds it.
     conf = conf.replace("listener 1884 127.0.0.1", f"listener {free_port()} 127.0.0.1")
-    conf = conf.replace("listener 1883", "listener {port} 127.0.0.1").replace(
-        "/etc/mosquitto/sunbeon.passwd", str(passwd)).replace("/etc/mosquitto/sunbeon.acl", str(acl))
+    conf = (
+        conf.replace("listener 1883", "listener {port} 127.0.0.1")
+        .replace("/etc/mosquitto/sunbeon.passwd", str(passwd))
+        .replace("/etc/mosquitto/sunbeon.acl", str(acl))
+    )
     with Broker(conf=conf, folder=tmp_path) as broker:
-        text = path.read_text().replace("port = 1883", f'port = {broker.port}\npassword_file = "{tmp_path}/{{login}}.password"')
+        text = path.read_text().replace(
+            "port = 1883", f'port = {broker.port}\npassword_file = "{tmp_path}/{{login}}.password"'
+        )
         path.write_text(text)
         yield path, broker, made
 
@@ -74,9 +122,14 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
     hall = config.load(path)
     topics = p.Topics(hall.site.id)
     log = tmp_path / "hub.log"
-    hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                           env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
+    with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
+        hub = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=hub_log,
+        )
     kiosk = HubClient(hall.site.id, "kiosk-9", hall.mqtt, role="kiosk").start()
     attackers = {d: raw_client(broker.port, d, made[d]) for d in ("kiosk-1", "counter-3", "web", "hall-display")}
     try:
@@ -86,14 +139,21 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
         for i in range(HOSTILE):
             device = rng.choice(list(attackers))
             retain = i % 15 == 0  # some retained: the hub must ignore them now and at every restart
-            attackers[device].publish(topics.command(device), hostile(rng), qos=1, retain=retain,
-                                      properties=properties(response_topic=topics.reply(device),
-                                                            correlation=f"h{i}".encode()))
+            attackers[device].publish(
+                topics.command(device),
+                hostile(rng),
+                qos=1,
+                retain=retain,
+                properties=properties(response_topic=topics.reply(device), correlation=f"h{i}".encode()),
+            )
             sent += 1
         attackers["kiosk-1"].publish(topics.command("kiosk-1"), ONE_MB, qos=1)
-        attackers["kiosk-1"].publish(topics.device_status("kiosk-1"),
-                                     json.dumps({"v": 1, "state": "degraded", "detail": "x" * 4_000_000}).encode(),
-                                     qos=1, retain=True)
+        attackers["kiosk-1"].publish(
+            topics.device_status("kiosk-1"),
+            json.dumps({"v": 1, "state": "degraded", "detail": "x" * 4_000_000}).encode(),
+            qos=1,
+            retain=True,
+        )
         last = attackers["counter-3"].publish(topics.device_status("counter-3"), DEEP, qos=1, retain=True)
         last.wait_for_publish(30)
         sent += 3
@@ -105,9 +165,14 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
         # Restarted, it meets the retained poison again and still serves.
         hub.send_signal(signal.SIGTERM)
         hub.wait(20)
-        hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
+        with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
+            hub = subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=hub_log,
+            )
         assert wait_until(lambda: kiosk.online, 30)
         again = kiosk.request("issue", service="cert", timeout=30)
         assert again.status == "ok" and again.data["number"] != reply.data["number"], again
@@ -137,8 +202,10 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
             hub.kill()
             hub.wait()
     db = sqlite3.connect(hall.hub.database)
-    duplicates = db.execute("SELECT business_date, label, COUNT(*) FROM tickets WHERE state IN ('waiting','called')"
-                            " GROUP BY business_date, label HAVING COUNT(*) > 1").fetchall()
+    duplicates = db.execute(
+        "SELECT business_date, label, COUNT(*) FROM tickets WHERE state IN ('waiting','called')"
+        " GROUP BY business_date, label HAVING COUNT(*) > 1"
+    ).fetchall()
     assert duplicates == [], f"live numbers issued twice: {duplicates}"
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

@@ -15,9 +15,17 @@ NAMES = {"ko": "여권 접수", "en": "Passport Application", "zh": "护照申�
 
 
 def content(language="ko", **kw):
-    return TicketContent(number="3017", service_names=NAMES, site_names={"ko": "강서구청 종합민원실"}, ahead=12,
-                         estimate=(35, 60), issued=time.time(), url="http://hall.local:8080/t/q7Zr1xVd0bYk9LmA",
-                         language=language, **kw)
+    return TicketContent(
+        number="3017",
+        service_names=NAMES,
+        site_names={"ko": "강서구청 종합민원실"},
+        ahead=12,
+        estimate=(35, 60),
+        issued=time.time(),
+        url="http://hall.local:8080/t/q7Zr1xVd0bYk9LmA",
+        language=language,
+        **kw,
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -25,7 +33,7 @@ def test_every_line_has_real_glyphs_in_its_language(language):
     font = font_for(language)
     lines = " ".join(lines[language] for lines in TEXT.values()) + NAMES[language]
     assert missing_glyphs(font, lines) == []
-    assert missing_glyphs(font, "\U0010fffd") == ["\U0010fffd"]   # the check does see tofu
+    assert missing_glyphs(font, "\U0010fffd") == ["\U0010fffd"]  # the check does see tofu
 
 
 @pytest.mark.parametrize("width", [576, 384])
@@ -48,11 +56,14 @@ def test_print_through_escpos_to_the_fake_printer(tmp_path):
         assert zxingcpp.read_barcodes(fake.tickets[0].convert("L"))[0].text.endswith("/t/q7Zr1xVd0bYk9LmA")
 
 
-@pytest.mark.parametrize("paper, cover, expected", [
-    ("low", False, PrinterStatus.PAPER_LOW),
-    ("out", False, PrinterStatus.PAPER_OUT),
-    ("ok", True, PrinterStatus.COVER_OPEN),
-])
+@pytest.mark.parametrize(
+    "paper, cover, expected",
+    [
+        ("low", False, PrinterStatus.PAPER_LOW),
+        ("out", False, PrinterStatus.PAPER_OUT),
+        ("ok", True, PrinterStatus.COVER_OPEN),
+    ],
+)
 def test_printer_status_is_read_from_the_printer(paper, cover, expected):
     with FakeNetworkPrinter() as fake, Printer(Connection(port=fake.port)) as printer:
         fake.paper, fake.cover_open = paper, cover
@@ -61,7 +72,7 @@ def test_printer_status_is_read_from_the_printer(paper, cover, expected):
             with pytest.raises(PrinterError) as err:
                 printer.print_ticket(render(content()))
             assert err.value.status is expected
-            assert fake.tickets == [] and fake.rejected == 0   # nothing was even sent
+            assert fake.tickets == [] and fake.rejected == 0  # nothing was even sent
 
 
 def test_unreachable_printer_is_offline():

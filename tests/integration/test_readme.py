@@ -35,7 +35,7 @@ def readme_examples(text: str) -> list[tuple[str, int, str | None]]:
 def _matches(expected: str, actual: str) -> bool:
     want, got = expected.strip().splitlines(), actual.strip().splitlines()
     patterns = [re.compile(".*".join(re.escape(part) for part in line.split("…")) + r"\Z") for line in want]
-    return len(want) == len(got) and all(p.match(line) for p, line in zip(patterns, got))
+    return len(want) == len(got) and all(p.match(line) for p, line in zip(patterns, got, strict=True))
 
 
 @pytest.fixture

@@ -25,12 +25,19 @@ def small_day(tmp_path):
     now = {"t": 0.0}
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: now["t"])
-    script = [("10:00", "kiosk-1", "issue", {"service": "cert"}), ("10:10", "kiosk-1", "issue", {"service": "cert"}),
-              ("10:20", "kiosk-1", "issue", {"service": "family"}), ("10:30", "counter-3", "call_next", {}),
-              ("10:40", "counter-3", "call_next", {}), ("10:44", "counter-3", "no_show", {}),
-              ("10:50", "counter-4", "call_next", {}), ("11:05", "kiosk-1", "issue", {"service": "cert"}),
-              ("11:10", "counter-4", "finish", {}), ("11:20", "counter-3", "call_next", {}),
-              ("11:26", "counter-3", "finish", {})]
+    script = [
+        ("10:00", "kiosk-1", "issue", {"service": "cert"}),
+        ("10:10", "kiosk-1", "issue", {"service": "cert"}),
+        ("10:20", "kiosk-1", "issue", {"service": "family"}),
+        ("10:30", "counter-3", "call_next", {}),
+        ("10:40", "counter-3", "call_next", {}),
+        ("10:44", "counter-3", "no_show", {}),
+        ("10:50", "counter-4", "call_next", {}),
+        ("11:05", "kiosk-1", "issue", {"service": "cert"}),
+        ("11:10", "counter-4", "finish", {}),
+        ("11:20", "counter-3", "call_next", {}),
+        ("11:26", "counter-3", "finish", {}),
+    ]
     for i, (clock, device, op, fields) in enumerate(script):
         now["t"] = at(f"{DAY} {clock}")
         out = service.handle_batch([Incoming(device, json.dumps({"v": 1, "id": f"c{i}", "op": op, **fields}).encode())])
@@ -60,19 +67,59 @@ def test_figures_match_the_hand_worked_day(small_day):
 
 
 def test_report_command_writes_tables_csv_and_charts(small_day):
-    hall, rows, folder = small_day
-    out = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--config", str(ROOT / "examples" / "hall.toml"),
-                          "--database", str(folder / "hub.db"), "--date", DAY, "--out", str(folder / "reports")],
-                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    _hall, _rows, folder = small_day
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "report",
+            "--config",
+            str(ROOT / "examples" / "hall.toml"),
+            "--database",
+            str(folder / "hub.db"),
+            "--date",
+            DAY,
+            "--out",
+            str(folder / "reports"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     made = folder / "reports" / DAY
-    assert {p.name for p in made.iterdir()} == {"report.md", "tickets.csv", "hourly.csv", f"day-{DAY}.png", f"day-{DAY}.svg",
-                                                 f"day-{DAY}.xlsx"}
-    assert (made / "tickets.csv").read_text().count("\n") == 5 and "token_hash" not in (made / "tickets.csv").read_text()
+    assert {p.name for p in made.iterdir()} == {
+        "report.md",
+        "tickets.csv",
+        "hourly.csv",
+        f"day-{DAY}.png",
+        f"day-{DAY}.svg",
+        f"day-{DAY}.xlsx",
+    }
+    assert (made / "tickets.csv").read_text().count("\n") == 5 and "token_hash" not in (
+        made / "tickets.csv"
+    ).read_text()
     assert (made / f"day-{DAY}.png").stat().st_size > 10000
-    nothing = subprocess.run([sys.executable, "-m", "hub.cli", "report", "--config", str(ROOT / "examples" / "hall.toml"),
-                              "--database", str(folder / "hub.db"), "--date", "2026-11-24"],
-                             capture_output=True, text=True, timeout=60, cwd=ROOT)
+    nothing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "report",
+            "--config",
+            str(ROOT / "examples" / "hall.toml"),
+            "--database",
+            str(folder / "hub.db"),
+            "--date",
+            "2026-11-24",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert nothing.returncode == 1 and "no tickets on 2026-11-24" in nothing.stderr
 
 
@@ -80,15 +127,18 @@ def test_the_web_has_the_same_report(small_day):
     from hub.web.app import create_app
     from hub.web.auth import Signer
     from hub.web.relay import Relay
-    hall, rows, folder = small_day
-    hall = config.HallConfig.model_validate({**dict(hall), "web": hall.web.model_copy(update={
-        "reports_database": str(folder / "hub.db")})})
+
+    hall, _rows, folder = small_day
+    hall = config.HallConfig.model_validate(
+        {**dict(hall), "web": hall.web.model_copy(update={"reports_database": str(folder / "hub.db")})}
+    )
     signer = Signer(b"k" * 32)
     app = create_app(hall, Relay(hall), signer)
     from fastapi.testclient import TestClient
+
     # No relay start-up (no broker needed): the report reads the database, not the live state.
     with TestClient(app, base_url="http://relay") as http:
-        assert http.get(f"/console/report?date={DAY}", follow_redirects=False).status_code == 303   # clerks only
+        assert http.get(f"/console/report?date={DAY}", follow_redirects=False).status_code == 303  # clerks only
         http.cookies.set("sunbeon_session", signer.session("3"))
         page = http.get(f"/console/report?date={DAY}")
         assert page.status_code == 200

@@ -19,8 +19,9 @@ def hall():
 def test_same_seed_same_day(hall):
     first = run_day(hall, counters=3, seed=7, table=SHORT_DAY)
     second = run_day(hall, counters=3, seed=7, table=SHORT_DAY)
-    assert [(v.number, v.called, v.counter, v.outcome) for v in first.visits] == \
-           [(v.number, v.called, v.counter, v.outcome) for v in second.visits]
+    assert [(v.number, v.called, v.counter, v.outcome) for v in first.visits] == [
+        (v.number, v.called, v.counter, v.outcome) for v in second.visits
+    ]
     assert first.summary() == second.summary()
     other = run_day(hall, counters=3, seed=8, table=SHORT_DAY)
     assert [v.arrive for v in other.visits] != [v.arrive for v in first.visits]
@@ -41,6 +42,7 @@ def test_every_ticket_is_accounted_for_by_the_hub(hall):
 
 def test_opening_n_counters_covers_every_task_first(hall):
     from hub.simulate import choose_counters
+
     chosen = choose_counters(hall, 5)
     assert {c.services[0][0] for c in chosen} == {s.id for s in hall.services}
 

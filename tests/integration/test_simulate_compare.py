@@ -24,10 +24,13 @@ def test_compare_over_seeds_shows_mean_and_range_per_task_and_explains_a_worse_t
         # mean over the days, then (lowest–highest day), as printed
         assert f"{sum(means) / 2:5.1f} ({min(means):.1f}–{max(means):.1f})" in line, line
         assert line.rstrip().endswith("of 2 days")
-    worse = [s for s in ("cert", "family", "permit")
-             if sum(map(statistics_mean, (r.waits(s) for r in runs["integrated"]))) >
-             sum(map(statistics_mean, (r.waits(s) for r in runs["per-window"])))]
-    for service in worse:   # every task that came out worse with one queue gets a reason
+    worse = [
+        s
+        for s in ("cert", "family", "permit")
+        if sum(map(statistics_mean, (r.waits(s) for r in runs["integrated"])))
+        > sum(map(statistics_mean, (r.waits(s) for r in runs["per-window"])))
+    ]
+    for service in worse:  # every task that came out worse with one queue gets a reason
         assert f"why {hall.service(service).name.ko} ({service}) waits longer with one queue" in text
 
 
@@ -38,8 +41,14 @@ def statistics_mean(values):
 def test_simulate_without_config_uses_the_example_hall(tmp_path):
     (tmp_path / "day.csv").write_text("hour,service,count\n10,cert,3\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SUNBEON_CONFIG": str(tmp_path / "none.toml")}
-    done = subprocess.run([sys.executable, "-m", "hub.cli", "simulate", "--arrivals", "day.csv", "--counters", "2"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "simulate", "--arrivals", "day.csv", "--counters", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "simulating the example hall" in done.stderr and "examples/hall.toml" in done.stderr
     assert "integrated, 2 counters: 3 tickets" in done.stdout

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 from hub.service import HubService, Incoming
 from hub.store import Store, StoreError
 from tests.halls import at, hall_text
@@ -22,15 +23,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def issue(service: HubService, device: str = "staff", command_id: str | None = None, svc: str = "cert") -> dict:
-    payload = json.dumps({"v": 1, "id": command_id or uuid.uuid4().hex, "op": "issue", "service": svc,
-                          "channel": "staff"}).encode()
+    payload = json.dumps(
+        {"v": 1, "id": command_id or uuid.uuid4().hex, "op": "issue", "service": svc, "channel": "staff"}
+    ).encode()
     out = service.handle_batch([Incoming(device, payload)])
     return json.loads(out.replies[0][1])
 
 
 def live_numbers_unique(store: Store, business_date: str) -> None:
-    rows = store.conn.execute("SELECT label FROM tickets WHERE business_date=? AND state IN ('waiting','called')",
-                              [business_date]).fetchall()
+    rows = store.conn.execute(
+        "SELECT label FROM tickets WHERE business_date=? AND state IN ('waiting','called')", [business_date]
+    ).fetchall()
     labels = [r[0] for r in rows]
     assert len(labels) == len(set(labels)), f"a number is held twice: {sorted(labels)}"
 
@@ -42,9 +45,10 @@ def hall():
 
 # --- one hub per database; damaged files -------------------------------------------------------
 
+
 def test_a_second_store_on_the_same_database_is_refused(tmp_path):
     first = Store(tmp_path / "hub.db")
-    with pytest.raises(StoreError, match="another hub already uses .*hub.db"):
+    with pytest.raises(StoreError, match=r"another hub already uses .*hub\.db"):
         Store(tmp_path / "hub.db")
     first.close()
     Store(tmp_path / "hub.db").close()  # the lock goes with the hub that held it
@@ -54,8 +58,13 @@ def _hub_cli(tmp_path: Path, *extra: str, timeout: float = 30) -> subprocess.Com
     path = tmp_path / "hall.toml"
     if not path.exists():
         path.write_text(hall_text(port=1, database=str(tmp_path / "hub.db")), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "hub.cli", "hub", "--config", str(path), *extra],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", "hub", "--config", str(path), *extra],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def test_the_real_hub_refuses_a_locked_database_in_one_line(tmp_path):
@@ -87,7 +96,7 @@ def test_corrupt_pages_inside_a_valid_database_are_found_at_start(tmp_path, hall
     page = 4096
     assert len(data) > 8 * page
     for start in range(2 * page, len(data) - page, page):  # torn pages: garbage in b-tree page headers
-        data[start + 1:start + 8] = b"\xa5" * 7
+        data[start + 1 : start + 8] = b"\xa5" * 7
     (tmp_path / "hub.db").write_bytes(bytes(data))
     with pytest.raises(StoreError, match="damaged"):
         Store(tmp_path / "hub.db")
@@ -96,6 +105,7 @@ def test_corrupt_pages_inside_a_valid_database_are_found_at_start(tmp_path, hall
 
 
 # --- a full or read-only disk ------------------------------------------------------------------
+
 
 @pytest.fixture
 def small_disk(tmp_path):
@@ -144,7 +154,7 @@ def test_a_full_disk_refuses_commands_reports_degraded_and_recovers(small_disk, 
     assert refused is not None, "the disk never filled"
     reply, command_id = refused
     assert reply["error"]["code"] == "storage_unavailable"
-    assert "full" in (service.storage_error or ""), service.storage_error   # the cause, not a failed ROLLBACK
+    assert "full" in (service.storage_error or ""), service.storage_error  # the cause, not a failed ROLLBACK
     seq_then = service.state.seq
     assert service.health[0] == "degraded"
     assert any(a["detail"] == "storage_unavailable" for a in service.snapshot["alerts"])
@@ -169,6 +179,7 @@ def test_a_full_disk_refuses_commands_reports_degraded_and_recovers(small_disk, 
 
 # --- a database that went back in time ---------------------------------------------------------
 
+
 def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
     now = at("2026-11-23 10:00")
     store = Store(tmp_path / "hub.db")
@@ -179,13 +190,13 @@ def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
     shutil.copy(tmp_path / "hub.db", tmp_path / "backup.db")
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: now)
-    held = [issue(service)["data"] for _ in range(3)]   # visitors hold 1003..1005
-    witness = json.loads(p.encode(service.snapshot))     # what the broker keeps retained
+    held = [issue(service)["data"] for _ in range(3)]  # visitors hold 1003..1005
+    witness = json.loads(p.encode(service.snapshot))  # what the broker keeps retained
     epoch = store.epoch
     store.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp_path / 'hub.db'}{suffix}").unlink(missing_ok=True)
-    shutil.copy(tmp_path / "backup.db", tmp_path / "hub.db")   # the restored backup
+    shutil.copy(tmp_path / "backup.db", tmp_path / "hub.db")  # the restored backup
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: now)
     assert service.state.seq < witness["seq"]
@@ -196,7 +207,7 @@ def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
     reply = issue(service)["data"]
     assert reply["number"] == "1006", "a number a visitor holds was handed out again"
     assert reply["id"] > max(h["id"] for h in held), "a ticket id a visitor holds was handed out again"
-    assert not service.skip_past(json.loads(p.encode(service.snapshot)))   # current: nothing to skip
+    assert not service.skip_past(json.loads(p.encode(service.snapshot)))  # current: nothing to skip
     store.close()
     # The skip is stored: a restart does not go back again.
     store = Store(tmp_path / "hub.db")
@@ -205,6 +216,7 @@ def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
 
 
 # --- the clock ---------------------------------------------------------------------------------
+
 
 def test_the_business_date_follows_the_clock_both_ways(tmp_path, hall):
     clock = [at("2026-11-23 10:00")]
@@ -221,8 +233,10 @@ def test_the_business_date_follows_the_clock_both_ways(tmp_path, hall):
     assert service.state.business_date == "2026-11-23", "the hub kept the future date"
     assert not service.state.tickets, "live tickets of the other day must end"
     assert issue(service)["data"]["number"] == "1001"
-    live_numbers_unique(store, "2026-11-23")   # the first 1001 and 1002 ended with day_end
-    ended = store.conn.execute("SELECT count(*) FROM events WHERE kind='cancelled' AND detail LIKE '%day_end%'").fetchone()[0]
+    live_numbers_unique(store, "2026-11-23")  # the first 1001 and 1002 ended with day_end
+    ended = store.conn.execute(
+        "SELECT count(*) FROM events WHERE kind='cancelled' AND detail LIKE '%day_end%'"
+    ).fetchone()[0]
     assert ended == 3
     store.close()
 
@@ -230,7 +244,7 @@ def test_the_business_date_follows_the_clock_both_ways(tmp_path, hall):
 def test_small_clock_corrections_raise_no_alert(tmp_path, hall):
     clock = [at("2026-11-23 10:00")]
     service = HubService(hall, Store(tmp_path / "hub.db"), clock=lambda: clock[0])
-    clock[0] -= 30   # NTP slewing a Pi that ran fast
+    clock[0] -= 30  # NTP slewing a Pi that ran fast
     service.tick()
     clock[0] += 3600
     service.tick()
@@ -242,13 +256,13 @@ def test_a_hub_restarted_on_a_full_disk_starts_degraded_instead_of_crash_looping
     crashed = Store(small_disk / "hub.db")
     service = HubService(hall, crashed, clock=lambda: now)
     assert issue(service)["data"]["number"] == "1001"
-    crashed._unlock()   # as if the process died: its WAL and shared memory stay on the disk
+    crashed._unlock()  # as if the process died: its WAL and shared memory stay on the disk
     filler = fill(small_disk)
-    store = Store(small_disk / "hub.db")          # opens: reading needs no space
+    store = Store(small_disk / "hub.db")  # opens: reading needs no space
     service = HubService(hall, store, clock=lambda: now)
     refused = [issue(service, command_id=f"r{n}") for n in range(200)]
     assert refused[-1]["error"]["code"] == "storage_unavailable"
-    assert service.snapshot["services"][0]["waiting"] >= 1   # reads still served
+    assert service.snapshot["services"][0]["waiting"] >= 1  # reads still served
     os.remove(filler)
     service.tick()
     assert issue(service)["status"] == "ok" and service.health[0] == "online"
@@ -259,7 +273,7 @@ def test_a_hub_restarted_on_a_full_disk_starts_degraded_instead_of_crash_looping
 def test_a_database_that_cannot_be_opened_on_a_full_disk_is_not_called_damaged(small_disk, hall):
     store = Store(small_disk / "hub.db")
     HubService(hall, store, clock=lambda: at("2026-11-23 10:00"))
-    store.close()   # a clean close removes the WAL: opening again must create it
+    store.close()  # a clean close removes the WAL: opening again must create it
     fill(small_disk)
     with pytest.raises(StoreError) as raised:
         Store(small_disk / "hub.db")

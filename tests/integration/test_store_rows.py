@@ -77,16 +77,31 @@ def test_a_new_day_removes_the_old_days_counter_rows(tmp_path):
 
 def test_migration_splits_the_old_state_document(tmp_path):
     import sqlite_utils
+
     path = tmp_path / "old.db"
     conn = sqlite3.connect(str(path), isolation_level=None)
     _migration_1(sqlite_utils.Database(conn))
     conn.execute("PRAGMA user_version=1")
-    old = {"business_date": "2026-11-23", "seq": 41, "next_id": 18,
-           "counters": {"3": {"status": "paused", "serving": None, "priority_streak": 1}},
-           "cursors": {"cert": 17}, "service_times": {"cert": {"mean": 200.0, "deviation": 50.0, "samples": 4}},
-           "recent_calls": [{"ticket": 16, "label": "00016", "service": "cert", "counter": "3",
-                             "at": NOON - 5, "recall": False, "language": "ko"}],
-           "kiosk_issues": {"kiosk-1": [NOON - 3, NOON - 2]}}
+    old = {
+        "business_date": "2026-11-23",
+        "seq": 41,
+        "next_id": 18,
+        "counters": {"3": {"status": "paused", "serving": None, "priority_streak": 1}},
+        "cursors": {"cert": 17},
+        "service_times": {"cert": {"mean": 200.0, "deviation": 50.0, "samples": 4}},
+        "recent_calls": [
+            {
+                "ticket": 16,
+                "label": "00016",
+                "service": "cert",
+                "counter": "3",
+                "at": NOON - 5,
+                "recall": False,
+                "language": "ko",
+            }
+        ],
+        "kiosk_issues": {"kiosk-1": [NOON - 3, NOON - 2]},
+    }
     conn.execute("INSERT INTO hub_state VALUES ('state', ?)", [json.dumps(old)])
     conn.close()
     store = Store(path)

@@ -34,7 +34,7 @@ def test_status_json_with_etag_and_short_cache(http, clients):
     changed = until(lambda: (r := http.get("/api/status")).headers["etag"] != etag and r)
     cert = next(s for s in changed.json()["services"] if s["id"] == "cert")
     assert cert["waiting"] == 1 and cert["congestion"] in ("calm", "normal", "busy")
-    assert "token" not in changed.text and "order" not in changed.text   # no token hashes in public
+    assert "token" not in changed.text and "order" not in changed.text  # no token hashes in public
 
 
 def test_ticket_page_follows_the_ticket(http, clients):
@@ -79,20 +79,20 @@ def test_visitor_cancels_from_the_page(http, clients, hub):
 
 
 def test_clerk_console_login_commands_and_brake(http, clients, hub):
-    assert http.get("/console/3").status_code == 303                           # not signed in
+    assert http.get("/console/3").status_code == 303  # not signed in
     wrong = http.post("/console/login", data={"counter": "3", "password": "guess"})
     assert wrong.headers["location"] == "/console?error=wrong"
     for _ in range(3):
         http.post("/console/login", data={"counter": "3", "password": "guess"})
     braked = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD})
-    assert braked.headers["location"].startswith("/console?error=wait&s=")    # even the right one waits
+    assert braked.headers["location"].startswith("/console?error=wait&s=")  # even the right one waits
 
 
 def test_clerk_console_calls_transfers_and_refuses_bad_input(web, clients, hub):
     with httpx.Client(base_url=web.url, timeout=10) as http:
         ok = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD}, follow_redirects=False)
         assert ok.status_code == 303 and ok.headers["location"] == "/console/3"
-        assert http.get("/console/1", follow_redirects=False).status_code == 303   # only its own counter
+        assert http.get("/console/1", follow_redirects=False).status_code == 303  # only its own counter
         clients["kiosk-1"].request("issue", service="cert")
         clients["kiosk-1"].request("issue", service="cert")
         page = http.get("/console/3").text
@@ -102,11 +102,14 @@ def test_clerk_console_calls_transfers_and_refuses_bad_input(web, clients, hub):
         assert http.post("/console/3/command", data={"op": "call_next", "csrf": "nope"}).status_code == 403
         assert http.post("/console/3/command", data={"op": "explode", "csrf": csrf}).status_code == 400
         assert http.post("/console/3/command", data={"op": "transfer", "csrf": csrf}).status_code == 400
-        moved = http.post("/console/3/command", data={"op": "transfer", "to_service": "passport", "csrf": csrf},
-                          follow_redirects=False)
+        moved = http.post(
+            "/console/3/command",
+            data={"op": "transfer", "to_service": "passport", "csrf": csrf},
+            follow_redirects=False,
+        )
         assert moved.headers["location"] == "/console/3?msg=ok.transfer&n=1001"
         refused = http.post("/console/3/command", data={"op": "recall", "csrf": csrf}, follow_redirects=False)
-        assert refused.headers["location"].startswith("/console/3?msg=error.")   # nobody at the counter now
+        assert refused.headers["location"].startswith("/console/3?msg=error.")  # nobody at the counter now
         rows = {r["label"]: r for r in hub.store.tickets(hub.service.state.business_date)}
         assert rows["1001"]["service"] == "passport" and rows["1001"]["state"] == "waiting"
 

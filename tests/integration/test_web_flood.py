@@ -17,8 +17,10 @@ from tests.nginx_front import Flood, NginxFront, client_context, raise_file_limi
 
 STREAMS = int(os.environ.get("SUNBEON_FLOOD_STREAMS", "1500"))
 SLOW = int(os.environ.get("SUNBEON_FLOOD_SLOW", "200"))
-pytestmark = pytest.mark.skipif(not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"),
-                                reason="nginx is installed by scripts/setup-system.sh")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"),
+    reason="nginx is installed by scripts/setup-system.sh",
+)
 
 
 @pytest.fixture
@@ -52,14 +54,17 @@ def test_nginx_front_serves_the_relay_with_tls_headers_and_streams(front, hub):
         page = http.get(front.url + "/?lang=ko")
         assert page.status_code == 200 and "대기 현황" in page.text
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
-        assert "nginx/" not in page.headers.get("server", "")                 # server_tokens off
+        assert "nginx/" not in page.headers.get("server", "")  # server_tokens off
         plain = http.get(f"http://127.0.0.1:{front.http_port}/t/x", headers={"Host": "evil.example"})
-        assert plain.status_code == 301 and plain.headers["location"] == front.url + "/t/x"   # not the Host
-        with http.stream("GET", front.url + "/api/stream") as stream:     # unbuffered: the first event comes at once
+        assert plain.status_code == 301 and plain.headers["location"] == front.url + "/t/x"  # not the Host
+        with http.stream("GET", front.url + "/api/stream") as stream:  # unbuffered: the first event comes at once
             assert stream.status_code == 200
             assert next(stream.iter_lines()) == "event: status"
-        too_big = http.post(front.url + "/console/login", content=b"x" * 40000,
-                            headers={"content-type": "application/x-www-form-urlencoded"})
+        too_big = http.post(
+            front.url + "/console/login",
+            content=b"x" * 40000,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
         assert too_big.status_code == 413
 
 
@@ -74,11 +79,13 @@ def test_status_page_stays_up_during_a_flood(front):
         return flood, held, still, seen
 
     flood, held, still, seen = asyncio.run(run())
-    print(f"\nflood: {held[0]} streams and {held[1]} slow connections held ({still} at the end), "
-          f"{flood.streams_refused} streams refused, {flood.slow_dropped} slow ones dropped by nginx, "
-          f"stream errors {flood.errors}; visitor: "
-          f"{len(seen)} requests, slowest {max(s for _, s in seen) * 1000:.0f} ms")
-    assert held[0] >= STREAMS * 0.95 and held[1] >= SLOW * 0.9, (held, flood.errors)   # the flood really was held
+    print(
+        f"\nflood: {held[0]} streams and {held[1]} slow connections held ({still} at the end), "
+        f"{flood.streams_refused} streams refused, {flood.slow_dropped} slow ones dropped by nginx, "
+        f"stream errors {flood.errors}; visitor: "
+        f"{len(seen)} requests, slowest {max(s for _, s in seen) * 1000:.0f} ms"
+    )
+    assert held[0] >= STREAMS * 0.95 and held[1] >= SLOW * 0.9, (held, flood.errors)  # the flood really was held
     assert seen and all(status == 200 for status, _ in seen), seen
 
 
@@ -97,9 +104,23 @@ def test_relay_alone_outlasts_slow_headers(hall_file, hub):
     def default_limit() -> None:  # what a unit without LimitNOFILE gives
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
-    relay = subprocess.Popen([sys.executable, "-m", "hub.cli", "web", "--config", str(hall_file), "--host", "127.0.0.1",
-                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             preexec_fn=default_limit)
+    relay = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hub.cli",
+            "web",
+            "--config",
+            str(hall_file),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=default_limit,
+    )
     slow = []
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
@@ -115,9 +136,9 @@ def test_relay_alone_outlasts_slow_headers(hall_file, hub):
                 s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
                 slow.append(s)
             time.sleep(1.0)
-            assert http.get("/?lang=ko").status_code == 200          # a normal visitor still gets in
+            assert http.get("/?lang=ko").status_code == 200  # a normal visitor still gets in
             closed = 0
-            for s in slow:                                             # and the slow ones are cut off
+            for s in slow:  # and the slow ones are cut off
                 s.settimeout(20)
                 try:
                     closed += s.recv(10) == b""

@@ -20,21 +20,53 @@ from hypothesis import strategies as st
 from tests.halls import CLERK_PASSWORD
 
 EXAMPLES = int(os.environ.get("SUNBEON_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 TRIED = {"inputs": 0}
 
 # Bytes that matter at an HTTP boundary: anything, invalid UTF-8, lone-surrogate encodings,
 # control characters, separators, long runs.
-SPECIAL = st.sampled_from([b"", b"\xed\xa0\x80", b"\xff\xfe", b"\x00", b"%", b"%zz", b"/", b"..", b"\r\n", b"?", b"#",
-                           b"&", b"=", b";", b"\xf0\x9f\x98\x80", b"ok.call_next", b"error:x", b"wait", b"9" * 5000,
-                           b"cancelled", b"cancel_failed", b"signed_out", "한국어".encode()])
+SPECIAL = st.sampled_from(
+    [
+        b"",
+        b"\xed\xa0\x80",
+        b"\xff\xfe",
+        b"\x00",
+        b"%",
+        b"%zz",
+        b"/",
+        b"..",
+        b"\r\n",
+        b"?",
+        b"#",
+        b"&",
+        b"=",
+        b";",
+        b"\xf0\x9f\x98\x80",
+        b"ok.call_next",
+        b"error:x",
+        b"wait",
+        b"9" * 5000,
+        b"cancelled",
+        b"cancel_failed",
+        b"signed_out",
+        "한국어".encode(),
+    ]
+)
 RAW = st.one_of(st.binary(max_size=300), SPECIAL, st.lists(SPECIAL, max_size=5).map(b"".join))
 # A path part shaped like a ticket token makes the relay wait 1.5 s for a ticket that may be just
 # printed (app.py NEW_TICKET_GRACE): fuzzing waits would only make the suite slow, not deeper.
 UNTOKEN = RAW.filter(lambda raw: not re.fullmatch(rb"[A-Za-z0-9_-]{8,64}", raw))
-TEXT = st.one_of(st.text(max_size=200), st.sampled_from(["3", "1", "cert", "passport", "", "ko", "vi", "2026-11-23",
-                                                         "call_next", "transfer", "\ud800", "é" * 300]))
+TEXT = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(
+        ["3", "1", "cert", "passport", "", "ko", "vi", "2026-11-23", "call_next", "transfer", "\ud800", "é" * 300]
+    ),
+)
 
 
 def quoted(raw: bytes) -> str:
@@ -53,8 +85,12 @@ def header_value(text: str) -> bytes:
 
 def check(response: httpx.Response) -> None:
     TRIED["inputs"] += 1
-    assert response.status_code < 500, (response.request.method, str(response.request.url)[:300],
-                                        response.status_code, response.text[:300])
+    assert response.status_code < 500, (
+        response.request.method,
+        str(response.request.url)[:300],
+        response.status_code,
+        response.text[:300],
+    )
 
 
 @pytest.fixture
@@ -66,8 +102,9 @@ def http(web):
 @pytest.fixture
 def clerk(web):
     with httpx.Client(base_url=web.url, timeout=30, follow_redirects=False) as client:
-        ok = client.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD},
-                         headers={"X-Forwarded-For": "10.9.9.9"})
+        ok = client.post(
+            "/console/login", data={"counter": "3", "password": CLERK_PASSWORD}, headers={"X-Forwarded-For": "10.9.9.9"}
+        )
         assert ok.headers["location"] == "/console/3"
         client.csrf = client.get("/console/3").text.split('name="csrf" value="')[1].split('"')[0]
         yield client
@@ -89,9 +126,17 @@ def test_public_pages_take_any_input(http, clients):
     def run(path, lang, msg, accept, etag):
         query = f"?lang={quoted(lang)}&msg={quoted(msg)}"
         headers = [(b"accept-language", header_value(accept)), (b"if-none-match", header_value(etag))]
-        for url in ("/" + query, "/api/status", f"/t/{quoted(path)}{query}", f"/api/tickets/{quoted(path)}",
-                    f"/static/{quoted(path)}", f"/console{query}", "/healthz"):
+        for url in (
+            "/" + query,
+            "/api/status",
+            f"/t/{quoted(path)}{query}",
+            f"/api/tickets/{quoted(path)}",
+            f"/static/{quoted(path)}",
+            f"/console{query}",
+            "/healthz",
+        ):
             check(http.get(url, headers=headers))
+
     run()
 
 
@@ -102,10 +147,21 @@ def test_ticket_cancel_takes_any_input(http, clients):
     @given(path=st.one_of(st.just(token.encode()), st.just(token.encode()), UNTOKEN), csrf=RAW, extra=RAW, lang=RAW)
     def run(path, csrf, extra, lang):
         body = form({"csrf": csrf, quoted(extra)[:50] or "x": extra})
-        check(http.post(f"/t/{quoted(path)}/cancel?lang={quoted(lang)}", content=body,
-                        headers={"content-type": "application/x-www-form-urlencoded"}))
-        check(http.post(f"/t/{quoted(path)}/cancel", content=extra,
-                        headers={"content-type": "multipart/form-data; boundary=" + quoted(lang)[:70]}))
+        check(
+            http.post(
+                f"/t/{quoted(path)}/cancel?lang={quoted(lang)}",
+                content=body,
+                headers={"content-type": "application/x-www-form-urlencoded"},
+            )
+        )
+        check(
+            http.post(
+                f"/t/{quoted(path)}/cancel",
+                content=extra,
+                headers={"content-type": "multipart/form-data; boundary=" + quoted(lang)[:70]},
+            )
+        )
+
     run()
 
 
@@ -114,28 +170,56 @@ def test_console_login_and_logout_take_any_input(http, clients):
     @given(counter=RAW, password=RAW, cookie=TEXT, csrf=RAW, forwarded=TEXT)
     def run(counter, password, cookie, csrf, forwarded):
         headers = {"content-type": "application/x-www-form-urlencoded"}
-        check(http.post("/console/login", content=form({"counter": counter, "password": password}),
-                        headers=[*headers.items(), ("x-forwarded-for", header_value(forwarded))]))
-        check(http.post("/console/logout", content=form({"csrf": csrf}),
-                        headers=[*headers.items(), ("cookie", b"sunbeon_session=" + header_value(cookie))]))
+        check(
+            http.post(
+                "/console/login",
+                content=form({"counter": counter, "password": password}),
+                headers=[*headers.items(), ("x-forwarded-for", header_value(forwarded))],
+            )
+        )
+        check(
+            http.post(
+                "/console/logout",
+                content=form({"csrf": csrf}),
+                headers=[*headers.items(), ("cookie", b"sunbeon_session=" + header_value(cookie))],
+            )
+        )
         check(http.get("/console/3", headers=[("cookie", b"sunbeon_session=" + header_value(cookie))]))
+
     run()
 
 
 def test_console_commands_take_any_input(clerk, clients):
-    ops = st.one_of(RAW, st.sampled_from([o.encode() for o in
-                                          ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")]))
+    ops = st.one_of(
+        RAW,
+        st.sampled_from(
+            [o.encode() for o in ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")]
+        ),
+    )
 
     @FUZZ
-    @given(counter=st.one_of(st.just(b"3"), st.just(b"3"), RAW), op=ops, to_service=st.one_of(RAW, st.just(b"passport")),
-           to_counter=st.one_of(RAW, st.just(b"1")), good_csrf=st.booleans(), msg=RAW, n=RAW)
+    @given(
+        counter=st.one_of(st.just(b"3"), st.just(b"3"), RAW),
+        op=ops,
+        to_service=st.one_of(RAW, st.just(b"passport")),
+        to_counter=st.one_of(RAW, st.just(b"1")),
+        good_csrf=st.booleans(),
+        msg=RAW,
+        n=RAW,
+    )
     def run(counter, op, to_service, to_counter, good_csrf, msg, n):
         csrf = clerk.csrf.encode() if good_csrf else op
         body = form({"op": op, "csrf": csrf, "to_service": to_service, "to_counter": to_counter})
-        check(clerk.post(f"/console/{quoted(counter)}/command", content=body,
-                         headers={"content-type": "application/x-www-form-urlencoded"}))
+        check(
+            clerk.post(
+                f"/console/{quoted(counter)}/command",
+                content=body,
+                headers={"content-type": "application/x-www-form-urlencoded"},
+            )
+        )
         check(clerk.get(f"/console/{quoted(counter)}?msg={quoted(msg)}&n={quoted(n)}"))
         check(clerk.get(f"/console/{quoted(counter)}/panel"))
+
     run()
 
 
@@ -146,4 +230,5 @@ def test_report_takes_any_input(clerk):
         check(clerk.get(f"/console/report?date={quoted(date)}"))
         check(clerk.get(f"/console/report/{quoted(date)}.csv"))
         check(clerk.get(f"/console/report/{quoted(date)}.png"))
+
     run()

@@ -34,8 +34,9 @@ def http(web):
 
 
 def sign_in(http, address="10.0.0.5"):
-    ok = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD},
-                   headers={"X-Forwarded-For": address})
+    ok = http.post(
+        "/console/login", data={"counter": "3", "password": CLERK_PASSWORD}, headers={"X-Forwarded-For": address}
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/console/3", ok.headers.get("location")
     page = http.get("/console/3")
     return page.text.split('name="csrf" value="')[1].split('"')[0]
@@ -43,13 +44,17 @@ def sign_in(http, address="10.0.0.5"):
 
 # --- 2. the clerk console ------------------------------------------------------------------
 
+
 def test_a_guesser_elsewhere_never_locks_the_clerk_out(http, clients):
     for _ in range(12):  # someone on the hall's Wi-Fi guessing counter 3's password
-        http.post("/console/login", data={"counter": "3", "password": "guess"}, headers={"X-Forwarded-For": "203.0.113.9"})
-    guesser = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD},
-                        headers={"X-Forwarded-For": "203.0.113.9"})
-    assert guesser.headers["location"].startswith("/console?error=wait")   # the guesser is slowed
-    sign_in(http, "10.0.0.5")                                              # the clerk at the counter PC is not
+        http.post(
+            "/console/login", data={"counter": "3", "password": "guess"}, headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+    guesser = http.post(
+        "/console/login", data={"counter": "3", "password": CLERK_PASSWORD}, headers={"X-Forwarded-For": "203.0.113.9"}
+    )
+    assert guesser.headers["location"].startswith("/console?error=wait")  # the guesser is slowed
+    sign_in(http, "10.0.0.5")  # the clerk at the counter PC is not
 
 
 def test_the_brake_expires_and_then_takes_the_right_password():
@@ -58,13 +63,13 @@ def test_the_brake_expires_and_then_takes_the_right_password():
     for _ in range(30):
         brake.failed("3", "1.2.3.4")
         now[0] += 0.5
-    assert 0 < brake.wait_for("3", "1.2.3.4") <= LONGEST_WAIT        # slowed, capped: never a lockout
-    assert brake.wait_for("3", "10.0.0.5") == 0                      # another address is not slowed
+    assert 0 < brake.wait_for("3", "1.2.3.4") <= LONGEST_WAIT  # slowed, capped: never a lockout
+    assert brake.wait_for("3", "10.0.0.5") == 0  # another address is not slowed
     now[0] += LONGEST_WAIT
-    assert brake.wait_for("3", "1.2.3.4") == 0                       # the wait has passed: a try is let in
+    assert brake.wait_for("3", "1.2.3.4") == 0  # the wait has passed: a try is let in
     now[0] += FORGET_AFTER
     brake.failed("3", "1.2.3.4")
-    assert brake.wait_for("3", "1.2.3.4") == 0                       # old failures are forgotten
+    assert brake.wait_for("3", "1.2.3.4") == 0  # old failures are forgotten
 
 
 def test_sign_out_revokes_the_session_cookie(web, http, clients, hub):
@@ -78,8 +83,8 @@ def test_sign_out_revokes_the_session_cookie(web, http, clients, hub):
         assert command.status_code == 303 and command.headers["location"] == "/console"
         assert replay.get("/console/3", follow_redirects=False).status_code == 303
         assert replay.get("/console/report", follow_redirects=False).status_code == 303
-    assert hub.service.state.counter("3").serving is None              # the command did not run
-    sign_in(http)                                                        # signing in again works
+    assert hub.service.state.counter("3").serving is None  # the command did not run
+    sign_in(http)  # signing in again works
 
 
 def test_first_commands_at_the_same_moment_make_one_client(web, http, clients, hub):
@@ -87,7 +92,7 @@ def test_first_commands_at_the_same_moment_make_one_client(web, http, clients, h
         made = list(pool.map(lambda _: web.relay.counter_client("3"), range(8)))
     assert all(c is made[0] for c in made) and len(web.relay.counter_clients) == 1
     ids = {c.client._client_id for c in made}
-    assert len(ids) == 1 and ids.pop() != b"web-counter-3"              # unique per relay process
+    assert len(ids) == 1 and ids.pop() != b"web-counter-3"  # unique per relay process
     clients["kiosk-1"].request("issue", service="cert")
     csrf = sign_in(http)
     done = http.post("/console/3/command", data={"op": "call_next", "csrf": csrf})
@@ -95,6 +100,7 @@ def test_first_commands_at_the_same_moment_make_one_client(web, http, clients, h
 
 
 # --- 3. headers, messages, redirects, input --------------------------------------------------
+
 
 def test_security_headers_on_every_page(http, clients):
     token = clients["kiosk-1"].request("issue", service="cert").data["token"]
@@ -144,14 +150,26 @@ def test_no_redirect_built_from_the_host_header(http, clients):
 def test_hostile_input_is_refused_not_a_crash(http, clients):
     token = clients["kiosk-1"].request("issue", service="cert").data["token"]
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
-    assert http.post(f"/t/{token}/cancel", data={"csrf": "é"}).status_code == 403        # not ASCII
-    assert http.post(f"/t/{token}/cancel", content=b"csrf=%ED%A0%80",
-                     headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 403
+    assert http.post(f"/t/{token}/cancel", data={"csrf": "é"}).status_code == 403  # not ASCII
+    assert (
+        http.post(
+            f"/t/{token}/cancel",
+            content=b"csrf=%ED%A0%80",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ).status_code
+        == 403
+    )
     assert http.post("/t/%ED%A0%80/cancel", data={"csrf": "x"}).status_code == 404
-    assert http.post("/console/login", data={"counter": "3\x00", "password": "\U0001F600" * 300}).status_code == 303
+    assert http.post("/console/login", data={"counter": "3\x00", "password": "\U0001f600" * 300}).status_code == 303
     assert http.get("/console/3", headers=[(b"cookie", "sunbeon_session=é.é".encode())]).status_code == 303
-    assert http.post(f"/t/{token}/cancel", content=b"csrf=" + b"a" * 100_000,
-                     headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 413
+    assert (
+        http.post(
+            f"/t/{token}/cancel",
+            content=b"csrf=" + b"a" * 100_000,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ).status_code
+        == 413
+    )
     assert http.get("/" + "a" * 5000).status_code == 414
     assert Signer(b"k").check_csrf("cancel:\ud800", "x") is False
 
@@ -162,16 +180,27 @@ def test_a_lone_surrogate_at_the_asgi_boundary(web):
     sent = []
 
     async def call(path):
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-                 "path": path, "raw_path": path.encode("utf-8", "surrogatepass"), "query_string": b"",
-                 "headers": [(b"content-type", b"application/x-www-form-urlencoded")], "client": ("127.0.0.1", 1),
-                 "server": ("127.0.0.1", 80), "root_path": ""}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode("utf-8", "surrogatepass"),
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/x-www-form-urlencoded")],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+            "root_path": "",
+        }
 
         async def receive():
             return {"type": "http.request", "body": b"csrf=x", "more_body": False}
 
         async def send(message):
             sent.append(message)
+
         await web.app(scope, receive, send)
 
     for path in ("/t/\ud800/cancel", "/t/AAAAAAAA\ud800/cancel", "/console/\ud800/command"):
@@ -181,6 +210,7 @@ def test_a_lone_surrogate_at_the_asgi_boundary(web):
 
 
 # --- 4. guarded loops, /healthz ---------------------------------------------------------------
+
 
 def test_a_failing_update_is_counted_and_the_relay_goes_on(http, web, clients):
     health = http.get("/healthz").json()
@@ -197,7 +227,7 @@ def test_a_failing_update_is_counted_and_the_relay_goes_on(http, web, clients):
     assert health["status"] == "degraded" and "relay update" in health["faults"]["by_place"]
     before = http.get("/api/status").json()["seq"]
     clients["kiosk-1"].request("issue", service="cert")
-    until(lambda: http.get("/api/status").json()["seq"] > before)   # updates still arrive
+    until(lambda: http.get("/api/status").json()["seq"] > before)  # updates still arrive
 
 
 def test_guarded_stream_ends_quietly_and_counts():
@@ -209,6 +239,7 @@ def test_guarded_stream_ends_quietly_and_counts():
 
     async def read():
         return [frame async for frame in guard.stream(faults, "status stream", broken(), "token")]
+
     assert asyncio.run(read()) == [b"one"]
     assert faults.as_json()["by_place"] == {"status stream": 1}
     assert len(guard.short("y" * 10_000)) < 300
@@ -216,8 +247,11 @@ def test_guarded_stream_ends_quietly_and_counts():
 
 def test_streams_past_the_cap_are_refused_and_pages_still_answer(web, http):
     web.app.state.streams.most = 2
-    with httpx.Client(base_url=web.url, timeout=10) as a, a.stream("GET", "/api/stream") as one, \
-            a.stream("GET", "/api/stream") as two:
+    with (
+        httpx.Client(base_url=web.url, timeout=10) as a,
+        a.stream("GET", "/api/stream") as one,
+        a.stream("GET", "/api/stream") as two,
+    ):
         assert one.status_code == two.status_code == 200
         held = [one.iter_lines(), two.iter_lines()]  # kept: a dropped line iterator closes its connection
         assert [next(lines) for lines in held] == ["event: status"] * 2
@@ -240,25 +274,25 @@ def test_a_slow_header_is_cut_off(web):
     port = free_port()
     options = {**server.options("127.0.0.1", port), "http": Quick, "log_level": "warning"}
     running = uvicorn.Server(uvicorn.Config(web.app, **options))
-    running.config.lifespan = "off"   # the relay is already started by the web fixture
+    running.config.lifespan = "off"  # the relay is already started by the web fixture
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     until(lambda: running.started, 10)
     try:
         slow = socket.create_connection(("127.0.0.1", port))
-        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")      # ... and the rest never comes
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # ... and the rest never comes
         slow.settimeout(15)
-        assert slow.recv(100) == b""                           # closed by the relay, not held
+        assert slow.recv(100) == b""  # closed by the relay, not held
         slow.close()
         huge = socket.create_connection(("127.0.0.1", port))
         huge.settimeout(15)
         try:
-            huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000)   # a header past 64 KB
-            assert huge.recv(100) == b""                       # cut off at once, not buffered
+            huge.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000)  # a header past 64 KB
+            assert huge.recv(100) == b""  # cut off at once, not buffered
         except (ConnectionResetError, BrokenPipeError):
-            pass                                               # (or closed while still sending: also cut off)
+            pass  # (or closed while still sending: also cut off)
         huge.close()
-        with httpx.Client(timeout=10) as client:               # a normal request still answers
+        with httpx.Client(timeout=10) as client:  # a normal request still answers
             assert client.get(f"http://127.0.0.1:{port}/api/status").status_code == 200
     finally:
         running.should_exit = True
@@ -267,10 +301,11 @@ def test_a_slow_header_is_cut_off(web):
 
 # --- issue 11: the console and /docs -----------------------------------------------------------
 
+
 def test_console_words_and_empty_list(http, clients):
     sign_in(http)
     page = http.get("/console/3").text
-    assert "Tiếng Việt" not in page                          # no public language bar on the clerk's page
+    assert "Tiếng Việt" not in page  # no public language bar on the clerk's page
     assert "대기자가 없습니다" in page and '<ol class="waiting-list">' not in page
     assert "또는 창구 · or counter" in page and ">or counter" not in page
 

@@ -12,27 +12,47 @@ from hub import protocol as p
 
 # The default run is short (make test); SUNBEON_FUZZ_EXAMPLES=20000 for a long one.
 EXAMPLES = int(os.environ.get("SUNBEON_FUZZ_EXAMPLES", "400"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=False, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
 TRIED = {"decoder": 0, "handler": 0}
 
 # Any Unicode, lone surrogates included (json.dumps writes them as \ud800 escapes).
 text = st.text(st.characters(codec=None, categories=None), max_size=40)
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(min_value=-(10**300), max_value=10**300),
-    st.floats(allow_nan=False, allow_infinity=False), text,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**300), max_value=10**300),
+    st.floats(allow_nan=False, allow_infinity=False),
+    text,
     st.sampled_from(["", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"]),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(text, inner, max_size=4)), max_leaves=12)
-FIELDS = ["service", "priority", "language", "channel", "counter", "ticket", "to_service", "to_counter",
-          "token", "colour"]
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)),
+    max_leaves=12,
+)
+FIELDS = [
+    "service",
+    "priority",
+    "language",
+    "channel",
+    "counter",
+    "ticket",
+    "to_service",
+    "to_counter",
+    "token",
+    "colour",
+]
 ops = st.one_of(st.sampled_from(p.OPS), values)
 commands = st.fixed_dictionaries(
     {"op": ops},
-    optional={"v": st.one_of(st.just(1), values), "id": st.one_of(text, values),
-              **{f: values for f in FIELDS}},
+    optional={"v": st.one_of(st.just(1), values), "id": st.one_of(text, values), **{f: values for f in FIELDS}},
 )
 
 
@@ -55,9 +75,14 @@ payloads = st.one_of(
     st.builds(_deep, st.integers(1, 9000), st.sampled_from(["raw", "field"])),
     st.integers(4000, 9000).map(lambda n: b'{"v":' + b"9" * n + b"}"),
     st.integers(4000, 8200).map(lambda n: b'{"v":1,"id":"a","op":"issue","service":"cert","n":' + b"1" * n + b"}"),
-    st.sampled_from([b'{"v":1,"id":"\\ud800","op":"issue","service":"cert"}',
-                     b'{"v":1,"id":"a","op":"issue","service":"\\udfff\\ud800"}',
-                     b'{"v":1,"id":"a","op":"issue","service":NaN}', b'{"v":1e999}',
-                     b'{"v":1,"id":"a","op":"issue\\n2026 INFO forged","service":"cert"}']),
+    st.sampled_from(
+        [
+            b'{"v":1,"id":"\\ud800","op":"issue","service":"cert"}',
+            b'{"v":1,"id":"a","op":"issue","service":"\\udfff\\ud800"}',
+            b'{"v":1,"id":"a","op":"issue","service":NaN}',
+            b'{"v":1e999}',
+            b'{"v":1,"id":"a","op":"issue\\n2026 INFO forged","service":"cert"}',
+        ]
+    ),
     st.binary(min_size=p.MAX_PAYLOAD - 10, max_size=p.MAX_PAYLOAD + 10),
 )

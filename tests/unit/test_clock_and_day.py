@@ -10,7 +10,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hub import clock, config
 from hub.demo import closing_time, duration_seconds, start_time
@@ -42,9 +43,19 @@ def test_no_value_is_the_real_clock():
     assert abs(clock.parse("").now() - time.time()) < 1
 
 
-@pytest.mark.parametrize("bad", ["tomorrow", "2026-11-23T08:50:00", "2026-11-23T08:50+09:00@0",
-                                 "2026-11-23T08:50+09:00@-3", "2026-11-23T08:50+09:00@nan", "2026-11-23T08:50+09:00@fast",
-                                 "2026-11-23T08:50+09:00@60~inf", "2026-11-23T08:50+09:00@1e9"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "tomorrow",
+        "2026-11-23T08:50:00",
+        "2026-11-23T08:50+09:00@0",
+        "2026-11-23T08:50+09:00@-3",
+        "2026-11-23T08:50+09:00@nan",
+        "2026-11-23T08:50+09:00@fast",
+        "2026-11-23T08:50+09:00@60~inf",
+        "2026-11-23T08:50+09:00@1e9",
+    ],
+)
 def test_a_wrong_value_is_a_clear_error(bad):
     with pytest.raises(clock.ClockError):
         clock.parse(bad)
@@ -114,12 +125,16 @@ def test_start_defaults_to_ten_to_nine_on_an_open_day(hall):
     assert start_time("2026-11-25T13:05", hall, today=sunday) == datetime(2026, 11, 25, 13, 5, tzinfo=SEOUL)
     with pytest.raises(config.ConfigError):
         start_time("noon", hall)
-    assert closing_time(hall, datetime(2026, 11, 23, 8, 50, tzinfo=SEOUL)) == \
-        datetime(2026, 11, 23, 18, 0, tzinfo=SEOUL).timestamp()
+    assert (
+        closing_time(hall, datetime(2026, 11, 23, 8, 50, tzinfo=SEOUL))
+        == datetime(2026, 11, 23, 18, 0, tzinfo=SEOUL).timestamp()
+    )
 
 
-@pytest.mark.parametrize("text,seconds", [("close", None), (None, None), ("0", 0.0), ("90m", 5400.0), ("3h", 10800.0),
-                                          ("1h30m", 5400.0), ("45", 2700.0)])
+@pytest.mark.parametrize(
+    "text,seconds",
+    [("close", None), (None, None), ("0", 0.0), ("90m", 5400.0), ("3h", 10800.0), ("1h30m", 5400.0), ("45", 2700.0)],
+)
 def test_durations(text, seconds):
     assert duration_seconds(text) == seconds
 

@@ -28,20 +28,27 @@ def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-@pytest.mark.parametrize("old, new, needle, words", [
-    ('open = "09:00"', 'open = "nine"', 'open = "nine"', "not a time of day"),
-    ('typical_minutes = 8', 'typical_minutes = 8\ncolour = "red"', "colour", "unknown setting 'colour'"),
-    ('services = [["cert"], ["passport_pickup"]]', 'services = [["cert"], ["passport_pick"]]',
-     '["passport_pick"]', "unknown service 'passport_pick'"),
-    ('counter = "7"', 'counter = "77"', 'counter = "77"', "unknown counter '77'"),
-    ('role = "kiosk"', 'role = "toaster"', 'role = "toaster"', "role"),
-    ('timezone = "Asia/Seoul"', 'timezone = "Asia/Busan"', "Asia/Busan", "unknown time zone"),
-    ('[hub]', '[hub', '[hub', "not valid TOML"),
-    # `open = 9` (no quotes) ended `sunbeon check` in a TypeError traceback.
-    ('open = "09:00"', 'open = 9', 'open = 9', 'not a time of day like "09:00" (in quotes)'),
-    ('close = "18:00"', 'close = 18.5', 'close = 18.5', "not a time of day"),
-    ('open = "09:00"', 'open = 2026-11-23T09:00:00+09:00', 'open = 2026', "not a time of day"),
-])
+@pytest.mark.parametrize(
+    "old, new, needle, words",
+    [
+        ('open = "09:00"', 'open = "nine"', 'open = "nine"', "not a time of day"),
+        ("typical_minutes = 8", 'typical_minutes = 8\ncolour = "red"', "colour", "unknown setting 'colour'"),
+        (
+            'services = [["cert"], ["passport_pickup"]]',
+            'services = [["cert"], ["passport_pick"]]',
+            '["passport_pick"]',
+            "unknown service 'passport_pick'",
+        ),
+        ('counter = "7"', 'counter = "77"', 'counter = "77"', "unknown counter '77'"),
+        ('role = "kiosk"', 'role = "toaster"', 'role = "toaster"', "role"),
+        ('timezone = "Asia/Seoul"', 'timezone = "Asia/Busan"', "Asia/Busan", "unknown time zone"),
+        ("[hub]", "[hub", "[hub", "not valid TOML"),
+        # `open = 9` (no quotes) ended `sunbeon check` in a TypeError traceback.
+        ('open = "09:00"', "open = 9", "open = 9", 'not a time of day like "09:00" (in quotes)'),
+        ('close = "18:00"', "close = 18.5", "close = 18.5", "not a time of day"),
+        ('open = "09:00"', "open = 2026-11-23T09:00:00+09:00", "open = 2026", "not a time of day"),
+    ],
+)
 def test_broken_config_names_the_line(old, new, needle, words):
     text = EXAMPLE.read_text(encoding="utf-8").replace(old, new, 1)
     assert text != EXAMPLE.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ def picture(width=576, height=300):
 def decode(data: bytes, chunk: int = 4096):
     pages, asked = [], []
     decoder = Decoder(lambda n: asked.append(n) or 0x12, pages.append)
-    replies = b"".join(decoder.feed(data[i:i + chunk]) for i in range(0, len(data), chunk))
+    replies = b"".join(decoder.feed(data[i : i + chunk]) for i in range(0, len(data), chunk))
     return pages, asked, replies
 
 

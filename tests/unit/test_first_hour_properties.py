@@ -1,19 +1,24 @@
 """Property tests at the boundaries touched here: number blocks in a config, device alerts on the board."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from display import screens
-from hub import config, protocol as p
+from hub import config
+from hub import protocol as p
 
-blocks = st.lists(st.tuples(st.sampled_from(["", "A", "B"]), st.integers(0, 3000), st.integers(1, 400)),
-                  min_size=1, max_size=5)
+blocks = st.lists(
+    st.tuples(st.sampled_from(["", "A", "B"]), st.integers(0, 3000), st.integers(1, 400)), min_size=1, max_size=5
+)
 
 
 def _hall(items: list[tuple[str, int, int]]) -> str:
     text = '[site]\nid = "x"\nname = { ko = "민원실" }\n'
     for i, (prefix, first, length) in enumerate(items):
-        text += (f'\n[[services]]\nid = "s{i}"\nname = {{ ko = "업무{i}" }}\n'
-                 f'numbers = {{ prefix = "{prefix}", first = {first}, last = {first + length} }}\n')
+        text += (
+            f'\n[[services]]\nid = "s{i}"\nname = {{ ko = "업무{i}" }}\n'
+            f'numbers = {{ prefix = "{prefix}", first = {first}, last = {first + length} }}\n'
+        )
     return text
 
 
@@ -22,6 +27,7 @@ def _hall(items: list[tuple[str, int, int]]) -> str:
 def test_a_hall_is_accepted_exactly_when_no_two_blocks_share_a_number(items):
     def clash(a, b):
         return a[0] == b[0] and a[1] <= b[1] + b[2] and b[1] <= a[1] + a[2]
+
     expected_clash = any(clash(a, b) for i, a in enumerate(items) for b in items[:i])
     try:
         hall = config.parse(_hall(items), "hall.toml")
@@ -35,8 +41,12 @@ def test_a_hall_is_accepted_exactly_when_no_two_blocks_share_a_number(items):
 
 
 @settings(max_examples=200, deadline=None)
-@given(device=st.text(max_size=40), detail=st.none() | st.text(max_size=300),
-       reason=st.none() | st.text(max_size=40), state=st.sampled_from(["degraded", "offline", "online"]))
+@given(
+    device=st.text(max_size=40),
+    detail=st.none() | st.text(max_size=300),
+    reason=st.none() | st.text(max_size=40),
+    state=st.sampled_from(["degraded", "offline", "online"]),
+)
 def test_any_alert_becomes_one_of_the_board_texts(device, detail, reason, state):
     ko, en = screens.alert_text(p.Alert(device=device, state=state, detail=detail, reason=reason))
     known = {*screens.ALERT_REASONS.values(), screens.ALERT_UNKNOWN}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.domain import queue
 from tests.halls import at, hall
 from tests.unit.fuzzing import FUZZ, TRIED, commands, payloads

@@ -5,9 +5,10 @@ import logging
 
 import pytest
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.domain import queue, view
-from hub.service import HubService, Incoming, REFUSALS_KEPT
+from hub.service import REFUSALS_KEPT, HubService, Incoming
 from hub.store import Store
 from tests.halls import at, hall
 
@@ -41,16 +42,19 @@ def test_deep_nesting_inside_strings_is_fine():
     assert done.reply.status == "ok", done.reply
 
 
-@pytest.mark.parametrize("payload, code", [
-    (b'{"id":"a","op":"issue","service":"cert"}', "bad_request"),                       # v missing
-    (b'{"v":true,"id":"a","op":"issue","service":"cert"}', "bad_request"),              # v a bool
-    (b'{"v":1.0,"id":"a","op":"issue","service":"cert"}', "bad_request"),               # v a float
-    (b'{"v":"1","id":"a","op":"issue","service":"cert"}', "bad_request"),               # v a string
-    (b'{"v":1,"id":"a","op":"issue","service":"cert","priority":"yes"}', "bad_request"),
-    (b'{"v":1,"id":"a","op":"issue","service":"cert","priority":1}', "bad_request"),
-    (b'{"v":1,"id":"a","op":"issue","service":"cert","channel":"web"}', "forbidden"),   # a kiosk posing as web
-    (b'{"v":1,"id":"a","op":"issue","service":NaN}', "bad_request"),
-])
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        (b'{"id":"a","op":"issue","service":"cert"}', "bad_request"),  # v missing
+        (b'{"v":true,"id":"a","op":"issue","service":"cert"}', "bad_request"),  # v a bool
+        (b'{"v":1.0,"id":"a","op":"issue","service":"cert"}', "bad_request"),  # v a float
+        (b'{"v":"1","id":"a","op":"issue","service":"cert"}', "bad_request"),  # v a string
+        (b'{"v":1,"id":"a","op":"issue","service":"cert","priority":"yes"}', "bad_request"),
+        (b'{"v":1,"id":"a","op":"issue","service":"cert","priority":1}', "bad_request"),
+        (b'{"v":1,"id":"a","op":"issue","service":"cert","channel":"web"}', "forbidden"),  # a kiosk posing as web
+        (b'{"v":1,"id":"a","op":"issue","service":NaN}', "bad_request"),
+    ],
+)
 def test_strict_types(payload, code):
     done = handler.handle(queue.new_day(hall(), NOON), "kiosk-1", payload, NOON, "tok")
     assert done.reply.status == "error" and done.reply.error.code == code, done.reply
@@ -95,10 +99,12 @@ def test_brief_quotes_input_on_one_line_and_short():
 
 def test_token_hash_is_documented_sha256_prefix():
     import hashlib
-    assert p.token_hash("토큰-abc") == hashlib.sha256("토큰-abc".encode("utf-8")).hexdigest()[:24]
+
+    assert p.token_hash("토큰-abc") == hashlib.sha256("토큰-abc".encode()).hexdigest()[:24]
 
 
 # --- the service: one message's failure is that message's alone -------------------------------
+
 
 @pytest.fixture
 def service(tmp_path):
@@ -203,11 +209,12 @@ def test_reply_memory_is_pruned_by_day_like_the_database(service):
     assert service._first_reply(("kiosk-1", "monday")) is None, "kept in memory after the database forgot it"
     assert len(service.replies) <= 8
     assert service._first_reply(("kiosk-1", "day9")) is not None
-    assert service.store.replies(service.state.business_date[:4]) .keys() >= {("kiosk-1", "day9")}
+    assert service.store.replies(service.state.business_date[:4]).keys() >= {("kiosk-1", "day9")}
     assert ("kiosk-1", "monday") not in service.store.replies("0000")
 
 
 # --- last called, per service, whatever the rest of the hall does ------------------------------
+
 
 def test_last_called_survives_many_calls_elsewhere_and_a_restart(tmp_path):
     store = Store(tmp_path / "hub.db")

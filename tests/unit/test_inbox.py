@@ -79,6 +79,7 @@ def test_get_waits_for_a_put_from_another_thread():
 
 def test_rate_gate_lets_a_burst_through_then_the_rate():
     from hub.inbox import RateGate
+
     gate = RateGate(rate=100, burst=400)
     assert sum(gate.allow("stuck", now=0.0) for _ in range(15_000)) == 400
     assert gate.dropped == 14_600
@@ -89,6 +90,7 @@ def test_rate_gate_lets_a_burst_through_then_the_rate():
 
 def test_rate_gate_forgets_idle_senders():
     from hub.inbox import RateGate
+
     gate = RateGate(rate=10, burst=5, senders=100)
     for i in range(1000):
         gate.allow(f"ghost-{i}", now=float(i))

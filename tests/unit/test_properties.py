@@ -1,6 +1,7 @@
 """Property tests of the queue core: random days of commands keep the hall's promises."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hub.domain import queue
 from hub.domain.model import QueueError, TicketState
@@ -34,8 +35,9 @@ def run(steps):
             match s:
                 case ("issue", service, prio):
                     prio = prio and service == "cert"
-                    state, events = queue.issue(state, service, now, token_hash=f"h{state.next_id}",
-                                                device="kiosk-1", priority=prio)
+                    state, events = queue.issue(
+                        state, service, now, token_hash=f"h{state.next_id}", device="kiosk-1", priority=prio
+                    )
                 case ("cancel", n):
                     state, events = queue.cancel(state, now, token_hash=f"h{n}")
                 case ("call", counter, n):
@@ -100,7 +102,7 @@ def test_priority_bound_and_fifo_within_a_class(steps):
         called = [e for e in events if e.kind == "called"]
         if op != "call_next" or not called or previous is None or any(e.kind == "day_opened" for e in events):
             if op == "call" and called:
-                streak[called[-1].counter] = 0   # out of turn: not the allocation's choice
+                streak[called[-1].counter] = 0  # out of turn: not the allocation's choice
             continue
         before_call = previous
         e = called[-1]
@@ -124,6 +126,7 @@ def test_priority_bound_and_fifo_within_a_class(steps):
 @given(st.lists(step, max_size=120))
 def test_indexes_always_match_the_tickets(steps):
     import dataclasses
+
     for _, state, _ in run(steps):
         empty = dataclasses.replace(state, tickets={}, queues={}, labels={})
         rebuilt = queue.restore(empty, state.tickets.values())

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from hub import handler, protocol as p
+from hub import handler
+from hub import protocol as p
 from hub.domain import queue, view
 from tests.halls import at, hall
 
@@ -13,17 +14,20 @@ def cmd(**fields) -> bytes:
     return json.dumps({"v": 1, "id": "c1", **fields}).encode()
 
 
-@pytest.mark.parametrize("payload, code", [
-    (b"{not json", "bad_request"),
-    (b"\xff\xfe", "bad_request"),
-    (b"[1, 2]", "bad_request"),
-    (cmd(op="teleport"), "unknown_op"),
-    (cmd(op="issue"), "bad_request"),
-    (cmd(op="issue", service="cert", language="fr"), "bad_request"),
-    (cmd(op="issue", service="cert", colour="red"), "bad_request"),
-    (json.dumps({"v": 2, "id": "x", "op": "issue", "service": "cert"}).encode(), "unsupported_version"),
-    (cmd(op="issue", service="cert", pad="x" * 9000), "payload_too_large"),
-])
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        (b"{not json", "bad_request"),
+        (b"\xff\xfe", "bad_request"),
+        (b"[1, 2]", "bad_request"),
+        (cmd(op="teleport"), "unknown_op"),
+        (cmd(op="issue"), "bad_request"),
+        (cmd(op="issue", service="cert", language="fr"), "bad_request"),
+        (cmd(op="issue", service="cert", colour="red"), "bad_request"),
+        (json.dumps({"v": 2, "id": "x", "op": "issue", "service": "cert"}).encode(), "unsupported_version"),
+        (cmd(op="issue", service="cert", pad="x" * 9000), "payload_too_large"),
+    ],
+)
 def test_malformed_commands_are_refused_with_a_code(payload, code):
     with pytest.raises(p.ProtocolError) as err:
         p.parse_command(payload)
@@ -41,16 +45,19 @@ def test_topics_live_under_the_versioned_root():
     assert t.device_of("sunbeon/v1/other/cmd/kiosk-1") is None
 
 
-@pytest.mark.parametrize("device, payload, code", [
-    ("kiosk-1", cmd(op="call_next", counter="3"), "forbidden"),
-    ("counter-3", cmd(op="call_next", counter="1"), "forbidden"),
-    ("counter-3", cmd(op="issue", service="cert"), "forbidden"),
-    ("hall-display", cmd(op="issue", service="cert"), "forbidden"),
-    ("ghost", cmd(op="issue", service="cert"), "unknown_device"),
-    ("kiosk-1", cmd(op="issue", service="tax"), "unknown_service"),
-    ("staff", cmd(op="call_next", counter="99"), "unknown_counter"),
-    ("counter-3", cmd(op="recall"), "not_serving"),
-])
+@pytest.mark.parametrize(
+    "device, payload, code",
+    [
+        ("kiosk-1", cmd(op="call_next", counter="3"), "forbidden"),
+        ("counter-3", cmd(op="call_next", counter="1"), "forbidden"),
+        ("counter-3", cmd(op="issue", service="cert"), "forbidden"),
+        ("hall-display", cmd(op="issue", service="cert"), "forbidden"),
+        ("ghost", cmd(op="issue", service="cert"), "unknown_device"),
+        ("kiosk-1", cmd(op="issue", service="tax"), "unknown_service"),
+        ("staff", cmd(op="call_next", counter="99"), "unknown_counter"),
+        ("counter-3", cmd(op="recall"), "not_serving"),
+    ],
+)
 def test_refusals_change_nothing(device, payload, code):
     state = queue.new_day(hall(), NOON)
     done = handler.handle(state, device, payload, NOON, "tok")
@@ -81,5 +88,4 @@ def test_snapshot_matches_the_wire_model():
     assert cert.last_called == "1001" and cert.counters_open == 1
     assert snap.counter("3").serving.number == "1001"
     assert snap.recent_calls[0].counter == "3"
-    assert "token" not in json.dumps(json.loads(p.encode(view.snapshot(state, NOON))))\
-        .replace("token_hash", "")
+    assert "token" not in json.dumps(json.loads(p.encode(view.snapshot(state, NOON)))).replace("token_hash", "")

@@ -5,9 +5,31 @@ from pathlib import Path
 
 HUB = Path(__file__).parents[2] / "hub"
 PURE = [*sorted((HUB / "domain").glob("*.py")), HUB / "handler.py", HUB / "protocol.py"]
-FORBIDDEN = {"sqlite3", "sqlite_utils", "paho", "pygame", "socket", "subprocess", "requests", "httpx",
-             "escpos", "gpiozero", "fastapi", "os", "pathlib", "time", "random", "secrets", "threading",
-             "hub.store", "hub.bus", "hub.client", "hub.service", "hub.bootstrap", "hub.mqtt"}
+FORBIDDEN = {
+    "sqlite3",
+    "sqlite_utils",
+    "paho",
+    "pygame",
+    "socket",
+    "subprocess",
+    "requests",
+    "httpx",
+    "escpos",
+    "gpiozero",
+    "fastapi",
+    "os",
+    "pathlib",
+    "time",
+    "random",
+    "secrets",
+    "threading",
+    "hub.store",
+    "hub.bus",
+    "hub.client",
+    "hub.service",
+    "hub.bootstrap",
+    "hub.mqtt",
+}
 
 
 def imports(path: Path) -> set[str]:

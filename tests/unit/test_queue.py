@@ -49,10 +49,10 @@ def test_number_wraps_but_skips_live_numbers():
     with pytest.raises(QueueError) as err:
         issue(state)
     assert err.value.code == "numbers_exhausted"
-    state, events = queue.call_next(state, "3", NOON + 1)   # 1 called (still live)
-    state, events = queue.call_next(state, "3", NOON + 2)   # 1 done, 2 called
+    state, events = queue.call_next(state, "3", NOON + 1)  # 1 called (still live)
+    state, events = queue.call_next(state, "3", NOON + 2)  # 1 done, 2 called
     state, events = issue(state, now=NOON + 3)
-    assert events[-1].ticket.label == "1"                   # 1 is free again; 2 and 3 are live
+    assert events[-1].ticket.label == "1"  # 1 is free again; 2 and 3 are live
     with pytest.raises(QueueError):
         issue(state, now=NOON + 4)
 
@@ -80,15 +80,15 @@ def test_tiers_primary_first_then_secondary():
     state, events = queue.call_next(state, "1", NOON + 20)
     assert events[-1].ticket.label == "P001"
     state, events = queue.call_next(state, "1", NOON + 30)
-    assert [e.kind for e in events] == ["finished"]          # nobody left: open and idle
+    assert [e.kind for e in events] == ["finished"]  # nobody left: open and idle
     assert state.counter("1").serving is None
 
 
 def test_priority_first_but_bounded():
     state = fresh(priority_bound=2)
-    state, _ = issue(state, now=NOON)                                  # 1001 normal, oldest
+    state, _ = issue(state, now=NOON)  # 1001 normal, oldest
     for i in range(4):
-        state, _ = issue(state, now=NOON + 1 + i, priority=True)      # 1002..1005 priority
+        state, _ = issue(state, now=NOON + 1 + i, priority=True)  # 1002..1005 priority
     order = []
     for i in range(5):
         state, events = queue.call_next(state, "3", NOON + 100 + i)
@@ -109,7 +109,7 @@ def test_call_a_chosen_ticket_out_of_turn():
     state, events = queue.call(state, "3", "1003", NOON + 10)
     assert events[-1].ticket.label == "1003"
     with pytest.raises(QueueError) as err:
-        queue.call(state, "2", "1001", NOON + 11)   # counter 2 serves passports only
+        queue.call(state, "2", "1001", NOON + 11)  # counter 2 serves passports only
     assert err.value.code == "not_served_here"
     with pytest.raises(QueueError) as err:
         queue.call(state, "3", "1003", NOON + 12)
@@ -151,7 +151,7 @@ def test_transfer_to_a_counter_reserves_the_ticket():
     state, _ = queue.call_next(state, "3", NOON + 2)
     state, _ = queue.transfer(state, "3", NOON + 3, to_counter="1")
     state, events = queue.call_next(state, "3", NOON + 4)
-    assert events[-1].ticket.label == "1002"          # counter 3 may not take 1001 any more
+    assert events[-1].ticket.label == "1002"  # counter 3 may not take 1001 any more
     state, events = queue.call_next(state, "1", NOON + 5)
     assert events[-1].ticket.label == "1001"
 
@@ -159,7 +159,7 @@ def test_transfer_to_a_counter_reserves_the_ticket():
 def test_pause_and_resume():
     state = fresh()
     state, _ = queue.resume(state, "3", NOON)
-    state, events = queue.pause(state, "3", NOON + 1)
+    state, _events = queue.pause(state, "3", NOON + 1)
     assert state.counter("3").status is CounterStatus.PAUSED
     with pytest.raises(QueueError):
         queue.pause(state, "3", NOON + 2)
@@ -184,8 +184,13 @@ def test_cancel_by_token_or_number():
 
 def test_hours_and_cut_off():
     state = queue.new_day(hall(always_open=False), at("2026-11-23 08:00"))
-    for when, ok in [("2026-11-23 08:59", False), ("2026-11-23 09:00", True), ("2026-11-23 16:59", True),
-                     ("2026-11-23 17:00", False), ("2026-11-28 10:00", False)]:  # 28th is a Saturday
+    for when, ok in [
+        ("2026-11-23 08:59", False),
+        ("2026-11-23 09:00", True),
+        ("2026-11-23 16:59", True),
+        ("2026-11-23 17:00", False),
+        ("2026-11-28 10:00", False),
+    ]:  # 28th is a Saturday
         if ok:
             state, _ = issue(state, now=at(when))
         else:
@@ -203,7 +208,7 @@ def test_kiosk_rate_limit_but_not_for_the_web():
     with pytest.raises(QueueError) as err:
         issue(state, now=NOON + 5)
     assert err.value.code == "rate_limited"
-    state, _ = issue(state, now=NOON + 61)   # the minute has passed
+    state, _ = issue(state, now=NOON + 61)  # the minute has passed
     for i in range(5):
         state, _ = issue(state, now=NOON + 62 + i, device="web", channel="web")
 
@@ -230,7 +235,7 @@ def test_measured_service_times_move_the_estimate():
     state, _ = issue(state, now=NOON)
     state, _ = issue(state, now=NOON + 1)
     state, _ = queue.call_next(state, "3", NOON + 10)
-    state, _ = queue.call_next(state, "3", NOON + 10 + 20 * 60)   # a 20-minute service
+    state, _ = queue.call_next(state, "3", NOON + 10 + 20 * 60)  # a 20-minute service
     assert estimate.service_time(state, "cert").mean == pytest.approx(20 * 60)
 
 

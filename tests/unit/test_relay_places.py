@@ -16,8 +16,15 @@ HALL = hall(per_minute=600, block=(1, 9999))
 def _busy_hall():
     state = queue.new_day(HALL, NOON)
     for n in range(400):
-        state, _ = queue.issue(state, "cert" if n % 3 else "passport", NOON + n, token_hash=f"h{n}",
-                               device="staff", channel="staff", priority=n % 7 == 0 and n % 3 != 0)
+        state, _ = queue.issue(
+            state,
+            "cert" if n % 3 else "passport",
+            NOON + n,
+            token_hash=f"h{n}",
+            device="staff",
+            channel="staff",
+            priority=n % 7 == 0 and n % 3 != 0,
+        )
     for counter in ("1", "3", "2"):
         state, _ = queue.call_next(state, counter, NOON + 500)
     state, _ = queue.transfer(state, "2", NOON + 501, to_counter="3")

@@ -5,7 +5,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hub import config, handler, protocol as p
+from hub import config, handler
+from hub import protocol as p
 from hub.domain import queue, view
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hall.toml"

@@ -3,12 +3,32 @@ import pytest
 from display.words import call_text, call_texts, say_label_ko, sino_korean, split_label
 
 
-@pytest.mark.parametrize("n, words", [
-    (0, "영"), (1, "일"), (7, "칠"), (10, "십"), (11, "십일"), (20, "이십"), (100, "백"), (101, "백일"),
-    (110, "백십"), (117, "백십칠"), (999, "구백구십구"), (1000, "천"), (1001, "천일"), (1010, "천십"),
-    (2019, "이천십구"), (3017, "삼천십칠"), (10000, "만"), (10001, "만 일"), (12345, "만 이천삼백사십오"),
-    (100000, "십만"), (100000000, "일억"),
-])
+@pytest.mark.parametrize(
+    "n, words",
+    [
+        (0, "영"),
+        (1, "일"),
+        (7, "칠"),
+        (10, "십"),
+        (11, "십일"),
+        (20, "이십"),
+        (100, "백"),
+        (101, "백일"),
+        (110, "백십"),
+        (117, "백십칠"),
+        (999, "구백구십구"),
+        (1000, "천"),
+        (1001, "천일"),
+        (1010, "천십"),
+        (2019, "이천십구"),
+        (3017, "삼천십칠"),
+        (10000, "만"),
+        (10001, "만 일"),
+        (12345, "만 이천삼백사십오"),
+        (100000, "십만"),
+        (100000000, "일억"),
+    ],
+)
 def test_sino_korean(n, words):
     assert sino_korean(n) == words
 
@@ -18,8 +38,9 @@ def test_negative_numbers_are_refused():
         sino_korean(-1)
 
 
-@pytest.mark.parametrize("label, spoken", [("1017", "천십칠"), ("A007", "에이 칠"), ("P001", "피 일"),
-                                           ("AB100", "에이 비 백"), ("0", "영")])
+@pytest.mark.parametrize(
+    "label, spoken", [("1017", "천십칠"), ("A007", "에이 칠"), ("P001", "피 일"), ("AB100", "에이 비 백"), ("0", "영")]
+)
 def test_labels_with_prefixes_and_padding(label, spoken):
     assert say_label_ko(label) == spoken
 
