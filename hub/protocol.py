@@ -398,6 +398,12 @@ class CallEvent(_Message):
     at: float
 
 
+# What a device may say is wrong with it (DeviceStatus.reason); public screens show a short text for
+# each (docs/displays.md). The hub's own alert codes are not among them: a kiosk must not be able to
+# put "second server running" on the hall board.
+DEVICE_REASONS = frozenset({"paper_out", "paper_low", "cover_open", "printer_offline", "no_sound"})
+
+
 class DeviceStatus(_Message):
     """A device's own health (`device/{id}/status`, retained; the last will says offline)."""
 

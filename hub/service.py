@@ -427,7 +427,8 @@ class HubService:
         known = self.hall.device(device) is not None
         alert = None
         if known and status is not None and status.state != "online":
-            alert = {"device": device, "state": status.state, "detail": status.detail, "reason": status.reason}
+            reason = status.reason if status.reason in p.DEVICE_REASONS else None  # never a hub alert's code
+            alert = {"device": device, "state": status.state, "detail": status.detail, "reason": reason}
         if self.alerts.get(device) == alert:
             return Outgoing()
         if alert is None:

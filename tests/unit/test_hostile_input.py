@@ -246,3 +246,13 @@ def test_last_called_starts_empty_on_a_new_day():
     state = handler.handle(state, "kiosk-1", cmd(op="issue", service="passport", id="p"), tomorrow, "t2").state
     assert dict(state.last_called) == {}
     assert view.snapshot(state, tomorrow)["services"][0]["last_called"] is None
+
+
+def test_a_device_cannot_raise_the_hubs_own_alerts(service):
+    # A kiosk naming a hub alert code ("second_hub") would put "server running twice" on the board.
+    spoof = json.dumps({"v": 1, "state": "degraded", "reason": "second_hub", "detail": "x"}).encode()
+    service.device_status("kiosk-1", spoof)
+    assert service.alerts["kiosk-1"]["reason"] is None
+    honest = json.dumps({"v": 1, "state": "degraded", "reason": "paper_out"}).encode()
+    service.device_status("kiosk-1", honest)
+    assert service.alerts["kiosk-1"]["reason"] == "paper_out"
