@@ -115,11 +115,12 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
     lines = [
         f"# {report.date} 업무 보고 · Day report",
         "",
-        f"{report.tickets} tickets: " + ", ".join(f"{k} {v}" for k, v in sorted(report.states.items())),
+        f"번호표 {report.tickets}장 · {report.tickets} tickets: "
+        + ", ".join(f"{STATES.get(k, k)} {v}" for k, v in sorted(report.states.items())),
         "",
-        "## Tickets per task and hour",
+        "## 업무별·시간대별 발권 · Tickets per task and hour",
         "",
-        "| task | " + " | ".join(f"{h}시" for h in hours) + " | total |",
+        "| 업무 · task | " + " | ".join(f"{h}시" for h in hours) + " | 합계 · total |",
         "|---|" + "---|" * (len(hours) + 1),
     ]
     for s, counts in report.by_task_hour.items():
@@ -127,21 +128,35 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
             f"| {name(s)} | " + " | ".join(str(counts.get(h, 0)) for h in hours) + f" | {sum(counts.values())} |"
         )
     for title, table in (
-        ("Waits (ticket → call), minutes", report.waits),
-        ("Service times (call → finish), minutes", report.service_times),
+        ("대기 시간(발권 → 호출), 분 · Waits (ticket → call), minutes", report.waits),
+        ("처리 시간(호출 → 완료), 분 · Service times (call → finish), minutes", report.service_times),
     ):
-        lines += ["", f"## {title}", "", "| task | n | mean | median | p90 |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| 업무 · task | 건수 · n | 평균 · mean | 중앙값 · median | 90% · p90 |",
+            "|---|---|---|---|---|",
+        ]
         lines += [
             f"| {name(s)} | {v['n']} | {v['mean']:.1f} | {v['median']:.1f} | {v['p90']:.1f} |" for s, v in table.items()
         ]
-    lines += ["", "## No-shows", "", "| task | no-shows |", "|---|---|"]
+    lines += ["", "## 부재 · No-shows", "", "| 업무 · task | 부재 · no-shows |", "|---|---|"]
     lines += [f"| {name(s)} | {n} |" for s, n in sorted(report.no_shows.items())] or ["| — | 0 |"]
-    lines += ["", "## Visitors served per counter", "", "| counter | served |", "|---|---|"]
+    lines += [
+        "",
+        "## 창구별 처리 인원 · Visitors served per counter",
+        "",
+        "| 창구 · counter | 처리 · served |",
+        "|---|---|",
+    ]
     lines += [f"| {c} | {n} |" for c, n in report.per_counter.items()]
     lines += [
         "",
-        "## Estimates",
+        "## 예상 대기 시간의 정확도 · Estimates",
         "",
+        f"번호표에 안내한 예상 대기 시간이 실제 대기 시간과 맞은 비율: {report.estimate_inside:.1%} "
+        f"(평균 오차 {report.estimate_mae:.1f}분). "
         f"The wait printed on the ticket held the actual wait for {report.estimate_inside:.1%} of called "
         f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min.",
     ]
