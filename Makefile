@@ -52,8 +52,9 @@ soak: deps
 	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
 	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 
+# The box's roles, each an extra of pyproject.toml: sudo make install ROLES="hub web" (docs/deploy.md).
 install:
-	bash scripts/install.sh
+	ROLES="$(ROLES)" bash scripts/install.sh
 
 screenshots: deps
 	$(PY) scripts/screenshots.py
