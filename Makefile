@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test lint fmt demo bench soak deps system clean screenshots install
+.PHONY: test lint fmt demo bench soak deps system clean screenshots install contract
 
 deps: system $(STAMP)
 
@@ -55,6 +55,11 @@ soak: deps
 # The box's roles, each an extra of pyproject.toml: sudo make install ROLES="hub web" (docs/deploy.md).
 install:
 	ROLES="$(ROLES)" bash scripts/install.sh
+
+# The wire contract as files (docs/asyncapi.yaml, docs/schemas/*.json), from hub/protocol.py's models;
+# tests/unit/test_contract.py fails when they are stale.
+contract: deps
+	$(PY) -m hub.contract
 
 screenshots: deps
 	$(PY) scripts/screenshots.py
