@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test lint fmt demo bench soak deps system clean screenshots install
+.PHONY: test lint fmt demo bench soak deps system clean screenshots install contract
 
 deps: system $(STAMP)
 
@@ -52,8 +52,14 @@ soak: deps
 	SUNBEON_DAY_SPEED=60 $(PY) -m pytest -q -s -m day tests/e2e/test_demo_day.py
 	SUNBEON_SOAK=$${SUNBEON_SOAK:-10} $(PY) -m pytest -q -s tests/integration/test_chaos.py
 
+# The box's roles, each an extra of pyproject.toml: sudo make install ROLES="hub web" (docs/deploy.md).
 install:
-	bash scripts/install.sh
+	ROLES="$(ROLES)" bash scripts/install.sh
+
+# The wire contract as files (docs/asyncapi.yaml, docs/schemas/*.json), from hub/protocol.py's models;
+# tests/unit/test_contract.py fails when they are stale.
+contract: deps
+	$(PY) -m hub.contract
 
 screenshots: deps
 	$(PY) scripts/screenshots.py

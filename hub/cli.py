@@ -12,6 +12,39 @@ from hub import config as cfg
 
 SWITCH_INTERVAL = 0.0005  # seconds
 
+# Each box installs only its role's extra (pyproject.toml, docs/deploy.md), so a subcommand can
+# miss a package another role needs: it says which extra to install in one line, not a traceback.
+# The subcommands import their role lazily for this, so `sunbeon kiosk --help` works on a kiosk.
+EXTRA_OF_COMMAND = {
+    "hub": "hub",
+    "device": "hub",
+    "kiosk": "kiosk",
+    "fake-printer": "kiosk",
+    "display": "display",
+    "web": "web",
+    "passwd": "web",
+    "report": "report",
+}
+# The packages that come only with an extra: a missing one is an install to do, not a bug.
+OPTIONAL_PACKAGES = frozenset(
+    {
+        "sqlite_utils", "pyrsistent", "tomlkit", "pygame", "escpos", "serial", "usb", "PIL", "qrcode",
+        "gpiozero", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "jinja2", "multipart",
+        "python_multipart", "swagger_ui_bundle", "matplotlib", "openpyxl", "rich",
+    }
+)  # fmt: skip
+
+
+def missing_extra(command: str, err: ModuleNotFoundError) -> str | None:
+    """The one-line message for a subcommand whose role's extra is not installed, or None when the
+    missing module is not one an extra brings (then it is a real bug and keeps its traceback)."""
+    package = (err.name or "").split(".")[0]
+    if package not in OPTIONAL_PACKAGES:
+        return None
+    extra = EXTRA_OF_COMMAND.get(command, "all")
+    install = f"pip install 'sunbeon[{extra}]'"
+    return f"sunbeon {command}: this box lacks the '{extra}' extra (no module {package!r}): {install}"
+
 
 def _logging(verbose: bool) -> None:
     # Under systemd the journal stamps each line; elsewhere a time helps.
@@ -460,6 +493,12 @@ def main(argv: list[str] | None = None) -> int:
     except cfg.ConfigError as err:
         print(f"sunbeon: config error: {err}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as err:
+        message = missing_extra(args.command, err)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 6
     except Exception as err:
         from hardware import HardwareError
 
