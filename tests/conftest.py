@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hub import config
@@ -141,3 +142,10 @@ def web(hub: RunningHub) -> Iterator[WebServer]:
     server = WebServer(hub.hall).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def http(web: WebServer) -> Iterator[httpx.Client]:
+    """A plain HTTP client for the running relay (redirects shown, not followed)."""
+    with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
+        yield client

@@ -4,7 +4,6 @@ import json
 import time
 
 import httpx
-import pytest
 
 from tests.halls import CLERK_PASSWORD
 
@@ -17,12 +16,6 @@ def until(check, timeout=5.0):
             return value
         time.sleep(0.05)
     raise AssertionError("timed out")
-
-
-@pytest.fixture
-def http(web):
-    with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
-        yield client
 
 
 def test_status_json_with_etag_and_short_cache(http, clients):

@@ -6,31 +6,14 @@ import asyncio
 import json
 import socket
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import pytest
 
 from hub.web import guard
 from hub.web.auth import FORGET_AFTER, LONGEST_WAIT, LoginBrake, Signer
 from tests.halls import CLERK_PASSWORD
-
-
-def until(check, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
-@pytest.fixture
-def http(web):
-    with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
-        yield client
+from tests.integration.test_web_api import until
 
 
 def sign_in(http, address="10.0.0.5"):
