@@ -173,8 +173,6 @@ def alert_text(alert: Alert) -> tuple[str, str]:
     reason = alert.reason
     if reason is None and alert.state == "offline":
         reason = "offline"
-    if reason is None and alert.device == "hub":
-        reason = alert.detail  # the hub names its own problems by code
     if reason is None and alert.detail:
         reason = next((code for start, code in LEGACY_DETAILS if alert.detail.startswith(start)), None)
     ko, en = ALERT_REASONS.get(reason or "", ALERT_UNKNOWN)

@@ -119,7 +119,8 @@ class HubService:
         if on == (kind in self.hub_alerts):
             return False
         if on:
-            self.hub_alerts[kind] = {"device": "hub", "state": "degraded", "detail": kind}
+            # The code is the alert's reason too: screens read every alert the same way.
+            self.hub_alerts[kind] = {"device": "hub", "state": "degraded", "detail": kind, "reason": kind}
         else:
             self.hub_alerts.pop(kind)
         return True
