@@ -56,10 +56,10 @@ soak: deps
 install:
 	ROLES="$(ROLES)" bash scripts/install.sh
 
-# The wire contract as files (docs/asyncapi.yaml, docs/schemas/*.json), from hub/protocol.py's models;
+# The wire contract as files (docs/asyncapi.yaml, docs/schemas/*.json), from wire/protocol.py's models;
 # tests/unit/test_contract.py fails when they are stale.
 contract: deps
-	$(PY) -m hub.contract
+	$(PY) -m tools.contract
 
 screenshots: deps
 	$(PY) scripts/screenshots.py

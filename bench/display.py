@@ -22,7 +22,7 @@ from pathlib import Path
 
 from common import ROOT, bench_hall, percentile, report, rss_mb
 
-from hub.cli import SWITCH_INTERVAL
+from tools.cli import SWITCH_INTERVAL
 
 PRESSES = 300
 
@@ -38,8 +38,8 @@ def counter_child(config_path: str) -> None:
     from display.app import Display
     from display.main import wire_buttons
     from hardware.screen import Screen
-    from hub import config
-    from hub.client import HubClient
+    from wire import config
+    from wire.client import HubClient
 
     hall = config.load(config_path)
     client = HubClient(hall.site.id, "counter-3", hall.mqtt, role="counter").start()
@@ -79,8 +79,8 @@ def hall_child(config_path: str, seconds: float) -> None:
     from display.app import Display
     from hardware.audio import Speaker
     from hardware.screen import Screen
-    from hub import config
-    from hub.client import HubClient
+    from wire import config
+    from wire.client import HubClient
 
     hall = config.load(config_path)
     work = Path(tempfile.mkdtemp())
@@ -107,16 +107,16 @@ def hall_child(config_path: str, seconds: float) -> None:
 
 def main() -> None:
     """Run the measure and print the table."""
-    from hub import config
-    from hub.broker import Broker
-    from hub.client import HubClient
+    from tools.broker import Broker
+    from wire import config
+    from wire.client import HubClient
 
     with tempfile.TemporaryDirectory(prefix="sunbeon-bench-") as tmp, Broker() as broker:
         path = Path(tmp) / "hall.toml"
         path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="dbench"), encoding="utf-8")
         hall = config.load(path)
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         try:
             web = HubClient(hall.site.id, "web", hall.mqtt, role="web", calls=False).start()

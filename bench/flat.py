@@ -26,11 +26,11 @@ from pathlib import Path
 
 from common import bench_hall, percentile, report, rss_mb
 
-from hub import config
-from hub.broker import Broker, free_port
-from hub.client import HubClient
 from hub.service import HubService, Incoming
 from hub.store import Store
+from tools.broker import Broker, free_port
+from wire import config
+from wire.client import HubClient
 
 LIVE = [100, 1000, 4000, 8000]
 BATCH = 8
@@ -94,9 +94,9 @@ def cost(folder: Path) -> dict[int, tuple[float, float]]:
 def relay_cost(folder: Path, waiting: int = 8000) -> float:
     """CPU ms the web relay spends taking one snapshot with `waiting` tickets in line (no broker:
     the relay's client is not started; it is handed what the hub would publish)."""
-    from hub import protocol as p
     from hub.domain import view
-    from hub.web.relay import Relay
+    from web.relay import Relay
+    from wire import protocol as p
 
     db = folder / "relay-cost.db"
     hall = config.parse(flat_hall(1883, str(db)))
@@ -132,7 +132,7 @@ class Hall:
         )
         self.hall = config.load(path)
         self.hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         self.relay = None
         self.port = free_port()
@@ -141,7 +141,7 @@ class Hall:
                 [
                     sys.executable,
                     "-m",
-                    "hub.cli",
+                    "tools.cli",
                     "web",
                     "--config",
                     str(path),

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from common import bench_hall, percentile, report, rss_mb
 
-from hub import config
-from hub.broker import Broker
-from hub.client import HubClient
 from hub.service import HubService, Incoming
 from hub.store import Store
+from tools.broker import Broker
+from wire import config
+from wire.client import HubClient
 
 ISSUES = 5000
 # Below the hub's per-device burst (400, then 100 a second): a counter pressing NEXT back to back
@@ -55,7 +55,7 @@ def over_mqtt(folder: Path) -> dict[str, float]:
         path.write_text(bench_hall(broker.port, str(folder / "hub.db")), encoding="utf-8")
         hall = config.load(path)
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         try:
             web = HubClient(hall.site.id, "web", hall.mqtt, role="web", calls=False).start()

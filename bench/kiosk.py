@@ -49,14 +49,14 @@ def render_and_encode() -> list[float]:
 def child(config_path: str, printer_port: int) -> None:
     """Run a kiosk in this process and tap it TAPS times; print latencies and memory as JSON."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
-    from hub.cli import SWITCH_INTERVAL
+    from tools.cli import SWITCH_INTERVAL
 
     sys.setswitchinterval(SWITCH_INTERVAL)  # as `sunbeon kiosk` runs
     from hardware.printer import Connection, Printer
     from hardware.screen import Screen
-    from hub import config
-    from hub.client import HubClient
     from kiosk import app
+    from wire import config
+    from wire.client import HubClient
 
     app.TAP_GAP = 0.0  # the benchmark taps faster than a person may
     hall = config.load(config_path)
@@ -84,7 +84,7 @@ def child(config_path: str, printer_port: int) -> None:
 def main() -> None:
     """Run both measures and print the table."""
     from hardware.fakes import FakeNetworkPrinter
-    from hub.broker import Broker
+    from tools.broker import Broker
 
     local = render_and_encode()
     with (
@@ -95,7 +95,7 @@ def main() -> None:
         path = Path(tmp) / "hall.toml"
         path.write_text(bench_hall(broker.port, str(Path(tmp) / "hub.db"), site="kbench"), encoding="utf-8")
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         try:
             time.sleep(1.0)

@@ -20,10 +20,10 @@ import paho.mqtt.client as mqtt
 from common import bench_hall, percentile, report, rss_mb
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import config
-from hub import protocol as p
-from hub.broker import Broker
-from hub.client import HubClient
+from tools.broker import Broker
+from wire import config
+from wire import protocol as p
+from wire.client import HubClient
 
 FLOOD = 15_000
 POISON = {
@@ -56,7 +56,7 @@ def main() -> None:
         hall = config.load(path)
         topics = p.Topics(hall.site.id)
         with open(folder / "hub.log", "ab") as hub_log:  # the child keeps its own copy of the descriptor
-            hub = subprocess.Popen([sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=hub_log)
+            hub = subprocess.Popen([sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=hub_log)
         try:
             kiosk = HubClient(hall.site.id, "kiosk-1", hall.mqtt, role="kiosk", calls=False).start()
             assert kiosk.wait_for(lambda c: c.online, 15), "the hub did not come online"

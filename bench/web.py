@@ -26,7 +26,7 @@ from pathlib import Path
 
 from common import bench_hall, percentile, report, rss_mb
 
-from hub.broker import free_port
+from tools.broker import free_port
 
 FLOOD = len(sys.argv) > 1 and sys.argv[1] == "--flood"
 VIEWERS = int(sys.argv[1]) if len(sys.argv) > 1 and not FLOOD else 10000
@@ -91,7 +91,7 @@ async def status_rate(port: int, connections: int = 32) -> float:
 
 async def measure(port: int, issue: callable, relay_pid: int) -> dict:  # type: ignore[valid-type]
     # The harness's own garbage collector would pause all 10,000 viewers at once and be
-    # counted as the relay's delay; the relay keeps its collector (see hub/web/main.py).
+    # counted as the relay's delay; the relay keeps its collector (see web/main.py).
     gc.disable()
     viewers = [Viewer() for _ in range(VIEWERS)]
     start = time.perf_counter()
@@ -129,9 +129,9 @@ def _run(coroutine: object) -> object:
 
 def main() -> None:
     """Run the measures and print the table."""
-    from hub import config
-    from hub.broker import Broker
-    from hub.client import HubClient
+    from tools.broker import Broker
+    from wire import config
+    from wire.client import HubClient
 
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -145,10 +145,21 @@ def main() -> None:
         hall = config.load(path)
         port = free_port()
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         relay = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "web", "--config", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "tools.cli",
+                "web",
+                "--config",
+                str(path),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stderr=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
         )
@@ -197,7 +208,6 @@ def main() -> None:
 
 def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
     """The flood through nginx; prints the normal visitor's latency."""
-    from hub.broker import Broker
     from tests.nginx_front import (
         Flood,
         NginxFront,
@@ -208,6 +218,7 @@ def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
         visit_elsewhere,
         visitor,
     )
+    from tools.broker import Broker
 
     files = raise_file_limit()
     with tempfile.TemporaryDirectory(prefix="sunbeon-flood-") as tmp, Broker() as broker:
@@ -219,7 +230,7 @@ def flood(streams: int, slow: int, visit_seconds: float = 30.0) -> None:
         )
         port = free_port()
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)], stderr=subprocess.DEVNULL
         )
         relay = start_relay(path, port)
         # Two workers (Debian: one per core) share the descriptors: each has its own limit.

@@ -16,9 +16,9 @@ from typing import Any
 from display import screens
 from display.announce import Announcer
 from hardware.screen import Screen
-from hub import protocol as p
-from hub.client import HubClient
-from hub.config import HallConfig
+from wire import protocol as p
+from wire.client import HubClient
+from wire.config import HallConfig
 
 log = logging.getLogger("sunbeon.display")
 FLASH_SECONDS = 5.0  # a new call blinks this long

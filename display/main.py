@@ -16,9 +16,9 @@ from hardware import HardwareError
 from hardware.audio import Speaker
 from hardware.buttons import CallButton, CallLed
 from hardware.screen import Screen
-from hub import clock as hall_clock
-from hub import config as cfg
-from hub.client import HubClient
+from wire import clock as hall_clock
+from wire import config as cfg
+from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.display")
 

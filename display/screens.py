@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from hub.config import DAYS, HallConfig
-from hub.protocol import Alert, Snapshot
+from wire.config import DAYS, HallConfig
+from wire.protocol import Alert, Snapshot
 
 BACKGROUND = (8, 18, 38)
 PANEL = (22, 40, 72)

@@ -9,8 +9,8 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hub.clock import REAL, HallClock
-from hub.hallday import LUNCH, NO_SHOW, lunch_due, lunch_start, service_seconds
+from wire.clock import REAL, HallClock
+from wire.hallday import LUNCH, NO_SHOW, lunch_due, lunch_start, service_seconds
 
 PRESS_GAP = 2.0  # real seconds before pressing again when a press brought no new visitor
 

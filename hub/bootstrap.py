@@ -9,11 +9,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from hub import clock as hall_clock
-from hub import config as cfg
 from hub.bus import HubBus
 from hub.service import HubService
 from hub.store import Store
+from wire import clock as hall_clock
+from wire import config as cfg
 
 log = logging.getLogger("sunbeon.hub")
 # The hall state is thousands of small long-lived objects (tickets, map and line nodes, all

@@ -14,12 +14,12 @@ from collections.abc import Callable
 import paho.mqtt.client as mqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from hub import protocol as p
-from hub.config import HallConfig
 from hub.inbox import Empty, FairInbox, RateGate
-from hub.mqtt import correlation_of, link_of, new_client, properties
-from hub.mqtt_properties import too_large
 from hub.service import HubService, Incoming, Outgoing
+from wire import protocol as p
+from wire.config import HallConfig
+from wire.mqtt import correlation_of, link_of, new_client, properties
+from wire.mqtt_properties import too_large
 
 log = logging.getLogger("sunbeon.hub")
 BATCH = 256  # commands committed in one transaction at most
@@ -151,7 +151,7 @@ class HubBus:
         if device is None:
             return
         if too_large(message):
-            # Left undecoded by paho (hub/mqtt_properties.py): no response topic or correlation
+            # Left undecoded by paho (wire/mqtt_properties.py): no response topic or correlation
             # to answer with, and no device of ours sends such a message.
             self.faults["properties_too_large"] += 1
             return

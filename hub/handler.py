@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from hub import protocol as p
 from hub.domain import queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
-from hub.protocol import token_hash
+from wire import protocol as p
+from wire.protocol import token_hash
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,11 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from hub import handler
-from hub import protocol as p
-from hub.config import HallConfig
 from hub.domain import queue, view
 from hub.domain.model import Event, HallState, frozen
 from hub.store import REPLY_DAYS, Store, root_cause
+from wire import protocol as p
+from wire.config import HallConfig
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory

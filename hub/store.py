@@ -40,7 +40,6 @@ else:
     sqlite_utils = _import_sqlite_utils()
 
 # After the import above on purpose: it must run before anything else can pull numpy in.
-from hub.config import HallConfig  # noqa: E402
 from hub.domain import queue  # noqa: E402
 from hub.domain.model import (  # noqa: E402
     Call,
@@ -53,6 +52,7 @@ from hub.domain.model import (  # noqa: E402
     TicketState,
     frozen,
 )
+from wire.config import HallConfig  # noqa: E402
 
 REPLY_DAYS = 7  # idempotency replies are kept this long
 # Rows of hub_state that are the store's own (the database's epoch, the write probe), not the

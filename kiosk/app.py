@@ -19,10 +19,10 @@ from typing import Any
 
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
-from hub.client import HubClient
-from hub.config import HallConfig
 from kiosk import screens
 from kiosk.ticket import TicketContent, qr_image, render
+from wire.client import HubClient
+from wire.config import HallConfig
 
 log = logging.getLogger("sunbeon.kiosk")
 # The printer's state as the alert code the hall board and console translate (DeviceStatus.reason).

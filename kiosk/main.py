@@ -9,10 +9,10 @@ from pathlib import Path
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hub import clock as hall_clock
-from hub import config as cfg
-from hub.client import HubClient
 from kiosk.app import Kiosk
+from wire import clock as hall_clock
+from wire import config as cfg
+from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.kiosk")
 

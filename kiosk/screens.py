@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from hub.protocol import ServiceView, Snapshot
 from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
+from wire.protocol import ServiceView, Snapshot
 
 if TYPE_CHECKING:
     import pygame

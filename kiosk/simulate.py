@@ -9,9 +9,9 @@ import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hub.clock import REAL, HallClock
-from hub.hallday import HOURLY, next_arrival
 from kiosk.text import LANGUAGES
+from wire.clock import REAL, HallClock
+from wire.hallday import HOURLY, next_arrival
 
 LANGUAGE_MIX = [85, 6, 5, 4]  # ko, en, zh, vi
 TASK_WEIGHTS = [4, 2, 3, 3, 1]  # the example hall's tasks, in its order

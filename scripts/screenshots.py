@@ -20,12 +20,13 @@ sys.path.insert(0, str(ROOT))
 
 from display import screens as display_screens  # noqa: E402
 from hardware.screen import Screen  # noqa: E402
-from hub import config, handler  # noqa: E402
-from hub import protocol as p  # noqa: E402
+from hub import handler  # noqa: E402
 from hub.domain import queue, view  # noqa: E402
 from kiosk import screens as kiosk_screens  # noqa: E402
 from kiosk.app import Kiosk  # noqa: E402,F401  (the same modules the kiosk runs)
 from kiosk.ticket import TicketContent, qr_image, render  # noqa: E402
+from wire import config  # noqa: E402
+from wire import protocol as p  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 NOW = datetime(2026, 11, 23, 10, 40, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()
@@ -66,13 +67,13 @@ def web_pictures() -> None:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from hub.broker import Broker, free_port
     from hub.bus import HubBus
-    from hub.client import HubClient
     from hub.service import HubService
     from hub.store import Store
-    from hub.web.auth import hash_password
-    from hub.web.main import build
+    from tools.broker import Broker, free_port
+    from web.auth import hash_password
+    from web.main import build
+    from wire.client import HubClient
 
     password = "screenshots-only"
     with tempfile.TemporaryDirectory(prefix="sunbeon-shots-") as tmp, Broker() as broker:

@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub import config
-from hub.broker import Broker
 from hub.bus import HubBus
-from hub.client import HubClient
 from hub.service import HubService
 from hub.store import Store
 from tests.halls import CLERK_PASSWORD, hall_text, web_section
+from tools.broker import Broker
+from wire import config
+from wire.client import HubClient
 
 # Screens and sound without a screen or a sound card: pygame's dummy drivers.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -83,7 +83,7 @@ _HASH: list[str] = []
 def _clerk_hash() -> str:
     # scrypt is slow on purpose: hash the test password once per session.
     if not _HASH:
-        from hub.web.auth import hash_password
+        from web.auth import hash_password
 
         _HASH.append(hash_password(CLERK_PASSWORD))
     return _HASH[0]
@@ -112,8 +112,8 @@ class WebServer:
     def __init__(self, hall: config.HallConfig) -> None:
         import uvicorn
 
-        from hub.broker import free_port
-        from hub.web.main import build
+        from tools.broker import free_port
+        from web.main import build
 
         self.app, self.relay = build(hall, secret=b"test-secret" * 3)
         self.port = free_port()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hub import config
+from wire import config
 
 SEOUL = ZoneInfo("Asia/Seoul")
 ALL_DAYS = '["mon","tue","wed","thu","fri","sat","sun"]'

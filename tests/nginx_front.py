@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.broker import free_port
+from tools.broker import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "systemd" / "nginx" / "sunbeon.conf"
@@ -155,9 +155,9 @@ http {{
 
 
 def start_relay(config: Path, port: int) -> subprocess.Popen:
-    """`sunbeon web` as systemd runs it (hub/web/server.py's limits), on 127.0.0.1:port."""
+    """`sunbeon web` as systemd runs it (web/server.py's limits), on 127.0.0.1:port."""
     return subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "web", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "tools.cli", "web", "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=ROOT,

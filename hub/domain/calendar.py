@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from hub.config import DAYS, Service, Site
+from wire.config import DAYS, Service, Site
 
 
 class Phase(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.domain.model import CounterStatus, HallState, ServiceTime
-from hub.protocol import estimate_range
+from wire.protocol import estimate_range
 
 SMOOTHING = 0.2  # weight of the newest service time in the moving average
 # A counter serving a task in a later tier gives it little time when the hall is busy (it serves

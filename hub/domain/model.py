@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from pyrsistent import pmap
 
-from hub.config import HallConfig
 from hub.domain.line import EMPTY, Line
+from wire.config import HallConfig
 
 
 class TicketState(StrEnum):

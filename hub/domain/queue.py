@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from pyrsistent import PMap, pmap, pvector
 
-from hub.config import Counter, HallConfig, Service
 from hub.domain import allocation, calendar, estimate
 from hub.domain.line import EMPTY
 from hub.domain.model import (
@@ -27,6 +26,7 @@ from hub.domain.model import (
     frozen,
     queue_key,
 )
+from wire.config import Counter, HallConfig, Service
 
 Outcome = tuple[HallState, list[Event]]
 RECENT_CALLS = 12

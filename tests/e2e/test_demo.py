@@ -12,8 +12,8 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 
-from hub import config
-from hub.demo import demo_config, fresh_folder
+from tools.demo import demo_config, fresh_folder
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_headless_demo_prints_tickets_calls_them_and_stops_on_ctrl_c(tmp_path):
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "demo",
             "--config",
             str(ROOT / "examples" / "hall.toml"),

@@ -3,7 +3,7 @@ every role its own process on one shared virtual clock, headless.
 
 Checks what a district office would look at: no role stops, the day's report has waits and
 service times in minutes within the simulation's own ranges, the printed estimates hold for at
-least 80 % of called visitors (hub/simulate.py's measure), and no long-running role's memory
+least 80 % of called visitors (tools/simulate.py's measure), and no long-running role's memory
 grows by more than 10 % after warm-up. `make test` runs the day at 300× (about two minutes);
 `make soak` runs it at SUNBEON_DAY_SPEED (60×: nine minutes), sampling memory the same way.
 """
@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from hub import config, report
-from hub.simulate import DayResult, Visit
+from hub import report
+from tools.simulate import DayResult, Visit
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 # 300×: a day in about two minutes. Faster, a loaded machine's scheduling jitter is multiplied into
@@ -48,9 +49,9 @@ def role_of(pid: int) -> str | None:
         args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return None
-    if "hub.cli" not in args:
+    if "tools.cli" not in args:
         return None
-    after = args[args.index("hub.cli") + 1 :]
+    after = args[args.index("tools.cli") + 1 :]
     for role, words in ROLES.items():
         if after and after[0] == words[0] and all(w in after for w in words[1:]):
             return role
@@ -87,7 +88,7 @@ def test_a_whole_business_day(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "demo",
             "--config",
             str(ROOT / "examples" / "hall.toml"),

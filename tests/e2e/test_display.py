@@ -11,8 +11,8 @@ from display.app import Display
 from display.main import wire_buttons
 from hardware.audio import Speaker
 from hardware.screen import Screen
-from hub.config import ButtonPins
 from tests.screens import check_screen
+from wire.config import ButtonPins
 
 PINS = ButtonPins(next=17, recall=27, no_show=22, led=23, hold_seconds=0.4, debounce_ms=30)
 

@@ -11,10 +11,11 @@ import pytest
 from display import screens
 from display.app import Display
 from hardware.screen import Screen
-from hub import config, handler
-from hub import protocol as p
+from hub import handler
 from hub.domain import queue, view
 from tests.screens import check_screen
+from wire import config
+from wire import protocol as p
 
 ROOT = Path(__file__).resolve().parents[2]
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -9,8 +9,8 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub.broker import Broker, free_port
 from tests.integration.test_deploy import SYSTEMD, hall_files, provision  # noqa: F401 (fixture)
+from tools.broker import Broker, free_port
 
 
 @pytest.fixture

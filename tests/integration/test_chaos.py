@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from hub import config
-from hub.broker import Broker
-from hub.client import HubClient
 from tests.halls import hall_text
+from tools.broker import Broker
+from wire import config
+from wire.client import HubClient
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
@@ -91,7 +91,7 @@ class Hall:
 
     def start_hub(self, database: Path | None = None) -> subprocess.Popen:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(self.fake or {})}
-        args = [sys.executable, "-m", "hub.cli", "hub", "--config", str(self.config)]
+        args = [sys.executable, "-m", "tools.cli", "hub", "--config", str(self.config)]
         if database is not None:
             args += ["--database", str(database)]
         return subprocess.Popen(

@@ -16,7 +16,7 @@ EXAMPLE = (ROOT / "examples" / "hall.toml").read_text(encoding="utf-8")
 
 def _check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "hub.cli", "check", "--config", str(path)],
+        [sys.executable, "-m", "tools.cli", "check", "--config", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -15,8 +15,8 @@ import yaml
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
-from hub import contract
-from hub import protocol as p
+from tools import contract
+from wire import protocol as p
 
 DOCS = contract.DOCS
 

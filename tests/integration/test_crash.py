@@ -7,10 +7,10 @@ import sys
 import threading
 import time
 
-from hub import config
-from hub.client import HubClient
 from hub.store import Store
 from tests.halls import hall_text
+from wire import config
+from wire.client import HubClient
 
 KILLS = 6
 
@@ -29,7 +29,7 @@ def test_acknowledged_tickets_survive_sigkill(tmp_path, broker):
 
     def start_hub() -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=open(tmp_path / "hub.log", "ab"),

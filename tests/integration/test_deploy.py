@@ -9,9 +9,10 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import config, deploy
-from hub.broker import Broker
 from tests.halls import hall_text, web_section
+from tools import deploy
+from tools.broker import Broker
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "systemd"
@@ -20,7 +21,7 @@ SYSTEMD = ROOT / "systemd"
 @pytest.fixture
 def hall_files(tmp_path):
     path = tmp_path / "hall.toml"
-    from hub.web.auth import hash_password
+    from web.auth import hash_password
 
     text = hall_text(database=str(tmp_path / "hub.db")).replace('id = "test"', 'id = "acl"', 1)
     # Devices come from `sunbeon device add`, as an installer would do it.
@@ -139,7 +140,7 @@ def secured(hall_files):
     path, passwd, acl = hall_files
     made = provision(path, passwd, acl)
     conf = (SYSTEMD / "mosquitto" / "sunbeon.conf").read_text()
-    from hub.broker import free_port
+    from tools.broker import free_port
 
     conf = conf.replace("listener 1884 127.0.0.1", f"listener {free_port()} 127.0.0.1")  # the hub box's own
     conf = (

@@ -7,9 +7,10 @@ import subprocess
 import pytest
 import tomlkit
 
-from hub import config, deploy
 from tests.halls import hall_text
 from tests.integration.test_deploy import hall_files  # noqa: F401 (fixture)
+from tools import deploy
+from wire import config
 
 SMUGGLED = '3"\nops = ["issue", "call_next", "cancel"]\nx = "'
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import protocol as p
-from hub.client import HubClient
 from tests.conftest import RunningHub
+from wire import protocol as p
+from wire.client import HubClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ def test_a_second_hub_with_its_own_database_refuses_to_start(hub, clients, tmp_p
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "hub",
             "--config",
             str(hub.config_path),
@@ -95,7 +95,7 @@ def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
 
 
 def test_screens_take_a_lower_seq_from_a_new_epoch(broker, hall_file):
-    from hub import config
+    from wire import config
 
     hall = config.load(hall_file)
     display = HubClient(hall.site.id, "hall-display", hall.mqtt, role="display").start()
@@ -162,7 +162,7 @@ def test_a_hub_takes_over_its_own_stale_status_after_a_power_cut(hall_file, tmp_
     """The broker kept "online" from the hub that died with the box: same host, same database."""
     import socket
 
-    from hub import config
+    from wire import config
 
     hall = config.load(hall_file)
     database = tmp_path / "hub.db"

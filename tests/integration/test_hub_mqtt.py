@@ -7,7 +7,7 @@ import time
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import protocol as p
+from wire import protocol as p
 
 
 def test_issue_call_and_the_retained_snapshot(hub, clients):

@@ -1,7 +1,7 @@
 """A device that stuffs MQTT 5 properties into its commands cannot stall the hub's network thread.
 
 The broker's message_size_limit counts the payload only; paho decodes a received message's
-properties in quadratic time (hub/mqtt_properties.py). Without the bound, these commands held
+properties in quadratic time (wire/mqtt_properties.py). Without the bound, these commands held
 the hub's paho thread for minutes and a normal kiosk's ticket timed out.
 """
 
@@ -15,8 +15,8 @@ import time
 from paho.mqtt import _packet
 from paho.mqtt.properties import VariableByteIntegers
 
-from hub import protocol as p
-from hub.mqtt_properties import PROPERTIES_LIMIT, BoundedProperties
+from wire import protocol as p
+from wire.mqtt_properties import PROPERTIES_LIMIT, BoundedProperties
 
 STUFFED = 40_000  # user properties per command (5 bytes each: 200 KB, under any payload limit)
 

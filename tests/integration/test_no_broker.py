@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.broker import Broker, free_port
 from tests.halls import hall_text
+from tools.broker import Broker, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ class Role:
         }
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "-v", *args],
+            [sys.executable, "-m", "tools.cli", "-v", *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -128,12 +128,12 @@ def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker,
 @pytest.mark.parametrize("after", [0.05, 0.15, 0.3, 0.6])
 def test_ctrl_c_while_the_command_is_still_starting_prints_no_traceback(tmp_path, after):
     """Ctrl-C within the first half second (while Python imports the roles) printed a
-    KeyboardInterrupt traceback through hub/config.py's pydantic models."""
+    KeyboardInterrupt traceback through wire/config.py's pydantic models."""
     proc = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys; from hub.entry import main; sys.exit(main())",
+            "import sys; from tools.entry import main; sys.exit(main())",
             "check",
             "--config",
             str(ROOT / "examples" / "hall.toml"),

@@ -10,10 +10,10 @@ import time
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from hub import protocol as p
 from hub.bus import BATCH, PER_DEVICE
-from hub.mqtt import properties
 from tests.unit.test_hostile_input import DEEP, DEEP_FIELD, HUGE_INT, SURROGATE_ID
+from wire import protocol as p
+from wire.mqtt import properties
 
 ONE_MB = b'{"v":1,"id":"big","op":"issue","service":"' + b"x" * 1_000_000 + b'"}'
 

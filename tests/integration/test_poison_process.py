@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from hub import config, deploy
-from hub import protocol as p
-from hub.broker import Broker, free_port
-from hub.client import HubClient
-from hub.mqtt import properties
 from tests.halls import hall_text
 from tests.integration.test_poison import ONE_MB, raw_client, wait_until
 from tests.unit.test_hostile_input import DEEP, DEEP_FIELD, HUGE_INT, SURROGATE_ID
+from tools import deploy
+from tools.broker import Broker, free_port
+from wire import config
+from wire import protocol as p
+from wire.client import HubClient
+from wire.mqtt import properties
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = int(os.environ.get("SUNBEON_POISON_MESSAGES", "300"))
@@ -124,7 +125,7 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
     log = tmp_path / "hub.log"
     with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
         hub = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+            [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -167,7 +168,7 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
         hub.wait(20)
         with open(log, "ab") as hub_log:  # the child keeps its own copy of the descriptor
             hub = subprocess.Popen(
-                [sys.executable, "-m", "hub.cli", "hub", "--config", str(path)],
+                [sys.executable, "-m", "tools.cli", "hub", "--config", str(path)],
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,

@@ -46,7 +46,7 @@ def checkout(tmp_path):
     shutil.copy2(ROOT / "sunbeon", tmp_path / "sunbeon")
     venv_bin = tmp_path / ".venv" / "bin"
     venv_bin.mkdir(parents=True)
-    (venv_bin / "sunbeon").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m hub.cli "$@"\n')
+    (venv_bin / "sunbeon").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tools.cli "$@"\n')
     (venv_bin / "sunbeon").chmod(0o755)
     return tmp_path
 

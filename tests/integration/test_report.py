@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hub import config, report
+from hub import report
 from hub.service import HubService, Incoming
 from hub.store import Store
 from tests.halls import at
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-23"  # a Monday: the example hall is open
@@ -72,7 +73,7 @@ def test_report_command_writes_tables_csv_and_charts(small_day):
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "report",
             "--config",
             str(ROOT / "examples" / "hall.toml"),
@@ -106,7 +107,7 @@ def test_report_command_writes_tables_csv_and_charts(small_day):
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "report",
             "--config",
             str(ROOT / "examples" / "hall.toml"),
@@ -124,9 +125,9 @@ def test_report_command_writes_tables_csv_and_charts(small_day):
 
 
 def test_the_web_has_the_same_report(small_day):
-    from hub.web.app import create_app
-    from hub.web.auth import Signer
-    from hub.web.relay import Relay
+    from web.app import create_app
+    from web.auth import Signer
+    from web.relay import Relay
 
     hall, _rows, folder = small_day
     hall = config.HallConfig.model_validate(

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from hub import config, report
+from hub import report
 from tests.integration.test_report import DAY, ROOT, small_day  # noqa: F401  (the hand-worked day)
+from wire import config
 
 EXAMPLE = ROOT / "examples" / "hall.toml"
 
@@ -20,7 +21,7 @@ def _run_report(folder: Path) -> Path:
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "report",
             "--config",
             str(EXAMPLE),
@@ -91,7 +92,7 @@ def test_task_names_keep_korean_first():
 
 def test_the_demos_report_names_tasks_like_sunbeon_report(small_day):  # noqa: F811
     """The demo's tickets.csv said "cert" (sunbeon report: "제증명 (Certificates)") and it wrote no .xlsx."""
-    from hub import demo_summary
+    from tools import demo_summary
 
     hall, rows, folder = small_day
     made = demo_summary.write_report(hall, folder, DAY, rows, charts=False).parent
@@ -108,10 +109,10 @@ def test_the_demo_summary_when_nobody_was_called_yet(tmp_path):
     held for 0%"; it says nobody was called, and how many still wait."""
     import json
 
-    from hub import demo_summary
     from hub.service import HubService, Incoming
     from hub.store import Store
     from tests.halls import at
+    from tools import demo_summary
 
     hall = config.load(EXAMPLE)
     now = {"t": at(f"{DAY} 14:00")}

@@ -74,7 +74,7 @@ def test_a_kiosk_box_runs_its_role_and_names_the_extra_it_lacks(source: Path, ve
     # The roles a kiosk box runs import (display's packages are a subset of the kiosk's).
     python = str(venv / "bin" / "python")
     imported = subprocess.run(
-        [python, "-c", "import kiosk.main, display.main, hub.client, hub.protocol"],
+        [python, "-c", "import kiosk.main, display.main, wire.client, wire.protocol"],
         capture_output=True,
         text=True,
         timeout=60,

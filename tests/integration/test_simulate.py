@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from hub import config
-from hub.simulate import per_window, read_arrivals, run_day
+from tools.simulate import per_window, read_arrivals, run_day
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_DAY = [(10, "cert", 12), (10, "family", 5), (10, "passport_apply", 4), (11, "cert", 6), (11, "permit", 2)]
@@ -41,7 +41,7 @@ def test_every_ticket_is_accounted_for_by_the_hub(hall):
 
 
 def test_opening_n_counters_covers_every_task_first(hall):
-    from hub.simulate import choose_counters
+    from tools.simulate import choose_counters
 
     chosen = choose_counters(hall, 5)
     assert {c.services[0][0] for c in chosen} == {s.id for s in hall.services}

@@ -5,7 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hub import config, simulate
+from tools import simulate
+from wire import config
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_DAY = [(10, "cert", 10), (10, "family", 4), (10, "permit", 5), (11, "cert", 5), (11, "permit", 3)]
@@ -42,7 +43,7 @@ def test_simulate_without_config_uses_the_example_hall(tmp_path):
     (tmp_path / "day.csv").write_text("hour,service,count\n10,cert,3\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SUNBEON_CONFIG": str(tmp_path / "none.toml")}
     done = subprocess.run(
-        [sys.executable, "-m", "hub.cli", "simulate", "--arrivals", "day.csv", "--counters", "2"],
+        [sys.executable, "-m", "tools.cli", "simulate", "--arrivals", "day.csv", "--counters", "2"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

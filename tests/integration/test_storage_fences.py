@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from hub import config
-from hub import protocol as p
 from hub.service import HubService, Incoming
 from hub.store import Store, StoreError
 from tests.halls import at, hall_text
+from wire import config
+from wire import protocol as p
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +59,7 @@ def _hub_cli(tmp_path: Path, *extra: str, timeout: float = 30) -> subprocess.Com
     if not path.exists():
         path.write_text(hall_text(port=1, database=str(tmp_path / "hub.db")), encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "hub.cli", "hub", "--config", str(path), *extra],
+        [sys.executable, "-m", "tools.cli", "hub", "--config", str(path), *extra],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -12,8 +12,8 @@ import time
 import httpx
 import pytest
 
-from hub.broker import free_port
 from tests.nginx_front import Flood, NginxFront, client_context, raise_file_limit, start_relay, visitor
+from tools.broker import free_port
 
 STREAMS = int(os.environ.get("SUNBEON_FLOOD_STREAMS", "1500"))
 SLOW = int(os.environ.get("SUNBEON_FLOOD_SLOW", "200"))
@@ -108,7 +108,7 @@ def test_relay_alone_outlasts_slow_headers(hall_file, hub):
         [
             sys.executable,
             "-m",
-            "hub.cli",
+            "tools.cli",
             "web",
             "--config",
             str(hall_file),

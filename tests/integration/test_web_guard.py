@@ -10,10 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from hub.web import guard
-from hub.web.auth import FORGET_AFTER, LONGEST_WAIT, LoginBrake, Signer
 from tests.halls import CLERK_PASSWORD
 from tests.integration.test_web_api import until
+from web import guard
+from web.auth import FORGET_AFTER, LONGEST_WAIT, LoginBrake, Signer
 
 
 def sign_in(http, address="10.0.0.5"):
@@ -248,8 +248,8 @@ def test_streams_past_the_cap_are_refused_and_pages_still_answer(web, http):
 def test_a_slow_header_is_cut_off(web):
     import uvicorn
 
-    from hub.broker import free_port
-    from hub.web import server
+    from tools.broker import free_port
+    from web import server
 
     class Quick(server.TimedHeaders):
         header_seconds = 1.0

@@ -8,7 +8,7 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from hub import protocol as p
+from wire import protocol as p
 
 # The default run is short (make test); SUNBEON_FUZZ_EXAMPLES=20000 for a long one.
 EXAMPLES = int(os.environ.get("SUNBEON_FUZZ_EXAMPLES", "400"))

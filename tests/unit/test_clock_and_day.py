@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub import clock, config
-from hub.demo import closing_time, duration_seconds, start_time
-from hub.hallday import HOURLY, next_arrival, service_seconds
 from tests.halls import hall_text
+from tools.demo import closing_time, duration_seconds, start_time
+from wire import clock, config
+from wire.hallday import HOURLY, next_arrival, service_seconds
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -148,7 +148,7 @@ def test_wrong_durations_are_refused(bad):
 def test_a_demo_started_after_lunch_keeps_its_clerks_at_the_counters():
     """Started at 14:00, the demo once sent every clerk to lunch at once (nobody was called for
     45 hall minutes); a break is due only from its start until it would have ended, once a day."""
-    from hub.hallday import lunch_due
+    from wire.hallday import lunch_due
 
     seoul = ZoneInfo("Asia/Seoul")
     at = lambda hh, mm: datetime(2026, 11, 23, hh, mm, tzinfo=seoul)  # noqa: E731

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hub import config
+from wire import config
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hall.toml"
 

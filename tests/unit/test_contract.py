@@ -1,4 +1,4 @@
-"""The machine-readable contract (docs/asyncapi.yaml, docs/schemas/) is generated from hub/protocol.py:
+"""The machine-readable contract (docs/asyncapi.yaml, docs/schemas/) is generated from wire/protocol.py:
 it must be current, and it must say for each topic what docs/protocol.md's table says."""
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ import re
 import jsonschema
 import yaml
 
-from hub import contract, protocol
+from tools import contract
+from wire import protocol
 
 DOCS = contract.DOCS
 
 
 def test_the_generated_files_are_current() -> None:
     stale = [name for name, text in contract.files().items() if (DOCS / name).read_text(encoding="utf-8") != text]
-    assert not stale, f"run `make contract`: {stale} differ from hub/protocol.py"
+    assert not stale, f"run `make contract`: {stale} differ from wire/protocol.py"
     on_disk = {p.name for p in (DOCS / "schemas").glob("*.json")}
     assert on_disk == set(contract.schemas()), "a schema file without a message (or the reverse)"
 

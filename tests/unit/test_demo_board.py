@@ -10,12 +10,13 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.console import Console
 
-from hub import config, handler
-from hub import protocol as p
-from hub.demo_board import hall_time, line, view
+from hub import handler
 from hub.domain import queue
 from hub.domain import view as views
 from tests.halls import at
+from tools.demo_board import hall_time, line, view
+from wire import config
+from wire import protocol as p
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = at("2026-11-23 10:35")

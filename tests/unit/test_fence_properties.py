@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from paho.mqtt.client import MQTTMessage
 
-from hub import config
 from hub.bus import HubBus
 from hub.service import HubService
 from hub.store import Store
 from tests.halls import at, hall_text
+from wire import config
 
 HALL = config.parse(hall_text(), "hall.toml")
 json_values = st.recursive(

@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from display import screens
-from hub import config
-from hub import protocol as p
+from wire import config
+from wire import protocol as p
 
 blocks = st.lists(
     st.tuples(st.sampled_from(["", "A", "B"]), st.integers(0, 3000), st.integers(1, 400)), min_size=1, max_size=5

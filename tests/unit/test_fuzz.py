@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hub import handler
-from hub import protocol as p
 from hub.domain import queue
 from tests.halls import at, hall
 from tests.unit.fuzzing import FUZZ, TRIED, commands, payloads
+from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
 DEVICES = ["kiosk-1", "counter-1", "counter-3", "web", "staff", "hall-display", "ghost"]

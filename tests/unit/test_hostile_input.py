@@ -6,11 +6,11 @@ import logging
 import pytest
 
 from hub import handler
-from hub import protocol as p
 from hub.domain import queue, view
 from hub.service import REFUSALS_KEPT, HubService, Incoming
 from hub.store import Store
 from tests.halls import at, hall
+from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
 

@@ -3,9 +3,9 @@ import json
 import pytest
 
 from hub import handler
-from hub import protocol as p
 from hub.domain import queue, view
 from tests.halls import at, hall
+from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
 

@@ -25,10 +25,10 @@ FORBIDDEN = {
     "threading",
     "hub.store",
     "hub.bus",
-    "hub.client",
+    "wire.client",
     "hub.service",
     "hub.bootstrap",
-    "hub.mqtt",
+    "wire.mqtt",
 }
 
 

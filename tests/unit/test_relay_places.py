@@ -4,10 +4,10 @@ the relay's client is never started; snapshots and `state/places` are what the h
 import asyncio
 import dataclasses
 
-from hub import protocol as p
 from hub.domain import allocation, queue, view
-from hub.web.relay import Lines, Relay, place_of, places
 from tests.halls import at, hall
+from web.relay import Lines, Relay, place_of, places
+from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
 HALL = hall(per_minute=600, block=(1, 9999))

@@ -5,9 +5,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hub import config, handler
-from hub import protocol as p
+from hub import handler
 from hub.domain import queue, view
+from wire import config
+from wire import protocol as p
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hall.toml"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()

@@ -83,7 +83,7 @@ def test_the_kiosk_speaks_the_halls_register():
 def test_the_public_pages_speak_the_halls_register():
     """The ticket page said "창구 근처에서 기다려 주세요" and the 404 page mixed two sentences
     ("주소를 확인하시거나, 이미 끝난 번호표일 수 있습니다")."""
-    from hub.web.text import TEXT
+    from web.text import TEXT
 
     for key, lines in TEXT.items():
         line = lines.get("ko", "") if isinstance(lines, dict) else ""

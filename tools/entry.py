@@ -9,7 +9,7 @@ import sys
 
 def main() -> int:
     try:
-        from hub.cli import main as run
+        from tools.cli import main as run
     except KeyboardInterrupt:
         return 130
     return run()

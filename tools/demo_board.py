@@ -16,14 +16,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from hub import protocol as p
+from wire import protocol as p
 
 if TYPE_CHECKING:
     from rich.live import Live
 
-    from hub.client import HubClient
-    from hub.clock import HallClock
-    from hub.config import HallConfig
+    from wire.client import HubClient
+    from wire.clock import HallClock
+    from wire.config import HallConfig
 
 STATUS = {"open": "접수 중", "closing": "마감 임박", "closed": "마감"}
 COUNTER_STATUS = {"open": "운영", "paused": "휴식", "closed": "닫힘"}
@@ -150,7 +150,7 @@ class Board:
             self.live.__exit__(None, None, None)
 
     def _count(self) -> None:
-        from hub.demo_summary import counts
+        from tools.demo_summary import counts
 
         self.counts = counts(self.hall, self.folder, self.clock.now())
 

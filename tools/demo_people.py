@@ -10,10 +10,10 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hub import config as cfg
-from hub.client import HubClient
-from hub.clock import HallClock
-from hub.hallday import (
+from wire import config as cfg
+from wire.client import HubClient
+from wire.clock import HallClock
+from wire.hallday import (
     LUNCH,
     NO_SHOW,
     NO_SHOW_WAIT,

@@ -18,9 +18,9 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
-from hub import protocol as p
-from hub.config import Mqtt
-from hub.mqtt import correlation_of, link_of, new_client, properties
+from wire import protocol as p
+from wire.config import Mqtt
+from wire.mqtt import correlation_of, link_of, new_client, properties
 
 log = logging.getLogger("sunbeon.client")
 

@@ -1,9 +1,9 @@
-"""The wire contract as machine-readable files, generated from hub/protocol.py's models:
+"""The wire contract as machine-readable files, generated from wire/protocol.py's models:
 docs/asyncapi.yaml (AsyncAPI 3.0) and one JSON Schema per message in docs/schemas/.
 
 Other implementations (a vendor's kiosk, a city dashboard) can check their messages against these
 files instead of reading Python. They are generated, never edited: `make contract` (or
-`python -m hub.contract`) rewrites them, and tests/unit/test_contract.py fails when they are stale.
+`python -m tools.contract`) rewrites them, and tests/unit/test_contract.py fails when they are stale.
 The topics' direction, QoS and retain are the table of docs/protocol.md, kept here in CHANNELS.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from hub import protocol
+from wire import protocol
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic's model_json_schema emits
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"  # AsyncAPI 3.0's name for that dialect
@@ -129,7 +129,7 @@ def asyncapi() -> dict[str, Any]:
             "title": "Sunbeon (순번) hall wire protocol",
             "version": f"{protocol.VERSION}.0.0",
             "description": (
-                "MQTT 5 topics of one hall, written from the hub's side. Generated from hub/protocol.py by "
+                "MQTT 5 topics of one hall, written from the hub's side. Generated from wire/protocol.py by "
                 "`make contract`; docs/protocol.md explains each message. Every payload is UTF-8 JSON with "
                 '"v": 1; commands are never retained; the broker ACL lets a device publish only on its '
                 "own cmd/{device} and device/{device}/status."
@@ -153,7 +153,7 @@ def asyncapi() -> dict[str, Any]:
 def _yaml(document: dict[str, Any]) -> str:
     import yaml  # only this generator and its test need it ([test] extra)
 
-    header = "# Generated from hub/protocol.py by `make contract` (python -m hub.contract): do not edit.\n"
+    header = "# Generated from wire/protocol.py by `make contract` (python -m tools.contract): do not edit.\n"
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
 
 

@@ -8,10 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from hub import config as cfg
 from hub import report
-from hub.demo_board import hall_time
 from hub.domain.calendar import business_date
+from tools.demo_board import hall_time
+from wire import config as cfg
 
 log = logging.getLogger("sunbeon.demo")
 REASONS = {

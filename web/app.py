@@ -20,13 +20,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from hub import clock as hall_clock
-from hub.config import HallConfig
-from hub.web import guard, text
-from hub.web.auth import LoginBrake, Signer, check_password
-from hub.web.headers import Guard
-from hub.web.relay import Relay
-from hub.web.sessions import Generations
+from web import guard, text
+from web.auth import LoginBrake, Signer, check_password
+from web.headers import Guard
+from web.relay import Relay
+from web.sessions import Generations
+from wire import clock as hall_clock
+from wire.config import HallConfig
 
 HERE = Path(__file__).parent
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -35,7 +35,7 @@ NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up be
 COOKIE = "sunbeon_session"
 CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
 NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
-ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (hub/config.py's Id, loosely)
+ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (wire/config.py's Id, loosely)
 MAX_STREAMS = 16000  # open SSE streams one relay serves; more get 503 (nginx caps them first)
 
 

@@ -70,7 +70,7 @@ class Signer:
 
     def session(self, counter: str, now: float | None = None, generation: int = 0) -> str:
         """A session cookie value for a counter's clerk; `generation` is the counter's sign-out
-        count (hub/web/sessions.py): signing out raises it and every older cookie stops working."""
+        count (web/sessions.py): signing out raises it and every older cookie stops working."""
         body = f"{counter}|{int((now or time.time()) + SESSION_SECONDS)}|{generation}|{secrets.token_hex(6)}"
         return f"{_b64(body.encode())}.{self._mac(body)}"
 

@@ -13,8 +13,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from hub.config import ConfigError, Mqtt
-from hub.mqtt_properties import install as _bound_received_properties
+from wire.config import ConfigError, Mqtt
+from wire.mqtt_properties import install as _bound_received_properties
 
 RECONNECT_MIN, RECONNECT_MAX = 0.5, 15  # seconds between reconnect attempts
 log = logging.getLogger("sunbeon.mqtt")

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hub import config as cfg
-from hub.broker import Broker
 from hub.bus import HubBus
-from hub.client import HubClient
-from hub.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 from hub.service import HubService
 from hub.store import Store
+from tools.broker import Broker
+from wire import config as cfg
+from wire.client import HubClient
+from wire.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 
 
 @dataclass
@@ -159,7 +159,7 @@ def choose_counters(hall: cfg.HallConfig, n: int) -> list[cfg.Counter]:
 
 def always_open(hall: cfg.HallConfig, day: datetime, counters: int) -> cfg.HallConfig:
     """The hall for the simulated day: its services open on that weekday, N counters open."""
-    from hub.config import DAYS
+    from wire.config import DAYS
 
     services = [s.model_copy(update={"hours": s.hours.model_copy(update={"days": DAYS})}) for s in hall.services]
     return cfg.HallConfig.model_validate(

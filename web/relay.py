@@ -15,10 +15,10 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from hub import protocol as p
-from hub.client import HubClient
-from hub.config import HallConfig
-from hub.web import guard
+from web import guard
+from wire import protocol as p
+from wire.client import HubClient
+from wire.config import HallConfig
 
 log = logging.getLogger("sunbeon.web")
 REMEMBERED = 50000  # tickets whose last place is remembered after they leave the queue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.i18n import LANGUAGE_NAMES, LANGUAGES, lookup
+from wire.i18n import LANGUAGE_NAMES, LANGUAGES, lookup
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "TEXT", "t"]
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from hub import config as cfg
+from wire import config as cfg
 
 SWITCH_INTERVAL = 0.0005  # seconds
 
@@ -105,7 +105,7 @@ def _hub(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from hub import demo
+    from tools import demo
 
     return demo.run(
         args.config,
@@ -132,7 +132,7 @@ def _role_clock(speed: float) -> None:
     SUNBEON_CLOCK instead, so every role shares one day)."""
     import time
 
-    from hub import clock
+    from wire import clock
 
     if speed != 1.0 and not clock.current().virtual:
         if not 0 < speed <= clock.MAX_SPEED:
@@ -173,7 +173,7 @@ def _display(args: argparse.Namespace) -> int:
 
 
 def _web(args: argparse.Namespace) -> int:
-    from hub.web import main
+    from web import main
 
     return main.run(args.config, host=args.host, port=args.port)
 
@@ -181,7 +181,7 @@ def _web(args: argparse.Namespace) -> int:
 def _passwd(args: argparse.Namespace) -> int:
     import getpass
 
-    from hub.web.auth import hash_password
+    from web.auth import hash_password
 
     password = getpass.getpass(f"password for counter {args.counter}: ")
     if len(password) < 8:
@@ -198,7 +198,7 @@ def _passwd(args: argparse.Namespace) -> int:
 def _device(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
-    from hub import deploy
+    from tools import deploy
 
     files = {"password_file": P(args.password_file), "acl_file": P(args.acl_file)}
     try:
@@ -228,7 +228,7 @@ def _device(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from hub import simulate
+    from tools import simulate
 
     if not args.verbose:  # a laptop tool: the table, not 160 lines of the roles' connects and refusals (-v shows them)
         logging.getLogger("sunbeon").setLevel(logging.WARNING)
@@ -260,8 +260,9 @@ def _simulate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path as P
 
-    from hub import clock, report
+    from hub import report
     from hub.domain import calendar
+    from wire import clock
 
     hall = cfg.load(args.config)
     date = args.date or calendar.business_date(clock.now(), hall.site)  # SUNBEON_CLOCK's day, or today
@@ -478,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None) is _device and args.action == "add" and not args.role:
         parser().error("device add needs --role")
     _logging(args.verbose)
-    from hub import clock
+    from wire import clock
 
     try:
         clock.check_env()

@@ -3,7 +3,7 @@
 A private Mosquitto, the hub, the web relay, the fake printer (tickets land as PNGs), kiosk-1
 tapped by simulated visitors, the hall board, the monitor of counter 3 with a simulated clerk
 at its buttons; more visitors at kiosk-2 and clerks at the other counters through the hub's API.
-Every role runs on one virtual clock (SUNBEON_CLOCK, hub/clock.py): the day starts at 08:50 of
+Every role runs on one virtual clock (SUNBEON_CLOCK, wire/clock.py): the day starts at 08:50 of
 a weekday, runs `speed` times faster than life, opens at 09:00, has its lunch wave and closes
 at 18:00; the hub measures service times in hall minutes, so estimates and the day's report
 look like a real day's. Each run writes to a fresh folder; Ctrl-C stops everything in a few
@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hub import clock as hall_clock
-from hub import config as cfg
-from hub.broker import Broker, free_port
-from hub.client import HubClient
+from tools.broker import Broker, free_port
+from wire import clock as hall_clock
+from wire import config as cfg
+from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.demo")
 WATCHED_COUNTER = "3"  # the counter whose monitor the demo shows (its clerk presses the real buttons)
@@ -167,7 +167,7 @@ class Roles:
     def start(self, name: str, *args: str) -> None:
         """Start `sunbeon ARGS…` as the role called `name` (in messages)."""
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", *args],
+            [sys.executable, "-m", "tools.cli", *args],
             env=self.env,
             stdout=self.logs,
             stderr=self.logs,
@@ -222,8 +222,8 @@ def run(
 ) -> int:
     """Run the demo's day until the hall closes (or `duration` of hall time, or `minutes` of real
     time, or Ctrl-C); then stop every role, write the day's report and print a summary."""
-    from hub import demo_board, demo_people, demo_summary
-    from hub.web.auth import hash_password
+    from tools import demo_board, demo_people, demo_summary
+    from web.auth import hash_password
 
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # The demo's own dozen connections would fill the terminal; the roles log theirs to demo.log.
@@ -280,7 +280,7 @@ def run(
         roles.start("web relay", "web", "--config", str(path), "--host", "127.0.0.1", "--port", str(web_port))
         roles.start("printer", "fake-printer", "--port", str(printer_port), "--out", str(folder / "tickets"))
         # kiosk-1's screen takes what one kiosk can; kiosk-2 (through the API) takes the rest of the day's visitors.
-        from hub.hallday import HOURLY
+        from wire.hallday import HOURLY
 
         peak = float(max(HOURLY.values()))
         screen_peak = min(peak, KIOSK_TAPS_PER_SECOND * 3600 / speed)

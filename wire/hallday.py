@@ -1,6 +1,6 @@
 """The shape of a simulated hall day, shared by `sunbeon simulate` and the demo's visitors and clerks.
 
-Kept apart from hub/simulate.py (which runs a whole hub) so a kiosk or a display running the
+Kept apart from tools/simulate.py (which runs a whole hub) so a kiosk or a display running the
 demo imports a few numbers, not the hub's store.
 """
 

@@ -6,11 +6,11 @@ import gc
 import logging
 from typing import TYPE_CHECKING
 
-from hub import config as cfg
-from hub.web.app import create_app
-from hub.web.auth import Signer, load_secret
-from hub.web.relay import Relay
-from hub.web.sessions import Generations
+from web.app import create_app
+from web.auth import Signer, load_secret
+from web.relay import Relay
+from web.sessions import Generations
+from wire import config as cfg
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -33,7 +33,7 @@ def run(config_path: str, *, host: str | None = None, port: int | None = None) -
     """Serve until SIGTERM or SIGINT."""
     import uvicorn
 
-    from hub.web import server
+    from web import server
 
     hall = cfg.load(config_path)
     if hall.device(hall.web.device) is None:

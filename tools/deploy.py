@@ -17,7 +17,7 @@ from pathlib import Path
 
 import tomlkit
 
-from hub import config as cfg
+from wire import config as cfg
 
 PASSWORD_FILE = Path("/etc/mosquitto/sunbeon.passwd")
 ACL_FILE = Path("/etc/mosquitto/sunbeon.acl")

@@ -20,8 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from hub import tomlpos
-from hub.i18n import LANGUAGES
+from wire import tomlpos
+from wire.i18n import LANGUAGES
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
 Language = Literal["ko", "en", "zh", "vi"]

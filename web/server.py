@@ -10,7 +10,7 @@ without nginx, or nginx misconfigured):
   to hold every file descriptor the relay had; and it must fit in HEADER_BYTES (uvicorn's
   `h11_max_incomplete_event_size` does this only for h11; the relay runs httptools);
 - at most MAX_CONNECTIONS connections; the app refuses streams past its own cap
-  (hub/web/app.py MAX_STREAMS) so that ordinary requests always have the difference;
+  (web/app.py MAX_STREAMS) so that ordinary requests always have the difference;
 - idle keep-alive connections close after KEEP_ALIVE_SECONDS.
 The unit's LimitNOFILE gives the process the descriptors for all of that.
 """
@@ -23,7 +23,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from hub.web.app import MAX_STREAMS
+from web.app import MAX_STREAMS
 
 log = logging.getLogger("sunbeon.web")
 HEADER_SECONDS = 10.0

@@ -1,0 +1,1 @@
+"""The contract every Sunbeon process shares: messages, client, MQTT, config, languages."""
