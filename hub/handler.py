@@ -1,4 +1,4 @@
-"""One command in, one reply out: authorization, dispatch to the queue core, the reply's data.
+"""One command in, one reply out: authorization, then the op's handler (HANDLERS) and its typed reply.
 
 Pure like the core: the shell gives it the time and a fresh ticket token, and persists and
 publishes what it returns.

@@ -341,10 +341,10 @@ class OpTableError(Exception):
 
 
 def _concrete_requests(base: type[Request] = Request) -> list[type[Request]]:
-    """Every Request subclass that names its own op (a Literal default), however deep."""
+    """Every Request subclass of this module that names its own op (a Literal default), however deep."""
     found = []
     for sub in base.__subclasses__():
-        if isinstance(sub.model_fields["op"].default, str):
+        if isinstance(sub.model_fields["op"].default, str) and sub.__module__ == __name__:
             found.append(sub)
         found.extend(_concrete_requests(sub))
     return found
@@ -355,8 +355,8 @@ def check_operations(
 ) -> dict[str, Op[Any]]:
     """`operations` by name, after checking each is whole; OpTableError names the first gap.
 
-    `requests` are the request models that exist (default: every Request subclass with an op), so
-    a model added the old way without its declaration is found too.
+    `requests` are the request models that exist (default: every Request subclass with an op in
+    this module), so a model added the old way without its declaration is found too.
     """
     by_name: dict[str, Op[Any]] = {}
     for op in operations:
