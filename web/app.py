@@ -26,6 +26,7 @@ from web.headers import Guard
 from web.relay import Relay
 from web.sessions import Generations
 from wire import clock as hall_clock
+from wire import protocol as p
 from wire.config import HallConfig
 
 HERE = Path(__file__).parent
@@ -33,7 +34,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop idle connections)
 NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 COOKIE = "sunbeon_session"
-CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
+CONSOLE_OPS = p.CONSOLE_OPS  # the ops declared with console=True (wire/protocol.py)
 NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
 ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (wire/config.py's Id, loosely)
 MAX_STREAMS = 16000  # open SSE streams one relay serves; more get 503 (nginx caps them first)
@@ -460,8 +461,9 @@ def create_app(
             raise HTTPException(404, "this counter has no device in the hall's config") from None
         reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
         if reply.status == "ok":
-            ticket = (reply.data or {}).get("ticket") or {}
-            number = str(ticket.get("number", ""))
+            # Every console op replies with the ticket it touched (TicketReply or CounterReply).
+            touched = reply.data_as(p.TicketReply).ticket
+            number = touched.number if touched else ""
             return RedirectResponse(
                 f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
             )
