@@ -129,4 +129,4 @@ def board_pair(key: str) -> tuple[str, str]:
 
 def board_lines(prefix: str) -> dict[str, tuple[str, str]]:
     """Every display-catalog line under `prefix` ("board."), as (Korean, English) by its short key."""
-    return {key.removeprefix(prefix): board_pair(key) for key in DISPLAY.keys() if key.startswith(prefix)}
+    return {key.removeprefix(prefix): board_pair(key) for key in DISPLAY.all_keys() if key.startswith(prefix)}

@@ -12,7 +12,9 @@ def check_screen(screen, name: str, expected: list[str]) -> Path:
     drawn = screen.painter.drawn_text()
     for text in expected:
         # A long line may wrap onto two (a longer language in large text): its parts, in order, count.
-        assert any(text in d for d in drawn) or text in " ".join(drawn), f"{name}: {text!r} not on screen; drawn: {drawn}"
+        assert any(text in d for d in drawn) or text in " ".join(drawn), (
+            f"{name}: {text!r} not on screen; drawn: {drawn}"
+        )
     for item in screen.painter.log:
         x, y, w, h = item.rect
         if w == 0 or h == 0:

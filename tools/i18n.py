@@ -74,6 +74,11 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def text_of(message: Message | None) -> str:
+    """A message's line ("" when missing; the catalogs here have no plural forms)."""
+    return message.string if message is not None and isinstance(message.string, str) else ""
+
+
 def _note_korean(message: Message, korean: str | None) -> None:
     """Show the translator the Korean line above each entry (#. ko: …)."""
     message.auto_comments = [f"ko: {korean}"] if korean else []
@@ -98,7 +103,7 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
             for message in catalog:
                 if message.id:
                     ko = korean.get(message.id)
-                    _note_korean(message, ko.string if ko else None)
+                    _note_korean(message, text_of(ko))
                     if not message.string and TODO not in message.flags:
                         message.flags.add(TODO)
             catalog.obsolete.clear()  # a key removed from Korean is gone (git keeps its history)
@@ -120,19 +125,20 @@ def problems(root: Path = SOURCES, folder: Path = CATALOGS) -> list[str]:
     from Korean's, a key Korean lacks, a .mo older than its source."""
     found: list[str] = []
     for domain in DOMAINS:
-        korean = {m.id: m.string for m in load(domain, FALLBACK, root) if m.id}
+        korean = {m.id: text_of(m) for m in load(domain, FALLBACK, root) if m.id}
         for language in LANGUAGES:
             catalog = load(domain, language, root)
             lines = {m.id: m for m in catalog if m.id}
             for key, ko in korean.items():
                 message = lines.get(key)
-                if message is None or not message.string:
+                line = text_of(message)
+                if message is None or not line:
                     found.append(f"{domain}/{language}: {key!r} is not translated")
                 elif message.fuzzy:
                     found.append(f"{domain}/{language}: {key!r} is flagged fuzzy (to check)")
-                elif fields(message.string) != fields(ko):
+                elif fields(line) != fields(ko):
                     found.append(
-                        f"{domain}/{language}: {key!r} has placeholders {sorted(fields(message.string))},"
+                        f"{domain}/{language}: {key!r} has placeholders {sorted(fields(line))},"
                         f" Korean has {sorted(fields(ko))}"
                     )
             for key in sorted(set(lines) - set(korean)):

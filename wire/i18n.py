@@ -158,13 +158,13 @@ class Catalog:
         """Line `key` in `language` (Korean when the language has none), values filled in."""
         return FORMAT.vformat(self.line(key, language), (), values)
 
-    def keys(self) -> list[str]:
+    def all_keys(self) -> list[str]:
         """Every key the Korean catalog has."""
         return sorted(self.tables()[FALLBACK])
 
     def table(self) -> dict[str, dict[str, str]]:
         """The catalog as the old TEXT dicts were: {key: {language: line}}, Korean filling the gaps."""
-        return {key: {lang: self.line(key, lang) for lang in self.languages} for key in self.keys()}
+        return {key: {lang: self.line(key, lang) for lang in self.languages} for key in self.all_keys()}
 
 
 def lookup(table: Mapping[str, Mapping[str, str]], key: str, language: str, **values: object) -> str:
