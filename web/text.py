@@ -52,6 +52,23 @@ def t(key: str, language: str, **values: object) -> str:
     return CATALOG.t(key, language, **values)
 
 
+# Why a visitor's cancel failed, by the hub's error code (ErrorCode), each in the visitor's language
+# ("cancel_failed.<code>" in the web catalog); any other code gets the general "cancel_failed".
+CANCEL_FAILURES = ("invalid_state", "unknown_ticket", "rate_limited", "timeout", "storage_unavailable")
+
+
+def cancel_outcome(ok: bool, code: str | None) -> str:
+    """The ticket page's message key after a cancel: never the hub's own (English) words."""
+    if ok:
+        return "cancelled"
+    return f"cancel_failed.{code}" if code in CANCEL_FAILURES else "cancel_failed"
+
+
+def is_cancel_message(key: str | None) -> bool:
+    """Whether `key` (from the page's ?msg=) is one of the cancel messages: a link chooses, never writes."""
+    return key in ("cancelled", "cancel_failed") or (key or "").removeprefix("cancel_failed.") in CANCEL_FAILURES
+
+
 def choose(query: str | None, accept_language: str | None) -> str:
     """The page's language: ?lang=, else the browser's first supported language, else Korean."""
     if query in LANGUAGES:
