@@ -15,7 +15,7 @@ CATALOG = Catalog("web")
 TEXT: dict[str, dict[str, str]] = CATALOG.table()
 
 
-# The clerk console speaks Korean, then English (clerks only; the public pages use all four).
+# The clerk console speaks Korean, then English (clerks only; the public pages use every language).
 # Messages after a command come back as codes (?msg=…) and are looked up here: a crafted link can
 # choose one of these texts, never put its own words on the console.
 CONSOLE_MESSAGES: dict[str, str] = {
@@ -23,8 +23,8 @@ CONSOLE_MESSAGES: dict[str, str] = {
     "ok.recall": "재호출했습니다 · Called again",
     "ok.no_show": "부재 처리했습니다 · Marked absent",
     "ok.finish": "완료 처리했습니다 · Finished",
-    "ok.pause": "일시 중지했습니다 · Paused",
-    "ok.resume": "업무를 재개했습니다 · Resumed",
+    "ok.pause": "창구를 일시 중지했습니다 · Paused",
+    "ok.resume": "창구 업무를 재개했습니다 · Resumed",
     "ok.transfer": "이관했습니다 · Transferred",
     "error.not_serving": "지금 응대 중인 번호가 없습니다 · Nobody is being served at this counter",
     "error.invalid_state": "지금은 할 수 없는 작업입니다 · Not possible right now",
@@ -35,10 +35,10 @@ CONSOLE_MESSAGES: dict[str, str] = {
     "error.service_closed": "접수가 마감된 업무입니다 · The task is closed",
     "error.forbidden": "이 창구에서 할 수 없는 작업입니다 · Not allowed for this counter",
     "error.rate_limited": "잠시 후 다시 시도해 주십시오 · Too many commands: try again shortly",
-    "error.storage_unavailable": "허브가 저장하지 못해 처리하지 않았습니다 · "
+    "error.storage_unavailable": "서버에 저장하지 못해 처리되지 않았습니다 · "
     "The hub could not store it: nothing changed",
-    "error.timeout": "허브가 응답하지 않습니다. 잠시 후 다시 시도해 주십시오 · The hub did not answer",
-    "error.other": "허브가 처리하지 않았습니다 · The hub refused the command",
+    "error.timeout": "서버가 응답하지 않습니다. 잠시 후 다시 시도해 주십시오 · The hub did not answer",
+    "error.other": "처리되지 않았습니다. 다시 시도해 주십시오 · The hub refused the command",
 }
 LOGIN_MESSAGES: dict[str, str] = {
     "wrong": "비밀번호가 맞지 않습니다 · Wrong password",
