@@ -165,9 +165,7 @@ def test_device_reason_reaches_the_board_through_the_hub(hub, clients):
             ("kiosk-1", "cover_open", "printer: cover open"),
         }
         display.draw()
-        check_screen(
-            display.screen, "display-hall-reasons", ["안내 화면 · 음성 안내 불가", "1번 키오스크 · 덮개 열림"]
-        )
+        check_screen(display.screen, "display-hall-reasons", ["안내 화면 · 음성 안내 불가", "1번 키오스크 · 덮개 열림"])
         assert not any("ALSA" in t for t in display.screen.painter.drawn_text())
     finally:
         board.close()
