@@ -37,6 +37,10 @@ def test_every_list_of_languages_is_the_one_in_wire_i18n():
     assert set(NOTO_FACE) == set(LANGUAGES)
     assert set(LANGUAGE_MIX) <= set(LANGUAGES) and set(DEMO_MIX) <= set(LANGUAGES)
 
+    from hub.report import LANGUAGE_NAMES as REPORT_NAMES
+
+    assert set(REPORT_NAMES) == set(LANGUAGES)  # the report names every language in Korean and English
+
 
 def test_a_new_language_never_breaks_the_simulated_visitors():
     """The first release's weights were a list of four: a 5th language made random.choices raise."""
