@@ -234,7 +234,7 @@ def create_app(
         if place is None:
             return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
         counter = place.counter_label.get(lang) if place.counter_label else None
-        message = clean(request.query_params.get("msg"), 20)
+        message = clean(request.query_params.get("msg"), 40)
         return render(
             "ticket.html",
             request,
@@ -243,7 +243,7 @@ def create_app(
             token=token,
             counter=counter,
             csrf=signer.csrf("cancel:" + token),
-            message=message if message in ("cancelled", "cancel_failed") else None,
+            message=message if text.is_cancel_message(message) else None,
             title=f"{place.number} · {hall.site.name.get(lang)}",
             service=task.name.get(lang) if place.service and (task := hall.service(place.service)) else "",
         )
@@ -256,7 +256,8 @@ def create_app(
         if not signer.check_csrf("cancel:" + token, csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         reply = await asyncio.to_thread(relay.client.request, "cancel", token=token)
-        msg = "cancelled" if reply.status == "ok" else "cancel_failed"  # a code: the page has the words
+        # A code, translated by the page (the hub's message is English, for people who run the hall).
+        msg = text.cancel_outcome(reply.status == "ok", reply.error.code if reply.error else "timeout")
         return RedirectResponse(f"/t/{token}?lang={lang}&msg={msg}", status_code=303)
 
     # --- the clerk console ----------------------------------------------------------------

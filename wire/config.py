@@ -25,7 +25,6 @@ from wire.i18n import LANGUAGES
 from wire.protocol import OPERATIONS, OPS, Role
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
-Language = Literal["ko", "en", "zh", "vi"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
 
@@ -71,6 +70,7 @@ class Names(_Model):
     en: str | None = None
     zh: str | None = None
     vi: str | None = None
+    ru: str | None = None  # one field per language of wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 
     def get(self, language: str) -> str:
         """The name in `language`, or in Korean when that language has none."""

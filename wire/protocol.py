@@ -33,7 +33,7 @@ LOG_CHARS = 200  # input quoted in a log line is cut to this
 COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
 QOS = 1
 
-Language = Literal["ko", "en", "zh", "vi"]
+Language = Literal["ko", "en", "zh", "vi", "ru"]  # = wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 Health = Literal["online", "degraded", "offline"]  # of a device or the hub
 
 

@@ -76,6 +76,6 @@ def test_cancel_asks_first_without_inline_script(web, clients, browser, hub):
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.click("text=Hủy phiếu")
     page.wait_for_timeout(300)
-    assert asked == ["Bạn có chắc muốn hủy phiếu?"]
+    assert asked == ["Quý khách có chắc muốn hủy phiếu không?"]  # Quý khách, not bạn (KOREAN.md)
     assert [r["state"] for r in hub.store.tickets(ticket.business_date)] == ["waiting"]  # dismissed: kept
     context.close()
