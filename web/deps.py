@@ -17,7 +17,7 @@ from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from jinja2 import Environment
 
-from web import access_text, guard, text
+from web import guard, text
 from web.auth import LoginBrake, Signer
 from web.guard import Faults
 from web.relay import Relay
@@ -80,7 +80,7 @@ class Shared:
         values.setdefault("title", text.t("status_title", language))
         languages = {} if name.startswith(("console", "report")) else text.LANGUAGE_NAMES
         html = self.pages.get_template(name).render(
-            t=lambda key, **kw: (access_text if key in access_text.TEXT else text).t(key, language, **kw),
+            t=lambda key, **kw: text.t(key, language, **kw),
             lang=language,
             languages=languages,
             site=self.hall.site.name.get(language),

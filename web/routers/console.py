@@ -23,9 +23,9 @@ from web.deps import (
     csrf_valid,
     login_brake,
 )
+from wire import protocol as p
 
-# The ops a clerk may send from the console (the only place this list is used).
-CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
+CONSOLE_OPS = p.CONSOLE_OPS  # the ops declared with console=True (wire/protocol.py)
 
 router = APIRouter()
 
@@ -159,8 +159,9 @@ async def console_command(
         raise HTTPException(404, "this counter has no device in the hall's config") from None
     reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
     if reply.status == "ok":
-        ticket = (reply.data or {}).get("ticket") or {}
-        number = str(ticket.get("number", ""))
+        # Every console op replies with the ticket it touched (TicketReply or CounterReply).
+        touched = reply.data_as(p.TicketReply).ticket
+        number = touched.number if touched else ""
         return RedirectResponse(
             f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
         )

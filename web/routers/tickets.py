@@ -90,7 +90,7 @@ async def ticket_page(request: Request, hall: Hall, lang: Language, token: str) 
     if place is None:
         return hall.render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
     counter = place.counter_label.get(lang) if place.counter_label else None
-    message = clean(request.query_params.get("msg"), 20)
+    message = clean(request.query_params.get("msg"), 40)
     return hall.render(
         "ticket.html",
         request,
@@ -99,7 +99,7 @@ async def ticket_page(request: Request, hall: Hall, lang: Language, token: str) 
         token=token,
         counter=counter,
         csrf=hall.signer.csrf("cancel:" + token),
-        message=message if message in ("cancelled", "cancel_failed") else None,
+        message=message if text.is_cancel_message(message) else None,
         title=f"{place.number} · {hall.hall.site.name.get(lang)}",
         service=task.name.get(lang) if place.service and (task := hall.hall.service(place.service)) else "",
     )
@@ -112,5 +112,6 @@ async def ticket_page(request: Request, hall: Hall, lang: Language, token: str) 
 )
 async def cancel(hall: Hall, lang: Language, token: str) -> RedirectResponse:
     reply = await asyncio.to_thread(hall.relay.client.request, "cancel", token=token)
-    msg = "cancelled" if reply.status == "ok" else "cancel_failed"  # a code: the page has the words
+    # A code, translated by the page (the hub's message is English, for people who run the hall).
+    msg = text.cancel_outcome(reply.status == "ok", reply.error.code if reply.error else "timeout")
     return RedirectResponse(f"/t/{token}?lang={lang}&msg={msg}", status_code=303)
