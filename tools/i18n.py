@@ -24,7 +24,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from wire.i18n import CATALOGS, DOMAINS, FALLBACK, LANGUAGE_NAMES, LANGUAGES, fields
+from wire.i18n import CATALOGS, DOMAINS, FALLBACK, LANGUAGE_NAMES, fields, languages_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "locale"
@@ -62,6 +62,10 @@ def save(catalog: Catalog, domain: str, language: str, root: Path = SOURCES) -> 
     """Write a catalog source in the one layout every tool here writes (so diffs stay small)."""
     path = po_path(domain, language, root)
     path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.header_comment = (
+        f"# Sunbeon (순번): the {domain} lines in {LANGUAGE_NAMES[language]} ({language}).\n"
+        "# The keys come from the Korean catalog (locale/ko); how to add a line or a language: docs/i18n.md."
+    )
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, no_location=True, include_previous=False)
     path.write_bytes(buffer.getvalue())
@@ -95,7 +99,7 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
         buffer = io.BytesIO()
         write_po(buffer, template, width=WIDTH, no_location=True, omit_header=True)
         (root / f"{domain}.pot").write_bytes(buffer.getvalue())
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             if language == FALLBACK:
                 continue
             catalog = load(domain, language, root)
@@ -114,7 +118,7 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
 def compile_all(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
     """Every catalog source compiled to its .mo file."""
     for domain in DOMAINS:
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             path = mo_path(domain, language, folder)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(compiled(load(domain, language, root)))
@@ -126,7 +130,7 @@ def problems(root: Path = SOURCES, folder: Path = CATALOGS) -> list[str]:
     found: list[str] = []
     for domain in DOMAINS:
         korean = {m.id: text_of(m) for m in load(domain, FALLBACK, root) if m.id}
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             catalog = load(domain, language, root)
             lines = {m.id: m for m in catalog if m.id}
             for key, ko in korean.items():
@@ -161,7 +165,7 @@ def import_table(
     if domain not in DOMAINS:
         raise SystemExit(f"unknown domain {domain!r}: one of {', '.join(DOMAINS)}")
     conflicts: list[str] = []
-    catalogs = {language: load(domain, language, root) for language in LANGUAGES}
+    catalogs = {language: load(domain, language, root) for language in languages_of(domain)}
     for key, lines in table.items():
         if not lines.get(FALLBACK):
             conflicts.append(f"{key!r}: no Korean line, not imported (Korean comes first)")
