@@ -7,8 +7,9 @@
 
 Korean is the source of the keys: `locale/ko/LC_MESSAGES/<domain>.po` decides which lines exist;
 `update` writes `locale/<domain>.pot` from it and merges every other language with it (a new
-key arrives empty, a removed one becomes obsolete). Runs where Babel is installed (the [test]
-extra); a kiosk only reads the compiled .mo files (wire/i18n.py). See docs/i18n.md.
+key arrives empty, a removed one is dropped, a line whose Korean changed is flagged to check).
+Runs where Babel is installed (the [test] extra); a kiosk only reads the compiled .mo files
+(wire/i18n.py). See docs/i18n.md.
 """
 
 from __future__ import annotations
@@ -103,11 +104,17 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
             if language == FALLBACK:
                 continue
             catalog = load(domain, language, root)
+            noted = {m.id: list(m.auto_comments) for m in catalog if m.id}  # update() replaces them
             catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
             for message in catalog:
                 if message.id:
-                    ko = korean.get(message.id)
-                    _note_korean(message, text_of(ko))
+                    ko = text_of(korean.get(message.id))
+                    # The ids are keys, so gettext cannot see a Korean line change: the Korean noted
+                    # above each entry can. A translation of an older Korean line is flagged to check.
+                    before = noted.get(message.id)
+                    if message.string and before and before != [f"ko: {ko}"]:
+                        message.flags.add(TODO)
+                    _note_korean(message, ko)
                     if not message.string and TODO not in message.flags:
                         message.flags.add(TODO)
             catalog.obsolete.clear()  # a key removed from Korean is gone (git keeps its history)
@@ -178,8 +185,10 @@ def import_table(
             elif line and (replace or not message.string or message.fuzzy):
                 message.string = line
                 message.flags.discard(TODO)
-            elif line and message.string != line:
-                conflicts.append(f"{key!r} ({language}): kept {message.string!r}, not {line!r} (use --replace)")
+            else:
+                if line and message.string != line:
+                    conflicts.append(f"{key!r} ({language}): kept {message.string!r}, not {line!r} (use --replace)")
+                continue  # its Korean note stays: update() flags it if the Korean line changed
             if language != FALLBACK:
                 _note_korean(message, lines[FALLBACK])
     for language, catalog in catalogs.items():
