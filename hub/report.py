@@ -376,21 +376,20 @@ def chart_png(report: DayReport, names: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+# Debian fonts-noto-cjk, then fonts-nanum (the same order as hardware/fonts.py).
+KOREAN_FAMILIES = ("Noto Sans CJK KR", "NanumGothic")
+
+
 def _figure(report: DayReport, names: dict[str, str]) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
 
-    from hardware.fonts import font_for
-
-    face = font_for("ko", bold=False)
-    try:
-        font_manager.fontManager.addfont(face.path)
-        plt.rcParams["font.family"] = font_manager.FontProperties(fname=face.path).get_name()
-    except (RuntimeError, OSError):
-        pass  # charts still draw; Korean labels may not
+    # Korean labels: matplotlib finds the system's fonts by family name itself (the Korean face of the
+    # Noto CJK collection, else Nanum), so the hub needs nothing from hardware/ (docs/architecture.md).
+    # A family it cannot find is skipped, and the charts still draw.
+    plt.rcParams["font.family"] = [*KOREAN_FAMILIES, "DejaVu Sans"]
     hours = sorted({h for c in report.by_task_hour.values() for h in c})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     base = [0] * len(hours)
