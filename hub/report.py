@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub.domain.figures import percentile
+
 
 def read_day(database: str | Path, date: str) -> list[dict[str, Any]]:
     """A business day's ticket rows, read-only (the hub keeps writing while a report is read)."""
@@ -30,12 +32,6 @@ def read_day(database: str | Path, date: str) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute("SELECT * FROM tickets WHERE business_date=? ORDER BY id", [date])]
     finally:
         conn.close()
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile by nearest rank."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def spread(values: list[float]) -> dict[str, float | int]:

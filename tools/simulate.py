@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.bus import HubBus
+from hub.domain.figures import percentile
 from hub.service import HubService
 from hub.store import Store
 from tools.broker import Broker
@@ -85,12 +86,6 @@ class DayResult:
             "estimate_inside": within / len(inside) if inside else 0.0,
             "estimate_mae": statistics.fmean(error) if error else 0.0,
         }
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile by nearest rank."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def arrivals(
