@@ -7,7 +7,7 @@ import signal
 import threading
 from pathlib import Path
 
-from hardware.printer import Connection, Printer
+from hardware.printer import printer_for
 from hardware.screen import Screen
 from kiosk.app import Kiosk
 from wire import clock as hall_clock
@@ -15,23 +15,6 @@ from wire import config as cfg
 from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.kiosk")
-
-
-def printer_for(settings: cfg.PrinterSettings) -> Printer:
-    """The printer a device entry describes."""
-    return Printer(
-        Connection(
-            kind=settings.connection,
-            host=settings.host,
-            port=settings.port,
-            vendor_id=settings.vendor_id,
-            product_id=settings.product_id,
-            device=settings.device,
-            baudrate=settings.baudrate,
-            timeout=settings.timeout,
-        ),
-        width=settings.width,
-    )
 
 
 def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
@@ -108,7 +91,7 @@ def run(
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
         signal.signal(sig, lambda *_: stop.set())
-    log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
+    log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.describe())
     try:
         kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now)  # the header shows hall time
         warm_up(kiosk, hall)
