@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from pathlib import Path
 
 from hardware.printer import printer_for
 from hardware.screen import Screen
@@ -24,18 +23,6 @@ def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
         known = ", ".join(d.id for d in hall.devices if d.role == "kiosk") or "none"
         raise cfg.ConfigError("config", None, f"{device!r} is not a kiosk in this hall (kiosks: {known})")
     return entry
-
-
-def save_screen(screen: Screen, name: str) -> None:
-    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
-    import os
-
-    folder = os.environ.get("SUNBEON_SCREENS")
-    if folder:
-        try:
-            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
-            log.warning("screen not saved: %s", err)
 
 
 def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
@@ -100,7 +87,7 @@ def run(
 
             kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
         kiosk.run(stop)
-        save_screen(screen, device)
+        screen.save_last_frame(device)
     finally:
         client.close()
         printer.close()
