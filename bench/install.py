@@ -1,7 +1,8 @@
 """Install size and start-up import time of each role, in a fresh venv per role (docs/performance.md).
 
 For each extra (hub, kiosk, display, web, report) this makes `/tmp/size-<label>-<role>`, installs
-`<tree>[<role>]` into it (not editable: what a Pi gets from `make install`), measures the venv's
+`<tree>[<role>]` into it from the tree's last commit (not editable: what a Pi gets from `make
+install`; commit first, uncommitted changes are not measured), measures the venv's
 site-packages (`du -sk`), says whether numpy, matplotlib or FastAPI came along, and times the
 imports the role's process makes before it starts work (the `sunbeon` command's module, then the
 role's own), best of 5 fresh interpreters. It also says whether numpy was loaded by that import.
@@ -47,14 +48,27 @@ def site_packages(venv: Path) -> Path:
     return next((venv / "lib").glob("python3*/site-packages"))
 
 
-def install(tree: Path, venv: Path, role: str) -> None:
+def export(tree: Path, label: str) -> Path:
+    """The tree's committed files in a fresh folder: pip builds in the source folder, and a stale
+    build/ there would put modules that no longer exist into the wheel."""
+    dest = Path(f"/tmp/size-{label}-src")
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(tree), "archive", "HEAD"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def install(source: Path, venv: Path, role: str) -> None:
     if venv.exists():
         shutil.rmtree(venv)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", f"{tree}[{role}]"],
+        [str(venv / "bin" / "pip"), "install", "-q", f"{source}[{role}]"],
         check=True,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # the machine's index warns about every missing folder
     )
 
 
@@ -91,10 +105,11 @@ def measure(tree: Path, label: str, roles: tuple[str, ...]) -> list[dict]:
     rows = []
     empty = Path(f"/tmp/size-{label}-cwd")
     empty.mkdir(exist_ok=True)
+    source = export(tree, label)
     for role in roles:
         venv = Path(f"/tmp/size-{label}-{role}")
         started = time.monotonic()
-        install(tree, venv, role)
+        install(source, venv, role)
         modules = entry_imports(tree, role)
         seconds, loaded = import_seconds(venv, modules, empty)
         row = {
