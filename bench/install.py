@@ -5,10 +5,12 @@ For each extra (hub, kiosk, display, web, report) this makes `/tmp/size-<label>-
 install`; commit first, uncommitted changes are not measured), measures the venv's
 site-packages (`du -sk`), says whether numpy, matplotlib or FastAPI came along, and times the
 imports the role's process makes before it starts work (the `sunbeon` command's module, then the
-role's own), best of 5 fresh interpreters. It also says whether numpy was loaded by that import.
+role's own), best of 5 fresh interpreters, taking the venvs in turn each round. It also says
+whether numpy (or matplotlib, FastAPI, pygame, Pillow) was loaded by that import.
 
     .venv/bin/python bench/install.py                      # this tree, labelled "after"
     .venv/bin/python bench/install.py --before f609051     # also a commit, checked out in /tmp/before
+    .venv/bin/python bench/install.py --before f609051 --reuse   # time again, keeping the venvs
 
 pip's cache is used (the figures are about what lands on the box, not the download).
 """
@@ -82,54 +84,64 @@ def installed(venv: Path, names: tuple[str, ...]) -> list[str]:
     return [n for n in names if (site / n).is_dir()]
 
 
-def import_seconds(venv: Path, modules: list[str], cwd: Path) -> tuple[float, list[str]]:
-    """Best of RUNS fresh interpreters importing `modules`, and which heavy modules they loaded."""
+def import_once(venv: Path, modules: list[str], cwd: Path) -> tuple[float, list[str]]:
+    """One fresh interpreter importing `modules`: seconds, and which heavy modules they loaded."""
     code = (
         "import sys, time; t = time.perf_counter()\n"
         + "".join(f"import {m}\n" for m in modules)
         + "took = time.perf_counter() - t\n"
         + f"print(took, ','.join(n for n in {HEAVY!r} if n in sys.modules))"
     )
-    best, loaded = float("inf"), ""
-    for _ in range(RUNS):
-        # From an empty folder, so the installed package is imported, not the source tree.
-        out = subprocess.run(
-            [str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True, cwd=cwd
-        )
-        took, loaded = out.stdout.split() if " " in out.stdout.strip() else (out.stdout.strip(), "")
-        best = min(best, float(took))
-    return best, [n for n in loaded.split(",") if n]
+    # From an empty folder, so the installed package is imported, not the source tree.
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], check=True, capture_output=True, text=True, cwd=cwd
+    )
+    took, _, loaded = out.stdout.strip().partition(" ")
+    return float(took), [n for n in loaded.split(",") if n]
 
 
-def measure(tree: Path, label: str, roles: tuple[str, ...]) -> list[dict]:
+def install_all(tree: Path, label: str, roles: tuple[str, ...], fresh: bool) -> list[dict]:
+    """Install each role (unless `fresh` is False and its venv is there) and measure its size."""
     rows = []
-    empty = Path(f"/tmp/size-{label}-cwd")
-    empty.mkdir(exist_ok=True)
-    source = export(tree, label)
+    source = export(tree, label) if fresh else tree
     for role in roles:
         venv = Path(f"/tmp/size-{label}-{role}")
         started = time.monotonic()
-        install(source, venv, role)
-        modules = entry_imports(tree, role)
-        seconds, loaded = import_seconds(venv, modules, empty)
-        row = {
-            "label": label,
-            "role": role,
-            "site_packages_mb": round(size_mb(venv), 1),
-            "heavy_installed": installed(venv, HEAVY),
-            "imports": modules,
-            "import_ms": round(seconds * 1000, 1),
-            "heavy_loaded": loaded,
-            "install_s": round(time.monotonic() - started, 1),
-        }
-        print(json.dumps(row), flush=True)
-        rows.append(row)
+        if fresh or not venv.exists():
+            install(source if fresh else export(tree, label), venv, role)
+        rows.append(
+            {
+                "label": label,
+                "role": role,
+                "venv": str(venv),
+                "site_packages_mb": round(size_mb(venv), 1),
+                "heavy_installed": installed(venv, HEAVY),
+                "imports": entry_imports(tree, role),
+                "install_s": round(time.monotonic() - started, 1),
+            }
+        )
+        print(json.dumps(rows[-1]), flush=True)
     return rows
+
+
+def time_all(rows: list[dict]) -> None:
+    """Best of RUNS for every row, the rows taken in turn each round: a busy moment on a shared
+    machine then slows before and after alike instead of whichever ran at the time."""
+    empty = Path("/tmp/size-cwd")
+    empty.mkdir(exist_ok=True)
+    for row in rows:
+        row["import_ms"] = float("inf")
+    for _ in range(RUNS):
+        for row in rows:
+            took, loaded = import_once(Path(row["venv"]), row["imports"], empty)
+            row["import_ms"] = round(min(row["import_ms"], took * 1000), 1)
+            row["heavy_loaded"] = loaded
 
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| role | tree | site-packages | heavy packages installed | entry import (best of 5) | heavy modules loaded |",
+        f"| role | tree | site-packages | heavy packages installed | start imports (best of {RUNS}) "
+        "| heavy modules loaded |",
         "|---|---|---|---|---|---|",
     ]
     for r in sorted(rows, key=lambda r: (ROLES.index(r["role"]), r["label"] != "before")):
@@ -145,25 +157,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="a commit to measure too (checked out as a worktree in /tmp/before)")
     parser.add_argument("--roles", nargs="*", default=list(ROLES), choices=ROLES)
-    parser.add_argument("--only-before", action="store_true", help="measure only the --before commit")
+    parser.add_argument("--reuse", action="store_true", help="keep venvs already made by an earlier run")
     args = parser.parse_args()
+    roles = tuple(args.roles)
     rows = []
     if args.before:
         before = Path("/tmp/before")
         if not before.exists():
             git = ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.before]
             subprocess.run(git, check=True)
-        rows += measure(before, "before", tuple(args.roles))
-    if not args.only_before:
-        rows += measure(ROOT, "after", tuple(args.roles))
+        rows += install_all(before, "before", roles, fresh=not args.reuse)
+    rows += install_all(ROOT, "after", roles, fresh=not args.reuse)
+    time_all(rows)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    path = out / "install.json"
-    # Earlier runs' rows stay unless measured again (a run may cover one role or one tree).
-    kept = json.loads(path.read_text())["rows"] if path.exists() else []
-    fresh = {(r["label"], r["role"]) for r in rows}
-    rows = [r for r in kept if (r["label"], r["role"]) not in fresh] + rows
-    path.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2))
+    (out / "install.json").write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2))
     print(f"\n### install size and import time — {machine()}\n")
     print(table(rows))
 
