@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from wire import config as cfg
+from wire import protocol as p
 from wire.clerkday import SimulatedClerk
 from wire.client import HubClient
 from wire.clock import HallClock
@@ -126,15 +127,15 @@ class Clerk(threading.Thread):
                 self.client.request("finish")
             self.watcher.wait_for(lambda _: self.stop.is_set() or self._anyone_waiting(), CHECK)
             return False
-        reply = self.client.request("call_next")  # also finishes the current visitor
-        ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
+        reply = self.client.ask(p.CALL_NEXT)  # also finishes the current visitor
+        ticket = reply.data.ticket if reply.data is not None else None
         if ticket is None:
             self.stop.wait(min(CHECK, self.clock.real(30)))
             return False
         # Time the visit from the hub's own stamp of the call, not from when its reply got here:
         # on a busy machine the round trip would otherwise add idle time to every visit.
-        called = ticket.get("called") or self.clock.now()
-        service = self.hall.service(ticket["service"])
+        called = ticket.called or self.clock.now()
+        service = self.hall.service(ticket.service)
         visit = self.habits.visit(called, service.typical_minutes if service else 5.0)
         if visit.no_show and visit.recall_at is not None:
             self._sleep_until(visit.recall_at)

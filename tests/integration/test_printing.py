@@ -12,7 +12,13 @@ from kiosk.text import LANGUAGES, TEXT
 from kiosk.ticket import TicketContent, render
 from wire.config import PrinterSettings
 
-NAMES = {"ko": "여권 접수", "en": "Passport Application", "zh": "护照申请", "vi": "Nộp hồ sơ hộ chiếu"}
+NAMES = {
+    "ko": "여권 접수",
+    "en": "Passport Application",
+    "zh": "护照申请",
+    "vi": "Nộp hồ sơ hộ chiếu",
+    "ru": "Приём документов на паспорт",
+}
 
 
 def content(language="ko", **kw):
