@@ -50,11 +50,9 @@ class CounterControls:
 
     def _send(self, op: str) -> None:
         command_id = f"{self.client.device}-{op}-{uuid.uuid4().hex[:10]}"
-        reply = self.client.request(op, command_id=command_id, counter=self.counter, timeout=2.0)
-        for _ in range(RETRIES):
-            if reply.status == "ok" or reply.error is None or reply.error.code != "timeout":
-                break
-            reply = self.client.request(op, command_id=command_id, counter=self.counter, timeout=2.0)
+        reply = self.client.request_retrying(
+            op, retries=RETRIES, command_id=command_id, counter=self.counter, timeout=2.0
+        )
         if reply.status != "ok":
             log.warning("%s at counter %s: %s", op, self.counter, reply.error)
         self.on_result(op, reply)
