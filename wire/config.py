@@ -22,6 +22,7 @@ from pydantic import (
 
 from wire import tomlpos
 from wire.i18n import LANGUAGES
+from wire.notify_settings import NotifySettings
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
 Language = Literal["ko", "en", "zh", "vi"]
@@ -358,6 +359,7 @@ class HallConfig(_Model):
     mqtt: Mqtt = Mqtt()
     hub: HubSettings = HubSettings()
     web: WebSettings = WebSettings()
+    notify: NotifySettings = NotifySettings()  # `sunbeon notify` (wire/notify_settings.py)
     services: tuple[Service, ...] = Field(min_length=1)
     counters: tuple[Counter, ...] = ()
     devices: tuple[Device, ...] = ()

@@ -45,6 +45,21 @@ class Topics:
         self.hub_status = f"{self.root}/hub/status"
         self.all_commands = f"{self.root}/cmd/+"
         self.all_device_status = f"{self.root}/device/+/status"
+        self.all_notify_commands = f"{self.root}/notify/cmd/+"
+
+    def notify_command(self, device: str) -> str:
+        """Where `device` asks the notifier (`sunbeon notify`) to register or drop a visitor's contact."""
+        return f"{self.root}/notify/cmd/{device}"
+
+    def notify_reply(self, device: str) -> str:
+        """Where the notifier answers `device` (never `reply/`, which only the hub writes)."""
+        return f"{self.root}/notify/reply/{device}"
+
+    def notify_device_of(self, topic: str) -> str | None:
+        """The device named by a `notify/cmd/{device}` topic."""
+        head = f"{self.root}/notify/cmd/"
+        rest = topic[len(head) :] if topic.startswith(head) else ""
+        return rest if rest and "/" not in rest else None
 
     def command(self, device: str) -> str:
         """Where `device` sends its commands."""
@@ -134,6 +149,10 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"  # the hub cannot store now (disk full, read-only): try again
     TIMEOUT = "timeout"  # never sent by the hub: the client's own "no reply in time"
+    # The notifier's refusals (notify/cmd/{device}); nothing is stored with any of them.
+    INVALID_PHONE = "invalid_phone"  # not a Korean mobile number (010 and 8 digits)
+    INVALID_SUBSCRIPTION = "invalid_subscription"  # a Web Push subscription that is malformed or not a push service's
+    CHANNEL_OFF = "channel_off"  # this hall sends no messages of that kind (not configured)
 
 
 class _Message(BaseModel):
@@ -233,6 +252,104 @@ Command = Annotated[
 CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
 OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
 _COMMAND = TypeAdapter(Command)
+
+
+# --- the notifier's commands (`notify/cmd/{device}` → `notify/reply/{device}`) ------------------------
+# A visitor's phone number or Web Push subscription, for staged messages while they wait elsewhere.
+# Sent by the kiosk (the "문자로 알림 받기" step) and the web relay (the ticket page); the notifier
+# (`sunbeon notify`, not the hub) answers with the same reply envelope. The visitor proves the ticket
+# is theirs with its page token, as on the ticket page.
+
+
+class PushKeys(BaseModel):
+    """The keys of a Web Push subscription (PushSubscription.toJSON()), base64url."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+
+
+class PushSubscription(BaseModel):
+    """A browser's Web Push subscription, as `PushSubscription.toJSON()` gives it."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    endpoint: str = Field(max_length=1000)
+    expirationTime: float | int | None = None  # noqa: N815 - the browser's own name
+    keys: PushKeys
+
+
+class NotifyRegister(_Command):
+    """Send this ticket's staged messages to a phone (알림톡/SMS) or a browser (Web Push)."""
+
+    op: Literal["notify_register"] = "notify_register"
+    token: str = Field(min_length=1, max_length=200)
+    language: Language = "ko"
+    phone: str | None = Field(default=None, max_length=40)
+    subscription: PushSubscription | None = None
+    consent: bool = Field(description="the visitor agreed to the consent line (docs/privacy.md); false is refused")
+
+
+class NotifyUnregister(_Command):
+    """Stop a ticket's messages on one channel (or all) and delete what was stored for it."""
+
+    op: Literal["notify_unregister"] = "notify_unregister"
+    token: str = Field(min_length=1, max_length=200)
+    channel: Literal["sms", "push", "all"] = "all"
+
+
+class NotifyStatus(_Command):
+    """Which channels are on for a ticket (the phone only as its last 4 digits)."""
+
+    op: Literal["notify_status"] = "notify_status"
+    token: str = Field(min_length=1, max_length=200)
+
+
+NotifyCommand = Annotated[NotifyRegister | NotifyUnregister | NotifyStatus, Field(discriminator="op")]
+NOTIFY_OPS = ("notify_register", "notify_unregister", "notify_status")
+_NOTIFY_COMMAND = TypeAdapter(NotifyCommand)
+
+
+def parse_notify_command(payload: bytes) -> NotifyRegister | NotifyUnregister | NotifyStatus:
+    """Decode and validate a command to the notifier, or raise ProtocolError (same rules as the hub's)."""
+    raw = decode(payload)
+    command_id = peek_id(raw)
+    if "v" not in raw or type(raw["v"]) is not int:
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f'v: required, the integer {VERSION}', command_id)
+    if raw["v"] != VERSION:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {brief(raw['v'], 40)}", command_id)
+    op = raw.get("op")
+    if not isinstance(op, str) or op not in NOTIFY_OPS:
+        raise ProtocolError(
+            ErrorCode.UNKNOWN_OP, f"unknown op {brief(op, 60)}; ops are {', '.join(NOTIFY_OPS)}", command_id
+        )
+    try:
+        command: NotifyRegister | NotifyUnregister | NotifyStatus = _NOTIFY_COMMAND.validate_python(raw)
+    except ValidationError as err:
+        first = err.errors(include_url=False, include_input=False)[0]
+        field = ".".join(str(part) for part in first["loc"][1:]) or "command"
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"{_cut(field, 60)}: {first['msg']}", command_id) from None
+    return command
+
+
+class NotifierStatus(_Message):
+    """The notifier's own health (`device/{notify device}/status`, retained): the console reads it.
+
+    `degraded` with `reason` `provider_down` (and the provider's answer in `detail`) while a provider
+    fails; counts since the notifier started. Never on a public screen: the hub makes no alert of it
+    (the notifier is a service login, not a [[devices]] entry).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    state: Health
+    detail: str | None = None
+    reason: str | None = None
+    role: Literal["notify"] = "notify"
+    at: float | None = None
+    contacts: int = 0
+    sent: int = 0
+    retried: int = 0
+    dead_letters: int = 0
+    rate_limited: int = 0
 
 
 class ErrorBody(BaseModel):

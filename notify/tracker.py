@@ -1,0 +1,319 @@
+"""Follows the hall for the tickets that have a contact, and registers contacts.
+
+One thread runs it (notify/service.py): every look at the latest snapshot and places decides,
+per followed ticket, with the pure rules of notify/stages.py, what is due; records it in the
+outbox (one transaction per look) and hands the new keys to the delivery workers. Registration
+commands run on the same thread, between looks, so a ticket's state has one writer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from notify import stages as rules
+from notify import text
+from notify.contact import Refused, last4, mask, phone_number, subscription
+from notify.providers.base import Delivery
+from notify.secrecy import Sealer
+from notify.store import Contact, Message, NotifyStore, Outgoing, Ticket
+from wire import protocol as p
+from wire.config import HallConfig
+
+log = logging.getLogger("sunbeon.notify")
+ABSENT_GRACE = 3.0  # seconds a ticket may be in neither the queue nor at a counter before it counts as ended
+REGISTER_WAIT = 3.0  # seconds a registration waits for a just-issued ticket to appear in state/places
+PHONE_TICKETS = 3  # live tickets one number may follow at once
+REPLIES_KEPT = 5000
+
+
+@dataclass
+class Place:
+    ahead: int
+    number: str
+    service: str
+
+
+@dataclass
+class Pending:
+    device: str
+    command: p.NotifyRegister
+    deadline: float
+    correlation: bytes | None
+
+
+class Tracker:
+    """The notifier's state: followed tickets, the latest look at the hall, replies given."""
+
+    def __init__(
+        self,
+        hall: HallConfig,
+        store: NotifyStore,
+        sealer: Sealer,
+        submit: Callable[[str], None],
+        reply: Callable[[str, bytes | None, p.Reply], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.hall, self.settings, self.store, self.sealer = hall, hall.notify, store, sealer
+        self.submit, self.reply, self.clock = submit, reply, clock
+        self.tickets: dict[str, Ticket] = {t.token_hash: t for t in store.tickets()}
+        self.snapshot: p.Snapshot | None = None
+        self.places: p.Places | None = None
+        self.where: dict[str, Place] = {}
+        self.serving: dict[str, dict[str, str]] = {}  # token hash → the calling counter's label
+        self.today: str | None = None
+        self._replies: OrderedDict[tuple[str, str], p.Reply] = OrderedDict()
+        self._pending: list[Pending] = []
+        self.faults = 0
+
+    # --- the hall ----------------------------------------------------------------------------
+
+    def see(self, snapshot: p.Snapshot | None, places: p.Places | None) -> None:
+        """Take the latest snapshot and places (either may be unchanged) and act on them."""
+        if places is not None and places is not self.places:
+            self.places = places
+        if snapshot is not None and snapshot is not self.snapshot:
+            self.snapshot = snapshot
+        self._index()
+        self.look()
+
+    def _index(self) -> None:
+        where: dict[str, Place] = {}
+        if self.places is not None:
+            for service, line in self.places.services.items():
+                for ahead, (token_hash, number) in enumerate(line):
+                    where[token_hash] = Place(ahead, number, service)
+            for _counter, line in self.places.counters.items():
+                for ahead, (token_hash, number) in enumerate(line):
+                    where.setdefault(token_hash, Place(ahead, number, "")).ahead = ahead
+        serving: dict[str, dict[str, str]] = {}
+        if self.snapshot is not None:
+            # The snapshot is at least as new as places (places trails it): its first 50 win.
+            for service in self.snapshot.services:
+                for ahead, entry in enumerate(service.queue):
+                    where[entry.token_hash] = Place(ahead, entry.number, service.id)
+            for counter in self.snapshot.counters:
+                if counter.serving is not None and counter.serving.token_hash:
+                    serving[counter.serving.token_hash] = counter.label
+                    where.pop(counter.serving.token_hash, None)
+        self.where, self.serving = where, serving
+
+    def look(self) -> None:
+        """Decide for every followed ticket; record and hand over what became due."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        day_changed = self.today is not None and snapshot.business_date != self.today
+        if self.today is None:
+            # First look since start: contacts of another day are from before a stop; they get no "closed"
+            # message a day late, they are deleted.
+            if any(t.business_date != snapshot.business_date for t in self.tickets.values()):
+                self._purge(snapshot.business_date)
+        self.today = snapshot.business_date
+        now = self.clock()
+        changes: list[tuple[Ticket, list[Message]]] = []
+        for ticket in list(self.tickets.values()):
+            if ticket.ended is not None:
+                continue
+            messages = self._decide(ticket, now, day_changed)
+            if messages is not None:
+                changes.append((ticket, messages))
+        if changes:
+            for key in self.store.record(changes):
+                self.submit(key)
+        self._clean(now)
+        self._answer_pending(now)
+
+    def _decide(self, ticket: Ticket, now: float, day_changed: bool) -> list[Message] | None:
+        """The messages a look makes due for one ticket (None: nothing changed)."""
+        stages = self.settings.stages
+        if ticket.business_date != self.today:
+            return self._end(ticket, same_day=False, live=day_changed)
+        counter = self.serving.get(ticket.token_hash)
+        place = self.where.get(ticket.token_hash)
+        if counter is None and place is None:
+            if ticket.absent_since is None:
+                ticket.absent_since = now
+            if now - ticket.absent_since < ABSENT_GRACE:
+                return None
+            return self._end(ticket, same_day=True, live=True)
+        ticket.absent_since = None
+        step = rules.due(stages, ticket.done, place.ahead if place else None, counter is not None)
+        called = ticket.called or counter is not None
+        if step.done == ticket.done and step.send is None and called == ticket.called:
+            return None
+        ticket.done, ticket.called = step.done, called
+        if step.send is None:
+            return []
+        if step.send == rules.CALL:
+            return [("call", c, 0, 0, counter) for c in self.store.contacts_of(ticket.token_hash)]
+        ahead = place.ahead if place else 0
+        return [("ahead", c, step.send, ahead, None) for c in self.store.contacts_of(ticket.token_hash)]
+
+    def _end(self, ticket: Ticket, *, same_day: bool, live: bool) -> list[Message]:
+        ticket.ended = rules.ending(ticket.called, same_day)
+        if ticket.ended == "served" or not live:
+            return []
+        return [(ticket.ended, c, 0, 0, None) for c in self.store.contacts_of(ticket.token_hash)]
+
+    def _clean(self, now: float) -> None:
+        """Delete the contacts of ended tickets once their last message went (or failed) out."""
+        for token_hash, ticket in list(self.tickets.items()):
+            if ticket.ended is not None and not self.store.pending_for(token_hash):
+                self.store.delete_contacts(token_hash)
+                del self.tickets[token_hash]
+
+    def _purge(self, today: str) -> None:
+        gone = self.store.purge_day(today)
+        self.tickets = {h: t for h, t in self.tickets.items() if t.business_date == today}
+        log.info("business day %s: deleted %d contacts of earlier days", today, gone)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def command(self, device: str, payload: bytes, correlation: bytes | None) -> None:
+        """One command from `notify/cmd/{device}`; always answered, except a repeat still being waited on."""
+        try:
+            command = p.parse_notify_command(payload)
+        except p.ProtocolError as err:
+            self.reply(device, correlation, err.reply)
+            return
+        known = self._replies.get((device, command.id))
+        if known is not None:
+            self.reply(device, correlation, known)
+            return
+        entry = self.hall.device(device)
+        if entry is None:
+            self._answer(device, correlation, command.id, p.Reply.fail(command.id, "unknown_device", device[:40]))
+            return
+        if entry.role not in self.settings.registrars:
+            reply = p.Reply.fail(command.id, "forbidden", f"a {entry.role} may not register visitors' contacts")
+            self._answer(device, correlation, command.id, reply)
+            return
+        if isinstance(command, p.NotifyStatus):
+            self.reply(device, correlation, p.Reply.ok(command.id, self.status(command.token)))
+        elif isinstance(command, p.NotifyUnregister):
+            token_hash = p.token_hash(command.token)
+            gone = self.store.delete_contacts(token_hash, None if command.channel == "all" else command.channel)
+            ticket = self.tickets.get(token_hash)
+            if ticket is not None:
+                ticket.channels = {c.channel for c in self.store.contacts_of(token_hash)}
+                if not ticket.channels:
+                    del self.tickets[token_hash]
+            data = {**self.status(command.token), "deleted": gone}
+            self._answer(device, correlation, command.id, p.Reply.ok(command.id, data))
+        else:
+            self._register(device, command, correlation, self.clock() + REGISTER_WAIT)
+
+    def _answer(self, device: str, correlation: bytes | None, command_id: str, reply: p.Reply) -> None:
+        self._replies[(device, command_id)] = reply
+        while len(self._replies) > REPLIES_KEPT:
+            self._replies.popitem(last=False)
+        self.reply(device, correlation, reply)
+
+    def _register(self, device: str, command: p.NotifyRegister, correlation: bytes | None, deadline: float) -> None:
+        try:
+            data = self._store_contact(command)
+        except Refused as err:
+            self._answer(device, correlation, command.id, p.Reply.fail(command.id, err.code, str(err)))
+            return
+        if data is None:  # the ticket is not in the hall's queues yet: wait for the next places
+            if self.clock() < deadline:
+                self._pending.append(Pending(device, command, deadline, correlation))
+                return
+            reply = p.Reply.fail(command.id, "unknown_ticket", "no waiting ticket has this token today")
+            self._answer(device, correlation, command.id, reply)
+            return
+        self._answer(device, correlation, command.id, p.Reply.ok(command.id, data))
+        self.look()  # a stage may be due at once (e.g. registered with 2 ahead)
+
+    def _answer_pending(self, now: float) -> None:
+        pending, self._pending = self._pending, []
+        for entry in pending:
+            self._register(entry.device, entry.command, entry.correlation, entry.deadline)
+
+    def tick(self) -> None:
+        """Called about every half second: absent tickets and waiting registrations need time, not news."""
+        if self._pending or any(t.absent_since is not None for t in self.tickets.values()):
+            self.look()
+
+    def _store_contact(self, command: p.NotifyRegister) -> dict[str, object] | None:
+        """Check and store one registration; the reply's data, None while the ticket is not seen, or Refused."""
+        bad = p.ErrorCode.BAD_REQUEST
+        if command.consent is not True:
+            raise Refused(bad, "consent: the visitor must agree to the consent line")
+        if (command.phone is None) == (command.subscription is None):
+            raise Refused(bad, "give either phone or subscription")
+        if command.phone is not None:
+            if self.settings.sms == "off":
+                raise Refused(p.ErrorCode.CHANNEL_OFF, "this hall sends no 알림톡/SMS")
+            number = phone_number(command.phone)
+            phone_key = self.sealer.phone_key(number)
+            to: object = number
+            channel, shown = "sms", last4(number)
+        else:
+            assert command.subscription is not None
+            if not self.settings.push:
+                raise Refused(p.ErrorCode.CHANNEL_OFF, "this hall sends no Web Push")
+            to = subscription(command.subscription, self.settings.webpush.hosts)
+            phone_key, channel, shown = None, "push", None
+        token_hash = p.token_hash(command.token)
+        if self.snapshot is None:
+            return None
+        if token_hash in self.serving:
+            raise Refused(p.ErrorCode.INVALID_STATE, "this ticket has already been called")
+        place = self.where.get(token_hash)
+        if place is None:
+            return None
+        ticket = self.tickets.get(token_hash)
+        if phone_key is not None and (ticket is None or "sms" not in ticket.channels):
+            if self.store.live_tickets_of_phone(phone_key) >= PHONE_TICKETS:
+                raise Refused(p.ErrorCode.RATE_LIMITED, f"this number already follows {PHONE_TICKETS} tickets")
+        today = self.snapshot.business_date
+        if ticket is None:
+            ticket = Ticket(token_hash, today, place.service, place.number)
+        sealed = self.sealer.seal(json.dumps({"to": to, "token": command.token}, ensure_ascii=False))
+        contact = Contact(0, today, token_hash, channel, command.language, sealed, phone_key, shown)
+        self.store.add_contact(contact, ticket)
+        ticket.channels.add(channel)
+        self.tickets[token_hash] = ticket
+        log.info("ticket %s %s: %s on (%s)", place.service, place.number, channel,
+                 mask(shown) if shown else "a browser")  # fmt: skip
+        return self.status(command.token)
+
+    def status(self, token: str) -> dict[str, object]:
+        """Which channels are on for a ticket: what its page shows (the number as its last 4 digits)."""
+        contacts = {c.channel: c for c in self.store.contacts_of(p.token_hash(token))}
+        sms = contacts.get("sms")
+        return {
+            "sms": {"on": sms is not None, "last4": sms.last4 if sms else None},
+            "push": {"on": "push" in contacts},
+            "offered": {"sms": self.settings.sms != "off", "push": self.settings.push},
+            "stages": list(self.settings.stages),
+        }
+
+    # --- composing ---------------------------------------------------------------------------
+
+    def compose(self, row: Outgoing, contact: Contact, sealed: dict[str, object]) -> Delivery:
+        """The message of an outbox row for its contact, in the visitor's language."""
+        ticket = self.tickets.get(row.token_hash)
+        number = ticket.number if ticket else "?"
+        token = str(sealed["token"])
+        url = f"{self.hall.site.public_url.rstrip('/')}/t/{token}"
+        language = contact.language
+        hall = self.hall.site.name.get(language)
+        body = text.message(row.kind, language, hall=hall, number=number, url=url, ahead=row.ahead,
+                            counter=row.counter)  # fmt: skip
+        label = (row.counter or {}).get("ko", "")
+        variables = {
+            "민원실": self.hall.site.name.ko,
+            "번호": number,
+            "남은": str(row.ahead),
+            "창구": text.toward(label) if label else "",
+            "링크": url,
+            "title": text.t("title", language),
+        }
+        return Delivery(row.key, contact.channel, sealed["to"], body, row.kind, language, url, variables)
