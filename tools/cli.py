@@ -107,6 +107,18 @@ def _hub(args: argparse.Namespace) -> int:
 
 
 def _notify(args: argparse.Namespace) -> int:
+    if args.secret:
+        from tools.deploy import DeployError, write_secret
+
+        hall = cfg.load(args.config)
+        value = sys.stdin.readline().strip()  # never on the command line, where `ps` shows it
+        try:
+            write_secret(Path(hall.notify.secrets_file), args.secret, value)
+        except (DeployError, OSError) as err:
+            print(f"sunbeon notify: {err}", file=sys.stderr)
+            return 2
+        print(f"{args.secret} set in {hall.notify.secrets_file} (0640 root:sunbeon)")
+        return 0
     if args.vapid:
         from notify.main import vapid_keys
 
@@ -396,6 +408,7 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(notify)
     notify.add_argument("--new-key", metavar="PATH", help="write a new encryption key for contacts and exit")
     notify.add_argument("--vapid", action="store_true", help="print a new Web Push (VAPID) key pair and exit")
+    notify.add_argument("--secret", metavar="NAME", help="set one provider secret (value on stdin) and exit")
     notify.set_defaults(run=_notify)
 
     passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
@@ -406,7 +419,7 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("action", choices=["add", "remove", "list"])
     device.add_argument("device", nargs="?", help="device id, e.g. kiosk-1 (or hub, for the hub's login)")
     _config_arg(device)
-    device.add_argument("--role", choices=["kiosk", "counter", "display", "web", "staff", "hub"])
+    device.add_argument("--role", choices=["kiosk", "counter", "display", "web", "staff", "hub", "notify"])
     device.add_argument("--counter", help="the counter a counter device operates")
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
