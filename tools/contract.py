@@ -53,6 +53,12 @@ CHANNELS = (
             "online / degraded (with detail) / offline (last will)."),
     Channel("hub-status", "hub/status", "hub", "all", protocol.HubStatus, True,
             "online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s."),
+    Channel("notify-command", "notify/cmd/{device}", "device", "notifier", protocol.NotifyCommand, False,
+            "A visitor's contact for staged messages, to the notifier (sunbeon notify); same envelope as cmd/."),
+    Channel("notify-reply", "notify/reply/{device}", "notifier", "device", protocol.Reply, False,
+            "The notifier's reply envelope {status, data, error, id}; correlation data copied from the command."),
+    Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay", protocol.NotifierStatus, True,
+            "The notifier's health with its counts (sent, retried, dead letters); the console shows it."),
 )  # fmt: skip
 
 
@@ -100,6 +106,8 @@ def asyncapi() -> dict[str, Any]:
         parameters = {"site": {"description": site}}
         if "{device}" in c.address:
             parameters["device"] = {"description": device}
+        if "{notify}" in c.address:
+            parameters["notify"] = {"description": "the notifier's login, `[notify] device` (default notify)"}
         channels[key] = {
             "address": f"{root}/{c.address}",
             "description": f"{c.summary} Published by: {c.publisher}; read by: {c.readers}.",
