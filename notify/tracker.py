@@ -27,6 +27,7 @@ from wire.config import HallConfig
 log = logging.getLogger("sunbeon.notify")
 ABSENT_GRACE = 3.0  # seconds a ticket may be in neither the queue nor at a counter before it counts as ended
 REGISTER_WAIT = 3.0  # seconds a registration waits for a just-issued ticket to appear in state/places
+DAY_GRACE = 900.0  # seconds after the day boundary before every old contact goes, sent or not
 PHONE_TICKETS = 3  # live tickets one number may follow at once
 REPLIES_KEPT = 5000
 
@@ -68,6 +69,7 @@ class Tracker:
         self.today: str | None = None
         self._replies: OrderedDict[tuple[str, str], p.Reply] = OrderedDict()
         self._pending: list[Pending] = []
+        self._day_ended_at: float | None = None  # the business day changed: purge once its last messages went
         self.faults = 0
 
     # --- the hall ----------------------------------------------------------------------------
@@ -115,6 +117,8 @@ class Tracker:
                 self._purge(snapshot.business_date)
         self.today = snapshot.business_date
         now = self.clock()
+        if day_changed:
+            self._day_ended_at = now
         changes: list[tuple[Ticket, list[Message]]] = []
         for ticket in list(self.tickets.values()):
             if ticket.ended is not None:
@@ -161,11 +165,17 @@ class Tracker:
         return [(ticket.ended, c, 0, 0, None) for c in self.store.contacts_of(ticket.token_hash)]
 
     def _clean(self, now: float) -> None:
-        """Delete the contacts of ended tickets once their last message went (or failed) out."""
+        """Delete the contacts of ended tickets once their last message went (or failed) out; after a
+        day boundary, everything of the old day once its "closed" messages are done (at most DAY_GRACE)."""
         for token_hash, ticket in list(self.tickets.items()):
             if ticket.ended is not None and not self.store.pending_for(token_hash):
                 self.store.delete_contacts(token_hash)
                 del self.tickets[token_hash]
+        if self._day_ended_at is not None and self.today is not None:
+            old = [t for t in self.tickets.values() if t.business_date != self.today]
+            if not old or now - self._day_ended_at > DAY_GRACE:
+                self._purge(self.today)
+                self._day_ended_at = None
 
     def _purge(self, today: str) -> None:
         gone = self.store.purge_day(today)
@@ -237,7 +247,11 @@ class Tracker:
 
     def tick(self) -> None:
         """Called about every half second: absent tickets and waiting registrations need time, not news."""
-        if self._pending or any(t.absent_since is not None for t in self.tickets.values()):
+        if (
+            self._pending
+            or self._day_ended_at is not None
+            or any(t.absent_since is not None or t.ended is not None for t in self.tickets.values())
+        ):
             self.look()
 
     def _store_contact(self, command: p.NotifyRegister) -> dict[str, object] | None:
