@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from web import guard, text
+from web import guard, notify_routes, text
 from web.auth import LoginBrake, Signer, check_password
 from web.headers import Guard
 from web.relay import Relay
@@ -91,6 +91,7 @@ def create_app(
     _mount_docs(app)  # before /static: its /static/swagger must match first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape())
+    notify_routes.mount(app, hall, relay, signer, pages)  # the ticket's 알림톡/SMS and Web Push controls
     brake = brake or LoginBrake()
     generations = generations or Generations(None)
     streams = app.state.streams = StreamCount(max_streams)
