@@ -104,8 +104,8 @@ class Tracker:
                     where.pop(counter.serving.token_hash, None)
         self.where, self.serving = where, serving
 
-    def look(self) -> None:
-        """Decide for every followed ticket; record and hand over what became due."""
+    def look(self, only: list[Ticket] | None = None) -> None:
+        """Decide for every followed ticket (or `only` these); record and hand over what became due."""
         snapshot = self.snapshot
         if snapshot is None:
             return
@@ -120,7 +120,7 @@ class Tracker:
         if day_changed:
             self._day_ended_at = now
         changes: list[tuple[Ticket, list[Message]]] = []
-        for ticket in list(self.tickets.values()):
+        for ticket in list(self.tickets.values()) if only is None else only:
             if ticket.ended is not None:
                 continue
             messages = self._decide(ticket, now, day_changed)
@@ -129,8 +129,9 @@ class Tracker:
         if changes:
             for key in self.store.record(changes):
                 self.submit(key)
-        self._clean(now)
-        self._answer_pending(now)
+        if only is None:
+            self._clean(now)
+            self._answer_pending(now)
 
     def _decide(self, ticket: Ticket, now: float, day_changed: bool) -> list[Message] | None:
         """The messages a look makes due for one ticket (None: nothing changed)."""
@@ -167,9 +168,10 @@ class Tracker:
     def _clean(self, now: float) -> None:
         """Delete the contacts of ended tickets once their last message went (or failed) out; after a
         day boundary, everything of the old day once its "closed" messages are done (at most DAY_GRACE)."""
-        for token_hash, ticket in list(self.tickets.items()):
-            if ticket.ended is not None and not self.store.pending_for(token_hash):
-                self.store.delete_contacts(token_hash)
+        done = [h for h, t in self.tickets.items() if t.ended is not None and not self.store.pending_for(h)]
+        if done:
+            self.store.delete_tickets(done)
+            for token_hash in done:
                 del self.tickets[token_hash]
         if self._day_ended_at is not None and self.today is not None:
             old = [t for t in self.tickets.values() if t.business_date != self.today]
@@ -238,7 +240,8 @@ class Tracker:
             self._answer(device, correlation, command.id, reply)
             return
         self._answer(device, correlation, command.id, p.Reply.ok(command.id, data))
-        self.look()  # a stage may be due at once (e.g. registered with 2 ahead)
+        # A stage may be due at once (registered with 2 ahead); only this ticket needs a look.
+        self.look([self.tickets[p.token_hash(command.token)]])
 
     def _answer_pending(self, now: float) -> None:
         pending, self._pending = self._pending, []
