@@ -38,15 +38,20 @@ BURSTS = 10
 def hall_text(port: int, folder: Path, provider: str, hook: FakeWebhook, solapi: FakeSolapi) -> str:
     text = bench_hall(port, str(folder / "hub.db"))
     for n in range(4, 4 + COUNTERS):
-        text += f'\n[[counters]]\nid = "{n}"\nlabel = {{ ko = "{n}번 창구", en = "Counter {n}" }}\nservices = [["cert"]]\n'
-    private, public = vapid_keys()
+        text += (
+            f'\n[[counters]]\nid = "{n}"\nlabel = {{ ko = "{n}번 창구", en = "Counter {n}" }}\nservices = [["cert"]]\n'
+        )
+    private, _public = vapid_keys()
     (folder / "secrets.toml").write_text(
-        f'webhook_secret = "bench"\nsolapi_key = "NCSBENCH"\nsolapi_secret = "bench-secret"\nvapid_private_key = "{private}"\n'
+        'webhook_secret = "bench"\nsolapi_key = "NCSBENCH"\nsolapi_secret = "bench-secret"\n'
+        f'vapid_private_key = "{private}"\n'
     )
     from cryptography.fernet import Fernet
 
     (folder / "notify.key").write_bytes(Fernet.generate_key())
-    return text + f'''
+    return (
+        text
+        + f'''
 [notify]
 database = "{folder / "notify.db"}"
 key_file = "{folder / "notify.key"}"
@@ -62,6 +67,7 @@ url = "{hook.url}"
 sender = "0212345678"
 base_url = "{solapi.url}"
 '''
+    )
 
 
 def main() -> None:
@@ -89,7 +95,9 @@ def main() -> None:
 
         started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
-            tickets = list(pool.map(lambda _: staff.request("issue", service="cert", timeout=30).data, range(args.tickets)))
+            tickets = list(
+                pool.map(lambda _: staff.request("issue", service="cert", timeout=30).data, range(args.tickets))
+            )
         issued_s = time.perf_counter() - started
         assert all(tickets)
         time.sleep(1.5)  # the last state/places reaches the notifier
@@ -126,7 +134,11 @@ def main() -> None:
             calls_done.append(t_calls - t0)
             for r in fake.received[before:]:
                 key = r.body.get("id") if args.provider == "webhook" else None
-                row = notifier.store.db.execute("SELECT created FROM outbox WHERE key = ?", (key,)).fetchone() if key else None
+                row = (
+                    notifier.store.db.execute("SELECT created FROM outbox WHERE key = ?", (key,)).fetchone()
+                    if key
+                    else None
+                )
                 if row:
                     decided.append(row[0] - t0)
                     handed.append(r.at - row[0])
@@ -138,12 +150,17 @@ def main() -> None:
         web.close()
         stop.set()
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
-    for name, values in (("hub answered the burst", calls_done), ("notifier decided", decided), ("provider had it after", handed)):
+    for name, values in (
+        ("hub answered the burst", calls_done),
+        ("notifier decided", decided),
+        ("provider had it after", handed),
+    ):
         if values:
             print(f"{name}: p50 {percentile(values, 50) * 1000:.0f} ms, p99 {percentile(values, 99) * 1000:.0f} ms")
     print(f"{args.tickets} tickets issued in {issued_s:.1f} s; {args.tickets} contacts registered over MQTT in "
           f"{registered_s:.1f} s ({args.tickets / registered_s:,.0f}/s); {len(latencies)} messages from "
-          f"{BURSTS} bursts of {COUNTERS} calls; sent {counts.sent}, retried {counts.retried}, dead {counts.dead_letters}; "
+          f"{BURSTS} bursts of {COUNTERS} calls; sent {counts.sent}, retried {counts.retried}, "
+          f"dead {counts.dead_letters}; "
           f"provider problems {problems[:3]}")  # fmt: skip
     report(
         f"notify-{args.provider}",

@@ -45,7 +45,8 @@ def secrets(hall: HallConfig) -> dict[str, Any]:
 
 def providers(hall: HallConfig, found: dict[str, Any]) -> dict[str, Provider]:
     """The providers the hall configured, each with its secrets; ConfigError names what is missing."""
-    settings, made = hall.notify, {}
+    settings = hall.notify
+    made: dict[str, Provider] = {}
     where = Path(settings.secrets_file)
 
     def need(name: str) -> str:

@@ -142,7 +142,7 @@ class NotifyService:
                 snapshot, places = self._latest
                 self.tracker.see(snapshot, places)
                 self.tracker.tick()
-            except Exception as err:  # noqa: BLE001 - the loop never dies; the next look tries again
+            except Exception as err:
                 self._count("tracker_errors")
                 log.exception("notifier: a look at the hall failed (%s: %s)", type(err).__name__, p.brief(str(err)))
             if time.monotonic() >= next_status:

@@ -155,7 +155,9 @@ class NotifyStore:
 
     def _insert_contact(self, contact: Contact, ticket: Ticket) -> None:
         with self.transaction() as db:
-            db.execute("DELETE FROM contacts WHERE token_hash = ? AND channel = ?", (contact.token_hash, contact.channel))
+            db.execute(
+                "DELETE FROM contacts WHERE token_hash = ? AND channel = ?", (contact.token_hash, contact.channel)
+            )
             db.execute(
                 "INSERT INTO contacts (business_date, token_hash, channel, language, sealed, phone_key, last4, created)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,17 +292,23 @@ class NotifyStore:
     def outgoing(self, key: str) -> Outgoing | None:
         with self.lock:
             row = self.db.execute(
-                "SELECT key, contact, token_hash, channel, kind, ahead, counter, state, attempts FROM outbox WHERE key = ?",
+                "SELECT key, contact, token_hash, channel, kind, ahead, counter, state, attempts"
+                " FROM outbox WHERE key = ?",
                 (key,),
             ).fetchone()
         if row is None:
             return None
-        return Outgoing(*row[:6], json.loads(row[6]) if row[6] else None, row[7], row[8])
+        key, contact, token_hash, channel, kind, ahead, counter, state, attempts = row
+        return Outgoing(key, contact, token_hash, channel, kind, ahead, json.loads(counter) if counter else None,
+                        state, attempts)  # fmt: skip
 
     def keys_in(self, *states: str) -> list[str]:
         with self.lock:
             marks = ",".join("?" * len(states))
-            return [k for (k,) in self.db.execute(f"SELECT key FROM outbox WHERE state IN ({marks}) ORDER BY created", states)]
+            return [
+                k
+                for (k,) in self.db.execute(f"SELECT key FROM outbox WHERE state IN ({marks}) ORDER BY created", states)
+            ]
 
     def mark(self, key: str, state: str, error: str | None = None, *, attempt: bool = False) -> None:
         with self.transaction() as db:

@@ -30,10 +30,19 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "[{hall}] Số {number} đã bị hủy. Xin Quý khách hỏi tại quầy hướng dẫn của Bộ phận Một cửa.",
     },
     "closed": {
-        "ko": "[{hall}] 오늘 업무가 마감되어 {number}번 번호표는 더 이상 호출되지 않습니다. 다음 업무일에 다시 방문해 주십시오.",
-        "en": "[{hall}] The hall has closed for today; ticket {number} will not be called. Please visit again on the next working day.",
+        "ko": (
+            "[{hall}] 오늘 업무가 마감되어 {number}번 번호표는 더 이상 호출되지 않습니다. "
+            "다음 업무일에 다시 방문해 주십시오."
+        ),
+        "en": (
+            "[{hall}] The hall has closed for today; ticket {number} will not be called. Please visit "
+            "again on the next working day."
+        ),
         "zh": "[{hall}] 今日业务已结束，{number}号将不再叫号。请于下一个工作日再来办理。",
-        "vi": "[{hall}] Hôm nay đã hết giờ làm việc; số {number} sẽ không được gọi. Xin Quý khách quay lại vào ngày làm việc tiếp theo.",
+        "vi": (
+            "[{hall}] Hôm nay đã hết giờ làm việc; số {number} sẽ không được gọi. Xin Quý khách quay "
+            "lại vào ngày làm việc tiếp theo."
+        ),
     },
     "title": {  # a Web Push notification's title
         "ko": "순번 알림",

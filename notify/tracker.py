@@ -86,9 +86,9 @@ class Tracker:
     def _index(self) -> None:
         where: dict[str, Place] = {}
         if self.places is not None:
-            for service, line in self.places.services.items():
+            for service_id, line in self.places.services.items():
                 for ahead, (token_hash, number) in enumerate(line):
-                    where[token_hash] = Place(ahead, number, service)
+                    where[token_hash] = Place(ahead, number, service_id)
             for _counter, line in self.places.counters.items():
                 for ahead, (token_hash, number) in enumerate(line):
                     where.setdefault(token_hash, Place(ahead, number, "")).ahead = ahead
@@ -110,11 +110,10 @@ class Tracker:
         if snapshot is None:
             return
         day_changed = self.today is not None and snapshot.business_date != self.today
-        if self.today is None:
-            # First look since start: contacts of another day are from before a stop; they get no "closed"
-            # message a day late, they are deleted.
-            if any(t.business_date != snapshot.business_date for t in self.tickets.values()):
-                self._purge(snapshot.business_date)
+        # First look since start: contacts of another day are from before a stop; they get no "closed"
+        # message a day late, they are deleted.
+        if self.today is None and any(t.business_date != snapshot.business_date for t in self.tickets.values()):
+            self._purge(snapshot.business_date)
         self.today = snapshot.business_date
         now = self.clock()
         if day_changed:
@@ -286,9 +285,9 @@ class Tracker:
         if place is None:
             return None
         ticket = self.tickets.get(token_hash)
-        if phone_key is not None and (ticket is None or "sms" not in ticket.channels):
-            if self.store.live_tickets_of_phone(phone_key) >= PHONE_TICKETS:
-                raise Refused(p.ErrorCode.RATE_LIMITED, f"this number already follows {PHONE_TICKETS} tickets")
+        new_number = phone_key is not None and (ticket is None or "sms" not in ticket.channels)
+        if new_number and phone_key is not None and self.store.live_tickets_of_phone(phone_key) >= PHONE_TICKETS:
+            raise Refused(p.ErrorCode.RATE_LIMITED, f"this number already follows {PHONE_TICKETS} tickets")
         today = self.snapshot.business_date
         if ticket is None:
             ticket = Ticket(token_hash, today, place.service, place.number)

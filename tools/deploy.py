@@ -72,7 +72,12 @@ def acl(hall: cfg.HallConfig) -> str:
     web = hall.device(hall.web.device)
     if web is not None:
         # The console shows the notifier's health and dead letters (never the public pages).
-        lines += ["", f"user {web.id}", f"topic read {root}/state/#", f"topic read {root}/device/{hall.notify.device}/status"]
+        lines += [
+            "",
+            f"user {web.id}",
+            f"topic read {root}/state/#",
+            f"topic read {root}/device/{hall.notify.device}/status",
+        ]
         for clerk in hall.web.clerks:
             device = next((d.id for d in hall.devices if d.role == "counter" and d.counter == clerk.counter), None)
             if device:

@@ -125,7 +125,9 @@ def mount(app: FastAPI, hall: HallConfig, relay: Relay, signer: Signer, pages: E
         reply = await ask("notify_register", token=token, subscription=given.get("subscription"), language=lang,
                           consent=given.get("consent") is True)  # fmt: skip
         code = reply.error.code if reply.error else None
-        return JSONResponse({"ok": reply.status == "ok", "code": code}, status_code=200 if reply.status == "ok" else 400)
+        return JSONResponse(
+            {"ok": reply.status == "ok", "code": code}, status_code=200 if reply.status == "ok" else 400
+        )
 
     @app.post("/t/{token}/notify/off", summary="Turn a channel off; the notifier deletes what it kept")
     async def notify_off(

@@ -26,10 +26,20 @@ TEXT: dict[str, dict[str, str]] = {
     "phone_label": {"ko": "휴대전화 번호 (010으로 시작)", "en": "Mobile number (starting 010)",
                     "zh": "手机号码（010开头）", "vi": "Số điện thoại di động (bắt đầu bằng 010)"},
     "consent": {
-        "ko": "순번 알림을 보내는 데에만 번호(또는 브라우저 알림 정보)를 쓰는 것에 동의합니다. 번호표가 끝나면 바로, 늦어도 오늘 업무가 끝나면 삭제됩니다.",
-        "en": "I agree that my number (or this browser's push details) is used only to send these notices. It is deleted when the ticket ends, and at the latest when the hall closes today.",
+        "ko": (
+            "순번 알림을 보내는 데에만 번호(또는 브라우저 알림 정보)를 쓰는 것에 동의합니다. "
+            "번호표가 끝나면 바로, 늦어도 오늘 업무가 끝나면 삭제됩니다."
+        ),
+        "en": (
+            "I agree that my number (or this browser's push details) is used only to send these "
+            "notices. It is deleted when the ticket ends, and at the latest when the hall closes today."
+        ),
         "zh": "我同意号码（或浏览器推送信息）仅用于发送叫号提醒。号码牌结束后立即删除，最迟于今日业务结束时删除。",
-        "vi": "Tôi đồng ý số điện thoại (hoặc thông tin thông báo của trình duyệt) chỉ được dùng để gửi thông báo này. Thông tin sẽ bị xóa khi phiếu kết thúc, chậm nhất là khi hết giờ làm việc hôm nay.",
+        "vi": (
+            "Tôi đồng ý số điện thoại (hoặc thông tin thông báo của trình duyệt) chỉ được dùng để gửi "
+            "thông báo này. Thông tin sẽ bị xóa khi phiếu kết thúc, chậm nhất là khi hết giờ làm việc "
+            "hôm nay."
+        ),
     },
     "sms_on": {"ko": "알림 신청", "en": "Send me messages", "zh": "申请提醒", "vi": "Đăng ký nhận tin"},
     "sms_off": {"ko": "문자 알림 끄기", "en": "Stop messages", "zh": "关闭短信提醒", "vi": "Tắt tin nhắn"},
@@ -45,8 +55,9 @@ TEXT: dict[str, dict[str, str]] = {
     "not_offered": {"ko": "이 민원실은 알림을 보내지 않습니다.", "en": "This hall does not send notices.",
                     "zh": "本大厅不提供提醒服务。", "vi": "Nơi này không gửi thông báo."},
     "msg_on": {"ko": "알림을 신청했습니다.", "en": "Notices are on.", "zh": "已开启提醒。", "vi": "Đã bật thông báo."},
-    "msg_off": {"ko": "알림을 껐습니다. 입력하신 정보는 삭제되었습니다.", "en": "Notices are off; your details were deleted.",
-                "zh": "已关闭提醒，您的信息已删除。", "vi": "Đã tắt thông báo; thông tin của Quý khách đã bị xóa."},
+    "msg_off": {"ko": "알림을 껐습니다. 입력하신 정보는 삭제되었습니다.",
+                "en": "Notices are off; your details were deleted.", "zh": "已关闭提醒，您的信息已删除。",
+                "vi": "Đã tắt thông báo; thông tin của Quý khách đã bị xóa."},
     "msg_invalid_phone": {"ko": "010으로 시작하는 휴대전화 번호를 입력해 주십시오.",
                           "en": "Please enter a mobile number starting with 010.",
                           "zh": "请输入以010开头的手机号码。", "vi": "Xin nhập số di động bắt đầu bằng 010."},

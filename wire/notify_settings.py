@@ -7,6 +7,7 @@ never here: they live in `secrets_file`, readable only by root and the notifier 
 
 from __future__ import annotations
 
+import itertools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -38,7 +39,7 @@ def check_stages(stages: object) -> tuple[int, ...]:
             raise ValueError(f"stage {stage!r} is not a whole number of people ahead")
         if not 0 <= stage <= MAX_STAGE:
             raise ValueError(f"stage {stage} is outside 0..{MAX_STAGE} (people ahead; 0 is the call)")
-    if any(a <= b for a, b in zip(stages, stages[1:], strict=False)):
+    if any(a <= b for a, b in itertools.pairwise(stages)):
         raise ValueError(f"stages {list(stages)} must go from far to near without repeats, e.g. [5, 2, 0]")
     return tuple(stages)
 

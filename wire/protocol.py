@@ -274,7 +274,7 @@ class PushSubscription(BaseModel):
 
     model_config = ConfigDict(extra="ignore", strict=True)
     endpoint: str = Field(max_length=1000)
-    expirationTime: float | int | None = None  # noqa: N815 - the browser's own name
+    expirationTime: float | int | None = None
     keys: PushKeys
 
 
@@ -314,7 +314,7 @@ def parse_notify_command(payload: bytes) -> NotifyRegister | NotifyUnregister | 
     raw = decode(payload)
     command_id = peek_id(raw)
     if "v" not in raw or type(raw["v"]) is not int:
-        raise ProtocolError(ErrorCode.BAD_REQUEST, f'v: required, the integer {VERSION}', command_id)
+        raise ProtocolError(ErrorCode.BAD_REQUEST, f"v: required, the integer {VERSION}", command_id)
     if raw["v"] != VERSION:
         raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"version {brief(raw['v'], 40)}", command_id)
     op = raw.get("op")

@@ -37,7 +37,7 @@ class WebPush:
         topic = hashlib.sha256(delivery.key.split(":")[1].encode()).hexdigest()[:32]
         try:
             webpush(
-                subscription_info=delivery.to,  # type: ignore[arg-type]
+                subscription_info=delivery.to,
                 data=payload,
                 vapid_private_key=self.vapid,
                 vapid_claims={"sub": self.settings.subject},

@@ -77,7 +77,7 @@ class _Fake:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as a real API answers
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 size = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(size)
                 status, answer = fake.handle(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
@@ -320,7 +320,9 @@ class FakePushService(_Fake):
         if headers.get("content-encoding") != "aes128gcm" or "ttl" not in headers:
             return self.problem("content-encoding / ttl")
         try:
-            plain = http_ece.decrypt(body, private_key=browser.private_key, auth_secret=browser.auth, version="aes128gcm")
+            plain = http_ece.decrypt(
+                body, private_key=browser.private_key, auth_secret=browser.auth, version="aes128gcm"
+            )
         except Exception as err:  # noqa: BLE001 - any decryption failure is the notifier's bug
             return self.problem(f"decrypt: {err}")
         with self.lock:

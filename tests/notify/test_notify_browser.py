@@ -62,7 +62,10 @@ def test_the_page_registers_the_worker_and_asks_for_a_subscription(browser, noti
         # Web Push: as far as headless Chromium goes.
         page.check("#push-consent")
         page.click("#push-on")
-        page.wait_for_function("() => window.sunbeonPush.error || window.sunbeonPush.subscription || location.search.includes('msg=on')", timeout=15000)
+        page.wait_for_function(
+            "() => window.sunbeonPush.error || window.sunbeonPush.subscription || location.search.includes('msg=on')",
+            timeout=15000,
+        )
         state = page.evaluate("() => ({error: window.sunbeonPush.error, sub: window.sunbeonPush.subscription})")
         print("headless Chromium subscribe():", state)
         if state["sub"] is None:

@@ -55,7 +55,9 @@ def _texts(fake) -> list[str]:
     return [r.body["text"] if "text" in r.body else r.body["body"] for r in fake.received]
 
 
-def test_hub_restart_republishes_and_nothing_is_sent_twice_push_too(notify_hall: NotifyHall, notify_hub: RunningHub) -> None:
+def test_hub_restart_republishes_and_nothing_is_sent_twice_push_too(
+    notify_hall: NotifyHall, notify_hub: RunningHub
+) -> None:
     hall = notify_hall.config(stages="[3, 0]")
     service = build(hall, client_id="notify-test").start()
     kiosk, counter = notify_hub.client("kiosk-1"), notify_hub.client("counter-3")
@@ -88,7 +90,9 @@ def test_hub_restart_republishes_and_nothing_is_sent_twice_push_too(notify_hall:
         counter.close()
 
 
-def test_cancelled_by_the_hall_gets_one_message_then_the_contact_is_gone(notify_hall: NotifyHall, notify_hub: RunningHub) -> None:
+def test_cancelled_by_the_hall_gets_one_message_then_the_contact_is_gone(
+    notify_hall: NotifyHall, notify_hub: RunningHub
+) -> None:
     hall = notify_hall.config(sms="webhook")
     service = build(hall, client_id="notify-test").start()
     kiosk, staff = notify_hub.client("kiosk-1"), notify_hub.client("staff")
@@ -112,7 +116,9 @@ def test_cancelled_by_the_hall_gets_one_message_then_the_contact_is_gone(notify_
         staff.close()
 
 
-def test_a_provider_outage_degrades_the_notifier_retries_then_recovers(notify_hall: NotifyHall, notify_hub: RunningHub) -> None:
+def test_a_provider_outage_degrades_the_notifier_retries_then_recovers(
+    notify_hall: NotifyHall, notify_hub: RunningHub
+) -> None:
     hall = notify_hall.config()
     service = build(hall, client_id="notify-test").start()
     kiosk = notify_hub.client("kiosk-1")

@@ -38,18 +38,24 @@ def test_sms_on_shows_last_four_then_off_deletes(hall_web) -> None:
     mine = _ticket(hub)
     with httpx.Client(base_url=web.url, timeout=15) as http:
         page = http.get(f"/t/{mine['token']}?lang=ko")
-        assert f'/t/{mine["token"]}/notify?lang=ko' in page.text and "차례 알림 받기" in page.text
+        assert f"/t/{mine['token']}/notify?lang=ko" in page.text and "차례 알림 받기" in page.text
         controls = http.get(f"/t/{mine['token']}/notify?lang=ko")
         assert controls.status_code == 200 and "꺼짐" in controls.text
         csrf = re.search(r'name="csrf" value="([^"]+)"', controls.text).group(1)
-        bad = http.post(f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "02-123-4567", "consent": "yes", "csrf": csrf})
+        bad = http.post(
+            f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "02-123-4567", "consent": "yes", "csrf": csrf}
+        )
         assert "msg=invalid_phone" in bad.headers["location"]
         assert service.store.count_contacts() == 0
         no_consent = http.post(f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "010-1234-5678", "csrf": csrf})
         assert "msg=consent" in no_consent.headers["location"] and service.store.count_contacts() == 0
-        forged = http.post(f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "010-1234-5678", "consent": "yes", "csrf": "x"})
+        forged = http.post(
+            f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "010-1234-5678", "consent": "yes", "csrf": "x"}
+        )
         assert forged.status_code == 403 and service.store.count_contacts() == 0
-        ok = http.post(f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "010-1234-5678", "consent": "yes", "csrf": csrf})
+        ok = http.post(
+            f"/t/{mine['token']}/notify/sms?lang=ko", data={"phone": "010-1234-5678", "consent": "yes", "csrf": csrf}
+        )
         assert "msg=on" in ok.headers["location"]
         shown = http.get(ok.headers["location"])
         assert "켜짐 (010-****-5678)" in shown.text and "1234" not in shown.text
@@ -60,7 +66,7 @@ def test_sms_on_shows_last_four_then_off_deletes(hall_web) -> None:
 
 
 def test_push_subscription_through_the_relay_and_vapid_key(hall_web, notify_hall: NotifyHall) -> None:
-    web, service, hub = hall_web
+    web, _service, hub = hall_web
     mine = _ticket(hub, ahead=2)
     with httpx.Client(base_url=web.url, timeout=15) as http:
         key = http.get("/notify/vapid.json").json()
@@ -71,7 +77,9 @@ def test_push_subscription_through_the_relay_and_vapid_key(hall_web, notify_hall
         csrf = re.search(r'data-csrf="([^"]+)"', controls.text).group(1)
         browser = notify_hall.push.browser()
         foreign = {**browser.subscription(), "endpoint": "https://10.0.0.5/push/x"}
-        refused = http.post(f"/t/{mine['token']}/notify/push", json={"subscription": foreign, "csrf": csrf, "consent": True})
+        refused = http.post(
+            f"/t/{mine['token']}/notify/push", json={"subscription": foreign, "csrf": csrf, "consent": True}
+        )
         assert refused.status_code == 400 and refused.json()["code"] == "invalid_subscription"
         ok = http.post(f"/t/{mine['token']}/notify/push?lang=en",
                        json={"subscription": browser.subscription(), "csrf": csrf, "consent": True})  # fmt: skip

@@ -31,8 +31,10 @@ def _subscription() -> dict:
     key = ec.generate_private_key(ec.SECP256R1()).public_key()
     point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     b64 = base64.urlsafe_b64encode
-    return {"endpoint": "https://fcm.googleapis.com/fcm/send/d1Q2e3R4t5Y6",
-            "keys": {"p256dh": b64(point).rstrip(b"=").decode(), "auth": b64(os.urandom(16)).rstrip(b"=").decode()}}
+    return {
+        "endpoint": "https://fcm.googleapis.com/fcm/send/d1Q2e3R4t5Y6",
+        "keys": {"p256dh": b64(point).rstrip(b"=").decode(), "auth": b64(os.urandom(16)).rstrip(b"=").decode()},
+    }
 
 
 def _traces(harness: Harness) -> list[bytes]:
@@ -48,7 +50,9 @@ def test_a_number_is_sealed_then_wiped_from_file_wal_and_free_pages(tmp_path: Pa
     harness.tracker.see(snapshot(tokens), None)
     subscription = _subscription()
     assert harness.send(op="notify_register", token="tok7", phone="010-7382-9164", consent=True).status == "ok"
-    assert harness.send("web", op="notify_register", token="tok7", subscription=subscription, consent=True).status == "ok"
+    assert (
+        harness.send("web", op="notify_register", token="tok7", subscription=subscription, consent=True).status == "ok"
+    )
     # Many other visitors' rows around it, so freed pages and WAL frames really exist.
     for i in range(5):
         assert harness.send(op="notify_register", token=f"tok{i}", phone=f"0105555000{i}", consent=True).status == "ok"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from notify.contact import mask, phone_number
 from tests.notify.helpers import Harness, snapshot
 
+FCM = "https://fcm.googleapis.com/x"
 TOKENS = [f"tok{i:04d}" for i in range(10)]
 
 
@@ -63,9 +64,9 @@ def test_a_phone_is_stored_sealed_and_shown_as_its_last_four(harness: Harness) -
          "invalid_subscription"),
         ({"subscription": {"endpoint": "https://fcm.googleapis.com:8443/x", "keys": _good_keys()}},
          "invalid_subscription"),
-        ({"subscription": {"endpoint": "https://fcm.googleapis.com/x", "keys": {**_good_keys(), "auth": _b64(b"x" * 15)}}},
+        ({"subscription": {"endpoint": FCM, "keys": {**_good_keys(), "auth": _b64(b"x" * 15)}}},
          "invalid_subscription"),
-        ({"subscription": {"endpoint": "https://fcm.googleapis.com/x", "keys": {**_good_keys(), "p256dh": _b64(b"\x04" * 33)}}},
+        ({"subscription": {"endpoint": FCM, "keys": {**_good_keys(), "p256dh": _b64(b"\x04" * 33)}}},
          "invalid_subscription"),
         ({"subscription": {"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "!!", "auth": "??"}}},
          "invalid_subscription"),

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notify.stages import CALL, check_stages, due, ending
-from wire import config
 from tests.halls import hall_text
+from wire import config
 
 stage_lists = st.lists(st.integers(0, 50), min_size=1, max_size=5, unique=True).map(
     lambda xs: tuple(sorted(xs, reverse=True))
