@@ -65,6 +65,8 @@ class Tracker:
         self.snapshot: p.Snapshot | None = None
         self.places: p.Places | None = None
         self.where: dict[str, Place] = {}
+        self._places_seen: p.Places | None = None
+        self._places_index: dict[str, Place] = {}
         self.serving: dict[str, dict[str, str]] = {}  # token hash → the calling counter's label
         self.today: str | None = None
         self._replies: OrderedDict[tuple[str, str], p.Reply] = OrderedDict()
@@ -84,14 +86,18 @@ class Tracker:
         self.look()
 
     def _index(self) -> None:
-        where: dict[str, Place] = {}
-        if self.places is not None:
-            for service_id, line in self.places.services.items():
-                for ahead, (token_hash, number) in enumerate(line):
-                    where[token_hash] = Place(ahead, number, service_id)
-            for _counter, line in self.places.counters.items():
-                for ahead, (token_hash, number) in enumerate(line):
-                    where.setdefault(token_hash, Place(ahead, number, "")).ahead = ahead
+        if self.places is not self._places_seen:
+            # Indexed once per state/places (10,000 waiting: a few ms), not once per look.
+            base: dict[str, Place] = {}
+            if self.places is not None:
+                for service_id, line in self.places.services.items():
+                    for ahead, (token_hash, number) in enumerate(line):
+                        base[token_hash] = Place(ahead, number, service_id)
+                for _counter, line in self.places.counters.items():
+                    for ahead, (token_hash, number) in enumerate(line):
+                        base.setdefault(token_hash, Place(ahead, number, "")).ahead = ahead
+            self._places_seen, self._places_index = self.places, base
+        where = dict(self._places_index)
         serving: dict[str, dict[str, str]] = {}
         if self.snapshot is not None:
             # The snapshot is at least as new as places (places trails it): its first 50 win.
