@@ -150,6 +150,7 @@ class Deliverer:
 
     def recover(self) -> None:
         """After a restart: send what was due; what was being sent only where the provider dedups."""
+        due = self.store.keys_in("due")
         for key in self.store.keys_in("sending"):
             row = self.store.outgoing(key)
             provider = self.providers.get(self._provider_name(row.channel)) if row else None
@@ -159,7 +160,7 @@ class Deliverer:
             else:
                 # It may have reached the visitor: a second copy is worse than none.
                 self.store.mark(key, "unsure", "in flight when the notifier stopped; not repeated")
-        for key in self.store.keys_in("due"):
+        for key in due:
             self.submit(key)
 
     def pending(self) -> int:
@@ -215,7 +216,8 @@ class Deliverer:
             return
         sealed = json.loads(self.sealer.open(contact.sealed))
         delivery = self.compose(row, contact, sealed)
-        self.store.mark(key, "sending", attempt=True)  # the intent, durable before the provider hears of it
+        if not self.store.claim(key):  # the intent, committed before the provider hears of it
+            return  # another worker has it
         try:
             provider.send(delivery)
         except Permanent as err:

@@ -317,6 +317,18 @@ class NotifyStore:
                 (state, error, time.time(), int(attempt), key),
             )
 
+    def claim(self, key: str) -> bool:
+        """Mark a due message `sending` (one more attempt), only if it is still due: of two workers
+        handed the same key, one sends it."""
+        with self.transaction() as db:
+            return bool(
+                db.execute(
+                    "UPDATE outbox SET state = 'sending', updated = ?, attempts = attempts + 1"
+                    " WHERE key = ? AND state = 'due'",
+                    (time.time(), key),
+                ).rowcount
+            )
+
     def pending_for(self, token_hash: str) -> int:
         with self.lock:
             return int(
