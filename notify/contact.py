@@ -11,6 +11,7 @@ import fnmatch
 import re
 from urllib.parse import urlsplit
 
+from wire import notify_protocol as np
 from wire import protocol as p
 
 # A Korean mobile number: 010 and eight digits (011/016/017/018/019 were retired in 2021 for new
@@ -64,7 +65,7 @@ def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(host, pattern.lower()) for pattern in allowed)
 
 
-def subscription(sub: p.PushSubscription, push_hosts: tuple[str, ...]) -> dict[str, object]:
+def subscription(sub: np.PushSubscription, push_hosts: tuple[str, ...]) -> dict[str, object]:
     """A Web Push subscription the notifier may POST to, as a plain dict; or Refused(invalid_subscription).
 
     The endpoint is https on a browser's push service (`[notify.webpush] hosts`), never an address

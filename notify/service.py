@@ -21,6 +21,7 @@ from notify.providers.base import Provider
 from notify.secrecy import Sealer
 from notify.store import NotifyStore
 from notify.tracker import Tracker
+from wire import notify_protocol as np
 from wire import protocol as p
 from wire.config import HallConfig
 from wire.mqtt import correlation_of, link_of, new_client, properties
@@ -49,7 +50,7 @@ class NotifyService:
         self.deliverer = Deliverer(self.settings, store, sealer, providers, self.tracker.compose,
                                    on_health=self._health)  # fmt: skip
         self.client = new_client(hall.mqtt, client_id or f"{self.device}-{uuid.uuid4().hex[:6]}", login=self.device)
-        self.client.will_set(self.topics.device_status(self.device), p.encode(p.NotifierStatus(state="offline")),
+        self.client.will_set(self.topics.device_status(self.device), p.encode(np.NotifierStatus(state="offline")),
                              qos=p.QOS, retain=True)  # fmt: skip
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -72,7 +73,7 @@ class NotifyService:
         link_of(self.client).stopping = True
         if self.connected.is_set():
             info = self.client.publish(self.topics.device_status(self.device),
-                                       p.encode(p.NotifierStatus(state="offline", at=time.time())), qos=p.QOS,
+                                       p.encode(np.NotifierStatus(state="offline", at=time.time())), qos=p.QOS,
                                        retain=True)  # fmt: skip
             info.wait_for_publish(2)
         self.client.disconnect()
@@ -164,9 +165,9 @@ class NotifyService:
             log.info("notifier: providers answer again")
         self._publish_status()
 
-    def status(self) -> p.NotifierStatus:
+    def status(self) -> np.NotifierStatus:
         counts = self.deliverer.counts
-        return p.NotifierStatus(
+        return np.NotifierStatus(
             state="degraded" if self.degraded else "online",
             detail=self.degraded,
             reason="provider_down" if self.degraded else None,

@@ -21,6 +21,7 @@ from notify.contact import Refused, last4, mask, phone_number, subscription
 from notify.providers.base import Delivery
 from notify.secrecy import Sealer
 from notify.store import Contact, Message, NotifyStore, Outgoing, Ticket
+from wire import notify_protocol as np
 from wire import protocol as p
 from wire.config import HallConfig
 
@@ -42,7 +43,7 @@ class Place:
 @dataclass
 class Pending:
     device: str
-    command: p.NotifyRegister
+    command: np.NotifyRegister
     deadline: float
     correlation: bytes | None
 
@@ -216,7 +217,7 @@ class Tracker:
     def command(self, device: str, payload: bytes, correlation: bytes | None) -> None:
         """One command from `notify/cmd/{device}`; always answered, except a repeat still being waited on."""
         try:
-            command = p.parse_notify_command(payload)
+            command = np.parse_notify_command(payload)
         except p.ProtocolError as err:
             self.reply(device, correlation, err.reply)
             return
@@ -232,9 +233,11 @@ class Tracker:
             reply = p.Reply.fail(command.id, "forbidden", f"a {entry.role} may not register visitors' contacts")
             self._answer(device, correlation, command.id, reply)
             return
-        if isinstance(command, p.NotifyStatus):
+        if not isinstance(command, (np.NotifyRegister, np.NotifyUnregister, np.NotifyStatus)):
+            return  # the union holds nothing else (parse_notify_command)
+        if isinstance(command, np.NotifyStatus):
             self.reply(device, correlation, p.Reply.ok(command.id, self.status(command.token)))
-        elif isinstance(command, p.NotifyUnregister):
+        elif isinstance(command, np.NotifyUnregister):
             token_hash = p.token_hash(command.token)
             gone = self.store.delete_contacts(token_hash, None if command.channel == "all" else command.channel)
             ticket = self.tickets.get(token_hash)
@@ -242,8 +245,7 @@ class Tracker:
                 ticket.channels = {c.channel for c in self.store.contacts_of(token_hash)}
                 if not ticket.channels:
                     del self.tickets[token_hash]
-            data = {**self.status(command.token), "deleted": gone}
-            self._answer(device, correlation, command.id, p.Reply.ok(command.id, data))
+            self._answer(device, correlation, command.id, p.Reply.ok(command.id, self.status(command.token, gone)))
         else:
             self._register(device, command, correlation, self.clock() + REGISTER_WAIT)
 
@@ -253,7 +255,7 @@ class Tracker:
             self._replies.popitem(last=False)
         self.reply(device, correlation, reply)
 
-    def _register(self, device: str, command: p.NotifyRegister, correlation: bytes | None, deadline: float) -> None:
+    def _register(self, device: str, command: np.NotifyRegister, correlation: bytes | None, deadline: float) -> None:
         try:
             data = self._store_contact(command)
         except Refused as err:
@@ -284,7 +286,7 @@ class Tracker:
         ):
             self.look()
 
-    def _store_contact(self, command: p.NotifyRegister) -> dict[str, object] | None:
+    def _store_contact(self, command: np.NotifyRegister) -> np.NotifyChannels | None:
         """Check and store one registration; the reply's data, None while the ticket is not seen, or Refused."""
         bad = p.ErrorCode.BAD_REQUEST
         if command.consent is not True:
@@ -328,16 +330,17 @@ class Tracker:
                  mask(shown) if shown else "a browser")  # fmt: skip
         return self.status(command.token)
 
-    def status(self, token: str) -> dict[str, object]:
+    def status(self, token: str, deleted: int | None = None) -> np.NotifyChannels:
         """Which channels are on for a ticket: what its page shows (the number as its last 4 digits)."""
         contacts = {c.channel: c for c in self.store.contacts_of(p.token_hash(token))}
         sms = contacts.get("sms")
-        return {
-            "sms": {"on": sms is not None, "last4": sms.last4 if sms else None},
-            "push": {"on": "push" in contacts},
-            "offered": {"sms": self.settings.sms != "off", "push": self.settings.push},
-            "stages": list(self.settings.stages),
-        }
+        return np.NotifyChannels(
+            sms=np.SmsChannel(on=sms is not None, last4=sms.last4 if sms else None),
+            push=np.PushChannel(on="push" in contacts),
+            offered=np.Offered(sms=self.settings.sms != "off", push=self.settings.push),
+            stages=list(self.settings.stages),
+            deleted=deleted,
+        )
 
     # --- composing ---------------------------------------------------------------------------
 

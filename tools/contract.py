@@ -10,19 +10,25 @@ The topics' direction, QoS and retain are the table of docs/protocol.md, kept he
 from __future__ import annotations
 
 import json
+import operator
 import sys
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from wire import protocol
+from wire import notify_protocol, protocol
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic's model_json_schema emits
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"  # AsyncAPI 3.0's name for that dialect
 MQTT_BINDING = "0.2.0"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+# The data of an ok reply is one of the ops' reply models (each op declares its own).
+REPLY_DATA = reduce(operator.or_, dict.fromkeys(op.reply for op in protocol.OPERATIONS))
 
 
 @dataclass(frozen=True)
@@ -47,17 +53,18 @@ CHANNELS = (
             "One call or recall, for announcers and boards."),
     Channel("command", "cmd/{device}", "device", "hub", protocol.Command, False,
             "A command; MQTT 5 response topic and correlation data; idempotency `id`."),
-    Channel("reply", "reply/{device}", "hub", "device", protocol.Reply, False,
+    Channel("reply", "reply/{device}", "hub", "device", protocol.Reply[REPLY_DATA], False,  # type: ignore[valid-type]
             "The reply envelope {status, data, error, id}; correlation data copied from the command."),
     Channel("device-status", "device/{device}/status", "device", "hub", protocol.DeviceStatus, True,
             "online / degraded (with detail) / offline (last will)."),
     Channel("hub-status", "hub/status", "hub", "all", protocol.HubStatus, True,
             "online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s."),
-    Channel("notify-command", "notify/cmd/{device}", "device", "notifier", protocol.NotifyCommand, False,
+    Channel("notify-command", "notify/cmd/{device}", "device", "notifier", notify_protocol.NotifyCommand, False,
             "A visitor's contact for staged messages, to the notifier (sunbeon notify); same envelope as cmd/."),
     Channel("notify-reply", "notify/reply/{device}", "notifier", "device", protocol.Reply, False,
             "The notifier's reply envelope {status, data, error, id}; correlation data copied from the command."),
-    Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay", protocol.NotifierStatus, True,
+    Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay",
+            notify_protocol.NotifierStatus, True,
             "The notifier's health with its counts (sent, retried, dead letters); the console shows it."),
 )  # fmt: skip
 
@@ -76,6 +83,7 @@ def message_schema(channel: Channel) -> dict[str, Any]:
         else TypeAdapter(model).json_schema()
     )
     schema.setdefault("title", channel.name)
+    schema["title"] = schema["title"].split("[")[0]  # "Reply", not the parametrised class's long name
     return {"$schema": SCHEMA_DIALECT, **schema}
 
 
@@ -125,6 +133,11 @@ def asyncapi() -> dict[str, Any]:
         }
         if c.name == "command":
             operation["bindings"]["mqtt"]["messageExpiryInterval"] = protocol.COMMAND_EXPIRY
+            # Who may send each op, and which model its ok reply's data is (from the declarations).
+            operation["x-ops"] = [
+                {"op": op.name, "roles": sorted(op.roles), "reply": op.reply.__name__, "console": op.console}
+                for op in protocol.OPERATIONS
+            ]
             # Whatever response topic the command names, the hub answers on reply/{device}.
             operation["reply"] = {
                 "channel": {"$ref": "#/channels/reply"},

@@ -45,7 +45,7 @@ def mount(app: FastAPI, hall: HallConfig, relay: Relay, signer: Signer, pages: E
         return text.choose(query[:8] if query else None, (request.headers.get("accept-language") or "")[:200])
 
     def words(key: str, lang: str, **values: object) -> str:
-        return notify_text.t(key, lang, **values) if key in notify_text.TEXT else text.t(key, lang, **values)
+        return text.t(key, lang, **values)
 
     async def ask(op: str, **fields: Any) -> p.Reply:
         return await asyncio.to_thread(relay.client.request, op, to="notify", timeout=ASK_TIMEOUT, **fields)
@@ -89,7 +89,7 @@ def mount(app: FastAPI, hall: HallConfig, relay: Relay, signer: Signer, pages: E
             t=lambda key, **kw: words(key, lang, **kw), lang=lang, languages=text.LANGUAGE_NAMES,
             site=hall.site.name.get(lang), path=request.url.path, title=words("notify_title", lang), token=token,
             csrf=signer.csrf("cancel:" + token), offered=offered, status=status, when=when,
-            message=message if f"msg_{message}" in notify_text.TEXT else None,
+            message=message if f"msg_{message}" in notify_text.KEYS else None,
             reachable=status is not None,
         )  # fmt: skip
         return HTMLResponse(html)

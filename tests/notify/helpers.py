@@ -69,7 +69,9 @@ class Harness:
         self.now = 1000.0
         self.tracker = Tracker(
             hall_config or hall(), self.store, self.sealer, submit=self.submitted.append,
-            reply=lambda device, corr, reply: self.replies.append(reply), clock=lambda: self.now,
+            # Through JSON, as a device reads it off the wire (data becomes a plain object).
+            reply=lambda device, corr, reply: self.replies.append(p.Reply.model_validate_json(p.encode(reply))),
+            clock=lambda: self.now,
         )  # fmt: skip
 
     def send(self, device: str = "kiosk-1", **fields: Any) -> p.Reply:
