@@ -21,6 +21,7 @@ from jinja2 import Environment
 from web import notify_text, text
 from web.auth import Signer
 from web.relay import Relay
+from wire import notify_protocol as np
 from wire import protocol as p
 from wire.config import HallConfig
 
@@ -39,6 +40,26 @@ def mount(app: FastAPI, hall: HallConfig, relay: Relay, signer: Signer, pages: E
     offered = {"sms": settings.sms != "off", "push": settings.push}
     pages.globals["notify_offered"] = any(offered.values())
     pages.globals["notify_words"] = notify_text.t  # the ticket page's link to these controls
+
+    # The notifier's health for the clerk console (never a public page): its retained status, which
+    # the relay's login may read (ACL). Subscribed again on every (re)connect.
+    seen: dict[str, np.NotifierStatus] = {}
+    topic = relay.client.topics.device_status(settings.device)
+
+    def on_status(client: object, userdata: object, message: Any) -> None:
+        try:
+            seen["status"] = np.NotifierStatus.model_validate_json(message.payload)
+        except Exception as err:  # noqa: BLE001 - a malformed status is counted; paho's thread goes on
+            relay.faults.record("notifier status", err, message.payload)
+
+    def subscribe() -> None:
+        if relay.client.connected.is_set():
+            relay.client.client.subscribe(topic, p.QOS)
+
+    if offered["sms"] or offered["push"]:
+        relay.client.client.message_callback_add(topic, on_status)
+        relay.client.on_status(subscribe)
+    pages.globals["notifier_status"] = lambda: seen.get("status")
 
     def language(request: Request) -> str:
         query = request.query_params.get("lang")

@@ -10,8 +10,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from notify.main import vapid_keys
-from tests.conftest import RunningHub
-from tests.halls import hall_text
+from tests.conftest import RunningHub, _clerk_hash
+from tests.halls import hall_text, web_section
 from tests.notify.fakes import FakePushService, FakeSolapi, FakeWebhook
 from tools.broker import Broker
 from wire import config
@@ -82,6 +82,7 @@ def notify_hall(tmp_path: Path, broker: Broker, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(push.cert))  # the notifier trusts the fake push service
     site = f"n{abs(hash(tmp_path)) % 10**8}"
     base = hall_text(port=broker.port, database=str(tmp_path / "hub.db")).replace('id = "test"', f'id = "{site}"', 1)
+    base += web_section(_clerk_hash())  # a clerk console login for counter 3
     hall = NotifyHall(tmp_path / "hall.toml", tmp_path, solapi, webhook, push, public, base)
     hall.config()
     yield hall

@@ -86,3 +86,23 @@ def test_push_subscription_through_the_relay_and_vapid_key(hall_web, notify_hall
         assert ok.json() == {"ok": True, "code": None}
         (got,) = notify_hall.push.wait_for(1)  # two ahead: the "3 or fewer" stage... here stage 2 at once
         assert "2 people ahead" in got.body["body"] and not notify_hall.push.problems
+
+
+def test_the_clerk_console_shows_the_notifiers_health(hall_web) -> None:
+    import time
+
+    from tests.halls import CLERK_PASSWORD
+
+    web, service, _hub = hall_web
+    service._health("solapi: UnknownError")  # what three failures in a row report (test_notify_flow shows them)
+    with httpx.Client(base_url=web.url, timeout=15) as http:
+        login = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD})
+        assert login.status_code in (200, 303), login.text[:200]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            panel = http.get("/console/3/panel")
+            if "장애 · degraded" in panel.text:
+                break
+            time.sleep(0.2)
+        assert "장애 · degraded" in panel.text and "solapi: UnknownError" in panel.text
+        assert "solapi" not in http.get("/?lang=ko").text  # never on the public page
