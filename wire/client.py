@@ -150,13 +150,20 @@ class HubClient:
     # --- talking ---------------------------------------------------------------------------
 
     def ask(
-        self, op: p.Op[p.DataT], *, timeout: float = 5.0, command_id: str | None = None, **fields: Any
+        self,
+        op: p.Op[p.DataT],
+        *,
+        timeout: float = 5.0,
+        command_id: str | None = None,
+        to: str = "hub",
+        **fields: Any,
     ) -> p.Reply[p.DataT]:
         """Send `op`'s command and wait for its reply, with `data` as the op's reply model.
 
         `reply.result()` is that model (or Refused); a timeout is an error reply, as with request().
+        `to="notify"` for the notifier's ops (wire/notify_protocol.py).
         """
-        return self.request(op.name, timeout=timeout, command_id=command_id, **fields).typed(op)
+        return self.request(op.name, timeout=timeout, command_id=command_id, to=to, **fields).typed(op)
 
     def request(
         self, op: str, *, timeout: float = 5.0, command_id: str | None = None, to: str = "hub", **fields: Any

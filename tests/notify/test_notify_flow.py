@@ -154,3 +154,25 @@ def test_a_provider_outage_degrades_the_notifier_retries_then_recovers(
         service.stop()
         kiosk.close()
         watcher.close()
+
+
+def test_the_kiosk_step_with_typed_replies(notify_hall: NotifyHall, notify_hub: RunningHub) -> None:
+    """What the kiosk's "문자로 알림 받기" step does (docs/notify.md): ask NOTIFY_REGISTER of the notifier."""
+    from wire import protocol as p
+    from wire.notify_protocol import NOTIFY_REGISTER, NOTIFY_STATUS
+
+    hall = notify_hall.config()
+    service = build(hall, client_id="notify-test").start()
+    kiosk = notify_hub.client("kiosk-1")
+    try:
+        assert service.connected.wait(10)
+        issued = kiosk.ask(p.ISSUE, service="cert", language="vi").result()
+        bad = kiosk.ask(NOTIFY_REGISTER, to="notify", token=issued.token, phone="02-123-4567", consent=True)
+        assert bad.error is not None and bad.error.code == "invalid_phone"
+        channels = kiosk.ask(NOTIFY_REGISTER, to="notify", token=issued.token, phone="010-1234-5678",
+                             language=issued.language, consent=True).result()  # fmt: skip
+        assert channels.sms.on and channels.sms.last4 == "5678" and channels.stages == [5, 2, 0]
+        assert kiosk.ask(NOTIFY_STATUS, to="notify", token=issued.token).result().sms.last4 == "5678"
+    finally:
+        service.stop()
+        kiosk.close()
