@@ -290,7 +290,11 @@ def write_secret(path: Path, name: str, value: str) -> None:
     fresh.unlink(missing_ok=True)
     fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     if os.geteuid() == 0:
-        os.fchown(fd, 0, grp.getgrnam("sunbeon").gr_gid)
+        try:
+            gid = grp.getgrnam("sunbeon").gr_gid
+        except KeyError:  # no sunbeon group yet (make install makes it): root only, stricter still
+            gid = 0
+        os.fchown(fd, 0, gid)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(tomlkit.dumps(doc))
     os.replace(fresh, path)
