@@ -24,6 +24,7 @@ EXTRA_OF_COMMAND = {
     "web": "web",
     "passwd": "web",
     "report": "report",
+    "notify": "notify",
 }
 # The packages that come only with an extra: a missing one is an install to do, not a bug.
 OPTIONAL_PACKAGES = frozenset(
@@ -31,6 +32,7 @@ OPTIONAL_PACKAGES = frozenset(
         "sqlite_utils", "pyrsistent", "tomlkit", "pygame", "escpos", "serial", "usb", "PIL", "qrcode",
         "gpiozero", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "jinja2", "multipart",
         "python_multipart", "swagger_ui_bundle", "matplotlib", "openpyxl", "rich",
+        "cryptography", "solapi", "pywebpush", "py_vapid", "http_ece", "httpx", "requests",
     }
 )  # fmt: skip
 
@@ -102,6 +104,41 @@ def _hub(args: argparse.Namespace) -> int:
         print(f"sunbeon hub: {err}", file=sys.stderr)
         return 5
     return 0
+
+
+def _notify(args: argparse.Namespace) -> int:
+    if args.secret:
+        from tools.deploy import DeployError, write_secret
+
+        hall = cfg.load(args.config)
+        value = sys.stdin.readline().strip()  # never on the command line, where `ps` shows it
+        try:
+            write_secret(Path(hall.notify.secrets_file), args.secret, value)
+        except (DeployError, OSError) as err:
+            print(f"sunbeon notify: {err}", file=sys.stderr)
+            return 2
+        print(f"{args.secret} set in {hall.notify.secrets_file} (0640 root:sunbeon)")
+        return 0
+    if args.vapid:
+        from notify.main import vapid_keys
+
+        private, public = vapid_keys()
+        print(f'secrets file:  vapid_private_key = "{private}"\n[notify.webpush] public_key = "{public}"')
+        return 0
+    if args.new_key:
+        from notify.secrecy import new_key
+
+        try:
+            new_key(Path(args.new_key))
+        except FileExistsError:
+            print(f"sunbeon notify: {args.new_key} exists; a new key would make every stored contact unreadable",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        print(f"wrote {args.new_key} (0600): only the notifier may read it (docs/notify.md)")
+        return 0
+    from notify.main import run
+
+    return run(args.config)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -367,6 +404,13 @@ def parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, help="listen port (default: [web] port)")
     web.set_defaults(run=_web)
 
+    notify = sub.add_parser("notify", help="run the notifier: staged 알림톡/SMS and Web Push to waiting visitors")
+    _config_arg(notify)
+    notify.add_argument("--new-key", metavar="PATH", help="write a new encryption key for contacts and exit")
+    notify.add_argument("--vapid", action="store_true", help="print a new Web Push (VAPID) key pair and exit")
+    notify.add_argument("--secret", metavar="NAME", help="set one provider secret (value on stdin) and exit")
+    notify.set_defaults(run=_notify)
+
     passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
     passwd.add_argument("--counter", required=True)
     passwd.set_defaults(run=_passwd)
@@ -375,7 +419,7 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("action", choices=["add", "remove", "list"])
     device.add_argument("device", nargs="?", help="device id, e.g. kiosk-1 (or hub, for the hub's login)")
     _config_arg(device)
-    device.add_argument("--role", choices=["kiosk", "counter", "display", "web", "staff", "hub"])
+    device.add_argument("--role", choices=["kiosk", "counter", "display", "web", "staff", "hub", "notify"])
     device.add_argument("--counter", help="the counter a counter device operates")
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from wire import protocol
+from wire import notify_protocol, protocol
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic's model_json_schema emits
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"  # AsyncAPI 3.0's name for that dialect
@@ -59,6 +59,13 @@ CHANNELS = (
             "online / degraded (with detail) / offline (last will)."),
     Channel("hub-status", "hub/status", "hub", "all", protocol.HubStatus, True,
             "online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s."),
+    Channel("notify-command", "notify/cmd/{device}", "device", "notifier", notify_protocol.NotifyCommand, False,
+            "A visitor's contact for staged messages, to the notifier (sunbeon notify); same envelope as cmd/."),
+    Channel("notify-reply", "notify/reply/{device}", "notifier", "device", protocol.Reply, False,
+            "The notifier's reply envelope {status, data, error, id}; correlation data copied from the command."),
+    Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay",
+            notify_protocol.NotifierStatus, True,
+            "The notifier's health with its counts (sent, retried, dead letters); the console shows it."),
 )  # fmt: skip
 
 
@@ -107,6 +114,8 @@ def asyncapi() -> dict[str, Any]:
         parameters = {"site": {"description": site}}
         if "{device}" in c.address:
             parameters["device"] = {"description": device}
+        if "{notify}" in c.address:
+            parameters["notify"] = {"description": "the notifier's login, `[notify] device` (default notify)"}
         channels[key] = {
             "address": f"{root}/{c.address}",
             "description": f"{c.summary} Published by: {c.publisher}; read by: {c.readers}.",

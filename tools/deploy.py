@@ -8,6 +8,8 @@ value is escaped and the file's comments stay), rewrites the ACL and reloads Mos
 
 from __future__ import annotations
 
+import grp
+import os
 import re
 import secrets
 import shutil
@@ -21,7 +23,7 @@ from wire import config as cfg
 
 PASSWORD_FILE = Path("/etc/mosquitto/sunbeon.passwd")
 ACL_FILE = Path("/etc/mosquitto/sunbeon.acl")
-SERVICE_LOGINS = {"hub": "the hub"}  # logins that are not [[devices]] entries
+SERVICE_LOGINS = {"hub": "the hub", "notify": "the notifier"}  # logins that are not [[devices]] entries
 
 
 class DeployError(Exception):
@@ -53,13 +55,29 @@ def acl(hall: cfg.HallConfig) -> str:
         f"pattern read {root}/state/snapshot",
         f"pattern read {root}/events/call",
         f"pattern read {root}/hub/status",
+        "# The notifier's commands (a kiosk or the relay registers a visitor's contact) and its answers.",
+        f"pattern write {root}/notify/cmd/%u",
+        f"pattern read {root}/notify/reply/%u",
         "",
         "user hub",
         f"topic readwrite {root}/#",
+        "",
+        "# The notifier (sunbeon notify): reads the hall's state and its commands, answers, reports its health.",
+        f"user {hall.notify.device}",
+        f"topic read {root}/state/#",
+        f"topic read {root}/notify/cmd/+",
+        f"topic write {root}/notify/reply/+",
+        f"topic write {root}/device/{hall.notify.device}/status",
     ]
     web = hall.device(hall.web.device)
     if web is not None:
-        lines += ["", f"user {web.id}", f"topic read {root}/state/#"]
+        # The console shows the notifier's health and dead letters (never the public pages).
+        lines += [
+            "",
+            f"user {web.id}",
+            f"topic read {root}/state/#",
+            f"topic read {root}/device/{hall.notify.device}/status",
+        ]
         for clerk in hall.web.clerks:
             device = next((d.id for d in hall.devices if d.role == "counter" and d.counter == clerk.counter), None)
             if device:
@@ -148,6 +166,9 @@ def add(
     if role == "hub":
         if device != "hub":
             raise DeployError("the hub's login is called hub")
+    elif role == "notify":
+        if device != hall.notify.device:
+            raise DeployError(f"the notifier's login is [notify] device, {hall.notify.device!r}")
     elif login_only:
         existing = hall.device(device)
         if existing is None:
@@ -178,7 +199,7 @@ def add(
         hall = cfg.parse(text, config_path)  # the new file must be valid before anything is written
     password = secrets.token_urlsafe(18)
     set_login(password_file, device, password)
-    if role != "hub" and not login_only:
+    if role not in ("hub", "notify") and not login_only:
         config_path.write_text(text, encoding="utf-8")
     write_acl(hall, acl_file)
     return Added(device, role, password)
@@ -220,6 +241,7 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
         "display": "sunbeon-display@hall",
         "web": "sunbeon-web",
         "hub": "sunbeon-hub",
+        "notify": "sunbeon-notify",
         "staff": "(a staff desk: run your own client)",
     }
     entry = hall.device(added.device)
@@ -229,7 +251,7 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
         f"printf '%s' '{added.password}' | sudo tee {password} >/dev/null",
         f"   sudo chown sunbeon {password} && sudo chmod 600 {password}",
     ]
-    if added.role in ("hub", "web"):  # these run on the hub box itself
+    if added.role in ("hub", "web", "notify"):  # these run on the hub box itself
         return "\n".join(
             [
                 f"{added.device} ({added.role}) can now log in to the broker. On this box:",
@@ -249,3 +271,30 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
             f"  3. sudo systemctl enable --now {unit}",
         ]
     )
+
+
+def write_secret(path: Path, name: str, value: str) -> None:
+    """Set one secret of the notifier's secrets file (TOML), which stays 0640 root:sunbeon.
+
+    Written to a new file with its mode set before any secret is in it, then renamed over the old
+    one: no moment where another user could read it. Owner root and group sunbeon when run as root.
+    """
+    if not re.fullmatch(r"[a-z_]{1,40}", name):
+        raise DeployError(f"{name!r} is not a secret's name (e.g. solapi_key)")
+    if "\n" in value or "\r" in value:
+        raise DeployError("a secret cannot contain a line break")
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    doc[name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(path.name + ".new")
+    fresh.unlink(missing_ok=True)
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    if os.geteuid() == 0:
+        try:
+            gid = grp.getgrnam("sunbeon").gr_gid
+        except KeyError:  # no sunbeon group yet (make install makes it): root only, stricter still
+            gid = 0
+        os.fchown(fd, 0, gid)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(tomlkit.dumps(doc))
+    os.replace(fresh, path)

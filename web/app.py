@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from web import notify_routes
 from web.auth import LoginBrake, Signer
 from web.deps import Full, Shared, StreamCount
 from web.headers import Guard
@@ -71,6 +72,7 @@ def create_app(
         streams=StreamCount(max_streams),
     )
     app.state.streams = shared.streams
+    notify_routes.mount(app, hall, relay, signer, shared.pages)  # the ticket's 알림톡/SMS and Web Push controls
 
     @app.exception_handler(Full)
     async def full(_: Request, __: Full) -> Response:

@@ -150,16 +150,25 @@ class HubClient:
     # --- talking ---------------------------------------------------------------------------
 
     def ask(
-        self, op: p.Op[p.DataT], *, timeout: float = 5.0, command_id: str | None = None, **fields: Any
+        self,
+        op: p.Op[p.DataT],
+        *,
+        timeout: float = 5.0,
+        command_id: str | None = None,
+        to: str = "hub",
+        **fields: Any,
     ) -> p.Reply[p.DataT]:
         """Send `op`'s command and wait for its reply, with `data` as the op's reply model.
 
         `reply.result()` is that model (or Refused); a timeout is an error reply, as with request().
+        `to="notify"` for the notifier's ops (wire/notify_protocol.py).
         """
-        return self.request(op.name, timeout=timeout, command_id=command_id, **fields).typed(op)
+        return self.request(op.name, timeout=timeout, command_id=command_id, to=to, **fields).typed(op)
 
-    def request(self, op: str, *, timeout: float = 5.0, command_id: str | None = None, **fields: Any) -> p.Reply[Any]:
-        """Send a command and wait for its reply.
+    def request(
+        self, op: str, *, timeout: float = 5.0, command_id: str | None = None, to: str = "hub", **fields: Any
+    ) -> p.Reply[Any]:
+        """Send a command and wait for its reply (`to="notify"`: to the notifier, on notify/cmd/).
 
         Never raises for a hub that is away: the reply is then an error with code `timeout`.
         Retrying with the same `command_id` is safe: the hub answers a repeat with the first reply.
@@ -172,12 +181,15 @@ class HubClient:
         with self._lock:
             self._pending[correlation] = future
         payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
+        notifier = to == "notify"
         self.client.publish(
-            self.topics.command(self.device),
+            self.topics.notify_command(self.device) if notifier else self.topics.command(self.device),
             payload,
             qos=p.QOS,
             properties=properties(
-                response_topic=self.topics.reply(self.device), correlation=correlation, expiry=p.COMMAND_EXPIRY
+                response_topic=self.topics.notify_reply(self.device) if notifier else self.topics.reply(self.device),
+                correlation=correlation,
+                expiry=p.COMMAND_EXPIRY,
             ),
         )
         try:
@@ -231,6 +243,7 @@ class HubClient:
             (self.topics.snapshot, p.QOS),
             (self.topics.hub_status, p.QOS),
             (self.topics.reply(self.device), p.QOS),
+            (self.topics.notify_reply(self.device), p.QOS),  # the notifier's answers (docs/notify.md)
         ]
         if self._calls:
             topics.append((self.topics.calls, p.QOS))
@@ -251,7 +264,7 @@ class HubClient:
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         try:
-            if message.topic == self.topics.reply(self.device):
+            if message.topic in (self.topics.reply(self.device), self.topics.notify_reply(self.device)):
                 self._on_reply(message)
             elif message.topic == self.topics.snapshot:
                 self._on_snapshot(message)

@@ -22,6 +22,7 @@ from pydantic import (
 
 from wire import tomlpos
 from wire.i18n import LANGUAGES
+from wire.notify_settings import NotifySettings
 from wire.protocol import OPERATIONS, OPS, Role
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
@@ -366,6 +367,7 @@ class HallConfig(_Model):
     mqtt: Mqtt = Mqtt()
     hub: HubSettings = HubSettings()
     web: WebSettings = WebSettings()
+    notify: NotifySettings = NotifySettings()  # `sunbeon notify` (wire/notify_settings.py)
     services: tuple[Service, ...] = Field(min_length=1)
     counters: tuple[Counter, ...] = ()
     devices: tuple[Device, ...] = ()

@@ -48,6 +48,21 @@ class Topics:
         self.hub_status = f"{self.root}/hub/status"
         self.all_commands = f"{self.root}/cmd/+"
         self.all_device_status = f"{self.root}/device/+/status"
+        self.all_notify_commands = f"{self.root}/notify/cmd/+"
+
+    def notify_command(self, device: str) -> str:
+        """Where `device` asks the notifier (`sunbeon notify`) to register or drop a visitor's contact."""
+        return f"{self.root}/notify/cmd/{device}"
+
+    def notify_reply(self, device: str) -> str:
+        """Where the notifier answers `device` (never `reply/`, which only the hub writes)."""
+        return f"{self.root}/notify/reply/{device}"
+
+    def notify_device_of(self, topic: str) -> str | None:
+        """The device named by a `notify/cmd/{device}` topic."""
+        head = f"{self.root}/notify/cmd/"
+        rest = topic[len(head) :] if topic.startswith(head) else ""
+        return rest if rest and "/" not in rest else None
 
     def command(self, device: str) -> str:
         """Where `device` sends its commands."""
@@ -137,6 +152,10 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"  # the hub cannot store now (disk full, read-only): try again
     TIMEOUT = "timeout"  # never sent by the hub: the client's own "no reply in time"
+    # The notifier's refusals (notify/cmd/{device}); nothing is stored with any of them.
+    INVALID_PHONE = "invalid_phone"  # not a Korean mobile number (010 and 8 digits)
+    INVALID_SUBSCRIPTION = "invalid_subscription"  # a Web Push subscription that is malformed or not a push service's
+    CHANNEL_OFF = "channel_off"  # this hall sends no messages of that kind (not configured)
 
 
 class _Message(BaseModel):

@@ -82,7 +82,7 @@ def test_every_catalog_is_complete_its_placeholders_match_and_its_mo_is_current(
 def test_every_line_reads_back_from_the_compiled_catalog(domain):
     catalog = Catalog(domain)
     keys = catalog.all_keys()
-    assert len(keys) > 10
+    assert len(keys) >= 5  # the notifier's domain has five lines; the others dozens
     for language in languages_of(domain):
         source = {m.id: m.string for m in tool.load(domain, language) if m.id}
         for key in keys:
