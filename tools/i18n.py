@@ -89,6 +89,13 @@ def _note_korean(message: Message, korean: str | None) -> None:
     message.auto_comments = [f"ko: {korean}"] if korean else []
 
 
+def _same_korean(noted: list[str], korean: str) -> bool:
+    """Whether the Korean noted above an entry is `korean`. A comment cannot hold a line break (the
+    .po file writes a multi-line Korean line's note on one line), so spacing is not compared: a line
+    that only moved its {url} to the next line needs no new translation."""
+    return " ".join(" ".join(noted).split()) == " ".join(f"ko: {korean}".split())
+
+
 def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
     """Template from Korean; every other language merged with it; everything compiled."""
     for domain in DOMAINS:
@@ -112,7 +119,7 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
                     # The ids are keys, so gettext cannot see a Korean line change: the Korean noted
                     # above each entry can. A translation of an older Korean line is flagged to check.
                     before = noted.get(message.id)
-                    if message.string and before and before != [f"ko: {ko}"]:
+                    if message.string and before and not _same_korean(before, ko):
                         message.flags.add(TODO)
                     _note_korean(message, ko)
                     if not message.string and TODO not in message.flags:

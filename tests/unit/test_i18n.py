@@ -216,3 +216,19 @@ def test_a_line_chooses_its_particle_and_a_page_placeholder_keeps_it_for_the_scr
     assert t("called", "en", counter="Counter 3") == "Please go to Counter 3 now"
     assert fields("지금 {counter:로} 오십시오") == {"counter"}
     assert lookup({"k": {"ko": "{where:로} 가십시오"}}, "k", "vi", where="민원실") == "민원실로 가십시오"
+
+
+def test_a_korean_line_with_a_line_break_does_not_flag_its_translations(tmp_path):
+    """The notifier's messages end with the ticket's link on its own line. A .po comment cannot hold
+    the break, so `make i18n` once read every such note as a changed Korean line and flagged the
+    translations of all of them (found merging the notifier)."""
+    shutil.copytree(ROOT / "locale", tmp_path / "src")
+    line = {"ko": "곧 차례입니다.\n{url}", "en": "Your turn is near.\n{url}", "zh": "快到您了。\n{url}"}
+    tool.import_table(
+        {"near_link": {**line, "vi": "Sắp đến lượt.\n{url}", "ru": "Скоро Ваша очередь.\n{url}"}},
+        "kiosk",
+        root=tmp_path / "src",
+    )
+    tool.update(tmp_path / "src", tmp_path / "mo")
+    tool.update(tmp_path / "src", tmp_path / "mo")  # a second run reads the notes the first wrote
+    assert tool.problems(tmp_path / "src", tmp_path / "mo") == []
