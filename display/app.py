@@ -15,10 +15,12 @@ from typing import Any
 
 from display import screens
 from display.announce import Announcer
+from hardware import waiting
 from hardware.screen import Screen
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
+from wire.hall import Hall
 
 log = logging.getLogger("sunbeon.display")
 FLASH_SECONDS = 5.0  # a new call blinks this long
@@ -82,7 +84,7 @@ class Display:
 
     def __init__(
         self,
-        hall: HallConfig,
+        hall: Hall | HallConfig | None,
         client: HubClient,
         screen: Screen,
         *,
@@ -95,9 +97,14 @@ class Display:
     ) -> None:
         if mode not in ("counter", "hall"):
             raise ValueError(f"unknown display mode {mode!r}")
-        if mode == "counter" and (counter is None or hall.counter(counter) is None):
+        if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): only its public hall
+            hall = hall.hall.public()
+        # None when run from the device's own file: the hub's description fills it (and follows changes).
+        hall = hall or client.hall
+        if mode == "counter" and (counter is None or (hall is not None and hall.counter(counter) is None)):
             raise ValueError(f"no counter {counter!r} in the hall's config")
-        self.hall, self.client, self.screen, self.mode = hall, client, screen, mode
+        self.hall: Hall | None = hall
+        self.client, self.screen, self.mode = client, screen, mode
         self.counter: str = counter or ""  # "" on the hall board, which is no counter
         self.announcer, self.led, self.clock, self.wall = announcer, led, clock, wall
         self.controls = CounterControls(client, self.counter, self._result) if mode == "counter" else None
@@ -110,8 +117,16 @@ class Display:
         client.on_snapshot(self._on_snapshot)
         client.on_call(self._on_call)
         client.on_status(self._touch)
+        client.on_hall(self._on_hall)
 
     def _touch(self) -> None:
+        self.dirty = True
+
+    def _on_hall(self, hall: Hall) -> None:
+        # paho's thread: one reference swapped, the screen loop draws from it next frame.
+        if self.mode == "counter" and hall.counter(self.counter) is None:
+            log.error("the hall's description has no counter %r: this monitor shows a notice", self.counter)
+        self.hall = hall
         self.dirty = True
 
     def _flash(self, ticket: int) -> None:
@@ -148,7 +163,7 @@ class Display:
 
     def step(self) -> None:
         """Redraw when something changed, and blink while a call is fresh."""
-        if self.simulator is not None:
+        if self.simulator is not None and self.hall is not None:
             self.simulator.step(self, self.clock())
         flashing = self.clock() < self.flash_until
         if self.dirty or flashing:
@@ -159,7 +174,11 @@ class Display:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         snapshot = self.client.snapshot
-        if self.mode == "counter":
+        if self.hall is None:
+            waiting.draw(self.screen.painter)
+        elif self.mode == "counter" and self.hall.counter(self.counter) is None:
+            waiting.draw(self.screen.painter, "unknown_counter")
+        elif self.mode == "counter":
             screens.counter(
                 self.screen.painter, snapshot, self.counter, online=self.client.online, flash=blink, notice=self.notice
             )

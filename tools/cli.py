@@ -80,6 +80,13 @@ def _simulate_config(args: argparse.Namespace) -> Path:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if cfg.is_device_file(cfg.read_toml(args.config)):  # a kiosk's or display's own file
+        own = cfg.load_device(args.config).device
+        print(
+            f"{args.config}: OK — device {own.id} ({own.role}) of site {own.site}; "
+            "the hall itself comes from the hub's description"
+        )
+        return 0
     hall = cfg.load(args.config)
     print(
         f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
@@ -334,7 +341,10 @@ def parser() -> argparse.ArgumentParser:
 
     kiosk = sub.add_parser("kiosk", help="run a ticket kiosk (touch screen and printer)")
     _config_arg(kiosk)
-    kiosk.add_argument("--device", required=True, help="this kiosk's device id in the config, e.g. kiosk-1")
+    kiosk.add_argument(
+        "--device",
+        help="this kiosk's device id, e.g. kiosk-1 (needed with the hall's whole file; a device file names it)",
+    )
     kiosk.add_argument(
         "--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen"
     )
@@ -355,7 +365,9 @@ def parser() -> argparse.ArgumentParser:
         "--for", dest="for_", metavar="hall|COUNTER", help="hall board, or the monitor of this counter"
     )
     display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
-    display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
+    display.add_argument(
+        "--device", help="device id (a device file names it; in the hall's whole file: counter-ID or hall-display)"
+    )
     display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
     display.add_argument("--simulate-clerk", action="store_true", help="demo: a simulated clerk presses the buttons")
     display.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")

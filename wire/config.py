@@ -418,10 +418,11 @@ def load_device(path: Path | str = DEFAULT_PATH) -> DeviceFile:
     return parse_device(_read(path), path)
 
 
-def local(path: Path | str, device: str | None, role: str | tuple[str, ...]) -> Local:
+def local(path: Path | str, device: str | None, role: str | tuple[str, ...], *, usual: str | None = None) -> Local:
     """What a kiosk or display runs from, from either form of file; ConfigError in one line otherwise.
 
-    `device` names the device in a hall file; in a device file it may be left out (or must match).
+    `device` names the device in a hall file (default `usual`); in a device file it may be left
+    out, or must be the file's own.
     """
     path = Path(path)
     text = _read(path)
@@ -435,6 +436,7 @@ def local(path: Path | str, device: str | None, role: str | tuple[str, ...]) -> 
             raise ConfigError(path, None, f"device {entry.id!r} is a {entry.role}, not a {' or '.join(roles)}")
         return Local(own.device.site, entry, own.mqtt, None)
     hall = parse(text, path)
+    device = device or usual
     if device is None:
         raise ConfigError(path, None, "this is the hall's file: give --device (or run from the device's own file)")
     found = hall.device(device)
@@ -442,6 +444,11 @@ def local(path: Path | str, device: str | None, role: str | tuple[str, ...]) -> 
         known = ", ".join(d.id for d in hall.devices if d.role in roles) or "none"
         raise ConfigError(path, None, f"{device!r} is not a {' or '.join(roles)} in this hall (those: {known})")
     return Local(hall.site.id, found, hall.mqtt, hall.hall.public())
+
+
+def read_toml(path: Path | str) -> dict:
+    """A config file's TOML as a dict (either form), or ConfigError."""
+    return _toml(_read(Path(path)), path)
 
 
 def _read(path: Path) -> str:
