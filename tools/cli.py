@@ -213,7 +213,7 @@ def _device(args: argparse.Namespace) -> int:
             added = deploy.add(
                 args.config, args.device, args.role, counter=args.counter, login_only=args.login, **files
             )
-            print(deploy.snippet(cfg.load(args.config), added, args.config))
+            print(deploy.snippet(cfg.load(args.config), added, args.config, host=args.broker_host))
         elif args.action == "remove":
             deploy.remove(args.config, args.device, **files)
             print(f"{args.device} removed: its login, its config entry and its ACL lines are gone.")
@@ -392,6 +392,11 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
     device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
+    device.add_argument(
+        "--broker-host",
+        help="add: the address devices reach this box's broker at, for the device file "
+        "(default: [mqtt] host, or this box's name when that is localhost)",
+    )
     device.add_argument(
         "--login",
         action="store_true",

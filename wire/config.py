@@ -372,6 +372,10 @@ def is_device_file(raw: dict) -> bool:
 def parse(text: str, path: Path | str = "<config>") -> HallConfig:
     """Parse and validate the hall's config text; raise ConfigError naming the line of the first problem."""
     raw = _toml(text, path)
+    if is_device_file(raw):
+        raise ConfigError(
+            path, None, "this is a device's own file (a [device] table); this needs the hall's file from the hub box"
+        )
     config = _validate(HallConfig, raw, text, path)
     if problems := _cross_check(config):
         loc, message = problems[0]

@@ -25,6 +25,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from wire.i18n import LANGUAGES
 
@@ -264,7 +265,7 @@ class Hall(_Model):
     counters: tuple[Counter, ...] = ()
     languages: tuple[str, ...] = LANGUAGES
     # The hub's alone: exclude=True keeps them out of every dump, so no description carries them.
-    devices: tuple[Grant, ...] = Field(default=(), exclude=True)
+    devices: SkipJsonSchema[tuple[Grant, ...]] = Field(default=(), exclude=True)
 
     def model_post_init(self, context: object) -> None:
         # Frozen: the id indexes are built once, here.

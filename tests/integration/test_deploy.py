@@ -74,7 +74,7 @@ def test_device_add_list_remove_and_refusals(hall_files):
     with pytest.raises(deploy.DeployError, match="not a device"):
         deploy.remove(path, "counter-1", password_file=passwd, acl_file=acl)
     snippet = deploy.snippet(config.load(path), deploy.Added("kiosk-1", "kiosk", "pw"), path)
-    assert "sunbeon-kiosk" in snippet and "/etc/sunbeon/kiosk-1.password" in snippet
+    assert "sunbeon-kiosk" in snippet and 'password = "pw"' in snippet and "/etc/sunbeon/sunbeon.toml" in snippet
     hub_snippet = deploy.snippet(config.load(path), deploy.Added("hub", "hub", "pw"), path)
     assert "On this box" in hub_snippet and "copy" not in hub_snippet and "sunbeon-hub" in hub_snippet
 
