@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from pydantic import BaseModel
 
@@ -210,9 +211,15 @@ def _sunbeon(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[
     )
 
 
-def test_sunbeon_kiosk_runs_from_the_device_file_without_a_hub_and_stops_cleanly(hall_file, tmp_path, broker):
-    own = device_file(tmp_path, hall_file, "kiosk-1", "kiosk", broker.port)
-    process = _sunbeon("kiosk", "--config", str(own), "--window", "480x800", env={"SUNBEON_SCREENS": str(tmp_path)})
+@pytest.mark.parametrize(
+    ("device", "role", "command"),
+    [("kiosk-1", "kiosk", ["kiosk"]), ("counter-3", "counter", ["display", "--for", "3"])],
+)
+def test_the_pi_roles_run_from_the_device_file_without_a_hub_and_stop_cleanly(
+    device, role, command, hall_file, tmp_path, broker
+):
+    own = device_file(tmp_path, hall_file, device, role, broker.port)
+    process = _sunbeon(*command, "--config", str(own), "--window", "480x800", env={"SUNBEON_SCREENS": str(tmp_path)})
     try:
         time.sleep(4)  # no hub for this site: it must wait, not exit
         assert process.poll() is None, process.communicate()[1][-2000:]
@@ -222,7 +229,7 @@ def test_sunbeon_kiosk_runs_from_the_device_file_without_a_hub_and_stops_cleanly
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err[-2000:]
-    assert (tmp_path / "kiosk-1.png").exists()  # its last frame: the waiting screen
+    assert (tmp_path / f"{device}.png").exists()  # its last frame: the waiting screen
 
 
 def test_a_device_file_with_an_unknown_key_stops_the_kiosk_in_one_line(tmp_path):
