@@ -154,7 +154,8 @@ def test_a_kiosk_from_its_device_file_waits_then_follows_the_hubs_hall(hall_file
             assert client.wait_for(lambda c: c.hall is not None and c.hall.services[0].name.ko == "민원서류 발급", 10)
             assert kiosk.hall is client.hall
             assert client.wait_for(
-                lambda c: c.snapshot is not None and c.snapshot.services[0].name["ko"] == "민원서류 발급", 10
+                lambda c: c.online and c.snapshot is not None and c.snapshot.services[0].name["ko"] == "민원서류 발급",
+                10,
             )
             kiosk.draw()
             assert "민원서류 발급" in shown(screen)
