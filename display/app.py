@@ -15,12 +15,14 @@ from typing import Any
 
 from display import screens
 from display.announce import Announcer
+from display.words import DISPLAY
 from hardware import waiting
 from hardware.screen import Screen
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
 from wire.hall import Hall
+from wire.i18n import LANGUAGES
 
 log = logging.getLogger("sunbeon.display")
 FLASH_SECONDS = 5.0  # a new call blinks this long
@@ -35,6 +37,11 @@ NOTICES = {
     "storage_unavailable": "잠시 후 다시 눌러 주십시오 · Please try again shortly",
 }
 NOTICE_OTHER = "처리하지 못했습니다 · Could not be done"  # the reply's own words go to the log
+
+
+def waiting_lines(title: str, body: str | None = None) -> list[tuple[str, str, str | None]]:
+    """A waiting screen's lines in every language of the hall, Korean first."""
+    return [(lang, DISPLAY.t(title, lang), DISPLAY.t(body, lang) if body else None) for lang in LANGUAGES]
 
 
 class CounterControls:
@@ -174,10 +181,10 @@ class Display:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         snapshot = self.client.snapshot
-        if self.hall is None:
-            waiting.draw(self.screen.painter)
+        if self.hall is None:  # run from its device file, before the hub has described the hall
+            waiting.draw(self.screen.painter, waiting_lines("waiting.title", "waiting.body"))
         elif self.mode == "counter" and self.hall.counter(self.counter) is None:
-            waiting.draw(self.screen.painter, "unknown_counter")
+            waiting.draw(self.screen.painter, waiting_lines("waiting.unknown_counter"))
         elif self.mode == "counter":
             screens.counter(
                 self.screen.painter, snapshot, self.counter, online=self.client.online, flash=blink, notice=self.notice

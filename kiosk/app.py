@@ -21,7 +21,9 @@ from hardware import waiting
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
 from kiosk import screens
+from kiosk.text import LANGUAGES, t
 from kiosk.ticket import TicketContent, qr_image, render
+from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
 from wire.hall import Hall
@@ -45,7 +47,7 @@ RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer i
 class Result:
     """What the worker brings back from one tap."""
 
-    reply: Any
+    reply: p.Reply[p.IssueReply]
     printed: bool
     printer_status: PrinterStatus | None
 
@@ -76,7 +78,7 @@ class Kiosk:
         self.width = width or 576
         self.mode = "start"
         self.language, self.large, self.priority = "ko", False, False
-        self.ticket: dict | None = None
+        self.ticket: p.IssueReply | None = None
         self.printed = False
         self.problem_key = ""
         self.targets: list[screens.Target] = []
@@ -143,7 +145,7 @@ class Kiosk:
 
     def _work(self, fields: dict) -> None:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
-        reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+        reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         for _ in range(RETRIES):
             if (
                 reply.status == "ok"
@@ -152,17 +154,17 @@ class Kiosk:
                 or not self.client.connected.is_set()
             ):
                 break
-            reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+            reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
-        issued = reply.data or {}  # an ok reply always carries its data
+        issued = reply.result()  # an ok reply always carries its data
         content = TicketContent.from_reply(issued, self.hall.site.timezone if self.hall else "Asia/Seoul")
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
         except PrinterError as err:
-            log.error("ticket %s issued but not printed: %s", issued["number"], err)
+            log.error("ticket %s issued but not printed: %s", issued.number, err)
             self.results.put(Result(reply, False, err.status))
 
     def _report_printer(self, status: PrinterStatus | None) -> None:
@@ -216,7 +218,7 @@ class Kiosk:
         self._report_printer(result.printer_status)
         reply = result.reply
         if reply.status == "ok":
-            self.mode, self.ticket, self.printed = "done", reply.data, result.printed
+            self.mode, self.ticket, self.printed = "done", reply.result(), result.printed
         else:
             code = reply.error.code if reply.error else "internal"
             self.mode = "problem"
@@ -231,8 +233,8 @@ class Kiosk:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
-        if self.hall is None:
-            waiting.draw(p)
+        if self.hall is None:  # run from its device file, before the hub has described the hall
+            waiting.draw(p, [(lang, t("waiting_title", lang), t("waiting_body", lang)) for lang in LANGUAGES])
             self.targets = []
         elif self.mode == "start":
             self.targets = screens.start(
@@ -251,7 +253,7 @@ class Kiosk:
             self.targets = screens.done(
                 p,
                 self.ticket,
-                self._qr(self.ticket["url"]),
+                self._qr(self.ticket.url),
                 printed=self.printed,
                 language=self.language,
                 large=self.large,

@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
@@ -30,22 +30,15 @@ from wire.hall import (  # noqa: F401 - DAYS, Hours and Names: the hall's parts,
     Site,
 )
 from wire.i18n import LANGUAGES  # noqa: F401 - still imported from here
+from wire.protocol import OPERATIONS, OPS, Role
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
 _M = TypeVar("_M", bound=BaseModel)
-Language = Literal["ko", "en", "zh", "vi"]
-Role = Literal["kiosk", "counter", "display", "web", "staff"]
 
-
-# What each role may ask of the hub unless the device entry narrows it.
+# What each role may ask of the hub unless the device entry narrows it: derived from each op's
+# declaration (wire/protocol.py OPERATIONS), never listed here.
 ROLE_OPS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue"}),
-    "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
-    "display": frozenset(),
-    "web": frozenset({"issue", "cancel"}),
-    "staff": frozenset(
-        {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
-    ),
+    role: frozenset(op.name for op in OPERATIONS if role in op.roles) for role in get_args(Role)
 }
 
 
@@ -131,7 +124,7 @@ class Device(_Model):
         if self.role == "counter" and not self.counter:
             raise ValueError('a counter device needs `counter = "<counter id>"`')
         if self.ops is not None:
-            extra = set(self.ops) - ROLE_OPS["staff"]
+            extra = set(self.ops) - set(OPS)
             if extra:
                 raise ValueError(f"unknown ops {sorted(extra)}")
         return self

@@ -69,6 +69,7 @@ class Names(_Model):
     en: str | None = None
     zh: str | None = None
     vi: str | None = None
+    ru: str | None = None  # one field per language of wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 
     def get(self, language: str) -> str:
         """The name in `language`, or in Korean when that language has none."""

@@ -19,10 +19,11 @@ from paho.mqtt.enums import CallbackAPIVersion
 from pydantic import BaseModel
 
 from display.app import Display
+from display.words import DISPLAY
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from hardware.waiting import TEXT as WAITING
 from kiosk.app import Kiosk
+from kiosk.text import t
 from tests.conftest import RunningHub
 from tools import deploy
 from wire import config
@@ -136,7 +137,8 @@ def test_a_kiosk_from_its_device_file_waits_then_follows_the_hubs_hall(hall_file
         assert client.connected.wait(10)
         kiosk.draw()  # no hub yet: the waiting screen, and no crash
         drawn = shown(screen)
-        assert WAITING["waiting_title"]["ko"] in drawn and WAITING["waiting_body"]["ko"] in drawn
+        assert t("waiting_title", "ko") in drawn and t("waiting_body", "ko") in drawn
+        assert t("waiting_title", "ru") in drawn  # every language of the hall, Russian too
         assert kiosk.targets == [] and "제증명" not in drawn
         screen.screenshot(tmp_path / "kiosk-waiting.png")
 
@@ -175,13 +177,13 @@ def test_a_counter_monitor_from_its_device_file_waits_and_says_when_its_counter_
     try:
         assert client.connected.wait(10)
         display.draw()
-        assert WAITING["waiting_title"]["ko"] in shown(screen)
+        assert DISPLAY.t("waiting.title", "ko") in shown(screen)
         hub = RunningHub(hall_file, tmp_path / "hub.db").start()
         try:
             assert client.wait_for(lambda c: c.hall is not None and c.snapshot is not None and c.online, 10)
             display.draw()
             drawn = shown(screen)
-            assert WAITING["waiting_title"]["ko"] not in drawn and "3번 창구" in drawn
+            assert DISPLAY.t("waiting.title", "ko") not in drawn and "3번 창구" in drawn
             # A description without counter 3 (the hall was rearranged): a notice, not a crash.
             shrunk = client.hall.model_copy(update={"counters": client.hall.counters[:2]})
             publisher = HubClient(local.site, "hub", local.mqtt, report_status=False, client_id="t-hub-pub").start()
@@ -191,7 +193,7 @@ def test_a_counter_monitor_from_its_device_file_waits_and_says_when_its_counter_
             )
             assert client.wait_for(lambda c: c.hall is not None and c.hall.counter("3") is None, 10)
             display.draw()
-            assert WAITING["unknown_counter"]["ko"] in shown(screen)
+            assert DISPLAY.t("waiting.unknown_counter", "ko") in shown(screen)
             screen.screenshot(tmp_path / "counter-unknown.png")
             publisher.close()
         finally:
