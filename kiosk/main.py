@@ -103,12 +103,14 @@ def run(
     """
     local = cfg.local(config_path, device, "kiosk")
     entry, device = local.device, local.device.id
-    printer = printer_for(entry.printer or cfg.PrinterSettings())
-    screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
-    client = HubClient(local.site, device, local.mqtt, role="kiosk").start()
+    # Before the client starts: its first "cannot reach the broker" line comes from paho's thread
+    # at once, and a Ctrl-C right after it ended the kiosk with KeyboardInterrupt (exit 130).
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
         signal.signal(sig, lambda *_: stop.set())
+    printer = printer_for(entry.printer or cfg.PrinterSettings())
+    screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
+    client = HubClient(local.site, device, local.mqtt, role="kiosk").start()
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
     try:
         # The header shows hall time; until the hub describes the hall, a waiting screen.
