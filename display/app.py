@@ -15,10 +15,14 @@ from typing import Any
 
 from display import screens
 from display.announce import Announcer
+from display.words import DISPLAY
+from hardware import waiting
 from hardware.screen import Screen
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
+from wire.hall import Hall
+from wire.i18n import LANGUAGES
 
 log = logging.getLogger("sunbeon.display")
 FLASH_SECONDS = 5.0  # a new call blinks this long
@@ -33,6 +37,11 @@ NOTICES = {
     "storage_unavailable": "잠시 후 다시 눌러 주십시오 · Please try again shortly",
 }
 NOTICE_OTHER = "처리하지 못했습니다 · Could not be done"  # the reply's own words go to the log
+
+
+def waiting_lines(title: str, body: str | None = None) -> list[tuple[str, str, str | None]]:
+    """A waiting screen's lines in every language of the hall, Korean first."""
+    return [(lang, DISPLAY.t(title, lang), DISPLAY.t(body, lang) if body else None) for lang in LANGUAGES]
 
 
 class CounterControls:
@@ -80,7 +89,7 @@ class Display:
 
     def __init__(
         self,
-        hall: HallConfig,
+        hall: Hall | HallConfig | None,
         client: HubClient,
         screen: Screen,
         *,
@@ -93,9 +102,14 @@ class Display:
     ) -> None:
         if mode not in ("counter", "hall"):
             raise ValueError(f"unknown display mode {mode!r}")
-        if mode == "counter" and (counter is None or hall.counter(counter) is None):
+        if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): only its public hall
+            hall = hall.hall.public()
+        # None when run from the device's own file: the hub's description fills it (and follows changes).
+        hall = hall or client.hall
+        if mode == "counter" and (counter is None or (hall is not None and hall.counter(counter) is None)):
             raise ValueError(f"no counter {counter!r} in the hall's config")
-        self.hall, self.client, self.screen, self.mode = hall, client, screen, mode
+        self.hall: Hall | None = hall
+        self.client, self.screen, self.mode = client, screen, mode
         self.counter: str = counter or ""  # "" on the hall board, which is no counter
         self.announcer, self.led, self.clock, self.wall = announcer, led, clock, wall
         self.controls = CounterControls(client, self.counter, self._result) if mode == "counter" else None
@@ -108,8 +122,16 @@ class Display:
         client.on_snapshot(self._on_snapshot)
         client.on_call(self._on_call)
         client.on_status(self._touch)
+        client.on_hall(self._on_hall)
 
     def _touch(self) -> None:
+        self.dirty = True
+
+    def _on_hall(self, hall: Hall) -> None:
+        # paho's thread: one reference swapped, the screen loop draws from it next frame.
+        if self.mode == "counter" and hall.counter(self.counter) is None:
+            log.error("the hall's description has no counter %r: this monitor shows a notice", self.counter)
+        self.hall = hall
         self.dirty = True
 
     def _flash(self, ticket: int) -> None:
@@ -146,7 +168,7 @@ class Display:
 
     def step(self) -> None:
         """Redraw when something changed, and blink while a call is fresh."""
-        if self.simulator is not None:
+        if self.simulator is not None and self.hall is not None:
             self.simulator.step(self, self.clock())
         flashing = self.clock() < self.flash_until
         if self.dirty or flashing:
@@ -157,7 +179,11 @@ class Display:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         snapshot = self.client.snapshot
-        if self.mode == "counter":
+        if self.hall is None:  # run from its device file, before the hub has described the hall
+            waiting.draw(self.screen.painter, waiting_lines("waiting.title", "waiting.body"))
+        elif self.mode == "counter" and self.hall.counter(self.counter) is None:
+            waiting.draw(self.screen.painter, waiting_lines("waiting.unknown_counter"))
+        elif self.mode == "counter":
             screens.counter(
                 self.screen.painter, snapshot, self.counter, online=self.client.online, flash=blink, notice=self.notice
             )

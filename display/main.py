@@ -1,4 +1,9 @@
-"""`sunbeon display`: builds a counter monitor or the hall board from the config and runs it."""
+"""`sunbeon display`: builds a counter monitor or the hall board from its device file and runs it.
+
+On a display Pi the file holds only the broker, the device's login and its buttons or voice; the
+counters, names and hours come from the hub's retained description (wire/hall.py). The hall's
+whole file works too (the demo).
+"""
 
 from __future__ import annotations
 
@@ -73,17 +78,19 @@ def run(
     speed: float = 1.0,
 ) -> int:
     """Run a display until SIGTERM, SIGINT or the window closes."""
-    hall = cfg.load(config_path)
-    device = device or (f"counter-{counter}" if mode == "counter" else "hall-display")
-    entry = hall.device(device)
-    if entry is None:
-        raise cfg.ConfigError(config_path, None, f"no device {device!r} in the config (give --device)")
+    usual = f"counter-{counter}" if mode == "counter" else "hall-display"  # in the hall's whole file
+    local = cfg.local(config_path, device, ("counter", "display", "staff"), usual=usual)
+    entry, device = local.device, local.device.id
+    if mode == "counter" and entry.role == "counter" and entry.counter != counter:
+        raise cfg.ConfigError(
+            config_path, None, f"{device!r} is the device of counter {entry.counter!r}, not {counter!r}"
+        )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
         signal.signal(sig, lambda *_: stop.set())
     with ExitStack() as stack:
         screen = stack.enter_context(Screen(window, fullscreen=window is None, title=f"Sunbeon {mode} {counter or ''}"))
-        client = HubClient(hall.site.id, device, hall.mqtt, role=entry.role).start()
+        client = HubClient(local.site, device, local.mqtt, role=entry.role).start()
         stack.callback(client.close)
         announcer = None
         if mode == "hall":
@@ -94,7 +101,7 @@ def run(
             if problem:
                 client.set_status("degraded", problem, reason="no_sound")
         display = Display(
-            hall, client, screen, mode=mode, counter=counter, announcer=announcer, wall=hall_clock.now
+            local.hall, client, screen, mode=mode, counter=counter, announcer=announcer, wall=hall_clock.now
         )  # the board's clock shows hall time
         if mode == "counter" and entry.buttons:
             wire_buttons(display, entry.buttons, stack)

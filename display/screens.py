@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from display.words import board_lines, board_pair
 from hardware.screen import Painter
-from wire.config import DAYS, HallConfig
+from wire.hall import DAYS, Hall
 from wire.protocol import Alert, Snapshot
 
 BACKGROUND = (8, 18, 38)
@@ -151,7 +151,7 @@ def alert_text(alert: Alert) -> tuple[str, str]:
     return f"{name_ko} · {ko}", f"{name_en} · {en}"
 
 
-def next_opening(hall: HallConfig, now: float) -> datetime | None:
+def next_opening(hall: Hall, now: float) -> datetime | None:
     """When the hall next opens for visitors after `now` (the earliest service), within a fortnight."""
     tz = hall.site.tz
     today = datetime.fromtimestamp(now, tz)

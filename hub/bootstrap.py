@@ -26,9 +26,14 @@ GC_THRESHOLD = 50_000
 def build(
     config: str | Path | cfg.HallConfig, *, database: str | None = None, clock: Callable[[], float] | None = None
 ) -> HubBus:
-    """A hub ready to run: the config validated, the database opened and migrated."""
-    hall = config if isinstance(config, cfg.HallConfig) else cfg.load(config)
-    store = Store(database or hall.hub.database)
+    """A hub ready to run: the config validated, the database opened and migrated.
+
+    The config file's secrets go no further than here and the bus's broker login: the service and
+    its domain get `settings.hall` (wire/hall.py), the hall without a password, hash or login.
+    """
+    settings = config if isinstance(config, cfg.HallConfig) else cfg.load(config)
+    hall = settings.hall
+    store = Store(database or settings.hub.database)
     service = HubService(hall, store, clock=clock or hall_clock.now)  # the demo's virtual day, or real time
     log.info(
         "hub for %s (%s): business day %s, seq %d, %d live tickets",
@@ -38,7 +43,7 @@ def build(
         service.state.seq,
         len(service.state.tickets),
     )
-    return HubBus(hall, service)
+    return HubBus(settings.mqtt, service)
 
 
 def run(config_path: str | Path, *, database: str | None = None) -> None:

@@ -17,7 +17,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from hub.inbox import Empty, FairInbox, RateGate
 from hub.service import HubService, Incoming, Outgoing
 from wire import protocol as p
-from wire.config import HallConfig
+from wire.config import HallConfig, Mqtt
 from wire.mqtt import correlation_of, link_of, new_client, properties
 from wire.mqtt_properties import too_large
 
@@ -48,8 +48,12 @@ class HubBus:
     is logged with its input cut short, counted in `faults`, and the loop goes on.
     """
 
-    def __init__(self, hall: HallConfig, service: HubService, *, client_id: str | None = None) -> None:
-        self.hall, self.service = hall, service
+    def __init__(self, broker: Mqtt | HallConfig, service: HubService, *, client_id: str | None = None) -> None:
+        # The broker settings (with the hub's login) are all the bus keeps of a config file; the
+        # hall it serves is the service's, without a secret.
+        self.mqtt: Mqtt = broker.mqtt if isinstance(broker, HallConfig) else broker
+        self.service = service
+        self.hall = hall = service.hall
         self.topics = p.Topics(hall.site.id)
         self.inbox: FairInbox[tuple[str, mqtt.MQTTMessage | Incoming]] = FairInbox(PER_DEVICE, INBOX_TOTAL)
         # What the input guard refused or survived, by kind; logged when it changes (see _report).
@@ -63,7 +67,7 @@ class HubBus:
         self.database = str(service.store.path.resolve()) if str(service.store.path) != ":memory:" else ":memory:"
         # Unique per process: a second process with the same id would throw this one off the broker.
         self.client = new_client(
-            hall.mqtt, f"{client_id or 'sunbeon-hub-' + hall.site.id}-{self.instance}", login="hub"
+            self.mqtt, f"{client_id or 'sunbeon-hub-' + hall.site.id}-{self.instance}", login="hub"
         )
         self.client.will_set(self.topics.hub_status, p.encode(self._status("offline")), qos=p.QOS, retain=True)
         self.client.on_connect = self._on_connect
@@ -238,6 +242,9 @@ class HubBus:
             )
 
     def _announce(self) -> None:
+        # The hall's description first (retained, no secret): a kiosk or display started from its
+        # device file learns the tasks, counters and hours from it, and follows each new one.
+        self.client.publish(self.topics.hall, p.describe(self.hall), qos=p.QOS, retain=True)
         # Retained: a display that connects now reads the hall at once.
         self.client.publish(self.topics.snapshot, p.encode(self.service.snapshot), qos=p.QOS, retain=True)
         self.service.places_seq = -1  # the broker may have lost it: send it again
@@ -362,7 +369,7 @@ class HubBus:
 
     def run(self, stop: threading.Event, on_ready: Callable[[], object] | None = None) -> None:
         """Serve until `stop` is set. Replies leave only after their batch is committed."""
-        self.client.connect_async(self.hall.mqtt.host, self.hall.mqtt.port, keepalive=self.hall.mqtt.keepalive)
+        self.client.connect_async(self.mqtt.host, self.mqtt.port, keepalive=self.mqtt.keepalive)
         self.client.loop_start()
         try:
             self.check_witness(stop)

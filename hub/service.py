@@ -24,6 +24,7 @@ from hub.domain.model import Event, HallState, frozen
 from hub.store import REPLY_DAYS, Store, root_cause
 from wire import protocol as p
 from wire.config import HallConfig
+from wire.hall import Hall
 
 log = logging.getLogger("sunbeon.hub")
 REFUSALS_KEPT = 5000  # replies that changed nothing are answered the same on repeat, from memory
@@ -67,13 +68,16 @@ class HubService:
 
     def __init__(
         self,
-        hall: HallConfig,
+        hall: Hall | HallConfig,
         store: Store,
         *,
         clock: Callable[[], float] = time.time,
         new_token: Callable[[], str] = lambda: secrets.token_urlsafe(12),
     ) -> None:
-        self.hall, self.store, self.clock, self.new_token = hall, store, clock, new_token
+        # The domain runs on the hall without a secret (wire/hall.py): given the config file's
+        # settings, only their hall goes in; broker logins and clerks' hashes stay out.
+        self.hall: Hall = hall.hall if isinstance(hall, HallConfig) else hall
+        self.store, self.clock, self.new_token = store, clock, new_token
         self.instance = uuid.uuid4().hex[:12]  # this process; the epoch is the database's history
         self.storage_error: str | None = None  # set while writes fail: commands are refused
         self.storage_failures = 0
@@ -81,7 +85,7 @@ class HubService:
         self.hub_alerts: dict[str, dict] = {}  # the hub's own problems, by kind, shown like device alerts
         self._clock_alert_until = 0.0
         self.last_clock = clock()
-        state = store.load(hall, clock())
+        state = store.load(self.hall, clock())
         # The last called numbers are read back from the event log (not the saved state), so they
         # survive a restart whatever shape the saved state takes.
         self.state: HallState = view.with_last_called(state, store.last_called(state.business_date))
@@ -441,7 +445,7 @@ class HubService:
         return out
 
 
-def _call_event(hall: HallConfig, event: Event, seq: int) -> p.CallEvent:
+def _call_event(hall: Hall, event: Event, seq: int) -> p.CallEvent:
     ticket = event.ticket
     assert ticket is not None and event.counter is not None
     counter = hall.counter(event.counter)

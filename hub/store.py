@@ -55,7 +55,7 @@ from hub.domain.model import (  # noqa: E402
     TicketState,
     frozen,
 )
-from wire.config import HallConfig  # noqa: E402
+from wire.hall import Hall  # noqa: E402
 
 REPLY_DAYS = 7  # idempotency replies are kept this long
 # Rows of hub_state that are the store's own (the database's epoch, the write probe), not the
@@ -242,7 +242,7 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def load(self, hall: HallConfig, now: float) -> HallState:
+    def load(self, hall: Hall, now: float) -> HallState:
         """The state as of the last commit (a fresh day when the database is new)."""
         saved = {
             key: json.loads(value)

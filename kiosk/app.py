@@ -17,13 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hardware import waiting
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
 from kiosk import screens
+from kiosk.text import LANGUAGES, t
 from kiosk.ticket import TicketContent, qr_image, render
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
+from wire.hall import Hall
 
 log = logging.getLogger("sunbeon.kiosk")
 # The printer's state as the alert code the hall board and console translate (DeviceStatus.reason).
@@ -54,18 +57,25 @@ class Kiosk:
 
     def __init__(
         self,
-        hall: HallConfig,
+        hall: Hall | HallConfig | None,
         device: str,
         client: HubClient,
         printer: Any,
         screen: Screen,
         *,
+        width: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        self.hall, self.device, self.client, self.printer, self.screen = hall, device, client, printer, screen
+        if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): its public hall, our printer
+            entry = hall.device(device)
+            width = width or (entry.printer.width if entry and entry.printer else None)
+            hall = hall.hall.public()
+        # None when run from the device's own file: the hub's description fills it (and follows changes).
+        self.hall: Hall | None = hall or client.hall
+        self.device, self.client, self.printer, self.screen = device, client, printer, screen
         self.clock, self.wall = clock, wall
-        self.width = printer.width  # the printer model's dots a line (hardware/printer.py profiles)
+        self.width = width or printer.width  # the printer model's dots a line (hardware/printer.py profiles)
         self.mode = "start"
         self.language, self.large, self.priority = "ko", False, False
         self.ticket: p.IssueReply | None = None
@@ -82,8 +92,14 @@ class Kiosk:
         self.simulator: Any = None  # kiosk.simulate.Visitors in the demo
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
+        client.on_hall(self._on_hall)
 
     def _touch(self) -> None:
+        self.dirty = True
+
+    def _on_hall(self, hall: Hall) -> None:
+        # paho's thread: one reference swapped, the screen loop draws from it next frame.
+        self.hall = hall
         self.dirty = True
 
     # --- input -----------------------------------------------------------------------------
@@ -117,7 +133,7 @@ class Kiosk:
     # --- issuing ---------------------------------------------------------------------------
 
     def _issue(self, service: str) -> None:
-        if self.mode != "start" or not self.client.online:
+        if self.mode != "start" or not self.client.online or self.hall is None:
             return
         if self.clock() - self.last_issue < TAP_GAP:
             return
@@ -134,7 +150,7 @@ class Kiosk:
             self.results.put(Result(reply, False, None))
             return
         issued = reply.result()  # an ok reply always carries its data
-        content = TicketContent.from_reply(issued, self.hall.site.timezone)
+        content = TicketContent.from_reply(issued, self.hall.site.timezone if self.hall else "Asia/Seoul")
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
@@ -208,7 +224,10 @@ class Kiosk:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
-        if self.mode == "start":
+        if self.hall is None:  # run from its device file, before the hub has described the hall
+            waiting.draw(p, [(lang, t("waiting_title", lang), t("waiting_body", lang)) for lang in LANGUAGES])
+            self.targets = []
+        elif self.mode == "start":
             self.targets = screens.start(
                 p,
                 self.client.snapshot,

@@ -1,4 +1,8 @@
-"""`sunbeon kiosk`: builds a kiosk from the hall's config and runs it."""
+"""`sunbeon kiosk`: builds a kiosk from its device file (or the hall's whole file) and runs it.
+
+On a kiosk Pi the file holds only the broker, the kiosk's login and its printer; the tasks, names
+and hours come from the hub's retained description (wire/hall.py), and a new one is drawn at once.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +16,12 @@ from kiosk.app import Kiosk
 from wire import clock as hall_clock
 from wire import config as cfg
 from wire.client import HubClient
+from wire.hall import Hall
 
 log = logging.getLogger("sunbeon.kiosk")
 
 
-def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
-    """The device entry, which must be a kiosk."""
-    entry = hall.device(device)
-    if entry is None or entry.role != "kiosk":
-        known = ", ".join(d.id for d in hall.devices if d.role == "kiosk") or "none"
-        raise cfg.ConfigError("config", None, f"{device!r} is not a kiosk in this hall (kiosks: {known})")
-    return entry
-
-
-def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
+def warm_up(kiosk: Kiosk, hall: Hall | None) -> None:
     """Load every language's fonts before the first visitor: each language's first ticket
     otherwise loads its fonts then (~0.1–0.2 s and 10–15 MB each, measured), so the first
     Vietnamese visitor waited longer and the kiosk's memory kept stepping up through the day."""
@@ -35,23 +31,24 @@ def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
     from kiosk.text import LANGUAGES
     from kiosk.ticket import TicketContent, render
 
-    names = {lang: hall.site.name.get(lang) for lang in LANGUAGES}
-    service = hall.services[0].name
+    # Before the hub's description has come, stand-in names load the same fonts.
+    names = {lang: hall.site.name.get(lang) if hall else "민원실" for lang in LANGUAGES}
+    service = {lang: hall.services[0].name.get(lang) if hall else "제증명" for lang in LANGUAGES}
     for language in LANGUAGES:
         try:
             render(
                 TicketContent(
                     number="0000",
-                    service_names={lang: service.get(lang) for lang in LANGUAGES},
+                    service_names=service,
                     site_names=names,
                     ahead=0,
                     estimate=(0, 0),
                     issued=time.time(),
-                    url=hall.site.public_url,
+                    url=hall.site.public_url if hall else "http://localhost",
                     language=language,
                     priority=False,
                     closing_warning=False,
-                    timezone=hall.site.timezone,
+                    timezone=hall.site.timezone if hall else "Asia/Seoul",
                 ),
                 kiosk.width,
             )
@@ -63,29 +60,37 @@ def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
 
 def run(
     config_path: str,
-    device: str,
+    device: str | None,
     *,
     window: tuple[int, int] | None = None,
     visitors_per_hour: float = 0,
     speed: float = 1.0,
 ) -> int:
-    """Run the kiosk until SIGTERM, SIGINT or the window closes."""
-    hall = cfg.load(config_path)
-    entry = kiosk_device(hall, device)
-    printer = printer_for(entry.printer or cfg.PrinterSettings())
-    screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
-    client = HubClient(hall.site.id, device, hall.mqtt, role="kiosk").start()
+    """Run the kiosk until SIGTERM, SIGINT or the window closes.
+
+    `config_path` is the kiosk's device file (its id inside; `device` may be left out) or the
+    hall's whole file (the demo), which needs `device`.
+    """
+    local = cfg.local(config_path, device, "kiosk")
+    entry, device = local.device, local.device.id
+    # Before the client starts: its first "cannot reach the broker" line comes from paho's thread
+    # at once, and a Ctrl-C right after it ended the kiosk with KeyboardInterrupt (exit 130).
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
         signal.signal(sig, lambda *_: stop.set())
+    printer = printer_for(entry.printer or cfg.PrinterSettings())
+    screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
+    client = HubClient(local.site, device, local.mqtt, role="kiosk").start()
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.describe())
     try:
-        kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now)  # the header shows hall time
-        warm_up(kiosk, hall)
+        # The header shows hall time; until the hub describes the hall, a waiting screen.
+        kiosk = Kiosk(local.hall, device, client, printer, screen, width=printer.width, wall=hall_clock.now)
+        warm_up(kiosk, local.hall)
         if visitors_per_hour:
             from kiosk.simulate import Visitors
 
-            kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
+            timezone = local.hall.site.timezone if local.hall else "Asia/Seoul"
+            kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=timezone)
         kiosk.run(stop)
         screen.save_last_frame(device)
     finally:

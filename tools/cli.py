@@ -82,6 +82,13 @@ def _simulate_config(args: argparse.Namespace) -> Path:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if cfg.is_device_file(cfg.read_toml(args.config)):  # a kiosk's or display's own file
+        own = cfg.load_device(args.config).device
+        print(
+            f"{args.config}: OK — device {own.id} ({own.role}) of site {own.site}; "
+            "the hall itself comes from the hub's description"
+        )
+        return 0
     hall = cfg.load(args.config)
     print(
         f"{args.config}: OK — {hall.site.name.ko} ({hall.site.id}), {len(hall.services)} services, "
@@ -243,7 +250,7 @@ def _device(args: argparse.Namespace) -> int:
             added = deploy.add(
                 args.config, args.device, args.role, counter=args.counter, login_only=args.login, **files
             )
-            print(deploy.snippet(cfg.load(args.config), added, args.config))
+            print(deploy.snippet(cfg.load(args.config), added, args.config, host=args.broker_host))
         elif args.action == "remove":
             deploy.remove(args.config, args.device, **files)
             print(f"{args.device} removed: its login, its config entry and its ACL lines are gone.")
@@ -371,7 +378,10 @@ def parser() -> argparse.ArgumentParser:
 
     kiosk = sub.add_parser("kiosk", help="run a ticket kiosk (touch screen and printer)")
     _config_arg(kiosk)
-    kiosk.add_argument("--device", required=True, help="this kiosk's device id in the config, e.g. kiosk-1")
+    kiosk.add_argument(
+        "--device",
+        help="this kiosk's device id, e.g. kiosk-1 (needed with the hall's whole file; a device file names it)",
+    )
     kiosk.add_argument(
         "--window", type=_size, help="run in a window of this size (e.g. 1080x1920) instead of fullscreen"
     )
@@ -392,7 +402,9 @@ def parser() -> argparse.ArgumentParser:
         "--for", dest="for_", metavar="hall|COUNTER", help="hall board, or the monitor of this counter"
     )
     display.add_argument("--counter", help="the counter this monitor sits above (counter mode)")
-    display.add_argument("--device", help="device id in the config (default counter-ID or hall-display)")
+    display.add_argument(
+        "--device", help="device id (a device file names it; in the hall's whole file: counter-ID or hall-display)"
+    )
     display.add_argument("--window", type=_size, help="run in a window of this size instead of fullscreen")
     display.add_argument("--simulate-clerk", action="store_true", help="demo: a simulated clerk presses the buttons")
     display.add_argument("--speed", type=float, default=1.0, help="demo: simulate this many times faster than life")
@@ -424,6 +436,11 @@ def parser() -> argparse.ArgumentParser:
     device.add_argument("--password-file", default="/etc/mosquitto/sunbeon.passwd")
     device.add_argument("--acl-file", default="/etc/mosquitto/sunbeon.acl")
     device.add_argument("--no-reload", action="store_true", help="do not reload Mosquitto")
+    device.add_argument(
+        "--broker-host",
+        help="add: the address devices reach this box's broker at, for the device file "
+        "(default: [mqtt] host, or this box's name when that is localhost)",
+    )
     device.add_argument(
         "--login",
         action="store_true",

@@ -45,6 +45,8 @@ class Channel:
 
 
 CHANNELS = (
+    Channel("hall", "hall", "hub", "all", protocol.HallDescription, True,
+            "The hall's public description (tasks, counters, names, hours; no secret); devices follow it."),
     Channel("snapshot", "state/snapshot", "hub", "all", protocol.Snapshot, True,
             "The whole hall; a screen that connects is current at once."),
     Channel("places", "state/places", "hub", "web relay", protocol.Places, True,

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,9 @@ def acl(hall: cfg.HallConfig) -> str:
         "# The notifier's commands (a kiosk or the relay registers a visitor's contact) and its answers.",
         f"pattern write {root}/notify/cmd/%u",
         f"pattern read {root}/notify/reply/%u",
+        "# The hall's public description (tasks, counters, hours; no secret): every device reads it,",
+        "# only the hub (below) writes it, so no kiosk can rename a task on the hall's screens.",
+        f"pattern read {root}/hall",
         "",
         "user hub",
         f"topic readwrite {root}/#",
@@ -233,7 +237,54 @@ def reload_broker() -> str:
     return "reload Mosquitto yourself: sudo systemctl reload mosquitto"
 
 
-def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
+DEVICE_FILE = "/etc/sunbeon/sunbeon.toml"  # on a kiosk or display Pi
+LAN_PORT = 1883  # the broker's hall LAN listener (the hub box's own processes use 1884)
+_HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-:]{0,252}$")  # a host name, IPv4 or IPv6 address
+
+
+def broker_host(hall: cfg.HallConfig) -> str:
+    """The address devices reach the broker at: the hall file's [mqtt] host unless it is this box's
+    loopback (as on the hub box itself), then this box's name."""
+    host = hall.mqtt.host
+    return socket.gethostname() if host in ("localhost", "127.0.0.1", "::1") else host
+
+
+def device_file(hall: cfg.HallConfig, added: Added, host: str | None = None, port: int = LAN_PORT) -> str:
+    """The whole file a kiosk or display Pi needs: which hall and device, the broker, its own login
+    (the password inline: no other secret is in it) and its own hardware. No task, counter, name or
+    other device: those come from the hub's retained description. Written through tomlkit (every
+    value escaped) and checked by the device-file loader before it is shown."""
+    host = host or broker_host(hall)
+    if not _HOST.match(host):
+        raise DeployError(f"{host!r} is not a host name or address")
+    entry = hall.device(added.device)
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"Sunbeon device file of {added.device} ({added.role}), made by `sunbeon device add`."))
+    doc.add(tomlkit.comment("Only this device's own settings: the hall's tasks, counters and hours come from the hub."))
+    device = tomlkit.table()
+    device["site"] = hall.site.id
+    device["id"] = added.device
+    device["role"] = added.role
+    if entry is not None and entry.counter is not None:
+        device["counter"] = entry.counter
+    for part in ("printer", "buttons", "voice"):
+        settings = getattr(entry, part, None) if entry is not None else None
+        if settings is not None:
+            device[part] = settings.model_dump(mode="json", exclude_none=True, exclude_unset=True)
+    doc["device"] = device
+    mqtt = tomlkit.table()
+    mqtt["host"] = host
+    mqtt["port"] = port
+    mqtt["password"] = added.password
+    if hall.mqtt.tls:
+        mqtt["tls"] = True
+    doc["mqtt"] = mqtt
+    text = tomlkit.dumps(doc)
+    cfg.parse_device(text, f"the device file of {added.device}")  # never hand out a file the device refuses
+    return text
+
+
+def snippet(hall: cfg.HallConfig, added: Added, config_path: Path, host: str | None = None) -> str:
     """What to do on the device, printed by `device add`."""
     units = {
         "kiosk": "sunbeon-kiosk",
@@ -260,15 +311,20 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path) -> str:
                 f"  2. sudo systemctl enable --now {unit}",
             ]
         )
+    if added.role == "staff":
+        return f"{added.device} (staff) can now log in to the broker with the password {added.password}"
     return "\n".join(
         [
             f"{added.device} ({added.role}) can now log in to the broker. On {added.device}:",
-            f"  1. copy this box's {config_path} to /etc/sunbeon/sunbeon.toml on {added.device}; there,",
-            "     [mqtt] host is this box's address, port = 1883 (the hall LAN listener; this box's own",
-            '     processes use 1884) and password_file = "/etc/sunbeon/{login}.password"',
-            f"  2. {store[0]}",
-            f"  {store[1]}",
-            f"  3. sudo systemctl enable --now {unit}",
+            "  1. save its device file (below; it holds this device's password and no other secret):",
+            # Made private (mode 600, owner sunbeon) before the password is written into it.
+            f"     sudo install -m 600 -o sunbeon -D /dev/null {DEVICE_FILE}",
+            f"     sudo tee {DEVICE_FILE} >/dev/null <<'SUNBEON_DEVICE_FILE'",
+            *device_file(hall, added, host).splitlines(),
+            "SUNBEON_DEVICE_FILE",
+            f"  2. sudo systemctl enable --now {unit}",
+            "  The hall's tasks, counters, names and hours come from the hub: nothing else to copy, and",
+            "  a change on this box reaches the device when the hub restarts.",
         ]
     )
 

@@ -12,6 +12,12 @@ def main() -> int:
         from tools.cli import main as run
     except KeyboardInterrupt:
         return 130
+    except RuntimeError as err:
+        # A Ctrl-C landing in a class's __set_name__ (pydantic's import) reaches us wrapped by
+        # Python in "RuntimeError: Error calling __set_name__" (seen on a loaded machine).
+        if isinstance(err.__cause__, KeyboardInterrupt):
+            return 130
+        raise
     return run()
 
 

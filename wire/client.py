@@ -20,6 +20,7 @@ import paho.mqtt.client as mqtt
 
 from wire import protocol as p
 from wire.config import Mqtt
+from wire.hall import Hall
 from wire.mqtt import correlation_of, link_of, new_client, properties
 
 log = logging.getLogger("sunbeon.client")
@@ -40,9 +41,13 @@ class HubClient:
         report_status: bool = True,
         places: bool = False,
     ) -> None:
-        self.device, self.role = device, role
+        self.site, self.device, self.role = site, device, role
         self.topics = p.Topics(site)
         self.snapshot: p.Snapshot | None = None
+        # The hall as the hub describes it (retained `hall`); None until it arrives. A device run
+        # from its own small file learns its tasks, counters and hours from here.
+        self.hall: Hall | None = None
+        self._hall_listeners: list[Callable[[Hall], None]] = []
         self.places: p.Places | None = None  # only when asked for (the web relay)
         self._want_places = places
         self._places_listeners: list[Callable[[p.Places], None]] = []
@@ -111,6 +116,10 @@ class HubClient:
     def on_snapshot(self, listener: Callable[[p.Snapshot], None]) -> None:
         """Call `listener` with every newer snapshot."""
         self._snapshot_listeners.append(listener)
+
+    def on_hall(self, listener: Callable[[Hall], None]) -> None:
+        """Call `listener` with the hall's description when it arrives and each time it changes."""
+        self._hall_listeners.append(listener)
 
     def on_places(self, listener: Callable[[p.Places], None]) -> None:
         """Call `listener` with every `state/places` (clients made with places=True)."""
@@ -240,6 +249,7 @@ class HubClient:
             return
         link_of(client).connected()
         topics = [
+            (self.topics.hall, p.QOS),
             (self.topics.snapshot, p.QOS),
             (self.topics.hub_status, p.QOS),
             (self.topics.reply(self.device), p.QOS),
@@ -268,6 +278,8 @@ class HubClient:
                 self._on_reply(message)
             elif message.topic == self.topics.snapshot:
                 self._on_snapshot(message)
+            elif message.topic == self.topics.hall:
+                self._on_hall(message)
             elif message.topic == self.topics.calls:
                 event = p.CallEvent.model_validate_json(message.payload)
                 self._each(self._call_listeners, event)
@@ -322,6 +334,24 @@ class HubClient:
             return
         self.snapshot = snapshot
         self._each(self._snapshot_listeners, snapshot)
+
+    def _on_hall(self, message: mqtt.MQTTMessage) -> None:
+        if not message.payload:
+            return  # cleared by hand: keep what the hub last said
+        hall = p.read_hall(bytes(message.payload))
+        if hall.site.id != self.site:
+            raise ValueError(f"a description of site {hall.site.id!r} on this site's topic")
+        if hall == self.hall:
+            return  # the same hall again (the hub reconnected): nothing to redraw
+        self.hall = hall
+        log.info(
+            "%s: the hall is %s with %d tasks and %d counters",
+            self.device,
+            hall.site.id,
+            len(hall.services),
+            len(hall.counters),
+        )
+        self._each(self._hall_listeners, hall)
 
     def _notify(self, listeners: list[Callable[[], None]]) -> None:
         self._each(listeners)

@@ -1,43 +1,40 @@
-"""The hall's configuration: one TOML file, validated at start with file and line in every error."""
+"""Configuration files, validated at start with file and line in every error.
+
+Two forms. The hall's file (`HallConfig`) lives on the hub box: the site, tasks, counters, devices,
+broker logins and clerk password hashes. A kiosk or display Pi holds only its device file
+(`DeviceFile`: the broker's address, its own login, its own hardware) and learns the hall from
+the hub's retained description (wire/hall.py). Either form runs a kiosk or display (`local`).
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from datetime import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import ClassVar, Literal, TypeVar, get_args
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from wire import tomlpos
-from wire.i18n import LANGUAGES
+from wire.hall import (  # noqa: F401 - DAYS, Hours and Names: the hall's parts, still imported from here too
+    DAYS,
+    Counter,
+    Grant,
+    Hall,
+    Hours,
+    Id,
+    Names,
+    Numbers,
+    Service,
+    Site,
+)
+from wire.i18n import LANGUAGES  # noqa: F401 - still imported from here
 from wire.notify_settings import NotifySettings
 from wire.protocol import OPERATIONS, OPS, Role
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
-
-
-def _check_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _; at most 32)")
-    return value
-
-
-# Ids appear in MQTT topics and URLs, so they are kept plain.
-Id = Annotated[str, AfterValidator(_check_id)]
+_M = TypeVar("_M", bound=BaseModel)
 
 # What each role may ask of the hub unless the device entry narrows it: derived from each op's
 # declaration (wire/protocol.py OPERATIONS), never listed here.
@@ -62,123 +59,6 @@ class ConfigError(Exception):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Names(_Model):
-    """A name in every language the hall speaks; Korean is required, the others fall back to it."""
-
-    ko: str = Field(min_length=1)
-    en: str | None = None
-    zh: str | None = None
-    vi: str | None = None
-    ru: str | None = None  # one field per language of wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
-
-    def get(self, language: str) -> str:
-        """The name in `language`, or in Korean when that language has none."""
-        return getattr(self, language, None) or self.ko
-
-    def all(self) -> dict[str, str]:
-        """The name in every language, Korean standing in for the missing ones (as the wire carries it)."""
-        return {language: self.get(language) for language in LANGUAGES}
-
-
-def _clock(value: str) -> time:
-    try:
-        hour, minute = value.split(":")
-        return time(int(hour), int(minute))
-    except (ValueError, AttributeError):
-        raise ValueError(f'{value!r} is not a time of day like "09:00"') from None
-
-
-class Hours(_Model):
-    """When a service takes visitors: it opens, stops issuing tickets at cutoff, closes."""
-
-    open: time = time(9, 0)
-    close: time = time(18, 0)
-    cutoff: time | None = None
-    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-
-    @field_validator("open", "close", "cutoff", mode="before")
-    @classmethod
-    def _parse(cls, value: object) -> object:
-        if isinstance(value, str):
-            return _clock(value)
-        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
-            return value
-        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
-        # comparison with a local time ended `sunbeon check` in a traceback.
-        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for day in value:
-            if day not in DAYS:
-                raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
-        return value
-
-    @model_validator(mode="after")
-    def _order(self) -> Hours:
-        if not self.open < self.close:
-            raise ValueError("open must be before close")
-        if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
-            raise ValueError("cutoff must lie between open and close")
-        return self
-
-    @property
-    def last_ticket(self) -> time:
-        """The time after which no new ticket is issued."""
-        return self.cutoff or self.close
-
-
-class Numbers(_Model):
-    """A service's number block, e.g. 1001–1999, optionally with a letter prefix such as "A"."""
-
-    prefix: str = Field(default="", max_length=3)
-    first: int = Field(default=1, ge=0)
-    last: int = Field(default=999, ge=1)
-    digits: int | None = Field(default=None, ge=1, le=9)  # zero-pad to this many; see `label`
-
-    @model_validator(mode="after")
-    def _order(self) -> Numbers:
-        if self.last <= self.first:
-            raise ValueError("last must be greater than first")
-        return self
-
-    def label(self, number: int) -> str:
-        """How the number is printed and called: prefix, then digits zero-padded to `digits`.
-
-        By default a block of up to four digits pads to its last number (A007, as halls print),
-        and a wider one to its first, so 1–999999 prints 17, not 000017."""
-        width = self.digits or (len(str(self.last)) if self.last < 10000 else len(str(self.first)))
-        return f"{self.prefix}{number:0{width}d}"
-
-
-class Service(_Model):
-    """A task visitors queue for (제증명, 여권 접수, …)."""
-
-    id: Id
-    name: Names
-    numbers: Numbers = Numbers()
-    hours: Hours = Hours()
-    typical_minutes: float = Field(default=5.0, gt=0, le=240)
-    priority: bool = True
-
-
-class Counter(_Model):
-    """A counter (창구) and the services it serves, primary tier first."""
-
-    id: Id
-    label: Names
-    services: tuple[tuple[str, ...], ...] = Field(min_length=1)
-
-    @field_validator("services", mode="before")
-    @classmethod
-    def _tiers(cls, value: object) -> object:
-        # A flat list ["cert", "family"] means one tier.
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return [value]
-        return value
 
 
 class PrinterSettings(_Model):
@@ -274,43 +154,6 @@ class Device(_Model):
         return ROLE_CHANNEL.get(self.role, "staff")
 
 
-class Site(_Model):
-    """The hall itself."""
-
-    id: Id
-    name: Names
-    timezone: str = "Asia/Seoul"
-    day_starts: time = time(4, 0)
-    public_url: str = "http://localhost:8080"
-    priority_bound: int = Field(default=3, ge=1, le=20)
-    tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("day_starts", mode="before")
-    @classmethod
-    def _parse(cls, value: object) -> object:
-        if isinstance(value, str):
-            return _clock(value)
-        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
-            return value
-        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
-        # comparison with a local time ended `sunbeon check` in a traceback.
-        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """The site's time zone."""
-        return ZoneInfo(self.timezone)
-
-
 class Mqtt(_Model):
     """How to reach the broker."""
 
@@ -362,6 +205,7 @@ class HallConfig(_Model):
     _services: dict[str, Service] = PrivateAttr(default_factory=dict)
     _counters: dict[str, Counter] = PrivateAttr(default_factory=dict)
     _devices: dict[str, Device] = PrivateAttr(default_factory=dict)
+    _hall: Hall | None = PrivateAttr(default=None)
 
     site: Site
     mqtt: Mqtt = Mqtt()
@@ -388,6 +232,50 @@ class HallConfig(_Model):
     def device(self, device_id: str) -> Device | None:
         """The device with this id, or None."""
         return self._devices.get(device_id)
+
+    @property
+    def hall(self) -> Hall:
+        """The hall without a secret: what the hub's domain runs on and publishes (wire/hall.py).
+
+        Built once: the broker logins, the clerks' hashes and the web secret stay here, and each
+        device keeps of its entry only what the hub checks (role, counter, ops, channel).
+        """
+        if self._hall is None:
+            grants = tuple(
+                Grant(id=d.id, role=d.role, counter=d.counter, ops=d.allowed_ops, channel=d.channel)
+                for d in self.devices
+            )
+            hall = Hall(site=self.site, services=self.services, counters=self.counters, devices=grants)
+            object.__setattr__(self, "_hall", hall)
+        assert self._hall is not None
+        return self._hall
+
+
+class LocalDevice(Device):
+    """A device file's `[device]`: which hall, which device, and its own hardware."""
+
+    site: Id
+
+
+class DeviceFile(_Model):
+    """The whole file on a kiosk or display Pi: no other device's login, no clerk hash, no hall."""
+
+    device: LocalDevice
+    mqtt: Mqtt = Mqtt()
+
+
+@dataclass(frozen=True)
+class Local:
+    """What a kiosk or display runs from, read from either form of file.
+
+    `hall` is there when the file was the hall's own (the demo, a single-box hall); a Pi's device
+    file has none, and the device waits for the hub's description.
+    """
+
+    site: str
+    device: Device
+    mqtt: Mqtt
+    hall: Hall | None
 
 
 def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
@@ -473,8 +361,7 @@ def _where(raw: object, loc: tomlpos.Where) -> str:
     return ".".join(parts)
 
 
-def parse(text: str, path: Path | str = "<config>") -> HallConfig:
-    """Parse and validate config text; raise ConfigError naming the line of the first problem."""
+def _toml(text: str, path: Path | str) -> dict:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -482,9 +369,40 @@ def parse(text: str, path: Path | str = "<config>") -> HallConfig:
         raise ConfigError(path, int(match.group(1)) if match else None, f"not valid TOML: {err}") from None
     if not raw:
         raise ConfigError(path, None, "the file is empty: start from examples/hall.toml")
+    return raw
+
+
+def is_device_file(raw: dict) -> bool:
+    """Whether parsed TOML is a device's own file (a `[device]` table) rather than the hall's."""
+    return isinstance(raw.get("device"), dict)
+
+
+def parse(text: str, path: Path | str = "<config>") -> HallConfig:
+    """Parse and validate the hall's config text; raise ConfigError naming the line of the first problem."""
+    raw = _toml(text, path)
+    if is_device_file(raw):
+        raise ConfigError(
+            path, None, "this is a device's own file (a [device] table); this needs the hall's file from the hub box"
+        )
+    config = _validate(HallConfig, raw, text, path)
+    if problems := _cross_check(config):
+        loc, message = problems[0]
+        raise ConfigError(path, tomlpos.line_of(tomlpos.index_lines(text), loc), message)
+    return config
+
+
+def parse_device(text: str, path: Path | str = "<device file>") -> DeviceFile:
+    """Parse and validate a device file; ConfigError (one line, with the line number) otherwise."""
+    raw = _toml(text, path)
+    if not is_device_file(raw):
+        raise ConfigError(path, None, "not a device file: it needs a [device] table (sunbeon device add prints one)")
+    return _validate(DeviceFile, raw, text, path)
+
+
+def _validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
     lines = tomlpos.index_lines(text)
     try:
-        config = HallConfig.model_validate(raw)
+        config = model.model_validate(raw)
     except (TypeError, ArithmeticError, OverflowError) as err:  # a validator's blind spot: one line, never a traceback
         raise ConfigError(path, None, f"cannot be checked: {type(err).__name__}: {str(err)[:200]}") from None
     except ValidationError as err:
@@ -497,15 +415,55 @@ def parse(text: str, path: Path | str = "<config>") -> HallConfig:
         elif first["type"] == "missing":
             message = "missing setting"
         raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None
-    if problems := _cross_check(config):
-        loc, message = problems[0]
-        raise ConfigError(path, tomlpos.line_of(lines, loc), message)
     return config
 
 
 def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
-    """Read and validate a config file."""
+    """Read and validate the hall's config file."""
     path = Path(path)
+    return parse(_read(path), path)
+
+
+def load_device(path: Path | str = DEFAULT_PATH) -> DeviceFile:
+    """Read and validate a device file."""
+    path = Path(path)
+    return parse_device(_read(path), path)
+
+
+def local(path: Path | str, device: str | None, role: str | tuple[str, ...], *, usual: str | None = None) -> Local:
+    """What a kiosk or display runs from, from either form of file; ConfigError in one line otherwise.
+
+    `device` names the device in a hall file (default `usual`); in a device file it may be left
+    out, or must be the file's own.
+    """
+    path = Path(path)
+    text = _read(path)
+    roles = (role,) if isinstance(role, str) else role
+    if is_device_file(_toml(text, path)):
+        own = parse_device(text, path)
+        entry: Device = own.device
+        if device is not None and device != entry.id:
+            raise ConfigError(path, None, f"this file is for device {entry.id!r}, not {device!r}")
+        if entry.role not in roles:
+            raise ConfigError(path, None, f"device {entry.id!r} is a {entry.role}, not a {' or '.join(roles)}")
+        return Local(own.device.site, entry, own.mqtt, None)
+    hall = parse(text, path)
+    device = device or usual
+    if device is None:
+        raise ConfigError(path, None, "this is the hall's file: give --device (or run from the device's own file)")
+    found = hall.device(device)
+    if found is None or found.role not in roles:
+        known = ", ".join(d.id for d in hall.devices if d.role in roles) or "none"
+        raise ConfigError(path, None, f"{device!r} is not a {' or '.join(roles)} in this hall (those: {known})")
+    return Local(hall.site.id, found, hall.mqtt, hall.hall.public())
+
+
+def read_toml(path: Path | str) -> dict:
+    """A config file's TOML as a dict (either form), or ConfigError."""
+    return _toml(_read(Path(path)), path)
+
+
+def _read(path: Path) -> str:
     try:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML refuses.
         text = path.read_text(encoding="utf-8-sig")
@@ -518,4 +476,4 @@ def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
         ) from None
     except OSError as err:
         raise ConfigError(path, None, f"cannot read: {err}") from None
-    return parse(text, path)
+    return text

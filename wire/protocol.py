@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cas
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from wire.hall import LENIENT, Hall
+
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
 MAX_DEPTH = 8  # nesting of a command's JSON; a valid one has depth 1 (json.loads recurses, so bound it first)
@@ -30,6 +32,7 @@ MAX_WITNESS_PAYLOAD = (
 DETAIL_CHARS = 200  # a device status `detail` is cut to this; it goes into every snapshot
 MESSAGE_CHARS = 300  # an error message in a reply is cut to this (it may quote the input)
 LOG_CHARS = 200  # input quoted in a log line is cut to this
+MAX_HALL_PAYLOAD = 512 * 1024  # bytes of a hall description a device reads (the example hall's is ~4 KiB)
 COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
 QOS = 1
 
@@ -46,6 +49,7 @@ class Topics:
         self.places = f"{self.root}/state/places"
         self.calls = f"{self.root}/events/call"
         self.hub_status = f"{self.root}/hub/status"
+        self.hall = f"{self.root}/hall"
         self.all_commands = f"{self.root}/cmd/+"
         self.all_device_status = f"{self.root}/device/+/status"
         self.all_notify_commands = f"{self.root}/notify/cmd/+"
@@ -610,6 +614,30 @@ class CallEvent(_Message):
     recall: bool
     language: Language
     at: float
+
+
+# `hall` (retained): the hall's public description, from the hub's config. The model is wire/hall.py's
+# Hall; the devices' grants are excluded from it, and it holds no login, password or hash.
+HallDescription = Hall
+
+
+def describe(hall: Hall) -> bytes:
+    """The retained description of `hall`, as the hub publishes it (never the devices' grants)."""
+    return encode(hall.public())
+
+
+def read_hall(payload: bytes) -> Hall:
+    """A hall description from the wire; ValueError (or pydantic's ValidationError) when unusable.
+
+    Lenient about fields this device does not know (a hub upgraded first may add some); bounded
+    in size before anything is parsed.
+    """
+    if len(payload) > MAX_HALL_PAYLOAD:
+        raise ValueError(f"a hall description of {len(payload)} bytes; the limit is {MAX_HALL_PAYLOAD}")
+    raw = json.loads(bytes(payload).decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("a hall description is a JSON object")
+    return Hall.model_validate(raw, context=LENIENT)
 
 
 # What a device may say is wrong with it (DeviceStatus.reason); public screens show a short text for

@@ -8,7 +8,7 @@ most `priority_bound` of them in a row while a normal ticket waits; otherwise ol
 from __future__ import annotations
 
 from hub.domain.model import HallState, Ticket
-from wire.config import Counter
+from wire.hall import Counter
 
 
 def _oldest(state: HallState, services: tuple[str, ...], priority: bool) -> int | None:

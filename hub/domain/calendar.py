@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from wire.config import DAYS, Service, Site
+from wire.hall import DAYS, Service, Site
 
 
 class Phase(StrEnum):

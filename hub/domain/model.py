@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pyrsistent import pmap
 
 from hub.domain.line import EMPTY, Line
-from wire.config import HallConfig
+from wire.hall import Hall
 
 
 class TicketState(StrEnum):
@@ -146,7 +146,7 @@ class HallState:
     a command copies a few paths, never the hall.
     """
 
-    hall: HallConfig
+    hall: Hall  # the hall without a secret (wire/hall.py), never the config file
     business_date: str
     seq: int = 0
     next_id: int = 1

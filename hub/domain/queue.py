@@ -26,14 +26,14 @@ from hub.domain.model import (
     frozen,
     queue_key,
 )
-from wire.config import Counter, HallConfig, Service
+from wire.hall import Counter, Hall, Service
 
 Outcome = tuple[HallState, list[Event]]
 RECENT_CALLS = 12
 RATE_WINDOW = 60.0
 
 
-def new_day(hall: HallConfig, now: float) -> HallState:
+def new_day(hall: Hall, now: float) -> HallState:
     """An empty hall for `now`'s business day."""
     return HallState(hall=hall, business_date=calendar.business_date(now, hall.site))
 

@@ -93,7 +93,13 @@ def test_next_button_calls_once_despite_bounce_and_every_screen_shows_it(hub, cl
     check_screen(hall_display.screen, "display-hall", ["1001", "→ 3번 창구", "제증명", "1명"])
     # The next press calls the Chinese visitor: the board says it in Korean, then Chinese.
     press(counter_display, 17)
-    settle(counter_display, until=lambda: serving(counter_display) == "1002")
+    # The board too: its call event comes before its snapshot, so the announcer has the call queued
+    # (waiting on the counter alone, a loaded machine found the announcer idle before the call came).
+    settle(
+        counter_display,
+        hall_display,
+        until=lambda: serving(counter_display) == "1002" and serving(hall_display) == "1002",
+    )
     assert hall_display.announcer.wait_idle(30)
     assert [s.text for s in hall_display.announcer.spoken[1:]] == [
         "천이 번 고객님, 삼 번 창구로 오십시오",

@@ -75,7 +75,7 @@ def test_device_add_list_remove_and_refusals(hall_files):
     with pytest.raises(deploy.DeployError, match="not a device"):
         deploy.remove(path, "counter-1", password_file=passwd, acl_file=acl)
     snippet = deploy.snippet(config.load(path), deploy.Added("kiosk-1", "kiosk", "pw"), path)
-    assert "sunbeon-kiosk" in snippet and "/etc/sunbeon/kiosk-1.password" in snippet
+    assert "sunbeon-kiosk" in snippet and 'password = "pw"' in snippet and "/etc/sunbeon/sunbeon.toml" in snippet
     hub_snippet = deploy.snippet(config.load(path), deploy.Added("hub", "hub", "pw"), path)
     assert "On this box" in hub_snippet and "copy" not in hub_snippet and "sunbeon-hub" in hub_snippet
 
@@ -198,6 +198,7 @@ def test_each_device_publishes_only_where_it_may(secured):
     assert allowed(kiosk, f"{root}/device/kiosk-1/status")
     assert not allowed(kiosk, f"{root}/cmd/counter-3")  # a kiosk cannot call anyone
     assert not allowed(kiosk, f"{root}/state/snapshot")  # nor fake the hall's state
+    assert not allowed(kiosk, f"{root}/hall")  # nor rename a task on every screen
     assert not allowed(kiosk, f"{root}/device/counter-3/status")
     counter3, _ = connect(broker, "counter-3", made["counter-3"])
     assert allowed(counter3, f"{root}/cmd/counter-3")
@@ -207,10 +208,13 @@ def test_each_device_publishes_only_where_it_may(secured):
     assert not allowed(web, f"{root}/state/snapshot")
     assert not allowed(web, f"{root}/cmd/counter-1")  # no console login for counter 1
     assert allowed(web, f"{root}/cmd/counter-3")  # the console login of counter 3
+    assert not allowed(web, f"{root}/hall")
     display, _ = connect(broker, "hall-display", made["hall-display"])
     assert not allowed(display, f"{root}/cmd/counter-3")
+    assert not allowed(display, f"{root}/hall")
     hub, _ = connect(broker, "hub", made["hub"])
     assert allowed(hub, f"{root}/state/snapshot")
+    assert allowed(hub, f"{root}/hall")
     for c in (kiosk, counter3, web, display, hub):
         c.disconnect()
 
@@ -236,6 +240,50 @@ def test_a_whole_hall_runs_with_logins(secured, hall_files):
         kiosk.close()
         counter.close()
     finally:
+        hub.stop()
+
+
+def test_a_kiosk_pi_runs_from_the_file_device_add_prints_and_cannot_rewrite_the_hall(secured, hall_files, tmp_path):
+    from tests.conftest import RunningHub
+    from wire import protocol as p
+    from wire.client import HubClient
+    from wire.hall import Names
+
+    broker, made = secured
+    path, _, _ = hall_files
+    for login in ("hub", "hall-display"):  # the hub box's own logins
+        (path.parent / f"{login}.password").write_text(made[login])
+    password_file = f'password_file = "{path.parent}/{{login}}.password"'
+    path.write_text(path.read_text().replace("port = 1883", f"port = {broker.port}\n{password_file}"))
+    settings = config.load(path)
+    # The kiosk Pi: the file `device add` printed (its own password inline), and nothing else.
+    own = tmp_path / "kiosk-1.toml"
+    own.write_text(
+        deploy.device_file(settings, deploy.Added("kiosk-1", "kiosk", made["kiosk-1"]), "127.0.0.1", broker.port)
+    )
+    local = config.local(own, None, "kiosk")
+    hub = RunningHub(path, path.parent / "hub.db").start()
+    kiosk = HubClient(local.site, "kiosk-1", local.mqtt, role="kiosk").start()
+    watcher = HubClient(local.site, "hall-display", settings.mqtt, role="display")
+    try:
+        assert kiosk.wait_for(lambda c: c.hall is not None and c.online, 10), "the kiosk never learned its hall"
+        assert kiosk.hall == settings.hall.public()
+        assert kiosk.request("issue", service="cert").status == "ok"
+        # The ACL refuses the kiosk's own description (MQTT 5 says so), and every reader keeps the hub's.
+        forged = kiosk.hall.model_copy(update={"site": kiosk.hall.site.model_copy(update={"name": Names(ko="가짜")})})
+        refused = {}
+        kiosk.client.on_publish = lambda c, u, mid, reason, props: refused.setdefault(mid, reason)
+        info = kiosk.client.publish(kiosk.topics.hall, p.encode(forged), qos=1, retain=True)
+        deadline = time.monotonic() + 5
+        while info.mid not in refused and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert refused[info.mid].is_failure
+        watcher.start()
+        assert watcher.wait_for(lambda c: c.hall is not None, 10)
+        assert watcher.hall == settings.hall.public() and watcher.hall.site.name.ko != "가짜"
+    finally:
+        for c in (kiosk, watcher):
+            c.close()
         hub.stop()
 
 

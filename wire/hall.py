@@ -1,0 +1,293 @@
+"""The hall as every process may know it: site, tasks, counters, names, hours. No secrets.
+
+The hub builds a `Hall` from its config file (wire/config.py) and hands it to its domain; it also
+publishes it, retained, on `sunbeon/v1/{site}/hall` (docs/protocol.md), so a kiosk or a display
+needs only its own small file (broker address, login, hardware) and learns the hall from the hub.
+Nothing here may ever hold a password, a hash or a login: the whole model is public, except the
+devices' grants (`Hall.devices`), which the hub's domain needs and which are never serialised.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
+
+from wire.i18n import LANGUAGES
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+LENIENT = {"lenient": True}  # validation context for a description from the wire (see _Model)
+
+
+class _Model(BaseModel):
+    """Strict for a config file (a typo is an unknown setting), lenient for the wire.
+
+    A hub upgraded before its devices (docs/deploy.md: hub box first) may describe the hall with a
+    field an older kiosk does not know; validated with context LENIENT, unknown keys are dropped
+    instead of refusing the whole hall.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unknown(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get("lenient") and isinstance(data, dict):
+            return {k: v for k, v in data.items() if k in cls.model_fields}
+        return data
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"{value!r} is not an id (lower-case letters, digits, - and _; at most 32)")
+    return value
+
+
+# Ids appear in MQTT topics and URLs, so they are kept plain.
+Id = Annotated[str, AfterValidator(_check_id)]
+
+
+class Names(_Model):
+    """A name in every language the hall speaks; Korean is required, the others fall back to it."""
+
+    ko: str = Field(min_length=1)
+    en: str | None = None
+    zh: str | None = None
+    vi: str | None = None
+    ru: str | None = None  # one field per language of wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
+
+    def get(self, language: str) -> str:
+        """The name in `language`, or in Korean when that language has none."""
+        return getattr(self, language, None) or self.ko
+
+    def all(self) -> dict[str, str]:
+        """The name in every language, Korean standing in for the missing ones (as the wire carries it)."""
+        return {language: self.get(language) for language in LANGUAGES}
+
+
+def _clock(value: str) -> time:
+    try:
+        hour, minute = value.split(":")
+        return time(int(hour), int(minute))
+    except (ValueError, AttributeError):
+        raise ValueError(f'{value!r} is not a time of day like "09:00"') from None
+
+
+def _hhmm(value: time | None) -> str | None:
+    # "09:00", as a hall manager writes it in the config (pydantic would say "09:00:00").
+    return None if value is None else value.strftime("%H:%M")
+
+
+class Hours(_Model):
+    """When a service takes visitors: it opens, stops issuing tickets at cutoff, closes."""
+
+    open: time = time(9, 0)
+    close: time = time(18, 0)
+    cutoff: time | None = None
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+    @field_validator("open", "close", "cutoff", mode="before")
+    @classmethod
+    def _parse(cls, value: object) -> object:
+        if value is None:  # no cutoff (TOML has no null: only the wire's description says so)
+            return value
+        if isinstance(value, str):
+            return _clock(value)
+        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+            return value
+        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
+        # comparison with a local time ended `sunbeon check` in a traceback.
+        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for day in value:
+            if day not in DAYS:
+                raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _order(self) -> Hours:
+        if not self.open < self.close:
+            raise ValueError("open must be before close")
+        if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
+            raise ValueError("cutoff must lie between open and close")
+        return self
+
+    @field_serializer("open", "close", "cutoff")
+    def _text(self, value: time | None) -> str | None:
+        return _hhmm(value)
+
+    @property
+    def last_ticket(self) -> time:
+        """The time after which no new ticket is issued."""
+        return self.cutoff or self.close
+
+
+class Numbers(_Model):
+    """A service's number block, e.g. 1001–1999, optionally with a letter prefix such as "A"."""
+
+    prefix: str = Field(default="", max_length=3)
+    first: int = Field(default=1, ge=0)
+    last: int = Field(default=999, ge=1)
+    digits: int | None = Field(default=None, ge=1, le=9)  # zero-pad to this many; see `label`
+
+    @model_validator(mode="after")
+    def _order(self) -> Numbers:
+        if self.last <= self.first:
+            raise ValueError("last must be greater than first")
+        return self
+
+    def label(self, number: int) -> str:
+        """How the number is printed and called: prefix, then digits zero-padded to `digits`.
+
+        By default a block of up to four digits pads to its last number (A007, as halls print),
+        and a wider one to its first, so 1–999999 prints 17, not 000017."""
+        width = self.digits or (len(str(self.last)) if self.last < 10000 else len(str(self.first)))
+        return f"{self.prefix}{number:0{width}d}"
+
+
+class Service(_Model):
+    """A task visitors queue for (제증명, 여권 접수, …)."""
+
+    id: Id
+    name: Names
+    numbers: Numbers = Numbers()
+    hours: Hours = Hours()
+    typical_minutes: float = Field(default=5.0, gt=0, le=240)
+    priority: bool = True
+
+
+class Counter(_Model):
+    """A counter (창구) and the services it serves, primary tier first."""
+
+    id: Id
+    label: Names
+    services: tuple[tuple[str, ...], ...] = Field(min_length=1)
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _tiers(cls, value: object) -> object:
+        # A flat list ["cert", "family"] means one tier.
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return [value]
+        return value
+
+
+class Site(_Model):
+    """The hall itself."""
+
+    id: Id
+    name: Names
+    timezone: str = "Asia/Seoul"
+    day_starts: time = time(4, 0)
+    public_url: str = "http://localhost:8080"
+    priority_bound: int = Field(default=3, ge=1, le=20)
+    tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("day_starts", mode="before")
+    @classmethod
+    def _parse(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _clock(value)
+        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+            return value
+        # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
+        # comparison with a local time ended `sunbeon check` in a traceback.
+        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
+
+    @field_serializer("day_starts")
+    def _text(self, value: time) -> str | None:
+        return _hhmm(value)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class Grant(_Model):
+    """What one device may ask of the hub: the hub's domain checks every command against it.
+
+    Built by the hub from the config's `[[devices]]` (wire/config.py resolves the role's ops);
+    never published: the hall description leaves `Hall.devices` out.
+    """
+
+    id: str
+    role: str
+    counter: str | None = None
+    ops: frozenset[str] = frozenset()
+    channel: str = "staff"
+
+    @property
+    def allowed_ops(self) -> frozenset[str]:
+        """The commands this device may send."""
+        return self.ops
+
+
+class Hall(_Model):
+    """The hall: what the hub's domain runs on and what every screen draws from.
+
+    The same model is the retained description on `hall` (the devices' grants excluded).
+    """
+
+    _services: dict[str, Service] = PrivateAttr(default_factory=dict)
+    _counters: dict[str, Counter] = PrivateAttr(default_factory=dict)
+    _devices: dict[str, Grant] = PrivateAttr(default_factory=dict)
+
+    v: Literal[1] = 1
+    site: Site
+    services: tuple[Service, ...] = Field(min_length=1)
+    counters: tuple[Counter, ...] = ()
+    languages: tuple[str, ...] = LANGUAGES
+    # The hub's alone: exclude=True keeps them out of every dump, so no description carries them.
+    devices: SkipJsonSchema[tuple[Grant, ...]] = Field(default=(), exclude=True)
+
+    def model_post_init(self, context: object) -> None:
+        # Frozen: the id indexes are built once, here.
+        for field in ("services", "counters", "devices"):
+            object.__setattr__(self, f"_{field}", {item.id: item for item in getattr(self, field)})
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with this id, or None."""
+        return self._services.get(service_id)
+
+    def counter(self, counter_id: str) -> Counter | None:
+        """The counter with this id, or None."""
+        return self._counters.get(counter_id)
+
+    def device(self, device_id: str) -> Grant | None:
+        """The grant of the device with this id, or None (always None on a device's copy)."""
+        return self._devices.get(device_id)
+
+    def public(self) -> Hall:
+        """This hall without the devices' grants: what a kiosk or display holds."""
+        if not self.devices:
+            return self
+        # Built anew, not model_copy: a copy would keep the private index of the grants.
+        return Hall(site=self.site, services=self.services, counters=self.counters, languages=self.languages)
