@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from display.app import Display
 from display.words import DISPLAY
-from hardware.printer import Connection, Printer
+from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from kiosk.app import Kiosk
 from kiosk.text import t
@@ -132,7 +132,9 @@ def test_a_kiosk_from_its_device_file_waits_then_follows_the_hubs_hall(hall_file
     assert local.hall is None  # nothing of the hall on the Pi
     client = HubClient(local.site, local.device.id, local.mqtt, role="kiosk").start()
     screen = Screen((800, 1280), offscreen=True)
-    kiosk = Kiosk(local.hall, local.device.id, client, Printer(Connection(port=1)), screen, width=576)
+    kiosk = Kiosk(
+        local.hall, local.device.id, client, NetworkPrinter(config.PrinterSettings(port=1)), screen, width=576
+    )
     try:
         assert client.connected.wait(10)
         kiosk.draw()  # no hub yet: the waiting screen, and no crash
