@@ -35,7 +35,8 @@ async def console_login(request: Request, hall: Hall) -> HTMLResponse:
     error = clean(request.query_params.get("error"), 20)
     seconds = clean(request.query_params.get("s"), 4)
     message = text.LOGIN_MESSAGES.get(error or "")
-    if error == "wait" and seconds and seconds.isdigit():
+    # isdigit alone lets "²" through (int() refuses it: a 500); the link carries ASCII digits only.
+    if error == "wait" and seconds and seconds.isascii() and seconds.isdigit():
         message = f"{message} ({int(seconds)}초 · {int(seconds)} s)"
     return hall.render(
         "console_login.html",

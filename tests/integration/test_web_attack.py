@@ -1,0 +1,89 @@
+"""The relay after the routers/Depends and gettext changes, attacked as a hostile browser: each
+route without a session, with another counter's or a signed-out session, foreign CSRF, console ops
+that are not console ops, hostile language codes and numbers — never a 5xx, never a way in."""
+
+import time
+
+import pytest
+
+from tests.halls import CLERK_PASSWORD
+from tests.integration.test_web_guard import sign_in
+from wire import protocol as p
+
+ROUTES = [
+    ("GET", "/console/3"),
+    ("GET", "/console/3/panel"),
+    ("POST", "/console/3/command"),
+    ("GET", "/console/report"),
+    ("GET", "/console/report/2026-11-23.csv"),
+    ("GET", "/console/report/2026-11-23.png"),
+]
+
+
+def issue_answered(clients) -> float:
+    """Seconds a normal kiosk issue takes to be answered (the hall still works)."""
+    start = time.monotonic()
+    reply = clients["kiosk-1"].ask(p.ISSUE, service="cert", timeout=5)
+    assert reply.status == "ok", reply.error
+    return time.monotonic() - start
+
+
+@pytest.mark.parametrize(
+    "wait",
+    ["²", "١٢", "𝟗", "9" * 4, "-1", "", "x", "\u00b3\u00b9"],
+)
+def test_the_login_page_takes_any_wait_figure(http, clients, wait):
+    page = http.get("/console", params={"error": "wait", "s": wait})
+    assert page.status_code == 200, page.text[:300]
+    if not (wait.isascii() and wait.isdigit()):
+        assert f"({wait}" not in page.text
+
+
+def test_console_routes_need_this_counters_live_session(web, http, clients):
+    for method, url in ROUTES:  # no session at all
+        got = http.request(method, url)
+        assert got.status_code in (303, 403, 422), (method, url, got.status_code)
+        assert got.headers.get("location", "/console") == "/console"
+    csrf = sign_in(http)  # counter 3's clerk
+    assert http.get("/console/1").status_code == 303  # another counter's panel
+    other = http.post("/console/1/command", data={"op": "call_next", "csrf": csrf})
+    assert other.status_code == 303 and other.headers["location"] == "/console"
+    for op in ("call", "issue", "cancel", "call_next\n", "CALL_NEXT", "__class__", ""):  # not console ops
+        refused = http.post("/console/3/command", data={"op": op, "csrf": csrf})
+        assert refused.status_code in (400, 422), (op, refused.status_code)
+    assert http.post("/console/3/command", data={"op": "pause", "csrf": "x" * 30}).status_code == 403
+    cookie = http.cookies.get("sunbeon_session")
+    http.post("/console/logout", data={"csrf": csrf})
+    http.cookies.set("sunbeon_session", cookie)  # the signed-out cookie, kept by an attacker
+    for method, url in ROUTES:
+        got = http.request(method, url, data={"op": "call_next", "csrf": csrf} if method == "POST" else None)
+        assert got.status_code == 303 and got.headers["location"] == "/console", (method, url, got.status_code)
+    assert issue_answered(clients) < 2.0
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        "ru", "RU", "Ko", "xx", "../../../etc/passwd", "..%2f..", "ko/../en", "%ED%A0%80", "%00", "%FF",
+        "%C3%A9" * 300, "{0.__class__}", "{lang:로}",
+    ],
+)
+def test_any_language_code_gives_a_page_in_a_hall_language(http, clients, lang):
+    # Sent raw (already percent-encoded): a lone surrogate's UTF-8, a NUL, invalid UTF-8, 9 KB.
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
+    for url in ("/", f"/t/{token}"):
+        page = http.get(f"{url}?lang={lang}")
+        assert page.status_code == 200, (url, page.status_code)
+        shown = page.text.split('<html lang="')[1].split('"')[0]
+        assert shown == (lang if lang == "ru" else "ko"), shown
+        assert "__class__" not in page.text and "passwd" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [("RU", "ru"), ("ru-RU,ru;q=0.9", "ru"), ("xx, EN;q=0.5", "en"), ("../en", "ko"), ("é" * 300, "ko"), ("", "ko")],
+)
+def test_any_accept_language_gives_a_page_in_a_hall_language(http, clients, header, shown):
+    page = http.get("/", headers={"accept-language": header.encode()})
+    assert page.status_code == 200
+    assert page.text.split('<html lang="')[1].split('"')[0] == shown
