@@ -155,8 +155,15 @@ class HubClient:
         """Send `op`'s command and wait for its reply, with `data` as the op's reply model.
 
         `reply.result()` is that model (or Refused); a timeout is an error reply, as with request().
+        An ok reply whose data does not fit the model (a hub of another version, a hostile
+        publisher) is counted and becomes an `internal` error reply: ask() never raises for a reply.
         """
-        return self.request(op.name, timeout=timeout, command_id=command_id, **fields).typed(op)
+        reply = self.request(op.name, timeout=timeout, command_id=command_id, **fields)
+        try:
+            return reply.typed(op)
+        except Exception as err:  # noqa: BLE001 - a device's loop must survive any reply
+            self._fault(f"reply to {op.name}", err, reply.data)
+            return p.Reply.fail(reply.id, p.ErrorCode.INTERNAL, f"the reply to {op.name} did not fit its model")
 
     def request(self, op: str, *, timeout: float = 5.0, command_id: str | None = None, **fields: Any) -> p.Reply[Any]:
         """Send a command and wait for its reply.

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from tests.halls import CLERK_PASSWORD
 from tests.integration.test_web_guard import sign_in
 from wire import protocol as p
 
@@ -64,8 +63,19 @@ def test_console_routes_need_this_counters_live_session(web, http, clients):
 @pytest.mark.parametrize(
     "lang",
     [
-        "ru", "RU", "Ko", "xx", "../../../etc/passwd", "..%2f..", "ko/../en", "%ED%A0%80", "%00", "%FF",
-        "%C3%A9" * 300, "{0.__class__}", "{lang:로}",
+        "ru",
+        "RU",
+        "Ko",
+        "xx",
+        "../../../etc/passwd",
+        "..%2f..",
+        "ko/../en",
+        "%ED%A0%80",
+        "%00",
+        "%FF",
+        "%C3%A9" * 300,
+        "{0.__class__}",
+        "{lang:로}",
     ],
 )
 def test_any_language_code_gives_a_page_in_a_hall_language(http, clients, lang):

@@ -158,10 +158,11 @@ async def console_command(
         client = await asyncio.to_thread(hall.relay.counter_client, counter)
     except KeyError:
         raise HTTPException(404, "this counter has no device in the hall's config") from None
-    reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
+    # ask: a reply that does not fit the op's model comes back as an error, never a 500 here.
+    reply = await asyncio.to_thread(lambda: client.ask(p.OP_BY_NAME[op], counter=counter, **fields))
     if reply.status == "ok":
         # Every console op replies with the ticket it touched (TicketReply or CounterReply).
-        touched = reply.data_as(p.TicketReply).ticket
+        touched = reply.result().ticket
         number = touched.number if touched else ""
         return RedirectResponse(
             f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
