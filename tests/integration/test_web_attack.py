@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.integration.test_web_api import until
 from tests.integration.test_web_guard import sign_in
 from wire import protocol as p
 
@@ -97,3 +98,31 @@ def test_any_accept_language_gives_a_page_in_a_hall_language(http, clients, head
     page = http.get("/", headers={"accept-language": header.encode()})
     assert page.status_code == 200
     assert page.text.split('<html lang="')[1].split('"')[0] == shown
+
+
+def test_a_burst_of_streams_at_once_cannot_pass_the_cap(web, http, clients):
+    import asyncio
+
+    import httpx
+
+    web.app.state.streams.most = 3
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
+
+    async def burst() -> list[int]:
+        limits = httpx.Limits(max_connections=100)
+        async with httpx.AsyncClient(base_url=web.url, timeout=10, limits=limits) as client:
+
+            async def one(url: str) -> int:
+                async with client.stream("GET", url) as response:
+                    if response.status_code == 200:
+                        await asyncio.sleep(1.0)  # held while the others arrive
+                    return response.status_code
+
+            urls = ["/api/stream", f"/api/tickets/{token}/stream"] * 15
+            return await asyncio.gather(*(one(u) for u in urls))
+
+    codes = asyncio.run(burst())
+    assert codes.count(200) <= 3, codes
+    assert set(codes) <= {200, 503}, codes
+    until(lambda: web.app.state.streams.open == 0)
+    assert issue_answered(clients) < 2.0
