@@ -175,12 +175,14 @@ def console_csrf(valid: Annotated[bool, Depends(csrf_valid)]) -> None:
         raise HTTPException(403, "the form has expired; reload the page")
 
 
-def login_brake(request: Request, hall: Hall, counter: Annotated[str, Form()] = "") -> tuple[str, str]:
+async def login_brake(request: Request, hall: Hall, counter: Annotated[str, Form()] = "") -> tuple[str, str]:
     """Guard of the login form: after failures the next try waits (slowed, never locked out).
-    Gives the counter tried and the address it came from, for counting the outcome."""
+    The try is counted as failed from here until it succeeds, so guesses sent all at once are braked
+    like guesses in a row (async: on the event loop, not raced by the thread pool).
+    Gives the counter tried and the address it came from."""
     address = request.client.host if request.client else "?"
     counter = clean(counter, 32) or "?"
-    wait = hall.brake.wait_for(counter, address)
+    wait = hall.brake.admit(counter, address)
     if wait > 0:
         raise HTTPException(303, headers={"Location": f"/console?error=wait&s={int(wait) + 1}"})
     return counter, address

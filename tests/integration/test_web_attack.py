@@ -126,3 +126,29 @@ def test_a_burst_of_streams_at_once_cannot_pass_the_cap(web, http, clients):
     assert set(codes) <= {200, 503}, codes
     until(lambda: web.app.state.streams.open == 0)
     assert issue_answered(clients) < 2.0
+
+
+def test_guesses_sent_all_at_once_are_braked_like_guesses_in_a_row(web, clients):
+    import asyncio
+
+    import httpx
+
+    async def burst() -> list[str]:
+        limits = httpx.Limits(max_connections=100)
+        async with httpx.AsyncClient(base_url=web.url, timeout=30, limits=limits) as client:
+
+            async def guess(i: int) -> str:
+                got = await client.post(
+                    "/console/login",
+                    data={"counter": "3", "password": f"guess-{i}"},
+                    headers={"X-Forwarded-For": "203.0.113.77"},
+                )
+                return got.headers["location"]
+
+            return await asyncio.gather(*(guess(i) for i in range(40)))
+
+    places = asyncio.run(burst())
+    checked = [place for place in places if place == "/console?error=wrong"]
+    # In a row, 3 free tries and then a wait; at once, at most one more try is in flight per guard check.
+    assert len(checked) <= 4, f"{len(checked)} of 40 simultaneous guesses had their password checked"
+    assert issue_answered(clients) < 2.0

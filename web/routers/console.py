@@ -62,8 +62,7 @@ async def console_do_login(
         and clean(password, 1024) is not None
         and await asyncio.to_thread(check_password, password, hall.clerks[counter])
     )
-    if not good:
-        hall.brake.failed(counter, address)
+    if not good:  # already counted as failed by the login_brake guard
         await asyncio.sleep(0.3)
         return RedirectResponse("/console?error=wrong", status_code=303)
     hall.brake.succeeded(counter, address)
