@@ -152,3 +152,20 @@ def test_guesses_sent_all_at_once_are_braked_like_guesses_in_a_row(web, clients)
     # In a row, 3 free tries and then a wait; at once, at most one more try is in flight per guard check.
     assert len(checked) <= 4, f"{len(checked)} of 40 simultaneous guesses had their password checked"
     assert issue_answered(clients) < 2.0
+
+
+@pytest.mark.parametrize("size", [16 * 1024 - 200, 16 * 1024 + 1, 200_000])
+def test_bodies_at_and_past_the_limit_without_a_length(http, clients, size):
+    def chunks():  # chunked: no content-length for the guard to read up front
+        body = b"counter=3&password=" + b"x" * size
+        for start in range(0, len(body), 4096):
+            yield body[start : start + 4096]
+
+    got = http.post("/console/login", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert got.status_code in (303, 400, 413), got.status_code
+    if size > 16 * 1024:
+        assert got.status_code in (400, 413)
+    many = "&".join(f"f{i}=" for i in range(3000))  # thousands of fields, under the size limit
+    got = http.post("/console/login", content=many, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert got.status_code < 500
+    assert issue_answered(clients) < 2.0
