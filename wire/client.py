@@ -158,7 +158,11 @@ class HubClient:
         An ok reply whose data does not fit the model (a hub of another version, a hostile
         publisher) is counted and becomes an `internal` error reply: ask() never raises for a reply.
         """
-        reply = self.request(op.name, timeout=timeout, command_id=command_id, **fields)
+        return self._typed(self.request(op.name, timeout=timeout, command_id=command_id, **fields), op)
+
+    def _typed(self, reply: p.Reply[Any], op: p.Op[p.DataT]) -> p.Reply[p.DataT]:
+        """`reply.typed(op)`, or, when its data does not fit, a counted `internal` error reply.
+        Every typed way of asking goes through here, so none of them raises for a reply."""
         try:
             return reply.typed(op)
         except Exception as err:  # noqa: BLE001 - a device's loop must survive any reply
