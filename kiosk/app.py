@@ -145,6 +145,16 @@ class Kiosk:
 
     def _work(self, fields: dict) -> None:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
+        # The issue thread ends in a result whatever happens (a reply it cannot print, a bug): a
+        # thread that died here would leave the screen on "printing" until someone restarts it.
+        try:
+            self._issue_and_print(fields, command_id)
+        except Exception as err:  # noqa: BLE001
+            self.client.faults += 1
+            log.error("issue %s failed (%s: %s)", command_id, type(err).__name__, p.brief(str(err)))
+            self.results.put(Result(p.Reply.fail(command_id, p.ErrorCode.INTERNAL, "no printable ticket"), False, None))
+
+    def _issue_and_print(self, fields: dict, command_id: str) -> None:
         reply = self.client.ask_retrying(p.ISSUE, retries=RETRIES, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))

@@ -136,6 +136,15 @@ class LoginBrake:
                 waits.append(last + min(LONGEST_WAIT, 2.0 ** (count - free + 1)) - now)
         return max(waits)
 
+    def admit(self, counter: str, address: str) -> float:
+        """0 when a try may go ahead, and that try is counted as failed until it succeeds; else the
+        seconds to wait (nothing counted). Checking and counting at once (the caller does not await
+        in between): guesses sent all together each see the ones before them, as guesses in a row do."""
+        wait = self.wait_for(counter, address)
+        if wait <= 0:
+            self.failed(counter, address)
+        return wait
+
     def failed(self, counter: str, address: str) -> None:
         """Count a failed try."""
         now = self.clock()
@@ -147,5 +156,9 @@ class LoginBrake:
             self.failures = dict(sorted(recent.items(), key=lambda kv: kv[1][1])[-5000:])
 
     def succeeded(self, counter: str, address: str) -> None:
-        """Forget this counter's failures from this address."""
-        self.failures.pop(self._keys(counter, address)[0][0], None)
+        """Forget this counter's failures from this address, and take the admitted try off the address's count."""
+        mine, whole = (key for key, _ in self._keys(counter, address))
+        self.failures.pop(mine, None)
+        if whole in self.failures:
+            count, last = self.failures[whole]
+            self.failures[whole] = (max(0, count - 1), last)

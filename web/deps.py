@@ -49,6 +49,18 @@ class StreamCount:
     def __init__(self, most: int) -> None:
         self.most, self.open = most, 0
 
+    def take(self) -> bool:
+        """Count a stream in now, if there is room. Called on the event loop with no await between
+        the check and the count: a burst of streams arriving together cannot all pass the check
+        before the first of them is counted (they did when the count waited for the first byte)."""
+        if self.open >= self.most:
+            return False
+        self.open += 1
+        return True
+
+    def give_back(self) -> None:
+        self.open = max(0, self.open - 1)
+
 
 class Full(Exception):
     """Every SSE slot is taken (answered 503 "busy" by the handler create_app installs)."""
@@ -110,9 +122,11 @@ def language(request: Request) -> str:
 Language = Annotated[str, Depends(language)]
 
 
-def stream_slot(hall: Hall) -> None:
-    """Guard of the SSE routes: a free slot, or 503 before any work is done for the stream."""
-    if hall.streams.open >= hall.streams.most:
+async def stream_slot(hall: Hall) -> None:
+    """Guard of the SSE routes: a slot taken now, or 503 before any work is done for the stream.
+    async: a plain def would run in the thread pool, where two checks could race. The route must
+    answer with event_stream(), which gives the slot back."""
+    if not hall.streams.take():
         raise Full()
 
 
@@ -161,12 +175,14 @@ def console_csrf(valid: Annotated[bool, Depends(csrf_valid)]) -> None:
         raise HTTPException(403, "the form has expired; reload the page")
 
 
-def login_brake(request: Request, hall: Hall, counter: Annotated[str, Form()] = "") -> tuple[str, str]:
+async def login_brake(request: Request, hall: Hall, counter: Annotated[str, Form()] = "") -> tuple[str, str]:
     """Guard of the login form: after failures the next try waits (slowed, never locked out).
-    Gives the counter tried and the address it came from, for counting the outcome."""
+    The try is counted as failed from here until it succeeds, so guesses sent all at once are braked
+    like guesses in a row (async: on the event loop, not raced by the thread pool).
+    Gives the counter tried and the address it came from."""
     address = request.client.host if request.client else "?"
     counter = clean(counter, 32) or "?"
-    wait = hall.brake.wait_for(counter, address)
+    wait = hall.brake.admit(counter, address)
     if wait > 0:
         raise HTTPException(303, headers={"Location": f"/console?error=wait&s={int(wait) + 1}"})
     return counter, address
@@ -177,18 +193,27 @@ def console_form_token(request: Request, hall: Hall) -> str:
     return hall.signer.csrf("console:" + request.cookies.get(COOKIE, ""))
 
 
-def event_stream(hall: Shared, where: str, frames: AsyncIterator[bytes], given: Any = None) -> StreamingResponse:
-    """An SSE response that holds one of the relay's stream slots while it is open; an exception in
-    `frames` is logged and counted (web/guard.py), never a dead loop."""
+class HeldStream(StreamingResponse):
+    """A stream that gives its slot (taken by stream_slot) back when it ends, however it ends: also
+    when the visitor left before the first byte, when its generator never runs at all."""
 
-    async def counted() -> AsyncIterator[bytes]:
-        hall.streams.open += 1
+    def __init__(self, streams: StreamCount, content: AsyncIterator[bytes], **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.streams = streams
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
-            async for frame in guard.stream(hall.faults, where, frames, given):
-                yield frame
+            await super().__call__(scope, receive, send)
         finally:
-            hall.streams.open -= 1
+            self.streams.give_back()
 
-    return StreamingResponse(
-        counted(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+def event_stream(hall: Shared, where: str, frames: AsyncIterator[bytes], given: Any = None) -> StreamingResponse:
+    """An SSE response that holds the stream slot its route's stream_slot guard took while it is
+    open; an exception in `frames` is logged and counted (web/guard.py), never a dead loop."""
+    return HeldStream(
+        hall.streams,
+        guard.stream(hall.faults, where, frames, given),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -170,9 +170,20 @@ class HubClient:
         """Send `op`'s command and wait for its reply, with `data` as the op's reply model.
 
         `reply.result()` is that model (or Refused); a timeout is an error reply, as with request().
-        `to="notify"` for the notifier's ops (wire/notify_protocol.py).
+        `to="notify"` for the notifier's ops (wire/notify_protocol.py). An ok reply whose data does not
+        fit the model (a hub of another version, a hostile publisher) is counted and becomes an
+        `internal` error reply: ask() never raises for a reply.
         """
-        return self.request(op.name, timeout=timeout, command_id=command_id, to=to, **fields).typed(op)
+        return self._typed(self.request(op.name, timeout=timeout, command_id=command_id, to=to, **fields), op)
+
+    def _typed(self, reply: p.Reply[Any], op: p.Op[p.DataT]) -> p.Reply[p.DataT]:
+        """`reply.typed(op)`, or, when its data does not fit, a counted `internal` error reply.
+        Every typed way of asking goes through here, so none of them raises for a reply."""
+        try:
+            return reply.typed(op)
+        except Exception as err:  # noqa: BLE001 - a device's loop must survive any reply
+            self._fault(f"reply to {op.name}", err, reply.data)
+            return p.Reply.fail(reply.id, p.ErrorCode.INTERNAL, f"the reply to {op.name} did not fit its model")
 
     def request(
         self, op: str, *, timeout: float = 5.0, command_id: str | None = None, to: str = "hub", **fields: Any
@@ -214,7 +225,7 @@ class HubClient:
     ) -> p.Reply[p.DataT]:
         """`request_retrying` for a declared op, with `data` as the op's reply model (as `ask`)."""
         reply = self.request_retrying(op.name, retries=retries, timeout=timeout, command_id=command_id, **fields)
-        return reply.typed(op)
+        return self._typed(reply, op)
 
     def request_retrying(
         self, op: str, *, retries: int = 2, timeout: float = 5.0, command_id: str | None = None, **fields: Any

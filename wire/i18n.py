@@ -102,6 +102,13 @@ class LineFormatter(string.Formatter):
     keeps the particle in its braces ("{counter:로}"): the script applies it (web/static/ticket.js).
     """
 
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        # A line names a value, nothing more: "{n.__class__}" or "{hall[secret]}" in a catalog (a
+        # hall's own translation, a slip) would reach into the value's object; it stays as written.
+        if not field_name.isidentifier():
+            return "{" + field_name + "}", field_name
+        return super().get_field(field_name, args, kwargs)
+
     def format_field(self, value: Any, format_spec: str) -> Any:
         if format_spec in PARTICLES:
             text = str(value)

@@ -31,24 +31,17 @@ scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     text,
     st.sampled_from(["", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"]),
+    st.sampled_from(["x" * 9000, "가" * 2800, "1" * 5000]),  # at and past the payload limit
 )
 values = st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(text, inner, max_size=4)),
     max_leaves=12,
 )
-FIELDS = [
-    "service",
-    "priority",
-    "language",
-    "channel",
-    "counter",
-    "ticket",
-    "to_service",
-    "to_counter",
-    "token",
-    "colour",
-]
+# Every field some declared op reads (derived: an op added later is fuzzed too), and one no op has.
+FIELDS = sorted(
+    {name for op in p.OPERATIONS for name in op.request.model_fields if name not in ("v", "id", "op")} | {"colour"}
+)
 ops = st.one_of(st.sampled_from(p.OPS), values)
 commands = st.fixed_dictionaries(
     {"op": ops},
@@ -86,3 +79,16 @@ payloads = st.one_of(
     ),
     st.binary(min_size=p.MAX_PAYLOAD - 10, max_size=p.MAX_PAYLOAD + 10),
 )
+
+
+def _op_command(op: p.Op) -> st.SearchStrategy[dict]:
+    """A command of `op` with a good header: its own fields well or badly typed, some missing, extras."""
+    own = [name for name in op.request.model_fields if name not in ("v", "id", "op")]
+    return st.fixed_dictionaries(
+        {"v": st.just(1), "id": st.text(st.characters(codec="ascii"), min_size=1, max_size=12), "op": st.just(op.name)},
+        optional={**{name: values for name in own}, "colour": values, "extra": values},
+    )
+
+
+# One strategy per declared op, so each request model meets wrong types, extra fields and huge strings.
+op_commands = st.sampled_from(p.OPERATIONS).flatmap(_op_command)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hub import handler
 from hub.domain import queue
 from tests.halls import at, hall
-from tests.unit.fuzzing import FUZZ, TRIED, commands, payloads
+from tests.unit.fuzzing import FUZZ, TRIED, commands, op_commands, payloads
 from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
@@ -73,4 +73,15 @@ def test_handler_answers_any_bytes(device, payload):
 def test_handler_answers_any_command_shaped_object(device, raw):
     TRIED["handler"] += 1
     payload = json.dumps(raw, ensure_ascii=True).encode() if len(repr(raw)) < 6000 else b"{}"
+    _check(BUSY, device, payload)
+
+
+@FUZZ
+@given(st.sampled_from(DEVICES), op_commands)
+def test_handler_answers_every_declared_op_with_any_fields(device, raw):
+    TRIED["handler"] += 1
+    try:
+        payload = json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    except ValueError:  # an int over CPython's digit limit cannot even be written
+        return
     _check(BUSY, device, payload)

@@ -35,7 +35,8 @@ async def console_login(request: Request, hall: Hall) -> HTMLResponse:
     error = clean(request.query_params.get("error"), 20)
     seconds = clean(request.query_params.get("s"), 4)
     message = text.LOGIN_MESSAGES.get(error or "")
-    if error == "wait" and seconds and seconds.isdigit():
+    # isdigit alone lets "²" through (int() refuses it: a 500); the link carries ASCII digits only.
+    if error == "wait" and seconds and seconds.isascii() and seconds.isdigit():
         message = f"{message} ({int(seconds)}초 · {int(seconds)} s)"
     return hall.render(
         "console_login.html",
@@ -61,8 +62,7 @@ async def console_do_login(
         and clean(password, 1024) is not None
         and await asyncio.to_thread(check_password, password, hall.clerks[counter])
     )
-    if not good:
-        hall.brake.failed(counter, address)
+    if not good:  # already counted as failed by the login_brake guard
         await asyncio.sleep(0.3)
         return RedirectResponse("/console?error=wrong", status_code=303)
     hall.brake.succeeded(counter, address)
@@ -157,10 +157,11 @@ async def console_command(
         client = await asyncio.to_thread(hall.relay.counter_client, counter)
     except KeyError:
         raise HTTPException(404, "this counter has no device in the hall's config") from None
-    reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
+    # ask: a reply that does not fit the op's model comes back as an error, never a 500 here.
+    reply = await asyncio.to_thread(lambda: client.ask(p.OP_BY_NAME[op], counter=counter, **fields))
     if reply.status == "ok":
         # Every console op replies with the ticket it touched (TicketReply or CounterReply).
-        touched = reply.data_as(p.TicketReply).ticket
+        touched = reply.result().ticket
         number = touched.number if touched else ""
         return RedirectResponse(
             f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
