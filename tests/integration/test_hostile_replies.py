@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from paho.mqtt.enums import CallbackAPIVersion
 
 from hardware.fakes import FakeNetworkPrinter
-from hardware.printer import Connection, Printer
+from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from kiosk.app import Kiosk
 from tests.integration.test_deploy import allowed, connect, hall_files, secured  # noqa: F401 (fixtures)
@@ -111,7 +111,7 @@ def test_ask_turns_an_unfit_reply_into_an_error_and_counts_it(kiosk_client, host
 def test_the_kiosk_never_stays_on_printing(hall, kiosk_client, hostile, tmp_path, data):
     hostile.data = data
     fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
-    printer = Printer(Connection(port=fake.port, timeout=1.0))
+    printer = NetworkPrinter(config.PrinterSettings(port=fake.port, timeout=1.0))
     screen = Screen((1080, 1920), fullscreen=False)
     try:
         kiosk = Kiosk(hall, "kiosk-1", kiosk_client, printer, screen)
