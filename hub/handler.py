@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date, time
 
-from hub.domain import queue
+from hub.domain import day_change, queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
@@ -92,6 +93,17 @@ def _dispatch(
             return queue.cancel(
                 state, now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
             )
+        # --- the hall calendar (issue 15) ---
+        case p.ChangeDay():
+            return day_change.change_day(
+                state,
+                now,
+                day=date.fromisoformat(command.date) if command.date else None,
+                service=command.service,
+                closes=time.fromisoformat(command.closes) if command.closes else None,
+                closed=command.closed,
+                clear=command.clear,
+            )
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -107,6 +119,9 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
         return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
     if isinstance(command, (p.Pause, p.Resume)):
         return {"ticket": None, "counter": _counter_data(state, command)}
+    if isinstance(command, p.ChangeDay):  # the hall calendar (issue 15)
+        changed = next((e for e in events if e.kind == "day_changed"), None)
+        return {"day": dict(changed.detail) if changed else None}
     return {"ticket": _ticket_data(last)}
 
 

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Iterable
+from datetime import date, time
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ else:
 
 # After the import above on purpose: it must run before anything else can pull numpy in.
 from hub.domain import queue  # noqa: E402
+from hub.domain.calendar import DayChange, HallCalendar  # noqa: E402
 from hub.domain.model import (  # noqa: E402
     Call,
     CounterState,
@@ -275,6 +277,7 @@ class Store:
             cursors=frozen({k: v for k, v in part("cursor").items() if k in known_services}),
             service_times=frozen({k: ServiceTime(**v) for k, v in part("service_time").items()}),
             recent_calls=tuple(Call(**c) for c in saved.get("recent_calls", [])),
+            calendar=HallCalendar(changes=_day_changes(part("day_change"), known_services)),
         )
         # What the rows hold now, as `_state_rows` would write it: the next commit writes the difference.
         self._saved = dict(_state_rows(state))
@@ -502,4 +505,24 @@ def _state_rows(state: HallState) -> list[tuple[str, str]]:
     ]
     rows += [(f"cursor/{k}", json.dumps(v)) for k, v in state.cursors.items()]
     rows += [(f"service_time/{k}", json.dumps(_fields(v))) for k, v in state.service_times.items()]
+    # The console's single-day changes of the hall calendar, one row per day and service ("*": all).
+    rows += [
+        (
+            f"day_change/{c.date.isoformat()}/{c.service or '*'}",
+            json.dumps({"closes": c.closes.strftime("%H:%M") if c.closes else None, "closed": c.closed}),
+        )
+        for c in state.calendar.changes
+    ]
     return rows
+
+
+def _day_changes(rows: dict[str, Any], services: set[str]) -> tuple[DayChange, ...]:
+    """The stored day changes (keys "YYYY-MM-DD/service"), skipping those of services gone from the config."""
+    changes = []
+    for key, value in sorted(rows.items()):
+        day, _, service = key.partition("/")
+        if service != "*" and service not in services:
+            continue
+        closes = time.fromisoformat(value["closes"]) if value.get("closes") else None
+        changes.append(DayChange(date.fromisoformat(day), None if service == "*" else service, closes, value["closed"]))
+    return tuple(changes)

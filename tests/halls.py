@@ -38,6 +38,8 @@ name = {{ ko = "시험 민원실", en = "Test hall" }}
 priority_bound = {priority_bound}
 tickets_per_minute_per_kiosk = {per_minute}
 public_url = "http://hall.test"
+# "Around the clock" includes public holidays, so a test run on 1 January behaves as on any day.
+calendar = {{ public_holidays = {"false" if always_open else "true"} }}
 
 [mqtt]
 host = "127.0.0.1"

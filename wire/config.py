@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,7 +47,8 @@ ROLE_OPS: dict[str, frozenset[str]] = {
     "web": frozenset({"issue", "cancel"}),
     "staff": frozenset(
         {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
-    ),
+    )
+    | {"change_day"},  # the hall calendar (issue 15)
 }
 
 
@@ -158,6 +159,113 @@ class Numbers(_Model):
         return f"{self.prefix}{number:0{width}d}"
 
 
+# --- The hall calendar (issue 15): hours by weekday, holidays, closures, planned presence ---------
+# Small models of their own, referenced from Service, Counter and Site, so the hall model can take
+# them over as they are.
+
+
+def _clock_field(value: object) -> object:
+    if isinstance(value, str):
+        return _clock(value)
+    if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+        return value
+    raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
+
+
+def _check_days(value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    for day in value or ():
+        if day not in DAYS:
+            raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
+    return value
+
+
+class DayHours(_Model):
+    """A service's hours on one weekday, in place of its usual `hours` (여권 Tuesday until 20:00)."""
+
+    open: time
+    close: time
+    cutoff: time | None = None
+
+    _parse = field_validator("open", "close", "cutoff", mode="before")(_clock_field)
+
+    @model_validator(mode="after")
+    def _order(self) -> DayHours:
+        if not self.open < self.close:
+            raise ValueError("open must be before close")
+        if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
+            raise ValueError("cutoff must lie between open and close")
+        return self
+
+    @property
+    def last_ticket(self) -> time:
+        """The time after which no new ticket is issued."""
+        return self.cutoff or self.close
+
+
+class WeekHours(_Model):
+    """Hours that differ by weekday; a day named here is a working day of the service even when
+    `hours.days` leaves it out (제증명 Saturday 09:00–13:00)."""
+
+    mon: DayHours | None = None
+    tue: DayHours | None = None
+    wed: DayHours | None = None
+    thu: DayHours | None = None
+    fri: DayHours | None = None
+    sat: DayHours | None = None
+    sun: DayHours | None = None
+
+    def on(self, weekday: int) -> DayHours | None:
+        """The hours set for a weekday (0 = Monday), or None."""
+        hours: DayHours | None = getattr(self, DAYS[weekday])
+        return hours
+
+
+class Away(_Model):
+    """A stretch of the day a counter is planned away (lunch cover, in turns)."""
+
+    start: time
+    end: time
+    days: tuple[str, ...] | None = None  # None: every day the counter works
+
+    _parse = field_validator("start", "end", mode="before")(_clock_field)
+    _days = field_validator("days")(_check_days)
+
+    @model_validator(mode="after")
+    def _order(self) -> Away:
+        if not self.start < self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class Presence(_Model):
+    """When a counter is planned to be staffed: its weekdays and its planned absences."""
+
+    days: tuple[str, ...] | None = None  # None: whenever its services are open
+    away: tuple[Away, ...] = ()
+
+    _days = field_validator("days")(_check_days)
+
+
+class Calendar(_Model):
+    """The hall's calendar: Korean public and substitute holidays (from the `holidays` package,
+    KR), the hall's own closures, and extra working days (a Saturday opening, a holiday the hall
+    works). Single-day changes ("오늘 14시 조기 마감") come from the console, not from here."""
+
+    public_holidays: bool = True
+    closed: tuple[date, ...] = ()
+    extra_days: tuple[date, ...] = ()
+
+    @model_validator(mode="after")
+    def _apart(self) -> Calendar:
+        both = set(self.closed) & set(self.extra_days)
+        if both:
+            raise ValueError(f"{min(both).isoformat()} is both closed and an extra day")
+        return self
+
+
+# --- end of the hall calendar models ----------------------------------------------------------
+
+
 class Service(_Model):
     """A task visitors queue for (제증명, 여권 접수, …)."""
 
@@ -167,6 +275,7 @@ class Service(_Model):
     hours: Hours = Hours()
     typical_minutes: float = Field(default=5.0, gt=0, le=240)
     priority: bool = True
+    week: WeekHours = WeekHours()  # hours by weekday (hall calendar)
 
 
 class Counter(_Model):
@@ -175,6 +284,7 @@ class Counter(_Model):
     id: Id
     label: Names
     services: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    presence: Presence = Presence()  # planned weekdays and lunch cover (hall calendar)
 
     @field_validator("services", mode="before")
     @classmethod
@@ -275,6 +385,7 @@ class Site(_Model):
     public_url: str = "http://localhost:8080"
     priority_bound: int = Field(default=3, ge=1, le=20)
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
+    calendar: Calendar = Calendar()  # holidays, closures, extra days (hall calendar)
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ Root topic `sunbeon/v1/{site}/` (the version sits in the root). JSON, UTF-8, eve
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import math
@@ -13,7 +14,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
@@ -225,13 +226,50 @@ class Cancel(_Command):
     ticket: str | None = None
 
 
+# --- the hall calendar (issue 15) ------------------------------------------------------------
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class ChangeDay(_Command):
+    """Staff: close the hall (or one service) early on a day ("오늘 14시 조기 마감"), all day, or undo it."""
+
+    op: Literal["change_day"] = "change_day"
+    date: str | None = Field(default=None, pattern=_DATE, description="YYYY-MM-DD at the site; default today")
+    service: str | None = Field(default=None, max_length=32, description="one service; default the whole hall")
+    closes: str | None = Field(default=None, pattern=_CLOCK, description="HH:MM: closes (and stops issuing) then")
+    closed: bool = False
+    clear: bool = False
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            datetime.date.fromisoformat(value)  # 2026-02-30 is refused here, as bad_request
+        return value
+
+
+# --- end of the hall calendar ops --------------------------------------------------------------
+
 Command = Annotated[
-    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel,
+    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel | ChangeDay,
     Field(discriminator="op"),
 ]
 # The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
 CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
-OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
+OPS = (
+    "issue",
+    "call_next",
+    "call",
+    "recall",
+    "no_show",
+    "transfer",
+    "finish",
+    "pause",
+    "resume",
+    "cancel",
+    "change_day",  # the hall calendar (issue 15)
+)
 _COMMAND = TypeAdapter(Command)
 
 
@@ -499,6 +537,10 @@ class ServiceView(_View):
     closes: str
     priority_offered: bool
     estimate_model: EstimateModel | None = None
+    # The hall calendar: opens/cutoff/closes are today's hours (on a day it does not open, those of
+    # its next opening day); next_opening is when tickets are next taken (ISO, site time), None while open.
+    open_today: bool = True
+    next_opening: str | None = None
 
 
 class CounterView(_View):
@@ -560,6 +602,8 @@ class Snapshot(_View):
     site: dict[str, Any]
     business_date: str
     at: float
+    # When the hall next takes tickets while no service takes any (ISO, site time); None while open.
+    next_opening: str | None = None
     services: list[ServiceView]
     counters: list[CounterView]
     recent_calls: list[CallView]

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pyrsistent import pmap
 
+from hub.domain.calendar import NO_HOLIDAYS, HallCalendar
 from hub.domain.line import EMPTY, Line
 from wire.config import HallConfig
 
@@ -162,6 +163,8 @@ class HallState:
     # The number each service called last today (for the boards): recent_calls keeps only a few
     # calls of the whole hall, so a quiet service would lose its number behind busy ones.
     last_called: Mapping[str, str] = field(default_factory=lambda: frozen({}))
+    # Public holidays (handed in by the shell) and the console's single-day changes: the hall calendar.
+    calendar: HallCalendar = NO_HOLIDAYS
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""

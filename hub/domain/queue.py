@@ -71,6 +71,10 @@ def roll_day(state: HallState, now: float) -> Outcome:
         queues=frozen({}),
         labels=frozen({}),
         tokens=frozen({}),
+        # Single-day changes of past days mean nothing any more.
+        calendar=dataclasses.replace(
+            state.calendar, changes=tuple(c for c in state.calendar.changes if c.date.isoformat() >= today)
+        ),
     )
     return fresh, events
 
@@ -196,7 +200,7 @@ def issue(
     """Issue a ticket for a service: the next free number, at the back of its class."""
     state, events = roll_day(state, now)
     service = _service(state, service_id)
-    phase = calendar.phase(service, now, state.hall.site)
+    phase = calendar.phase(service, now, state.hall.site, state.calendar)
     if phase is not calendar.Phase.OPEN:
         raise QueueError("service_closed", f"{service.name.ko} ({service.id}) is not taking tickets now: {phase}")
     if priority and not service.priority:
@@ -218,7 +222,7 @@ def issue(
         token_hash=token_hash,
         device=device,
         ahead_at_issue=ahead,
-        estimate_at_issue=estimate.wait_range(state, service.id, ahead),
+        estimate_at_issue=estimate.wait_range(state, service.id, ahead, now),
     )
     events.append(Event("issued", now, ticket))
     return _apply(

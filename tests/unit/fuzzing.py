@@ -30,7 +30,12 @@ scalars = st.one_of(
     st.integers(min_value=-(10**300), max_value=10**300),
     st.floats(allow_nan=False, allow_infinity=False),
     text,
-    st.sampled_from(["", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"]),
+    st.sampled_from(
+        [
+            *("", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"),
+            *("2026-11-23", "2026-11-24", "2026-02-30", "14:00", "24:00", "09:30"),  # the hall calendar
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
@@ -48,6 +53,11 @@ FIELDS = [
     "to_counter",
     "token",
     "colour",
+    # the hall calendar and bookings (issue 15)
+    "date",
+    "closes",
+    "closed",
+    "clear",
 ]
 ops = st.one_of(st.sampled_from(p.OPS), values)
 commands = st.fixed_dictionaries(
