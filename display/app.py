@@ -16,6 +16,7 @@ from typing import Any
 from display import screens
 from display.announce import Announcer
 from hardware.screen import Screen
+from wire import calendar_text
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
@@ -172,7 +173,9 @@ class Display:
                 flash_call=self.flash_ticket if blink else None,
                 now=now,
                 tz=self.hall.site.timezone,
-                opening=screens.next_opening(self.hall, now),
+                # The hub's next opening knows holidays and day changes; the config's is the fallback.
+                opening=calendar_text.parse(snapshot.next_opening if snapshot else None)
+                or screens.next_opening(self.hall, now),
             )
         self.screen.show()
 

@@ -16,9 +16,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from web import guard
+from wire import calendar_text
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
+from wire.i18n import LANGUAGES
 
 log = logging.getLogger("sunbeon.web")
 REMEMBERED = 50000  # tickets whose last place is remembered after they leave the queue
@@ -78,6 +80,11 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
             {"id": c.id, "label": c.label, "status": c.status, "serving": c.serving.number if c.serving else None}
             for c in snapshot.counters
         ],
+        # The hall calendar (issue 15): when tickets are next taken, while closed, ready to show.
+        "next_opening": snapshot.next_opening,
+        "next_opening_text": {lang: calendar_text.next_opening_line(snapshot.next_opening, lang) for lang in LANGUAGES}
+        if snapshot.next_opening
+        else None,
     }
 
 

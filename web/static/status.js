@@ -14,6 +14,8 @@
     live.className = st.live ? "live" : "stale";
     live.textContent = st.live ? words.live : words.stale;
     document.getElementById("as-of").textContent = fill(words.as_of, {time: clock.format(new Date(st.at * 1000))});
+    const next = document.getElementById("next-opening");  // the hall calendar: "다음 접수: …" while closed
+    if (next) { const line = st.next_opening_text && st.next_opening_text[box.dataset.lang]; next.hidden = !line; next.textContent = line || ""; }
     for (const s of st.services) {
       const el = box.querySelector(`[data-id="${s.id}"]`);
       if (!el) continue;
