@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
 
-from hub.domain import day_change, queue
+from hub.domain import booking, day_change, queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
@@ -104,6 +104,32 @@ def _dispatch(
                 closed=command.closed,
                 clear=command.clear,
             )
+        # --- appointments (issue 15) ---
+        case p.Book():
+            device_cfg = state.hall.device(device)
+            return booking.book(
+                state,
+                now,
+                service_id=command.service,
+                day=date.fromisoformat(command.date),
+                slot=time.fromisoformat(command.slot),
+                token=token,
+                phone=command.phone,
+                owner=command.owner,
+                name=command.name,
+                language=command.language,
+                channel=device_cfg.channel if device_cfg else "staff",
+            )
+        case p.ChangeBooking():
+            return booking.change(
+                state, now, code=command.code, day=date.fromisoformat(command.date), slot=time.fromisoformat(command.slot)
+            )
+        case p.CancelBooking():
+            return booking.cancel(state, now, code=command.code)
+        case p.CheckIn():
+            return booking.check_in(state, now, code=command.code, token_hash=token_hash(token), device=device)
+        case p.ListBookings():
+            return state, []  # a read: answered from the state in _data, nothing changes
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -119,6 +145,16 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
         return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
     if isinstance(command, (p.Pause, p.Resume)):
         return {"ticket": None, "counter": _counter_data(state, command)}
+    if isinstance(command, (p.Book, p.ChangeBooking, p.CancelBooking)):  # appointments (issue 15)
+        made = next((e.booking for e in events if e.booking is not None), None)
+        return {"booking": booking.view(made, private=True) if made else None}
+    if isinstance(command, p.CheckIn):
+        arrived = next(e for e in events if e.kind == "checked_in")
+        assert arrived.ticket is not None and arrived.booking is not None
+        return {**_issue_data(state, arrived.ticket, token, now), "booking": booking.view(arrived.booking)}
+    if isinstance(command, p.ListBookings):
+        day = command.date or state.business_date
+        return {"date": day, "bookings": [booking.view(b, private=True) for b in booking.day_list(state, day, command.service)]}
     if isinstance(command, p.ChangeDay):  # the hall calendar (issue 15)
         changed = next((e for e in events if e.kind == "day_changed"), None)
         return {"day": dict(changed.detail) if changed else None}

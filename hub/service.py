@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from hub import handler
-from hub.domain import queue, view
+from hub.domain import booking, queue, view
 from hub.domain.model import Event, HallState, frozen
 from hub.holidays_kr import korean_holidays, years_around
 from hub.store import REPLY_DAYS, Store, root_cause
@@ -377,7 +377,7 @@ class HubService:
                 self._storage_ok()
         if int(self.state.business_date[:4]) + 1 not in self.holiday_years:  # a new year: its holidays
             self.state = self._with_holidays(self.state)
-        new, events = queue.tick(self.state, now)
+        new, events = booking.tick(self.state, now)  # a new day, then appointments whose window ended
         if events and self.fenced is None:
             new = view.note_calls(self.state, dataclasses.replace(new, seq=self.state.seq + 1), events)
             if self._commit(new, [("hub", "", e, "") for e in events]):

@@ -41,14 +41,14 @@ Id = Annotated[str, AfterValidator(_check_id)]
 
 # What each role may ask of the hub unless the device entry narrows it.
 ROLE_OPS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue"}),
+    "kiosk": frozenset({"issue"}) | {"check_in"},  # appointments (issue 15)
     "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
     "display": frozenset(),
-    "web": frozenset({"issue", "cancel"}),
+    "web": frozenset({"issue", "cancel"}) | {"book", "change_booking", "cancel_booking"},  # appointments
     "staff": frozenset(
         {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
     )
-    | {"change_day"},  # the hall calendar (issue 15)
+    | {"change_day", "book", "change_booking", "cancel_booking", "check_in", "list_bookings"},  # issue 15
 }
 
 
@@ -263,6 +263,27 @@ class Calendar(_Model):
         return self
 
 
+class Booking(_Model):
+    """A service's appointments (예약 방문): slots, the share kept for walk-ins, the limits."""
+
+    slot_minutes: Literal[10, 15] = 15
+    # Of what the counters planned for the service can serve in a slot, this share is kept for
+    # walk-ins; the rest is booked. At least one place per slot while a counter is planned.
+    walk_in_share: float = Field(default=0.5, ge=0.0, lt=1.0)
+    days_ahead: int = Field(default=14, ge=0, le=90)
+    per_person_per_day: int = Field(default=1, ge=1, le=5)  # per phone (or browser) per service per day
+
+
+class Bookings(_Model):
+    """The hall's rules for every booking: the check-in window and how booked visitors are called."""
+
+    check_in_early_minutes: int = Field(default=15, ge=0, le=120)
+    check_in_late_minutes: int = Field(default=10, ge=0, le=120)
+    # At most this many booked visitors are called in a row at a counter while a walk-in waits
+    # (as priority_bound does for 교통약자), so walk-ins are never starved.
+    bound: int = Field(default=2, ge=1, le=20)
+
+
 # --- end of the hall calendar models ----------------------------------------------------------
 
 
@@ -276,6 +297,7 @@ class Service(_Model):
     typical_minutes: float = Field(default=5.0, gt=0, le=240)
     priority: bool = True
     week: WeekHours = WeekHours()  # hours by weekday (hall calendar)
+    booking: Booking | None = None  # appointments; None: walk-ins only
 
 
 class Counter(_Model):
@@ -386,6 +408,7 @@ class Site(_Model):
     priority_bound: int = Field(default=3, ge=1, le=20)
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
     calendar: Calendar = Calendar()  # holidays, closures, extra days (hall calendar)
+    bookings: Bookings = Bookings()  # check-in window and calling bound of appointments
 
     @field_validator("timezone")
     @classmethod

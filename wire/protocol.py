@@ -135,6 +135,15 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
     STORAGE_UNAVAILABLE = "storage_unavailable"  # the hub cannot store now (disk full, read-only): try again
     TIMEOUT = "timeout"  # never sent by the hub: the client's own "no reply in time"
+    # Appointments (issue 15)
+    BOOKINGS_NOT_OFFERED = "bookings_not_offered"
+    SLOT_PAST = "slot_past"
+    SLOT_FULL = "slot_full"
+    BOOKING_LIMIT = "booking_limit"
+    UNKNOWN_BOOKING = "unknown_booking"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    ALREADY_CHECKED_IN = "already_checked_in"
 
 
 class _Message(BaseModel):
@@ -249,10 +258,93 @@ class ChangeDay(_Command):
         return value
 
 
+_CODE = r"^[0-9A-Za-z -]{4,16}$"
+
+
+class Book(_Command):
+    """Book a slot (web for a resident, staff by phone): no account; name and phone optional."""
+
+    op: Literal["book"] = "book"
+    service: str = Field(max_length=32)
+    date: str = Field(pattern=_DATE)
+    slot: str = Field(pattern=_CLOCK, description="HH:MM, a slot start of the service that day")
+    phone: str | None = Field(default=None, pattern=r"^0[0-9]{8,10}$", description="digits only; for the limit")
+    name: str | None = Field(default=None, pattern=r"^[^\x00-\x1f\x7f]{1,20}$")
+    owner: str | None = Field(default=None, max_length=64, description="the relay's key of the browser, hashed")
+    language: Language = "ko"
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class ChangeBooking(_Command):
+    """Move a booking to another slot, by its code."""
+
+    op: Literal["change_booking"] = "change_booking"
+    code: str = Field(pattern=_CODE)
+    date: str = Field(pattern=_DATE)
+    slot: str = Field(pattern=_CLOCK)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class CancelBooking(_Command):
+    """Give up a booking, by its code."""
+
+    op: Literal["cancel_booking"] = "cancel_booking"
+    code: str = Field(pattern=_CODE)
+
+
+class CheckIn(_Command):
+    """The booked visitor has arrived (kiosk: scanned or typed code; staff): issues a ticket marked 예약."""
+
+    op: Literal["check_in"] = "check_in"
+    code: str = Field(pattern=_CODE)
+
+
+class ListBookings(_Command):
+    """Staff: a day's bookings (default today), optionally of one service."""
+
+    op: Literal["list_bookings"] = "list_bookings"
+    date: str | None = Field(default=None, pattern=_DATE)
+    service: str | None = Field(default=None, max_length=32)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            datetime.date.fromisoformat(value)
+        return value
+
+
+BOOKING_OPS = (Book, ChangeBooking, CancelBooking, CheckIn, ListBookings)
+
 # --- end of the hall calendar ops --------------------------------------------------------------
 
 Command = Annotated[
-    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel | ChangeDay,
+    Issue
+    | CallNext
+    | Call
+    | Recall
+    | NoShow
+    | Transfer
+    | Finish
+    | Pause
+    | Resume
+    | Cancel
+    | ChangeDay
+    | Book
+    | ChangeBooking
+    | CancelBooking
+    | CheckIn
+    | ListBookings,
     Field(discriminator="op"),
 ]
 # The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
@@ -269,6 +361,11 @@ OPS = (
     "resume",
     "cancel",
     "change_day",  # the hall calendar (issue 15)
+    "book",  # appointments (issue 15)
+    "change_booking",
+    "cancel_booking",
+    "check_in",
+    "list_bookings",
 )
 _COMMAND = TypeAdapter(Command)
 
@@ -500,6 +597,7 @@ class TicketView(_View):
     estimate_at_issue: list[int]
     business_date: str
     token_hash: str | None = None
+    booked: bool = False  # a checked-in appointment (예약, issue 15)
 
 
 class EstimateModel(_View):

@@ -255,8 +255,10 @@ def _end_current(
     return state, ticket
 
 
-def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float, events: list[Event]) -> Outcome:
-    """Call `ticket` to `counter`, whose priority run becomes `streak`."""
+def _serve(
+    state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float, events: list[Event], booked_run: int = 0
+) -> Outcome:
+    """Call `ticket` to `counter`, whose priority run becomes `streak` (and booked run `booked_run`)."""
     called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id, for_counter=None)
     events.append(Event("called", now, called, counter.id))
     call = Call(called.id, called.label, called.service, counter.id, now, False, called.language)
@@ -264,7 +266,7 @@ def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now:
         state,
         events,
         tickets=[called],
-        counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak)],
+        counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak, booked_run)],
         recent_calls=(call, *state.recent_calls)[:RECENT_CALLS],
     )
 
@@ -287,10 +289,10 @@ def call_next(state: HallState, counter_id: str, now: float) -> Outcome:
     counter = _counter(state, counter_id)
     state, _ = _end_current(state, counter, now, TicketState.DONE, events)
     state = _opened(state, counter, now, events)
-    ticket, streak = allocation.choose(state, counter)
+    ticket, streak, booked_run = allocation.choose(state, counter, now)
     if ticket is None:
         return _apply(state, events)
-    return _serve(state, counter, ticket, streak, now, events)
+    return _serve(state, counter, ticket, streak, now, events, booked_run)
 
 
 def _find(state: HallState, label: str) -> Ticket:

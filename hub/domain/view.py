@@ -31,6 +31,7 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "ahead_at_issue": ticket.ahead_at_issue,
         "estimate_at_issue": list(ticket.estimate_at_issue),
         "business_date": ticket.business_date,
+        "booked": ticket.booking is not None,  # a checked-in appointment (예약): the ticket says so
     }
 
 

@@ -34,6 +34,7 @@ scalars = st.one_of(
         [
             *("", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"),
             *("2026-11-23", "2026-11-24", "2026-02-30", "14:00", "24:00", "09:30"),  # the hall calendar
+            *("12:15", "01012345678", "K7QPM2XA", "홍길동"),  # appointments
         ]
     ),
 )
@@ -58,6 +59,11 @@ FIELDS = [
     "closes",
     "closed",
     "clear",
+    "code",
+    "slot",
+    "phone",
+    "name",
+    "owner",
 ]
 ops = st.one_of(st.sampled_from(p.OPS), values)
 commands = st.fixed_dictionaries(
