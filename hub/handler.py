@@ -122,14 +122,24 @@ def _dispatch(
             )
         case p.ChangeBooking():
             return booking.change(
-                state, now, code=command.code, day=date.fromisoformat(command.date), slot=time.fromisoformat(command.slot)
+                state,
+                now,
+                code=command.code,
+                day=date.fromisoformat(command.date),
+                slot=time.fromisoformat(command.slot),
             )
         case p.CancelBooking():
             return booking.cancel(state, now, code=command.code)
         case p.CheckIn():
             return booking.check_in(state, now, code=command.code, token_hash=token_hash(token), device=device)
-        case p.ListBookings():
+        case p.ShowBooking():
+            booking.find(state, command.code)  # refuses an unknown code here, not in _data
             return state, []  # a read: answered from the state in _data, nothing changes
+        case p.ListBookings():
+            return state, []
+        case p.BookingSlots():
+            booking.offered(state, command.service, date.fromisoformat(command.date), now)  # refuses as book would
+            return state, []
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -152,9 +162,21 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
         arrived = next(e for e in events if e.kind == "checked_in")
         assert arrived.ticket is not None and arrived.booking is not None
         return {**_issue_data(state, arrived.ticket, token, now), "booking": booking.view(arrived.booking)}
+    if isinstance(command, p.ShowBooking):
+        found = booking.find(state, command.code)
+        return {"booking": booking.view(found, private=True)}
+    if isinstance(command, p.BookingSlots):
+        return {
+            "service": command.service,
+            "date": command.date,
+            "slots": booking.offered(state, command.service, date.fromisoformat(command.date), now),
+        }
     if isinstance(command, p.ListBookings):
-        day = command.date or state.business_date
-        return {"date": day, "bookings": [booking.view(b, private=True) for b in booking.day_list(state, day, command.service)]}
+        listed = command.date or state.business_date
+        return {
+            "date": listed,
+            "bookings": [booking.view(b, private=True) for b in booking.day_list(state, listed, command.service)],
+        }
     if isinstance(command, p.ChangeDay):  # the hall calendar (issue 15)
         changed = next((e for e in events if e.kind == "day_changed"), None)
         return {"day": dict(changed.detail) if changed else None}

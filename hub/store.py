@@ -163,7 +163,11 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.table("bookings").create_index(["date", "state"])
 
 
-MIGRATIONS = [_migration_1, _migration_2, _migration_3]  # append only; each runs once, in order, recorded in user_version
+MIGRATIONS = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]  # append only; each runs once, in order, recorded in user_version
 
 
 class StoreError(Exception):
@@ -319,9 +323,7 @@ class Store:
 
     def _live_bookings(self, since: str, services: set[str]) -> dict[str, Booking]:
         """Bookings still booked or checked in, of `since` and later days (appointments, issue 15)."""
-        rows = self.db.query(
-            "SELECT * FROM bookings WHERE date>=? AND state IN ('booked','checked_in')", [since]
-        )
+        rows = self.db.query("SELECT * FROM bookings WHERE date>=? AND state IN ('booked','checked_in')", [since])
         found = {}
         for row in rows:
             if row["service"] in services:
@@ -522,7 +524,7 @@ def _ticket_row(t: Ticket) -> tuple:
     )
 
 
-BOOKING_COLUMNS = tuple(Booking.__slots__)  # type: ignore[attr-defined]
+BOOKING_COLUMNS = tuple(Booking.__slots__)
 
 
 def _booking_row(b: Booking) -> tuple:

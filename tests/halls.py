@@ -62,7 +62,7 @@ numbers = {{ prefix = "P", first = 1, last = 999 }}
 hours = {hours}
 typical_minutes = 10
 priority = false
-booking = {{ slot_minutes = 15, walk_in_share = 0.5 }}  # appointments (issue 15)
+booking = {{ slot_minutes = 15, walk_in_share = 0.3 }}  # appointments (issue 15): 1 place a slot
 
 [[counters]]
 id = "1"

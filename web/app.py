@@ -24,6 +24,7 @@ from web import guard, text
 from web.auth import LoginBrake, Signer, check_password
 from web.headers import Guard
 from web.relay import Relay
+from web.routers import booking as booking_routes
 from web.sessions import Generations
 from wire import clock as hall_clock
 from wire.config import HallConfig
@@ -113,6 +114,9 @@ def create_app(
 
     def language(request: Request) -> str:
         return text.choose(clean(request.query_params.get("lang"), 8), clean(request.headers.get("accept-language")))
+
+    # Appointments (issue 15): their own router, pages and texts.
+    app.include_router(booking_routes.router(hall, relay, signer, render, language))
 
     def clock(at: float | None) -> str:
         return datetime.fromtimestamp(at, tz).strftime("%H:%M:%S") if at else "—"

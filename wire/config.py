@@ -44,11 +44,13 @@ ROLE_OPS: dict[str, frozenset[str]] = {
     "kiosk": frozenset({"issue"}) | {"check_in"},  # appointments (issue 15)
     "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
     "display": frozenset(),
-    "web": frozenset({"issue", "cancel"}) | {"book", "change_booking", "cancel_booking"},  # appointments
+    "web": frozenset({"issue", "cancel"})
+    | {"book", "change_booking", "cancel_booking", "booking_slots", "show_booking"},  # appointments
     "staff": frozenset(
         {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
     )
-    | {"change_day", "book", "change_booking", "cancel_booking", "check_in", "list_bookings"},  # issue 15
+    | {"change_day", "book", "change_booking", "cancel_booking", "check_in", "list_bookings"}  # issue 15
+    | {"booking_slots", "show_booking"},
 }
 
 

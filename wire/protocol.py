@@ -324,7 +324,26 @@ class ListBookings(_Command):
         return value
 
 
-BOOKING_OPS = (Book, ChangeBooking, CancelBooking, CheckIn, ListBookings)
+class BookingSlots(_Command):
+    """The slots of a service on a day with the places left (web, staff): what the booking page offers."""
+
+    op: Literal["booking_slots"] = "booking_slots"
+    service: str = Field(max_length=32)
+    date: str = Field(pattern=_DATE)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class ShowBooking(_Command):
+    """One booking, by its code (web: the holder's page; staff)."""
+
+    op: Literal["show_booking"] = "show_booking"
+    code: str = Field(pattern=_CODE)
+
 
 # --- end of the hall calendar ops --------------------------------------------------------------
 
@@ -344,7 +363,9 @@ Command = Annotated[
     | ChangeBooking
     | CancelBooking
     | CheckIn
-    | ListBookings,
+    | ListBookings
+    | BookingSlots
+    | ShowBooking,
     Field(discriminator="op"),
 ]
 # The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
@@ -366,6 +387,8 @@ OPS = (
     "cancel_booking",
     "check_in",
     "list_bookings",
+    "booking_slots",
+    "show_booking",
 )
 _COMMAND = TypeAdapter(Command)
 

@@ -136,6 +136,33 @@ def _check_limit(state: HallState, service: Service, day: str, owner: str, *, bu
         raise QueueError("booking_limit", f"this person already holds {held} booking(s) for {service.id} that day")
 
 
+def find(state: HallState, code: str) -> Booking:
+    """The live booking with this code; QueueError unknown_booking otherwise."""
+    return _find(state, code)
+
+
+def offered(state: HallState, service_id: str, day: date, now: float) -> list[dict[str, object]]:
+    """The slots of a service on a day with the places left in each (0: full or begun).
+
+    Refuses as `book` would for the service and the day (unknown, not offered, closed, too far).
+    """
+    service = _service(state, service_id)
+    assert service.booking is not None
+    today = date.fromisoformat(state.business_date)
+    if day < today or (day - today).days > service.booking.days_ahead:
+        raise QueueError("slot_past" if day < today else "bad_request", f"{day.isoformat()} cannot be booked now")
+    found = slots(state, service, day)
+    if not found:
+        raise QueueError("service_closed", f"{service.id} takes nobody on {day.isoformat()}")
+    result: list[dict[str, object]] = []
+    for slot in found:
+        label = slot.strftime("%H:%M")
+        left = capacity(state, service, day, slot) - taken(state, service.id, day.isoformat(), label)
+        begun = slot_start(state, day, slot) <= now
+        result.append({"slot": label, "places": 0 if begun else max(0, left)})
+    return result
+
+
 def _find(state: HallState, code: str) -> Booking:
     booking = state.bookings.get(normal_code(code))
     if booking is None:

@@ -256,7 +256,13 @@ def _end_current(
 
 
 def _serve(
-    state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float, events: list[Event], booked_run: int = 0
+    state: HallState,
+    counter: Counter,
+    ticket: Ticket,
+    streak: int,
+    now: float,
+    events: list[Event],
+    booked_run: int = 0,
 ) -> Outcome:
     """Call `ticket` to `counter`, whose priority run becomes `streak` (and booked run `booked_run`)."""
     called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id, for_counter=None)

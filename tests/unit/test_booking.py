@@ -80,7 +80,9 @@ def fresh(now: float = NOW):
 
 def book(state, slot="10:00", day=MONDAY, now=NOW, token=None, **kw):
     kw.setdefault("service_id", "passport")
-    state, events = booking.book(state, now, day=day, slot=time.fromisoformat(slot), token=token or f"t{slot}{kw}", **kw)
+    state, events = booking.book(
+        state, now, day=day, slot=time.fromisoformat(slot), token=token or f"t{slot}{kw}", **kw
+    )
     return state, events[-1].booking
 
 
