@@ -275,6 +275,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"sunbeon: no tickets on {date} in {args.database or hall.hub.database}", file=sys.stderr)
         return 1
     day = report.build(rows, date, hall.site.timezone)
+    day.bookings = report.booking_counts(report.read_bookings(args.database or hall.hub.database, date), rows)
     names = {s.id: s.name.ko for s in hall.services}
     text = report.markdown(day, names)
     out = P(args.out) / date
