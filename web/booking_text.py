@@ -51,7 +51,6 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Khi đến, Quý khách vui lòng quét mã QR tại ki-ốt hoặc nhập mã đặt lịch. "
         "Có thể xác nhận từ 15 phút trước đến 10 phút sau giờ hẹn.",
     },
-    "when": {"ko": "{date} {slot}", "en": "{date} at {slot}", "zh": "{date} {slot}", "vi": "{slot} ngày {date}"},
     "change": {"ko": "시간 변경", "en": "Change the time", "zh": "更改时间", "vi": "Đổi giờ"},
     "change_to": {"ko": "이 시간으로 변경", "en": "Change to this time", "zh": "改为此时间", "vi": "Đổi sang giờ này"},
     "changed": {

@@ -7,7 +7,7 @@ TEXT-style dict until the gettext catalogs land (docs/i18n.md).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 TEXT: dict[str, dict[str, str]] = {
     "next_opening": {
@@ -53,6 +53,19 @@ def when(moment: datetime, language: str, today: datetime | None = None) -> str:
     if language == "vi":
         return f"{clock}, {day} {moment.day}/{moment.month}"
     return f"{moment.month}월 {moment.day}일({day}) {clock}"
+
+
+def day(value: date, language: str) -> str:
+    """A date as the language writes it: 11월 24일(화) · Tue 24 Nov · 11月24日（周二） · thứ Ba 24/11."""
+    language = language if language in WEEKDAYS else "ko"
+    name = WEEKDAYS[language][value.weekday()]
+    if language == "en":
+        return f"{name} {value.day} {MONTHS_EN[value.month - 1]}"
+    if language == "zh":
+        return f"{value.month}月{value.day}日（{name}）"
+    if language == "vi":
+        return f"{name} {value.day}/{value.month}"
+    return f"{value.month}월 {value.day}일({name})"
 
 
 def next_opening_line(value: str | None, language: str, today: datetime | None = None) -> str | None:

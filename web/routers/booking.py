@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from web import booking_text
 from web.auth import Signer
 from web.relay import Relay
+from wire import calendar_text
 from wire import protocol as p
 from wire.config import HallConfig
 
@@ -124,6 +125,11 @@ def router(
             status_code,
             title=booking_text.t("title", lang),
             b=lambda key, **kw: booking_text.t(key, lang, **kw),
+            # Days and times as the language writes them: 11월 24일(화) 10:00 · Tue 24 Nov, 10:00
+            day_label=lambda d: calendar_text.day(d, lang),
+            when_label=lambda iso, slot: calendar_text.when(
+                datetime.combine(date.fromisoformat(iso), datetime.strptime(slot, "%H:%M").time(), tz), lang
+            ),
             **values,
         )
 
