@@ -26,6 +26,7 @@ from web import booking_text
 from web.auth import Signer
 from web.relay import Relay
 from wire import calendar_text
+from wire import clock as hall_clock
 from wire import protocol as p
 from wire.config import HallConfig
 
@@ -114,7 +115,7 @@ def router(
     def days(service_id: str) -> list[date]:
         service = hall.service(service_id)
         ahead = service.booking.days_ahead if service and service.booking else 0
-        today = datetime.now(tz).date()
+        today = datetime.fromtimestamp(hall_clock.now(), tz).date()  # the demo's virtual day, or today
         return [today + timedelta(days=i) for i in range(ahead + 1)]
 
     def page(request: Request, name: str, lang: str, status_code: int = 200, **values: Any) -> HTMLResponse:
