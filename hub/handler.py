@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
 
-from hub.domain import booking, day_change, queue
+from hub.domain import booking, day_change, queue, remote
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
@@ -140,6 +140,27 @@ def _dispatch(
         case p.BookingSlots():
             booking.offered(state, command.service, date.fromisoformat(command.date), now)  # refuses as book would
             return state, []
+        # --- remote tickets (issue 15) ---
+        case p.RemoteIssue():
+            return remote.take(
+                state,
+                command.service,
+                now,
+                owner=command.owner,
+                token_hash=token_hash(token),
+                device=device,
+                language=command.language,
+            )
+        case p.Confirm():
+            if command.ticket is not None:
+                return remote.confirm_by_number(state, now, command.ticket)
+            device_cfg = state.hall.device(device)
+            desk = command.counter or (device_cfg.counter if device_cfg else None)
+            if desk is None:
+                raise QueueError("bad_request", "confirm needs a ticket number or a counter")
+            if device_cfg is not None and device_cfg.role == "counter" and desk != device_cfg.counter:
+                raise QueueError("forbidden", f"device {device!r} may only operate counter {device_cfg.counter!r}")
+            return remote.confirm_serving(state, now, desk)
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -147,7 +168,7 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
     # A command that opens a new day also ends yesterday's tickets; those are not its result.
     ticket_events = [e for e in events if e.ticket is not None and e.detail.get("reason") != "day_end"]
     last = ticket_events[-1].ticket if ticket_events else None
-    if isinstance(command, p.Issue):
+    if isinstance(command, (p.Issue, p.RemoteIssue)):
         assert last is not None
         return _issue_data(state, last, token, now)
     if isinstance(command, (p.CallNext, p.Call)):

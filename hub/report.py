@@ -66,6 +66,7 @@ class DayReport:
     estimate_mae: float = 0.0
     wait_by_hour: dict[int, float] = field(default_factory=dict)
     bookings: dict[str, Any] = field(default_factory=dict)  # appointments (issue 15), see `booking_counts`
+    remote: dict[str, int] = field(default_factory=dict)  # remote tickets (issue 15), see `remote_counts`
 
 
 def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -> DayReport:
@@ -103,6 +104,7 @@ def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -
     report.per_counter = dict(sorted(report.per_counter.items(), key=lambda kv: (len(kv[0]), kv[0])))
     if judged:
         report.estimate_inside, report.estimate_mae = inside / judged, errors / judged
+    report.remote = remote_counts(rows)
     return report
 
 
@@ -146,6 +148,29 @@ def booking_counts(bookings: list[dict[str, Any]], tickets: list[dict[str, Any]]
         "early_minutes": spread(early),
         "wait_from_slot_minutes": spread(waits),
     }
+
+
+def remote_counts(tickets: list[dict[str, Any]]) -> dict[str, int]:
+    """Remote tickets (원격 번호표) of a day: issued, confirmed in the hall, and never confirmed —
+    those count as absent (부재), whatever became of the ticket."""
+    remote = [t for t in tickets if t.get("remote_owner")]
+    if not remote:
+        return {}
+    confirmed = sum(1 for t in remote if t.get("confirmed") is not None)
+    return {"issued": len(remote), "confirmed": confirmed, "absent": len(remote) - confirmed}
+
+
+def _remote_lines(counts: dict[str, int]) -> list[str]:
+    if not counts:
+        return []
+    return [
+        "",
+        "## 원격 번호표 · Remote tickets",
+        "",
+        "| 발급 · issued | 도착 확인 · confirmed | 미확인(부재 처리) · never confirmed (absent) |",
+        "|---|---|---|",
+        f"| {counts['issued']} | {counts['confirmed']} | {counts['absent']} |",
+    ]
 
 
 def _booking_lines(counts: dict[str, Any]) -> list[str]:
@@ -226,6 +251,7 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
         f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min.",
     ]
     lines += _booking_lines(report.bookings)
+    lines += _remote_lines(report.remote)
     return "\n".join(lines) + "\n"
 
 

@@ -140,6 +140,8 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     the bookings themselves, today's and later days', one row each, written with their events."""
     db.conn.execute("ALTER TABLE tickets ADD COLUMN booking TEXT")
     db.conn.execute("ALTER TABLE tickets ADD COLUMN slot_at FLOAT")
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN remote_owner TEXT")  # remote tickets
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN confirmed FLOAT")
     db.table("bookings").create(
         {
             "code": str,
@@ -318,7 +320,16 @@ class Store:
         )
         # What the rows hold now, as `_state_rows` would write it: the next commit writes the difference.
         self._saved = dict(_state_rows(state))
-        state = dataclasses.replace(state, bookings=frozen(self._live_bookings(day["business_date"], known_services)))
+        remote_taken = self.conn.execute(
+            "SELECT remote_owner, COUNT(*) FROM tickets WHERE business_date=? AND remote_owner IS NOT NULL"
+            " GROUP BY remote_owner",
+            [day["business_date"]],
+        ).fetchall()
+        state = dataclasses.replace(
+            state,
+            bookings=frozen(self._live_bookings(day["business_date"], known_services)),
+            remote_taken=frozen(dict(remote_taken)),
+        )
         return queue.restore(state, tickets.values())
 
     def _live_bookings(self, since: str, services: set[str]) -> dict[str, Booking]:
@@ -420,7 +431,7 @@ class Store:
                 event_rows,
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_ticket_row(t) for t in tickets.values()],
             )
             conn.executemany(
@@ -521,6 +532,8 @@ def _ticket_row(t: Ticket) -> tuple:
         *t.estimate_at_issue,
         t.booking,
         t.slot_at,
+        t.remote_owner,
+        t.confirmed,
     )
 
 
@@ -555,6 +568,8 @@ def _ticket_from_row(row: dict[str, Any]) -> Ticket:
         estimate_at_issue=(row["estimate_low"], row["estimate_high"]),
         booking=row.get("booking"),
         slot_at=row.get("slot_at"),
+        remote_owner=row.get("remote_owner"),
+        confirmed=row.get("confirmed"),
     )
 
 

@@ -54,6 +54,7 @@ name = {{ ko = "제증명", en = "Certificates" }}
 numbers = {{ first = {block[0]}, last = {block[1]} }}
 hours = {hours}
 typical_minutes = 4
+remote = {{ min_wait_minutes = 5, max_waiting = 3 }}  # remote tickets (issue 15)
 
 [[services]]
 id = "passport"

@@ -20,11 +20,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from web import guard, text
+from web import booking_text, guard, text
 from web.auth import LoginBrake, Signer, check_password
 from web.headers import Guard
 from web.relay import Relay
 from web.routers import booking as booking_routes
+from web.routers import remote as remote_routes
 from web.sessions import Generations
 from wire import clock as hall_clock
 from wire.config import HallConfig
@@ -117,6 +118,7 @@ def create_app(
 
     # Appointments (issue 15): their own router, pages and texts.
     app.include_router(booking_routes.router(hall, relay, signer, render, language))
+    app.include_router(remote_routes.router(hall, relay, signer, render, language))
 
     def clock(at: float | None) -> str:
         return datetime.fromtimestamp(at, tz).strftime("%H:%M:%S") if at else "—"
@@ -144,7 +146,12 @@ def create_app(
     async def status_page(request: Request) -> HTMLResponse:
         lang = language(request)
         return render(
-            "status.html", request, lang, status=relay.status, as_of=clock(relay.status["at"] if relay.status else None)
+            "status.html",
+            request,
+            lang,
+            status=relay.status,
+            as_of=clock(relay.status["at"] if relay.status else None),
+            remote_link=booking_text.t("remote_link", lang),  # remote tickets (issue 15)
         )
 
     @app.get("/api/status", summary="The hall's status as JSON (ETag; cache 2 s)")

@@ -87,6 +87,55 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "目前没有可预约的业务。",
         "vi": "Hiện không có thủ tục nào nhận đặt lịch.",
     },
+    # Remote tickets (원격 번호표) from the status page
+    "remote_title": {"ko": "모바일 번호표", "en": "Mobile ticket", "zh": "手机取号", "vi": "Lấy số qua điện thoại"},
+    "remote_link": {
+        "ko": "모바일 번호표 받기",
+        "en": "Take a ticket on your phone",
+        "zh": "用手机取号",
+        "vi": "Lấy số trên điện thoại",
+    },
+    "remote_intro": {
+        "ko": "{task} 번호표를 지금 받으실 수 있습니다. 현재 대기 {n}명, 예상 대기 시간 약 {low}~{high}분입니다.",
+        "en": "You can take a {task} ticket now. {n} waiting, expected wait about {low}–{high} min.",
+        "zh": "现在可以领取{task}号码。当前等候{n}人，预计等候约{low}~{high}分钟。",
+        "vi": "Quý khách có thể lấy số {task} ngay. Đang chờ {n} người, "
+        "thời gian chờ dự kiến khoảng {low}–{high} phút.",
+    },
+    "remote_rule": {
+        "ko": "민원실에 도착하시면 키오스크에 번호를 입력하시거나, 호출 시 창구 직원에게 말씀해 주십시오. "
+        "확인되지 않은 번호표는 부재로 처리됩니다.",
+        "en": "When you arrive, type the number at the kiosk or tell the clerk when called. "
+        "A ticket never confirmed in the hall counts as absent.",
+        "zh": "到达后请在自助机输入号码，或叫号时告知窗口工作人员。未确认的号码将按缺席处理。",
+        "vi": "Khi đến, Quý khách vui lòng nhập số tại ki-ốt hoặc báo nhân viên khi được gọi. "
+        "Số không được xác nhận sẽ bị tính là vắng mặt.",
+    },
+    "remote_take": {"ko": "번호표 받기", "en": "Take the ticket", "zh": "领取号码", "vi": "Lấy số"},
+    "error.remote_not_needed": {
+        "ko": "지금은 대기 시간이 짧습니다. 민원실에서 번호표를 받아 주십시오.",
+        "en": "The wait is short now. Please take a ticket in the hall.",
+        "zh": "目前等候时间较短，请到大厅取号。",
+        "vi": "Hiện thời gian chờ ngắn. Quý khách vui lòng lấy số tại quầy.",
+    },
+    "error.remote_full": {
+        "ko": "모바일 번호표가 모두 발급되었습니다. 민원실에서 번호표를 받아 주십시오.",
+        "en": "No more mobile tickets for now. Please take a ticket in the hall.",
+        "zh": "手机号码已发完，请到大厅取号。",
+        "vi": "Đã hết số qua điện thoại. Quý khách vui lòng lấy số tại quầy.",
+    },
+    "error.remote_limit": {
+        "ko": "모바일 번호표는 하루에 한 장만 받으실 수 있습니다.",
+        "en": "Only one mobile ticket per day is possible.",
+        "zh": "每天只能领取一张手机号码。",
+        "vi": "Mỗi ngày chỉ được lấy một số qua điện thoại.",
+    },
+    "error.remote_not_offered": {
+        "ko": "이 업무는 모바일 번호표를 발급하지 않습니다.",
+        "en": "This task gives no mobile tickets.",
+        "zh": "该业务不提供手机取号。",
+        "vi": "Thủ tục này không cấp số qua điện thoại.",
+    },
     # Why a request was refused, by the hub's error code (never raw error text on a public page).
     "error.slot_full": {
         "ko": "선택하신 시간은 마감되었습니다. 다른 시간을 선택해 주십시오.",

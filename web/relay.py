@@ -73,6 +73,7 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
                 "opens": s.opens,
                 "cutoff": s.cutoff,
                 "closes": s.closes,
+                "remote": remote_offered(hall, s),  # a remote ticket (원격 번호표) may be taken now
             }
             for s in snapshot.services
         ],
@@ -86,6 +87,13 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
         if snapshot.next_opening
         else None,
     }
+
+
+def remote_offered(hall: HallConfig, service: p.ServiceView) -> bool:
+    """Whether the status page offers a remote ticket for the task now (the hub decides in the end)."""
+    config = hall.service(service.id)
+    remote = config.remote if config is not None else None
+    return bool(remote and service.status == "open" and service.estimate_minutes[0] >= remote.min_wait_minutes)
 
 
 FRAME = 0.01  # seconds: at most one update per frame (100/s); a burst of snapshots is merged, the latest wins

@@ -41,16 +41,17 @@ Id = Annotated[str, AfterValidator(_check_id)]
 
 # What each role may ask of the hub unless the device entry narrows it.
 ROLE_OPS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue"}) | {"check_in"},  # appointments (issue 15)
-    "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
+    "kiosk": frozenset({"issue"}) | {"check_in", "confirm"},  # appointments, remote tickets (issue 15)
+    "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"})
+    | {"confirm"},  # a remote ticket's holder came (issue 15)
     "display": frozenset(),
     "web": frozenset({"issue", "cancel"})
-    | {"book", "change_booking", "cancel_booking", "booking_slots", "show_booking"},  # appointments
+    | {"book", "change_booking", "cancel_booking", "booking_slots", "show_booking", "remote_issue"},
     "staff": frozenset(
         {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
     )
     | {"change_day", "book", "change_booking", "cancel_booking", "check_in", "list_bookings"}  # issue 15
-    | {"booking_slots", "show_booking"},
+    | {"booking_slots", "show_booking", "remote_issue", "confirm"},
 }
 
 
@@ -276,6 +277,16 @@ class Booking(_Model):
     per_person_per_day: int = Field(default=1, ge=1, le=5)  # per phone (or browser) per service per day
 
 
+class Remote(_Model):
+    """Remote tickets (원격 번호표) taken on the status page before coming: only while the task is
+    open and not closing, and only when the expected wait is long enough that a remote ticket does
+    not jump a short queue."""
+
+    min_wait_minutes: int = Field(default=20, ge=0, le=600)
+    max_waiting: int = Field(default=20, ge=1, le=1000)  # remote tickets waiting at once per task
+    per_person_per_day: int = Field(default=1, ge=1, le=5)  # per phone or browser
+
+
 class Bookings(_Model):
     """The hall's rules for every booking: the check-in window and how booked visitors are called."""
 
@@ -300,6 +311,7 @@ class Service(_Model):
     priority: bool = True
     week: WeekHours = WeekHours()  # hours by weekday (hall calendar)
     booking: Booking | None = None  # appointments; None: walk-ins only
+    remote: Remote | None = None  # remote tickets from the status page; None: not offered
 
 
 class Counter(_Model):

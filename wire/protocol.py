@@ -144,6 +144,11 @@ class ErrorCode(StrEnum):
     TOO_EARLY = "too_early"
     TOO_LATE = "too_late"
     ALREADY_CHECKED_IN = "already_checked_in"
+    # Remote tickets (issue 15)
+    REMOTE_NOT_OFFERED = "remote_not_offered"
+    REMOTE_NOT_NEEDED = "remote_not_needed"
+    REMOTE_FULL = "remote_full"
+    REMOTE_LIMIT = "remote_limit"
 
 
 class _Message(BaseModel):
@@ -345,6 +350,24 @@ class ShowBooking(_Command):
     code: str = Field(pattern=_CODE)
 
 
+class RemoteIssue(_Command):
+    """Web: a remote ticket (원격 번호표) for a resident, when the task allows it now."""
+
+    op: Literal["remote_issue"] = "remote_issue"
+    service: str = Field(max_length=32)
+    owner: str = Field(min_length=8, max_length=64, description="the relay's hash of the phone or browser")
+    language: Language = "ko"
+
+
+class Confirm(_Command):
+    """A remote ticket's holder is in the hall: at the kiosk by `ticket` (number), or the clerk for the
+    ticket the counter is serving."""
+
+    op: Literal["confirm"] = "confirm"
+    ticket: str | None = Field(default=None, max_length=12)
+    counter: str | None = Field(default=None, max_length=32)
+
+
 # --- end of the hall calendar ops --------------------------------------------------------------
 
 Command = Annotated[
@@ -365,7 +388,9 @@ Command = Annotated[
     | CheckIn
     | ListBookings
     | BookingSlots
-    | ShowBooking,
+    | ShowBooking
+    | RemoteIssue
+    | Confirm,
     Field(discriminator="op"),
 ]
 # The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
@@ -389,6 +414,8 @@ OPS = (
     "list_bookings",
     "booking_slots",
     "show_booking",
+    "remote_issue",  # remote tickets (issue 15)
+    "confirm",
 )
 _COMMAND = TypeAdapter(Command)
 
@@ -621,6 +648,7 @@ class TicketView(_View):
     business_date: str
     token_hash: str | None = None
     booked: bool = False  # a checked-in appointment (예약, issue 15)
+    remote: bool = False  # a remote ticket (원격 번호표, issue 15)
 
 
 class EstimateModel(_View):

@@ -65,6 +65,10 @@ class Ticket:
     # A ticket of a checked-in appointment (예약): its booking code and slot start (Unix seconds).
     booking: str | None = None
     slot_at: float | None = None
+    # A remote ticket (원격 번호표): the hash its taker is counted under, and when it was confirmed
+    # in the hall (at the kiosk, or by the clerk when called); unconfirmed it counts as absent.
+    remote_owner: str | None = None
+    confirmed: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,8 @@ class HallState:
     calendar: HallCalendar = NO_HOLIDAYS
     # Live appointments (booked or checked in), today's and later days', by code.
     bookings: Mapping[str, Booking] = field(default_factory=lambda: frozen({}))
+    # Remote tickets taken today per taker (phone or browser hash), for the per-person limit.
+    remote_taken: Mapping[str, int] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""

@@ -68,6 +68,7 @@ def roll_day(state: HallState, now: float) -> Outcome:
         cursors=frozen({}),
         recent_calls=(),
         kiosk_issues=frozen({}),
+        remote_taken=frozen({}),
         queues=frozen({}),
         labels=frozen({}),
         tokens=frozen({}),

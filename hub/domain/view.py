@@ -32,6 +32,7 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "estimate_at_issue": list(ticket.estimate_at_issue),
         "business_date": ticket.business_date,
         "booked": ticket.booking is not None,  # a checked-in appointment (예약): the ticket says so
+        "remote": ticket.remote_owner is not None,  # a remote ticket (원격 번호표), confirmed or not
     }
 
 

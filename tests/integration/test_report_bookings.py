@@ -53,3 +53,31 @@ def test_the_report_counts_bookings_check_ins_no_shows_and_earliness(tmp_path):
     assert "## 방문 예약 · Appointments" in text and "| 3 | 1 | 1 | 1 | 0 |" in text
     kinds = [e["kind"] for e in store.events("2026-11-23")]
     assert kinds.count("booked") == 3 and "booking_no_show" in kinds and "checked_in" in kinds
+
+
+def test_an_unconfirmed_remote_ticket_counts_as_absent_in_the_report(tmp_path):
+    from tests.unit.test_remote import HALL as REMOTE_HALL
+
+    now = [at("2026-11-23 10:00")]
+    store = Store(tmp_path / "hub.db")
+    hub = HubService(config.parse(REMOTE_HALL, "remote.toml"), store, clock=lambda: now[0])
+
+    def send(device: str, **command: object) -> dict:
+        payload = json.dumps({"v": 1, "id": uuid.uuid4().hex, **command}).encode()
+        return json.loads(hub.handle_batch([Incoming(device, payload)]).replies[0][1])
+
+    for _ in range(4):
+        assert send("kiosk-1", op="issue", service="passport")["status"] == "ok"
+    labels = [
+        send("web", op="remote_issue", service="passport", owner=f"browser-{i:04d}")["data"]["number"] for i in (1, 2)
+    ]
+    assert send("kiosk-1", op="confirm", ticket=labels[0])["status"] == "ok"
+    rows = report.read_day(tmp_path / "hub.db", "2026-11-23")
+    day = report.build(rows, "2026-11-23")
+    assert day.remote == {"issued": 2, "confirmed": 1, "absent": 1}
+    assert "## 원격 번호표 · Remote tickets" in report.markdown(day, {}) and "| 2 | 1 | 1 |" in report.markdown(day, {})
+    # A restart remembers who already took one today.
+    store.close()
+    hub = HubService(config.parse(REMOTE_HALL, "remote.toml"), Store(tmp_path / "hub.db"), clock=lambda: now[0])
+    again = send("web", op="remote_issue", service="passport", owner="browser-0001")
+    assert again["error"]["code"] == "remote_limit"

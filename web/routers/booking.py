@@ -72,6 +72,19 @@ class Rate:
         return allowed
 
 
+def browser_key(request: Request) -> tuple[str, bool]:
+    """The browser's own key (a cookie; made when missing) and whether it is new."""
+    key = request.cookies.get(BROWSER_COOKIE, "")
+    if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key):
+        return key, False
+    return secrets.token_urlsafe(18), True
+
+
+def owner_of(key: str) -> str:
+    """What the hub counts a browser under for the per-person limits: a hash, never the key."""
+    return hashlib.sha256(("browser:" + key).encode()).hexdigest()[:32]
+
+
 def qr_svg(text: str) -> str:
     """The booking code as an inline SVG QR code (no Pillow, no network)."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
@@ -94,15 +107,7 @@ def router(
     def address(request: Request) -> str:
         return request.client.host if request.client else "?"
 
-    def browser(request: Request) -> tuple[str, bool]:
-        """The browser's own key (made when missing) and whether it is new."""
-        key = request.cookies.get(BROWSER_COOKIE, "")
-        if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", key):
-            return key, False
-        return secrets.token_urlsafe(18), True
-
-    def owner(key: str) -> str:
-        return hashlib.sha256(("browser:" + key).encode()).hexdigest()[:32]
+    browser, owner = browser_key, owner_of
 
     def keep_browser(response: Response, key: str, new: bool) -> Response:
         if new:

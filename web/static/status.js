@@ -28,6 +28,8 @@
       el.querySelector(".wait").textContent = s.status === "closed" ? words.closed
         : fill(words.minutes, {low: s.estimate_minutes[0], high: s.estimate_minutes[1]});
       el.querySelector(".warn").hidden = s.status !== "closing";
+      const remote = el.querySelector(".remote");  // remote tickets (원격 번호표): offered or not, live
+      if (remote) remote.hidden = !s.remote;
     }
   });
   source.onerror = () => { const live = document.getElementById("live"); live.className = "stale"; live.textContent = words.stale; };
