@@ -14,6 +14,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.fonts import font_for
+from kiosk.booking_text import t as booked_t
 from kiosk.text import t
 
 
@@ -32,6 +33,7 @@ class TicketContent:
     priority: bool = False
     closing_warning: bool = False
     timezone: str = "Asia/Seoul"
+    booked: bool = False  # a checked-in appointment: printed with the 예약 mark (issue 15)
 
     @classmethod
     def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> TicketContent:
@@ -48,6 +50,7 @@ class TicketContent:
             priority=data["priority"],
             closing_warning=data.get("closing_warning", False),
             timezone=timezone,
+            booked=data.get("booked", False),
         )
 
 
@@ -121,6 +124,8 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
         line(content.service_names[lang], 30, lang)
     if content.priority:
         line("[ " + t("priority", "ko") + " ]" + ("" if lang == "ko" else "  " + t("priority", lang)), 26, lang)
+    if content.booked:
+        line("[ " + booked_t("booked", "ko") + " ]" + ("" if lang == "ko" else "  " + booked_t("booked", lang)), 26, lang)
     y += int(4 * scale)
     line(content.number, 170, gap=14)
     low, high = content.estimate
