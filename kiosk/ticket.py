@@ -125,7 +125,9 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
     if content.priority:
         line("[ " + t("priority", "ko") + " ]" + ("" if lang == "ko" else "  " + t("priority", lang)), 26, lang)
     if content.booked:
-        line("[ " + booked_t("booked", "ko") + " ]" + ("" if lang == "ko" else "  " + booked_t("booked", lang)), 26, lang)
+        line(
+            "[ " + booked_t("booked", "ko") + " ]" + ("" if lang == "ko" else "  " + booked_t("booked", lang)), 26, lang
+        )
     y += int(4 * scale)
     line(content.number, 170, gap=14)
     low, high = content.estimate

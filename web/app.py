@@ -25,6 +25,7 @@ from web.auth import LoginBrake, Signer, check_password
 from web.headers import Guard
 from web.relay import Relay
 from web.routers import booking as booking_routes
+from web.routers import booking_console
 from web.routers import remote as remote_routes
 from web.sessions import Generations
 from wire import clock as hall_clock
@@ -284,6 +285,9 @@ def create_app(
         if session(request) != counter:
             raise HTTPException(303, headers={"Location": "/console"})
         return counter
+
+    # The console's bookings (issue 15): the day's list and bookings by phone, behind the same login.
+    app.include_router(booking_console.router(hall, relay, signer, render, session_counter))
 
     @app.get("/console", response_class=HTMLResponse, summary="Clerk login")
     async def console_login(request: Request) -> HTMLResponse:

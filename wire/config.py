@@ -43,7 +43,7 @@ Id = Annotated[str, AfterValidator(_check_id)]
 ROLE_OPS: dict[str, frozenset[str]] = {
     "kiosk": frozenset({"issue"}) | {"check_in", "confirm"},  # appointments, remote tickets (issue 15)
     "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"})
-    | {"confirm"},  # a remote ticket's holder came (issue 15)
+    | {"confirm", "list_bookings", "book"},  # issue 15: a remote ticket confirmed; the console's bookings
     "display": frozenset(),
     "web": frozenset({"issue", "cancel"})
     | {"book", "change_booking", "cancel_booking", "booking_slots", "show_booking", "remote_issue"},

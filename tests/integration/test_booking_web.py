@@ -106,3 +106,29 @@ def test_a_booking_is_stored_before_it_is_acknowledged_and_survives_a_restart(we
         assert full.error.code == "slot_full"
     finally:
         staff.close()
+
+
+def test_the_console_lists_the_days_bookings_and_books_for_a_resident_who_phoned(web, hub):
+    from tests.halls import CLERK_PASSWORD
+
+    with httpx.Client(base_url=web.url, timeout=10) as http:
+        made = http.post("/api/bookings", json={"service": "passport", "date": tomorrow(), "slot": "09:00"})
+        assert made.status_code == 201
+        assert http.get(f"/console/3/bookings?date={tomorrow()}", follow_redirects=False).status_code == 303
+        http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD})
+        page = http.get(f"/console/3/bookings?date={tomorrow()}")
+        assert page.status_code == 200 and made.json()["code"] in page.text
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        phoned = http.post(
+            "/console/3/bookings",
+            data={"service": "passport", "day": tomorrow(), "slot": "09:15", "phone": "010-9876-5432", "csrf": csrf},
+            follow_redirects=True,
+        )
+        assert "예약 번호" in phoned.text and "···5432" in phoned.text and "01098765432" not in phoned.text
+        full = http.post(
+            "/console/3/bookings",
+            data={"service": "passport", "day": tomorrow(), "slot": "09:15", "csrf": csrf},
+            follow_redirects=True,
+        )
+        assert "마감되었습니다" in full.text  # the slot's one place is taken: a clear refusal
+        assert http.get("/console/1/bookings", follow_redirects=False).status_code == 303  # only its own counter
