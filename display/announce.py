@@ -25,9 +25,11 @@ from typing import Protocol
 from display.words import call_texts
 from hardware import Device, HardwareError
 from hardware.audio import write_chime
+from wire.i18n import LANGUAGES, known
 
 log = logging.getLogger("sunbeon.announce")
-ESPEAK_VOICES = {"ko": "ko", "en": "en", "zh": "cmn", "vi": "vi"}
+# espeak-ng's voice for each language of the hall: its own code, except Mandarin.
+ESPEAK_VOICES = {language: {"zh": "cmn"}.get(language, language) for language in LANGUAGES}
 NUMERAL_SYLLABLES = set("영일이삼사오육칠팔구십백천만억")
 CLIPS_KEPT = 200  # synthesised lines kept on disk (the day's recent calls; ~100 kB each)
 SPOKEN_KEPT = 200  # lines remembered in `Announcer.spoken` (for tests and the log; older ones go)
@@ -81,7 +83,7 @@ class SilentVoice:
 
 
 class EspeakVoice:
-    """espeak-ng, offline: Korean, English, Mandarin and Vietnamese voices."""
+    """espeak-ng, offline: a voice for every language of the hall (Mandarin for Chinese)."""
 
     def __init__(self, folder: Path, *, speed: int = 150) -> None:
         binary = shutil.which("espeak-ng")
@@ -193,6 +195,9 @@ class Announcer(Device):
 
     def call(self, number: str, counter: str, language: str, counter_name: str | None = None) -> None:
         """Queue a call: the chime, then Korean, then the visitor's language if it differs."""
+        # A language this board does not know (a newer hub, a typo in a config) is said in Korean
+        # only: the call itself is never dropped.
+        language = known(language)
         texts = call_texts(number, counter, language, counter_name)
         if self._closing:
             return

@@ -1,4 +1,4 @@
-"""One command in, one reply out: authorization, dispatch to the queue core, the reply's data.
+"""One command in, one reply out: authorization, then the op's handler (HANDLERS) and its typed reply.
 
 Pure like the core: the shell gives it the time and a fresh ticket token, and persists and
 publishes what it returns.
@@ -7,11 +7,13 @@ publishes what it returns.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from hub.domain import booking, day_change, queue, remote
-from hub.domain.model import Event, HallState, QueueError, Ticket
+from hub.domain.model import Booking, Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
 from wire.protocol import token_hash
@@ -23,7 +25,7 @@ class Handled:
 
     state: HallState
     events: list[Event]
-    reply: p.Reply
+    reply: p.Reply[Any]
 
 
 def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> str:
@@ -37,179 +39,291 @@ def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> 
     return counter
 
 
-def _ticket_data(ticket: Ticket | None) -> dict | None:
-    return ticket_view(ticket) if ticket is not None else None
+@dataclass(frozen=True)
+class Context:
+    """What a handler gets besides its command: the state before, who asked, when, and the fresh
+    page token (used by `issue` only). `counter` is the counter a counter command acts on,
+    already resolved and authorised (handle()); "" for the others."""
+
+    state: HallState
+    device: str
+    counter: str
+    now: float
+    token: str
 
 
-def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dict:
-    service = state.hall.service(ticket.service)
-    assert service is not None
-    status, _ = service_status(state, ticket.service, now, ticket.ahead_at_issue)
-    return {
-        **ticket_view(ticket),
-        "token": token,
-        "url": f"{state.hall.site.public_url.rstrip('/')}/t/{token}",
-        "ahead": ticket.ahead_at_issue,
-        "estimate_minutes": list(ticket.estimate_at_issue),
-        "service_name": service.name.all(),
-        "site_name": state.hall.site.name.all(),
-        "closing_warning": status == "closing",
-    }
+# A handler applies one op's command: the new state, what changed, and the ok reply's data.
+Outcome = tuple[HallState, list[Event], p.ReplyData]
+OpHandler = Callable[[Context, Any], Outcome]
 
 
-def _dispatch(
-    state: HallState, device: str, command: p.Command, counter: str, now: float, token: str
-) -> tuple[HallState, list[Event]]:
-    # Counter commands arrive here with their counter already resolved and authorised (handle()).
-    match command:
-        case p.Issue():
-            return queue.issue(
-                state,
-                command.service,
-                now,
-                token_hash=token_hash(token),
-                device=device,
-                priority=command.priority,
-                channel=command.channel or "kiosk",
-                language=command.language,
-            )
-        case p.CallNext():
-            return queue.call_next(state, counter, now)
-        case p.Call():
-            return queue.call(state, counter, command.ticket, now)
-        case p.Recall():
-            return queue.recall(state, counter, now)
-        case p.NoShow():
-            return queue.no_show(state, counter, now)
-        case p.Transfer():
-            return queue.transfer(state, counter, now, to_service=command.to_service, to_counter=command.to_counter)
-        case p.Finish():
-            return queue.finish(state, counter, now)
-        case p.Pause():
-            return queue.pause(state, counter, now)
-        case p.Resume():
-            return queue.resume(state, counter, now)
-        case p.Cancel():
-            return queue.cancel(
-                state, now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
-            )
-        # --- the hall calendar (issue 15) ---
-        case p.ChangeDay():
-            return day_change.change_day(
-                state,
-                now,
-                day=date.fromisoformat(command.date) if command.date else None,
-                service=command.service,
-                closes=time.fromisoformat(command.closes) if command.closes else None,
-                closed=command.closed,
-                clear=command.clear,
-            )
-        # --- appointments (issue 15) ---
-        case p.Book():
-            device_cfg = state.hall.device(device)
-            return booking.book(
-                state,
-                now,
-                service_id=command.service,
-                day=date.fromisoformat(command.date),
-                slot=time.fromisoformat(command.slot),
-                token=token,
-                phone=command.phone,
-                owner=command.owner,
-                name=command.name,
-                language=command.language,
-                channel=device_cfg.channel if device_cfg else "staff",
-            )
-        case p.ChangeBooking():
-            return booking.change(
-                state,
-                now,
-                code=command.code,
-                day=date.fromisoformat(command.date),
-                slot=time.fromisoformat(command.slot),
-            )
-        case p.CancelBooking():
-            return booking.cancel(state, now, code=command.code)
-        case p.CheckIn():
-            return booking.check_in(state, now, code=command.code, token_hash=token_hash(token), device=device)
-        case p.ShowBooking():
-            booking.find(state, command.code)  # refuses an unknown code here, not in _data
-            return state, []  # a read: answered from the state in _data, nothing changes
-        case p.ListBookings():
-            return state, []
-        case p.BookingSlots():
-            booking.offered(state, command.service, date.fromisoformat(command.date), now)  # refuses as book would
-            return state, []
-        # --- remote tickets (issue 15) ---
-        case p.RemoteIssue():
-            return remote.take(
-                state,
-                command.service,
-                now,
-                owner=command.owner,
-                token_hash=token_hash(token),
-                device=device,
-                language=command.language,
-            )
-        case p.Confirm():
-            if command.ticket is not None:
-                return remote.confirm_by_number(state, now, command.ticket)
-            device_cfg = state.hall.device(device)
-            desk = command.counter or (device_cfg.counter if device_cfg else None)
-            if desk is None:
-                raise QueueError("bad_request", "confirm needs a ticket number or a counter")
-            if device_cfg is not None and device_cfg.role == "counter" and desk != device_cfg.counter:
-                raise QueueError("forbidden", f"device {device!r} may only operate counter {device_cfg.counter!r}")
-            return remote.confirm_serving(state, now, desk)
-    raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
+def _ticket_data(ticket: Ticket | None) -> p.TicketData | None:
+    return p.TicketData.model_validate(ticket_view(ticket)) if ticket is not None else None
 
 
-def _data(state: HallState, command: p.Command, events: list[Event], token: str, now: float) -> dict:
+def _touched(events: list[Event]) -> Ticket | None:
     # A command that opens a new day also ends yesterday's tickets; those are not its result.
     ticket_events = [e for e in events if e.ticket is not None and e.detail.get("reason") != "day_end"]
-    last = ticket_events[-1].ticket if ticket_events else None
-    if isinstance(command, (p.Issue, p.RemoteIssue)):
-        assert last is not None
-        return _issue_data(state, last, token, now)
-    if isinstance(command, (p.CallNext, p.Call)):
-        called = next((e.ticket for e in events if e.kind == "called"), None)
-        return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
-    if isinstance(command, (p.Pause, p.Resume)):
-        return {"ticket": None, "counter": _counter_data(state, command)}
-    if isinstance(command, (p.Book, p.ChangeBooking, p.CancelBooking)):  # appointments (issue 15)
-        made = next((e.booking for e in events if e.booking is not None), None)
-        return {"booking": booking.view(made, private=True) if made else None}
-    if isinstance(command, p.CheckIn):
-        arrived = next(e for e in events if e.kind == "checked_in")
-        assert arrived.ticket is not None and arrived.booking is not None
-        return {**_issue_data(state, arrived.ticket, token, now), "booking": booking.view(arrived.booking)}
-    if isinstance(command, p.ShowBooking):
-        found = booking.find(state, command.code)
-        return {"booking": booking.view(found, private=True)}
-    if isinstance(command, p.BookingSlots):
-        return {
-            "service": command.service,
-            "date": command.date,
-            "slots": booking.offered(state, command.service, date.fromisoformat(command.date), now),
-        }
-    if isinstance(command, p.ListBookings):
-        listed = command.date or state.business_date
-        return {
-            "date": listed,
-            "bookings": [booking.view(b, private=True) for b in booking.day_list(state, listed, command.service)],
-        }
-    if isinstance(command, p.ChangeDay):  # the hall calendar (issue 15)
-        changed = next((e for e in events if e.kind == "day_changed"), None)
-        return {"day": dict(changed.detail) if changed else None}
-    return {"ticket": _ticket_data(last)}
+    return ticket_events[-1].ticket if ticket_events else None
 
 
-def _counter_data(state: HallState, command: p.Command) -> dict:
-    counter_id = getattr(command, "counter", None)
-    counter = state.counter(counter_id) if counter_id else None
-    if counter is None:
-        return {}
-    return {"id": counter.id, "status": counter.status.value, "serving": counter.serving}
+def _counter_reply(state: HallState, counter_id: str, events: list[Event]) -> p.CounterReply:
+    counter = state.counter(counter_id)
+    if counter is None:  # pragma: no cover - the queue core refuses an unknown counter first
+        raise QueueError("unknown_counter", f"no counter {counter_id!r}")
+    called = next((e.ticket for e in events if e.kind == "called"), None)
+    return p.CounterReply(
+        ticket=_ticket_data(called),
+        counter=p.CounterState(id=counter.id, status=counter.status.value, serving=counter.serving),
+    )
+
+
+def _ticket_reply(new: HallState, events: list[Event]) -> Outcome:
+    return new, events, p.TicketReply(ticket=_ticket_data(_touched(events)))
+
+
+def _issue(c: Context, command: p.Issue) -> Outcome:
+    new, events = queue.issue(
+        c.state,
+        command.service,
+        c.now,
+        token_hash=token_hash(c.token),
+        device=c.device,
+        priority=command.priority,
+        channel=command.channel or "kiosk",
+        language=command.language,
+    )
+    ticket = _touched(events)
+    service = new.hall.service(command.service)
+    assert ticket is not None and service is not None
+    status, _ = service_status(new, ticket.service, c.now, ticket.ahead_at_issue)
+    data = p.IssueReply(
+        **ticket_view(ticket),
+        token=c.token,
+        url=f"{new.hall.site.public_url.rstrip('/')}/t/{c.token}",
+        ahead=ticket.ahead_at_issue,
+        estimate_minutes=list(ticket.estimate_at_issue),
+        service_name=service.name.all(),
+        site_name=new.hall.site.name.all(),
+        closing_warning=status == "closing",
+    )
+    return new, events, data
+
+
+def _call_next(c: Context, command: p.CallNext) -> Outcome:
+    new, events = queue.call_next(c.state, c.counter, c.now)
+    return new, events, _counter_reply(new, c.counter, events)
+
+
+def _call(c: Context, command: p.Call) -> Outcome:
+    new, events = queue.call(c.state, c.counter, command.ticket, c.now)
+    return new, events, _counter_reply(new, c.counter, events)
+
+
+def _recall(c: Context, command: p.Recall) -> Outcome:
+    return _ticket_reply(*queue.recall(c.state, c.counter, c.now))
+
+
+def _no_show(c: Context, command: p.NoShow) -> Outcome:
+    return _ticket_reply(*queue.no_show(c.state, c.counter, c.now))
+
+
+def _transfer(c: Context, command: p.Transfer) -> Outcome:
+    return _ticket_reply(
+        *queue.transfer(c.state, c.counter, c.now, to_service=command.to_service, to_counter=command.to_counter)
+    )
+
+
+def _finish(c: Context, command: p.Finish) -> Outcome:
+    return _ticket_reply(*queue.finish(c.state, c.counter, c.now))
+
+
+def _pause(c: Context, command: p.Pause) -> Outcome:
+    new, events = queue.pause(c.state, c.counter, c.now)
+    return new, events, p.CounterReply(ticket=None, counter=_counter_reply(new, c.counter, []).counter)
+
+
+def _resume(c: Context, command: p.Resume) -> Outcome:
+    new, events = queue.resume(c.state, c.counter, c.now)
+    return new, events, p.CounterReply(ticket=None, counter=_counter_reply(new, c.counter, []).counter)
+
+
+def _cancel(c: Context, command: p.Cancel) -> Outcome:
+    return _ticket_reply(
+        *queue.cancel(
+            c.state, c.now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
+        )
+    )
+
+
+# --- the hall calendar, appointments and remote tickets (issue 15) ---------------------------------
+
+
+def _issued(c: Context, new: HallState, ticket: Ticket) -> p.IssueReply:
+    """What a kiosk prints, for a ticket issued by another op than `issue` (check-in, remote)."""
+    service = new.hall.service(ticket.service)
+    assert service is not None
+    status, _ = service_status(new, ticket.service, c.now, ticket.ahead_at_issue)
+    return p.IssueReply(
+        **ticket_view(ticket),
+        token=c.token,
+        url=f"{new.hall.site.public_url.rstrip('/')}/t/{c.token}",
+        ahead=ticket.ahead_at_issue,
+        estimate_minutes=list(ticket.estimate_at_issue),
+        service_name=service.name.all(),
+        site_name=new.hall.site.name.all(),
+        closing_warning=status == "closing",
+    )
+
+
+def _booking_data(made: Booking | None, *, private: bool = True) -> p.BookingData | None:
+    return p.BookingData.model_validate(booking.view(made, private=private)) if made is not None else None
+
+
+def _booking_reply(new: HallState, events: list[Event]) -> Outcome:
+    made = next((e.booking for e in events if e.booking is not None), None)
+    return new, events, p.BookingReply(booking=_booking_data(made))
+
+
+def _change_day(c: Context, command: p.ChangeDay) -> Outcome:
+    new, events = day_change.change_day(
+        c.state,
+        c.now,
+        day=date.fromisoformat(command.date) if command.date else None,
+        service=command.service,
+        closes=time.fromisoformat(command.closes) if command.closes else None,
+        closed=command.closed,
+        clear=command.clear,
+    )
+    changed = next((e for e in events if e.kind == "day_changed"), None)
+    return new, events, p.DayChangeReply(day=dict(changed.detail) if changed else None)
+
+
+def _book(c: Context, command: p.Book) -> Outcome:
+    device = c.state.hall.device(c.device)
+    return _booking_reply(
+        *booking.book(
+            c.state,
+            c.now,
+            service_id=command.service,
+            day=date.fromisoformat(command.date),
+            slot=time.fromisoformat(command.slot),
+            token=c.token,
+            phone=command.phone,
+            owner=command.owner,
+            name=command.name,
+            language=command.language,
+            channel=device.channel if device else "staff",
+        )
+    )
+
+
+def _change_booking(c: Context, command: p.ChangeBooking) -> Outcome:
+    day, slot = date.fromisoformat(command.date), time.fromisoformat(command.slot)
+    return _booking_reply(*booking.change(c.state, c.now, code=command.code, day=day, slot=slot))
+
+
+def _cancel_booking(c: Context, command: p.CancelBooking) -> Outcome:
+    return _booking_reply(*booking.cancel(c.state, c.now, code=command.code))
+
+
+def _check_in(c: Context, command: p.CheckIn) -> Outcome:
+    new, events = booking.check_in(c.state, c.now, code=command.code, token_hash=token_hash(c.token), device=c.device)
+    arrived = next(e for e in events if e.kind == "checked_in")
+    assert arrived.ticket is not None and arrived.booking is not None
+    issued = _issued(c, new, arrived.ticket)
+    data = p.CheckInReply(**issued.model_dump(), booking=_booking_data(arrived.booking, private=False))
+    return new, events, data
+
+
+def _list_bookings(c: Context, command: p.ListBookings) -> Outcome:
+    listed = command.date or c.state.business_date
+    rows = [_booking_data(b) for b in booking.day_list(c.state, listed, command.service)]
+    return c.state, [], p.BookingListReply(date=listed, bookings=[r for r in rows if r is not None])
+
+
+def _booking_slots(c: Context, command: p.BookingSlots) -> Outcome:
+    slots = booking.offered(c.state, command.service, date.fromisoformat(command.date), c.now)
+    reply = p.SlotsReply(service=command.service, date=command.date, slots=[p.SlotPlaces(**s) for s in slots])
+    return c.state, [], reply
+
+
+def _show_booking(c: Context, command: p.ShowBooking) -> Outcome:
+    return c.state, [], p.BookingReply(booking=_booking_data(booking.find(c.state, command.code)))
+
+
+def _remote_issue(c: Context, command: p.RemoteIssue) -> Outcome:
+    new, events = remote.take(
+        c.state,
+        command.service,
+        c.now,
+        owner=command.owner,
+        token_hash=token_hash(c.token),
+        device=c.device,
+        language=command.language,
+    )
+    ticket = _touched(events)
+    assert ticket is not None
+    return new, events, _issued(c, new, ticket)
+
+
+def _confirm(c: Context, command: p.Confirm) -> Outcome:
+    if command.ticket is not None:
+        return _ticket_reply(*remote.confirm_by_number(c.state, c.now, command.ticket))
+    device = c.state.hall.device(c.device)
+    desk = command.counter or (device.counter if device else None)
+    if desk is None:
+        raise QueueError("bad_request", "confirm needs a ticket number or a counter")
+    if device is not None and device.role == "counter" and desk != device.counter:
+        raise QueueError("forbidden", f"device {c.device!r} may only operate counter {device.counter!r}")
+    return _ticket_reply(*remote.confirm_serving(c.state, c.now, desk))
+
+
+ISSUE_15_HANDLERS: dict[str, OpHandler] = {
+    "change_day": _change_day,
+    "book": _book,
+    "change_booking": _change_booking,
+    "cancel_booking": _cancel_booking,
+    "check_in": _check_in,
+    "list_bookings": _list_bookings,
+    "booking_slots": _booking_slots,
+    "show_booking": _show_booking,
+    "remote_issue": _remote_issue,
+    "confirm": _confirm,
+}
+
+# --- end of issue 15's handlers ---------------------------------------------------------------------
+
+
+def bind_handlers(operations: dict[str, p.Op[Any]], handlers: dict[str, OpHandler]) -> dict[str, OpHandler]:
+    """`handlers` after checking that every declared op has exactly one and every one has its op;
+    OpTableError names the first gap (a half-added op)."""
+    missing = [name for name in operations if name not in handlers]
+    if missing:
+        raise p.OpTableError(f"declared ops without a hub handler: {', '.join(missing)}")
+    stray = [name for name in handlers if name not in operations]
+    if stray:
+        raise p.OpTableError(f"hub handlers for undeclared ops: {', '.join(stray)}")
+    return handlers
+
+
+# Each declared op (wire/protocol.py OPERATIONS) bound to its handler, once; checked at import.
+HANDLERS: dict[str, OpHandler] = bind_handlers(
+    p.OP_BY_NAME,
+    {
+        "issue": _issue,
+        "call_next": _call_next,
+        "call": _call,
+        "recall": _recall,
+        "no_show": _no_show,
+        "transfer": _transfer,
+        "finish": _finish,
+        "pause": _pause,
+        "resume": _resume,
+        "cancel": _cancel,
+        **ISSUE_15_HANDLERS,
+    },
+)
 
 
 def _authorised(state: HallState, device: str, payload: bytes | dict) -> p.Command:
@@ -255,10 +369,10 @@ def handle(state: HallState, device: str, payload: bytes | dict, now: float, tok
         if isinstance(command, p.CounterCommand):
             counter = _counter_of(state, device, command)
             command = command.model_copy(update={"counter": counter})
-        new, events = _dispatch(state, device, command, counter, now, token)
+        new, events, data = HANDLERS[command.op](Context(state, device, counter, now, token), command)
     except QueueError as err:
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
     # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.
     new = dataclasses.replace(new, seq=state.seq + 1) if events else state
     new = note_calls(state, new, events)
-    return Handled(new, events, p.Reply.ok(command.id, _data(new, command, events, token, now)))
+    return Handled(new, events, p.Reply.ok(command.id, data))

@@ -21,6 +21,7 @@ from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
 from kiosk import screens
 from kiosk.ticket import TicketContent, qr_image, render
+from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
 
@@ -43,7 +44,7 @@ RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer i
 class Result:
     """What the worker brings back from one tap."""
 
-    reply: Any
+    reply: p.Reply[p.IssueReply]
     printed: bool
     printer_status: PrinterStatus | None
 
@@ -68,7 +69,7 @@ class Kiosk:
         self.width = settings.printer.width if settings and settings.printer else 576
         self.mode = "start"
         self.language, self.large, self.priority = "ko", False, False
-        self.ticket: dict | None = None
+        self.ticket: p.IssueReply | None = None
         self.printed = False
         self.problem_key = ""
         self.targets: list[screens.Target] = []
@@ -129,7 +130,7 @@ class Kiosk:
 
     def _work(self, fields: dict) -> None:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
-        reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+        reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         for _ in range(RETRIES):
             if (
                 reply.status == "ok"
@@ -138,17 +139,17 @@ class Kiosk:
                 or not self.client.connected.is_set()
             ):
                 break
-            reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+            reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
-        issued = reply.data or {}  # an ok reply always carries its data
+        issued = reply.result()  # an ok reply always carries its data
         content = TicketContent.from_reply(issued, self.hall.site.timezone)
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
         except PrinterError as err:
-            log.error("ticket %s issued but not printed: %s", issued["number"], err)
+            log.error("ticket %s issued but not printed: %s", issued.number, err)
             self.results.put(Result(reply, False, err.status))
 
     def _report_printer(self, status: PrinterStatus | None) -> None:
@@ -202,7 +203,7 @@ class Kiosk:
         self._report_printer(result.printer_status)
         reply = result.reply
         if reply.status == "ok":
-            self.mode, self.ticket, self.printed = "done", reply.data, result.printed
+            self.mode, self.ticket, self.printed = "done", reply.result(), result.printed
         else:
             code = reply.error.code if reply.error else "internal"
             self.mode = "problem"
@@ -234,7 +235,7 @@ class Kiosk:
             self.targets = screens.done(
                 p,
                 self.ticket,
-                self._qr(self.ticket["url"]),
+                self._qr(self.ticket.url),
                 printed=self.printed,
                 language=self.language,
                 large=self.large,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from hardware.screen import Painter
 from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
 from wire import calendar_text
-from wire.protocol import ServiceView, Snapshot
+from wire.protocol import IssueReply, ServiceView, Snapshot
 
 if TYPE_CHECKING:
     import pygame
@@ -243,19 +243,21 @@ def printing(p: Painter, *, language: str, large: bool, frame: int) -> list[Targ
     return []
 
 
-def done(p: Painter, ticket: dict, qr: pygame.Surface, *, language: str, large: bool, printed: bool) -> list[Target]:
+def done(
+    p: Painter, ticket: IssueReply, qr: pygame.Surface, *, language: str, large: bool, printed: bool
+) -> list[Target]:
     """The issued number, large, with the QR code; says whether the printer failed."""
     th = theme(large)
     p.clear(th.background)
     w, h = p.surface.get_size()
     u = _unit(p)
     p.text(t("your_number", language), language, int(u * 2.2 * th.scale), (w // 2, int(h * 0.08)), th.muted)
-    service = ticket["service_name"].get(language) or ticket["service_name"]["ko"]
+    service = ticket.service_name.get(language) or ticket.service_name["ko"]
     p.text(service, language, int(u * 2.4 * th.scale), (w // 2, int(h * 0.15)), th.card_text, max_width=w - 2 * u)
-    p.text(ticket["number"], "en", int(min(w, h) * 0.26), (w // 2, int(h * 0.31)), th.accent)
-    low, high = ticket["estimate_minutes"]
+    p.text(ticket.number, "en", int(min(w, h) * 0.26), (w // 2, int(h * 0.31)), th.accent)
+    low, high = ticket.estimate_minutes
     p.text(
-        t("ahead", language, n=ticket["ahead"]) + " · " + t("estimate", language, low=low, high=high),
+        t("ahead", language, n=ticket.ahead) + " · " + t("estimate", language, low=low, high=high),
         language,
         int(u * 1.8 * th.scale),
         (w // 2, int(h * 0.47)),

@@ -27,6 +27,7 @@ from hub.service import HubService
 from hub.store import Store
 from tools.broker import Broker
 from wire import config as cfg
+from wire import protocol as p
 from wire.client import HubClient
 from wire.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 
@@ -321,20 +322,21 @@ def _simulate(
         if kind == "arrive":
             arrive, service, priority = data.arrive, data.service, data.priority
             task = hall.service(service)
-            checked = kiosk.request("check_in", code=data.code, timeout=10) if data.code else None
+            checked = kiosk.ask(p.CHECK_IN, code=data.code, timeout=10) if data.code else None
             slot_at = data.slot_at if checked is not None and checked.status == "ok" else None
-            if checked is not None and slot_at is not None:
-                reply = checked
-            else:  # a walk-in, or a booking outside its window: a walk-in ticket
-                reply = kiosk.request(
-                    "issue", service=service, priority=priority and task is not None and task.priority, timeout=10
+            reply = (
+                checked
+                if checked is not None and slot_at is not None
+                else kiosk.ask(  # a walk-in, or a booking outside its window: a walk-in ticket
+                    p.ISSUE, service=service, priority=priority and task is not None and task.priority, timeout=10
                 )
+            )
             if reply.status != "ok":
                 result.refused += 1
                 continue
-            issued = reply.data or {}
-            low, high = issued["estimate_minutes"]
-            visit = Visit(arrive, service, priority, issued["number"], (low, high), slot_at=slot_at, booker=data.booker)
+            issued = reply.result()
+            low, high = issued.estimate_minutes
+            visit = Visit(arrive, service, priority, issued.number, (low, high), slot_at=slot_at, booker=data.booker)
             result.visits.append(visit)
             by_number[visit.number] = visit
             wake(service)
@@ -347,12 +349,12 @@ def _simulate(
                 on_lunch.add(counter)
                 at(clock.now + LUNCH, "back", counter)
                 continue
-            reply = desks[counter].request("call_next", timeout=10)
-            ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
+            called = desks[counter].ask(p.CALL_NEXT, timeout=10).data
+            ticket = called.ticket if called is not None else None
             if ticket is None:
                 idle.add(counter)
                 continue
-            visit = by_number[ticket["number"]]
+            visit = by_number[ticket.number]
             visit.called, visit.counter, visit.outcome = clock.now, counter, "done"
             result.by_counter[counter] = result.by_counter.get(counter, 0) + 1
             if rng.random() < NO_SHOW:

@@ -10,9 +10,12 @@ import datetime
 import hashlib
 import json
 import math
+import operator
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from functools import reduce
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
@@ -31,7 +34,7 @@ LOG_CHARS = 200  # input quoted in a log line is cut to this
 COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
 QOS = 1
 
-Language = Literal["ko", "en", "zh", "vi"]
+Language = Literal["ko", "en", "zh", "vi", "ru"]  # = wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 Health = Literal["online", "degraded", "offline"]  # of a device or the hub
 
 
@@ -159,14 +162,17 @@ class _Message(BaseModel):
 MAX_ID = 64  # characters of a command id
 
 
-class _Command(_Message):
+class Request(_Message):
+    """What every command carries; one subclass per op, each declared once in OPERATIONS below."""
+
     # Strict: `"priority": "yes"` or `"v": true` is a client bug to report, not a value to guess at.
     model_config = ConfigDict(extra="forbid", strict=True)
     v: Literal[1]  # required on commands (checked as exactly the integer 1 before validation)
     id: str = Field(min_length=1, max_length=MAX_ID, description="idempotency key: a repeat gets the first reply")
+    op: str  # each subclass narrows it to its own Literal: the discriminator
 
 
-class Issue(_Command):
+class Issue(Request):
     """Take a ticket for a service (kiosk, web, staff)."""
 
     op: Literal["issue"] = "issue"
@@ -177,36 +183,38 @@ class Issue(_Command):
     channel: Literal["kiosk", "web", "staff"] | None = None
 
 
-class _CounterCommand(_Command):
+class CounterCommand(Request):
+    """A command a counter sends about itself (isinstance narrows to it)."""
+
     counter: str | None = Field(default=None, description="defaults to the sending device's counter")
 
 
-class CallNext(_CounterCommand):
+class CallNext(CounterCommand):
     """Finish the current ticket and call the next by the hall's ordering."""
 
     op: Literal["call_next"] = "call_next"
 
 
-class Call(_CounterCommand):
+class Call(CounterCommand):
     """Call a chosen waiting ticket (by number) out of turn."""
 
     op: Literal["call"] = "call"
     ticket: str
 
 
-class Recall(_CounterCommand):
+class Recall(CounterCommand):
     """Call the current ticket again."""
 
     op: Literal["recall"] = "recall"
 
 
-class NoShow(_CounterCommand):
+class NoShow(CounterCommand):
     """The called visitor did not come."""
 
     op: Literal["no_show"] = "no_show"
 
 
-class Transfer(_CounterCommand):
+class Transfer(CounterCommand):
     """Send the current visitor to another service's queue or to one counter."""
 
     op: Literal["transfer"] = "transfer"
@@ -214,25 +222,25 @@ class Transfer(_CounterCommand):
     to_counter: str | None = None
 
 
-class Finish(_CounterCommand):
+class Finish(CounterCommand):
     """Done with the current visitor, without calling the next."""
 
     op: Literal["finish"] = "finish"
 
 
-class Pause(_CounterCommand):
+class Pause(CounterCommand):
     """The counter takes nobody for now."""
 
     op: Literal["pause"] = "pause"
 
 
-class Resume(_CounterCommand):
+class Resume(CounterCommand):
     """The counter takes visitors again."""
 
     op: Literal["resume"] = "resume"
 
 
-class Cancel(_Command):
+class Cancel(Request):
     """Give up a waiting ticket: by its page token (visitor) or its number (staff)."""
 
     op: Literal["cancel"] = "cancel"
@@ -245,7 +253,7 @@ _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-class ChangeDay(_Command):
+class ChangeDay(Request):
     """Staff: close the hall (or one service) early on a day ("오늘 14시 조기 마감"), all day, or undo it."""
 
     op: Literal["change_day"] = "change_day"
@@ -266,7 +274,7 @@ class ChangeDay(_Command):
 _CODE = r"^[0-9A-Za-z -]{4,16}$"
 
 
-class Book(_Command):
+class Book(Request):
     """Book a slot (web for a resident, staff by phone): no account; name and phone optional."""
 
     op: Literal["book"] = "book"
@@ -285,7 +293,7 @@ class Book(_Command):
         return value
 
 
-class ChangeBooking(_Command):
+class ChangeBooking(Request):
     """Move a booking to another slot, by its code."""
 
     op: Literal["change_booking"] = "change_booking"
@@ -300,21 +308,21 @@ class ChangeBooking(_Command):
         return value
 
 
-class CancelBooking(_Command):
+class CancelBooking(Request):
     """Give up a booking, by its code."""
 
     op: Literal["cancel_booking"] = "cancel_booking"
     code: str = Field(pattern=_CODE)
 
 
-class CheckIn(_Command):
+class CheckIn(Request):
     """The booked visitor has arrived (kiosk: scanned or typed code; staff): issues a ticket marked 예약."""
 
     op: Literal["check_in"] = "check_in"
     code: str = Field(pattern=_CODE)
 
 
-class ListBookings(_Command):
+class ListBookings(Request):
     """Staff: a day's bookings (default today), optionally of one service."""
 
     op: Literal["list_bookings"] = "list_bookings"
@@ -329,7 +337,7 @@ class ListBookings(_Command):
         return value
 
 
-class BookingSlots(_Command):
+class BookingSlots(Request):
     """The slots of a service on a day with the places left (web, staff): what the booking page offers."""
 
     op: Literal["booking_slots"] = "booking_slots"
@@ -343,14 +351,14 @@ class BookingSlots(_Command):
         return value
 
 
-class ShowBooking(_Command):
+class ShowBooking(Request):
     """One booking, by its code (web: the holder's page; staff)."""
 
     op: Literal["show_booking"] = "show_booking"
     code: str = Field(pattern=_CODE)
 
 
-class RemoteIssue(_Command):
+class RemoteIssue(Request):
     """Web: a remote ticket (원격 번호표) for a resident, when the task allows it now."""
 
     op: Literal["remote_issue"] = "remote_issue"
@@ -359,7 +367,7 @@ class RemoteIssue(_Command):
     language: Language = "ko"
 
 
-class Confirm(_Command):
+class Confirm(Request):
     """A remote ticket's holder is in the hall: at the kiosk by `ticket` (number), or the clerk for the
     ticket the counter is serving."""
 
@@ -368,56 +376,264 @@ class Confirm(_Command):
     counter: str | None = Field(default=None, max_length=32)
 
 
-# --- end of the hall calendar ops --------------------------------------------------------------
+# --- end of the hall calendar requests (issue 15) -----------------------------------------------
 
-Command = Annotated[
-    Issue
-    | CallNext
-    | Call
-    | Recall
-    | NoShow
-    | Transfer
-    | Finish
-    | Pause
-    | Resume
-    | Cancel
-    | ChangeDay
-    | Book
-    | ChangeBooking
-    | CancelBooking
-    | CheckIn
-    | ListBookings
-    | BookingSlots
-    | ShowBooking
-    | RemoteIssue
-    | Confirm,
-    Field(discriminator="op"),
-]
-# The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
-CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
-OPS = (
-    "issue",
-    "call_next",
-    "call",
-    "recall",
-    "no_show",
-    "transfer",
-    "finish",
-    "pause",
-    "resume",
-    "cancel",
-    "change_day",  # the hall calendar (issue 15)
-    "book",  # appointments (issue 15)
-    "change_booking",
-    "cancel_booking",
-    "check_in",
-    "list_bookings",
-    "booking_slots",
-    "show_booking",
-    "remote_issue",  # remote tickets (issue 15)
-    "confirm",
+
+# --- the data of an ok reply, one model per op (Reply.data on the wire) ---------------------------
+
+
+class ReplyData(BaseModel):
+    """Base of every reply's data. Unknown fields are ignored, so a newer hub may add some."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TicketData(ReplyData):
+    """A ticket as a reply shows it (the snapshot's TicketView without the token hash)."""
+
+    id: int
+    number: str
+    service: str
+    priority: bool
+    channel: str
+    language: Language
+    state: str
+    issued: float
+    called: float | None
+    finished: float | None
+    counter: str | None
+    for_counter: str | None
+    recalls: int
+    ahead_at_issue: int
+    estimate_at_issue: list[int]
+    business_date: str
+    booked: bool = False  # a checked-in appointment (예약, issue 15)
+    remote: bool = False  # a remote ticket (원격 번호표, issue 15)
+
+
+class IssueReply(TicketData):
+    """`issue`: the new ticket, with everything a kiosk prints on it."""
+
+    token: str = Field(description="the ticket page's secret; the hub keeps only its hash")
+    url: str = Field(description="the ticket's live page (the QR code)")
+    ahead: int
+    estimate_minutes: list[int]
+    service_name: dict[str, str]
+    site_name: dict[str, str]
+    closing_warning: bool
+
+
+class CounterState(ReplyData):
+    """A counter after the command."""
+
+    id: str
+    status: Literal["closed", "open", "paused"]
+    serving: int | None
+
+
+class TicketReply(ReplyData):
+    """`recall`, `no_show`, `transfer`, `finish`, `cancel`: the ticket the command touched."""
+
+    ticket: TicketData | None
+
+
+class CounterReply(ReplyData):
+    """`call_next`, `call`, `pause`, `resume`: the ticket called (null when none) and the counter."""
+
+    ticket: TicketData | None
+    counter: CounterState
+
+
+# --- the hall calendar, appointments and remote tickets: reply data (issue 15) ----------------------
+
+
+class DayChangeReply(ReplyData):
+    """`change_day`: the change as stored."""
+
+    day: dict[str, Any] | None
+
+
+class BookingData(ReplyData):
+    """A booking as a reply shows it; `name`, `phone_tail`, `channel` only to its holder and staff."""
+
+    code: str
+    service: str
+    date: str
+    slot: str
+    slot_at: float
+    state: Literal["booked", "checked_in", "cancelled", "no_show"]
+    language: Language
+    checked_in: float | None
+    name: str | None = None
+    phone_tail: str | None = None
+    channel: str | None = None
+
+
+class BookingReply(ReplyData):
+    """`book`, `change_booking`, `cancel_booking`, `show_booking`: the booking."""
+
+    booking: BookingData | None
+
+
+class CheckInReply(IssueReply):
+    """`check_in`: the ticket issued for the booking (as `issue`, marked `booked`) and the booking."""
+
+    booking: BookingData
+
+
+class BookingListReply(ReplyData):
+    """`list_bookings`: a day's live bookings, by slot."""
+
+    date: str
+    bookings: list[BookingData]
+
+
+class SlotPlaces(ReplyData):
+    """One slot and the places left in it (0: full, or it has begun)."""
+
+    slot: str
+    places: int
+
+
+class SlotsReply(ReplyData):
+    """`booking_slots`: a service's slots on a day."""
+
+    service: str
+    date: str
+    slots: list[SlotPlaces]
+
+
+# --- end of issue 15's reply data -----------------------------------------------------------------
+
+
+# --- the ops: each declared once; everything else is derived from this list -----------------------
+
+Role = Literal["kiosk", "counter", "display", "web", "staff"]
+ROLES: tuple[Role, ...] = get_args(Role)
+DataT = TypeVar("DataT", bound=ReplyData)
+_COUNTER_ROLES: frozenset[Role] = frozenset({"counter", "staff"})
+
+
+@dataclass(frozen=True)
+class Op(Generic[DataT]):
+    """One op: its request model (the fields), the roles that may send it, the model of its ok
+    reply's data, and whether the clerk console offers it. The hub binds its handler by `name`
+    (hub/handler.py); docs/protocol.md says how to add one."""
+
+    request: type[Request]
+    reply: type[DataT]
+    roles: frozenset[Role]
+    console: bool = False
+
+    @property
+    def name(self) -> str:
+        """The `op` of the request (its Literal default)."""
+        default = self.request.model_fields["op"].default
+        return default if isinstance(default, str) else ""
+
+
+ISSUE = Op(Issue, IssueReply, frozenset({"kiosk", "web", "staff"}))
+CALL_NEXT = Op(CallNext, CounterReply, _COUNTER_ROLES, console=True)
+CALL = Op(Call, CounterReply, _COUNTER_ROLES)
+RECALL = Op(Recall, TicketReply, _COUNTER_ROLES, console=True)
+NO_SHOW = Op(NoShow, TicketReply, _COUNTER_ROLES, console=True)
+TRANSFER = Op(Transfer, TicketReply, _COUNTER_ROLES, console=True)
+FINISH = Op(Finish, TicketReply, _COUNTER_ROLES, console=True)
+PAUSE = Op(Pause, CounterReply, _COUNTER_ROLES, console=True)
+RESUME = Op(Resume, CounterReply, _COUNTER_ROLES, console=True)
+CANCEL = Op(Cancel, TicketReply, frozenset({"web", "staff"}))
+
+# The hall calendar, appointments and remote tickets (issue 15).
+CHANGE_DAY = Op(ChangeDay, DayChangeReply, frozenset({"staff"}))
+BOOK = Op(Book, BookingReply, frozenset({"web", "counter", "staff"}))  # counter: the console books by phone
+CHANGE_BOOKING = Op(ChangeBooking, BookingReply, frozenset({"web", "staff"}))
+CANCEL_BOOKING = Op(CancelBooking, BookingReply, frozenset({"web", "staff"}))
+CHECK_IN = Op(CheckIn, CheckInReply, frozenset({"kiosk", "staff"}))
+LIST_BOOKINGS = Op(ListBookings, BookingListReply, frozenset({"counter", "staff"}))  # the console's list
+BOOKING_SLOTS = Op(BookingSlots, SlotsReply, frozenset({"web", "staff"}))
+SHOW_BOOKING = Op(ShowBooking, BookingReply, frozenset({"web", "staff"}))
+REMOTE_ISSUE = Op(RemoteIssue, IssueReply, frozenset({"web"}))
+CONFIRM = Op(Confirm, TicketReply, frozenset({"kiosk", "counter", "staff"}))
+ISSUE_15 = (
+    CHANGE_DAY,
+    BOOK,
+    CHANGE_BOOKING,
+    CANCEL_BOOKING,
+    CHECK_IN,
+    LIST_BOOKINGS,
+    BOOKING_SLOTS,
+    SHOW_BOOKING,
+    REMOTE_ISSUE,
+    CONFIRM,
 )
-_COMMAND = TypeAdapter(Command)
+
+OPERATIONS: tuple[Op[Any], ...] = (
+    ISSUE,
+    CALL_NEXT,
+    CALL,
+    RECALL,
+    NO_SHOW,
+    TRANSFER,
+    FINISH,
+    PAUSE,
+    RESUME,
+    CANCEL,
+    *ISSUE_15,
+)
+
+
+class OpTableError(Exception):
+    """An op is half-added: declared without a model, handler or role, or the other way round."""
+
+
+def _concrete_requests(base: type[Request] = Request) -> list[type[Request]]:
+    """Every Request subclass of this module that names its own op (a Literal default), however deep."""
+    found = []
+    for sub in base.__subclasses__():
+        if isinstance(sub.model_fields["op"].default, str) and sub.__module__ == __name__:
+            found.append(sub)
+        found.extend(_concrete_requests(sub))
+    return found
+
+
+def check_operations(
+    operations: tuple[Op[Any], ...], requests: list[type[Request]] | None = None
+) -> dict[str, Op[Any]]:
+    """`operations` by name, after checking each is whole; OpTableError names the first gap.
+
+    `requests` are the request models that exist (default: every Request subclass with an op in
+    this module), so a model added the old way without its declaration is found too.
+    """
+    by_name: dict[str, Op[Any]] = {}
+    for op in operations:
+        if not (isinstance(op.request, type) and issubclass(op.request, Request)) or not op.name:
+            raise OpTableError(f"{op.request!r} is not a request model with an `op` Literal")
+        if op.name in by_name:
+            raise OpTableError(f"op {op.name!r} is declared twice")
+        if not (isinstance(op.reply, type) and issubclass(op.reply, ReplyData)):
+            raise OpTableError(f"op {op.name!r} has no reply model (a ReplyData subclass): {op.reply!r}")
+        unknown = set(op.roles) - set(ROLES)
+        if unknown:
+            raise OpTableError(f"op {op.name!r} names unknown roles {sorted(unknown)}; roles are {', '.join(ROLES)}")
+        if not op.roles:
+            raise OpTableError(f"op {op.name!r} is allowed to no role")
+        by_name[op.name] = op
+    for request in _concrete_requests() if requests is None else requests:
+        name = request.model_fields["op"].default
+        if name not in by_name or by_name[name].request is not request:
+            raise OpTableError(f"request model {request.__name__} (op {name!r}) is not declared in OPERATIONS")
+    return by_name
+
+
+OP_BY_NAME = check_operations(OPERATIONS)  # at import: a half-added op stops every process at once
+OPS = tuple(OP_BY_NAME)
+CONSOLE_OPS = tuple(op.name for op in OPERATIONS if op.console)
+
+if TYPE_CHECKING:
+    Command = Request  # statically: some op's request (narrow with isinstance or the op's handler)
+else:
+    Command = Annotated[reduce(operator.or_, (op.request for op in OPERATIONS)), Field(discriminator="op")]
+_COMMAND: TypeAdapter[Request] = TypeAdapter(Command)
 
 
 class ErrorBody(BaseModel):
@@ -427,25 +643,65 @@ class ErrorBody(BaseModel):
     message: str
 
 
-class Reply(_Message):
-    """The one reply envelope: `{status, data, error, id}`."""
+class Refused(Exception):
+    """An ok reply's data was asked of a reply that is not ok; carries the reply."""
+
+    def __init__(self, reply: Reply[Any]) -> None:
+        error = reply.error
+        super().__init__(f"{error.code}: {error.message}" if error else f"status {reply.status} without data")
+        self.reply = reply
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+D = TypeVar("D")
+
+
+class Reply(_Message, Generic[D]):
+    """The one reply envelope: `{status, data, error, id}`.
+
+    `data` is the op's reply model (Op.reply) when the reply is typed — the hub builds it so, and
+    `HubClient.ask(op, ...)` parses it so; a bare `Reply` read off the wire holds the JSON object,
+    which `data_as(Model)` turns into the model. Nobody reads it by string keys.
+    """
 
     status: Literal["ok", "error"]
-    data: dict[str, Any] | None = None
+    data: D | None = None
     error: ErrorBody | None = None
     id: str | None = None
 
     @classmethod
-    def ok(cls, command_id: str, data: dict[str, Any] | None) -> Reply:
+    def ok(cls, command_id: str, data: ModelT) -> Reply[ModelT]:
         """A success."""
-        return cls(status="ok", data=data, id=command_id)
+        # Unparameterized at run time (D is Any there): the model instance is kept as it is.
+        return cast("Reply[ModelT]", Reply(status="ok", data=data, id=command_id))
 
     @classmethod
-    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply:
+    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply[Any]:
         """A refusal; nothing changed."""
-        return cls(
+        return Reply(
             status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)), id=command_id
         )
+
+    def data_as(self, model: type[ModelT]) -> ModelT:
+        """The data of an ok reply as `model`; Refused when the reply is an error (or has no data)."""
+        if self.status != "ok" or self.data is None:
+            raise Refused(self)
+        if isinstance(self.data, model):
+            return self.data
+        if isinstance(self.data, BaseModel):
+            return model.model_validate(self.data.model_dump(mode="json"))
+        return model.model_validate(self.data)
+
+    def typed(self, op: Op[DataT]) -> Reply[DataT]:
+        """This reply with `data` parsed as `op`'s reply model (an error reply keeps no data)."""
+        data = self.data_as(op.reply) if self.status == "ok" and self.data is not None else None
+        return cast("Reply[DataT]", Reply(status=self.status, data=data, error=self.error, id=self.id))
+
+    def result(self) -> D:
+        """The data of an ok reply; Refused otherwise (for callers to whom a refusal is a fault)."""
+        if self.status != "ok" or self.data is None:
+            raise Refused(self)
+        return self.data
 
 
 class ProtocolError(Exception):
@@ -453,7 +709,7 @@ class ProtocolError(Exception):
 
     def __init__(self, code: ErrorCode, message: str, command_id: str | None = None) -> None:
         super().__init__(message)
-        self.reply = Reply.fail(command_id, code, message)
+        self.reply: Reply[Any] = Reply.fail(command_id, code, message)
 
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string literal (unrolled loop: linear time)
@@ -627,25 +883,9 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class TicketView(_View):
-    """A ticket as the wire shows it."""
+class TicketView(TicketData):
+    """A ticket as the snapshot shows it (with the token hash the web relay matches)."""
 
-    id: int
-    number: str
-    service: str
-    priority: bool
-    channel: str
-    language: Language
-    state: str
-    issued: float
-    called: float | None
-    finished: float | None
-    counter: str | None
-    for_counter: str | None
-    recalls: int
-    ahead_at_issue: int
-    estimate_at_issue: list[int]
-    business_date: str
     token_hash: str | None = None
     booked: bool = False  # a checked-in appointment (예약, issue 15)
     remote: bool = False  # a remote ticket (원격 번호표, issue 15)
