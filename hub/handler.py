@@ -232,7 +232,9 @@ def _check_in(c: Context, command: p.CheckIn) -> Outcome:
     arrived = next(e for e in events if e.kind == "checked_in")
     assert arrived.ticket is not None and arrived.booking is not None
     issued = _issued(c, new, arrived.ticket)
-    data = p.CheckInReply(**issued.model_dump(), booking=_booking_data(arrived.booking, private=False))
+    data = p.CheckInReply(
+        **issued.model_dump(), booking=p.BookingData.model_validate(booking.view(arrived.booking, private=False))
+    )
     return new, events, data
 
 
@@ -244,7 +246,8 @@ def _list_bookings(c: Context, command: p.ListBookings) -> Outcome:
 
 def _booking_slots(c: Context, command: p.BookingSlots) -> Outcome:
     slots = booking.offered(c.state, command.service, date.fromisoformat(command.date), c.now)
-    reply = p.SlotsReply(service=command.service, date=command.date, slots=[p.SlotPlaces(**s) for s in slots])
+    places = [p.SlotPlaces.model_validate(s) for s in slots]
+    reply = p.SlotsReply(service=command.service, date=command.date, slots=places)
     return c.state, [], reply
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
+from kiosk.text import CATALOG, LANGUAGE_NAMES, LANGUAGES, t
 from wire import calendar_text
 from wire.protocol import IssueReply, ServiceView, Snapshot
 
@@ -179,7 +179,9 @@ def start(
     bottom, targets = footer(p, language, large, priority, offer_priority, th)
     # The hall calendar: while every task is closed, the heading says when tickets are next taken.
     closed_line = (
-        calendar_text.next_opening_line(snapshot.next_opening, language, datetime.fromtimestamp(now, ZoneInfo(tz)))
+        calendar_text.next_opening_line(
+            snapshot.next_opening, language, datetime.fromtimestamp(now, ZoneInfo(tz)), catalog=CATALOG
+        )
         if snapshot is not None and online and services and all(s.status == "closed" for s in services)
         else None
     )

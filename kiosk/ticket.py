@@ -14,7 +14,6 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from hardware.fonts import font_for
-from kiosk.booking_text import t as booked_t
 from kiosk.text import t
 from wire.protocol import IssueReply
 
@@ -52,7 +51,7 @@ class TicketContent:
             priority=data.priority,
             closing_warning=data.closing_warning,
             timezone=timezone,
-            booked=data.get("booked", False),
+            booked=data.booked,
         )
 
 
@@ -127,9 +126,7 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
     if content.priority:
         line("[ " + t("priority", "ko") + " ]" + ("" if lang == "ko" else "  " + t("priority", lang)), 26, lang)
     if content.booked:
-        line(
-            "[ " + booked_t("booked", "ko") + " ]" + ("" if lang == "ko" else "  " + booked_t("booked", lang)), 26, lang
-        )
+        line("[ " + t("booked_mark", "ko") + " ]" + ("" if lang == "ko" else "  " + t("booked_mark", lang)), 26, lang)
     y += int(4 * scale)
     line(content.number, 170, gap=14)
     low, high = content.estimate

@@ -218,7 +218,7 @@ def main() -> None:
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
     render(TicketContent.from_reply(ticket), 576).save(OUT / "ticket.png")
     # A checked-in appointment's ticket carries the 예약 mark (issue 15).
-    render(TicketContent.from_reply({**ticket, "booked": True}), 576).save(OUT / "ticket-booked.png")
+    render(TicketContent.from_reply(ticket.model_copy(update={"booked": True})), 576).save(OUT / "ticket-booked.png")
     hall = Screen((1920, 1080), offscreen=True)
     display_screens.hall(hall.painter, snapshot, online=True, flash_call=None, now=NOW, tz="Asia/Seoul")
     hall.screenshot(OUT / "hall-board.png")

@@ -534,11 +534,11 @@ def _book_ahead(
         made = None
         for k in range(4):
             slot = datetime.fromtimestamp(start.timestamp() + 60 * step * k, tz)
-            reply = web.request(
-                "book", service=service, date=slot.date().isoformat(), slot=slot.strftime("%H:%M"), owner=f"sim{i}"
+            reply = web.ask(
+                p.BOOK, service=service, date=slot.date().isoformat(), slot=slot.strftime("%H:%M"), owner=f"sim{i}"
             )
-            if reply.status == "ok" and reply.data:
-                made = reply.data["booking"]
+            if reply.status == "ok" and reply.data is not None and reply.data.booking is not None:
+                made = reply.data.booking.model_dump()
                 break
         if made is None:
             planned.append(Planned(arrive, service, priority, booker=True))

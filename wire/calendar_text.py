@@ -1,28 +1,24 @@
 """The hall calendar's words on public screens: "다음 접수: 11월 24일(화) 09:00" in every language.
 
 Shared by the kiosk, the boards and the web relay, which all read `next_opening` from the
-snapshot (an ISO time at the site, worked out by the hub with the holidays it knows).
-TEXT-style dict until the gettext catalogs land (docs/i18n.md).
+snapshot (an ISO time at the site, worked out by the hub with the holidays it knows). The lines
+are `next_opening` and `next_opening_today` of the `web` and `kiosk` catalogs (docs/i18n.md); the
+dates are written here, as each language writes them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-TEXT: dict[str, dict[str, str]] = {
-    "next_opening": {
-        "ko": "다음 접수: {when}",
-        "en": "Next tickets: {when}",
-        "zh": "下次取号：{when}",
-        "vi": "Lấy số lần tới: {when}",
-    },
-    "today": {"ko": "오늘 {clock}", "en": "today {clock}", "zh": "今天 {clock}", "vi": "hôm nay {clock}"},
-}
+from wire.i18n import Catalog
+
+WEB = Catalog("web")
 WEEKDAYS = {
     "ko": ("월", "화", "수", "목", "금", "토", "일"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
     "vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"),
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
 }
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -38,26 +34,13 @@ def parse(value: str | None) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def when(moment: datetime, language: str, today: datetime | None = None) -> str:
-    """A day and time as the language writes it: 11월 24일(화) 09:00 · Tue 24 Nov, 09:00 ·
-    11月24日（周二）09:00 · 09:00, thứ Ba 24/11 (24-hour clock everywhere, as public screens use)."""
-    clock = moment.strftime("%H:%M")
-    language = language if language in WEEKDAYS else "ko"
-    if today is not None and moment.date() == today.date():
-        return TEXT["today"][language].format(clock=clock)
-    day = WEEKDAYS[language][moment.weekday()]
-    if language == "en":
-        return f"{day} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}"
-    if language == "zh":
-        return f"{moment.month}月{moment.day}日（{day}）{clock}"
-    if language == "vi":
-        return f"{clock}, {day} {moment.day}/{moment.month}"
-    return f"{moment.month}월 {moment.day}일({day}) {clock}"
+def _language(language: str) -> str:
+    return language if language in WEEKDAYS else "ko"
 
 
 def day(value: date, language: str) -> str:
-    """A date as the language writes it: 11월 24일(화) · Tue 24 Nov · 11月24日（周二） · thứ Ba 24/11."""
-    language = language if language in WEEKDAYS else "ko"
+    """A date as the language writes it: 11월 24일(화) · Tue 24 Nov · 11月24日（周二） · thứ Ba 24/11 · вт, 24.11"""
+    language = _language(language)
     name = WEEKDAYS[language][value.weekday()]
     if language == "en":
         return f"{name} {value.day} {MONTHS_EN[value.month - 1]}"
@@ -65,13 +48,32 @@ def day(value: date, language: str) -> str:
         return f"{value.month}月{value.day}日（{name}）"
     if language == "vi":
         return f"{name} {value.day}/{value.month}"
+    if language == "ru":
+        return f"{name}, {value.day:02d}.{value.month:02d}"
     return f"{value.month}월 {value.day}일({name})"
 
 
-def next_opening_line(value: str | None, language: str, today: datetime | None = None) -> str | None:
+def when(moment: datetime, language: str, today: datetime | None = None, catalog: Catalog = WEB) -> str:
+    """A day and time as the language writes it: 11월 24일(화) 09:00 · Tue 24 Nov, 09:00 ·
+    11月24日（周二）09:00 · 09:00, thứ Ba 24/11 · вт, 24.11, 09:00 (a 24-hour clock everywhere)."""
+    clock = moment.strftime("%H:%M")
+    language = _language(language)
+    if today is not None and moment.date() == today.date():
+        return catalog.t("next_opening_today", language, clock=clock)
+    if language in ("en", "ru"):
+        return f"{day(moment.date(), language)}, {clock}"
+    if language == "zh":
+        return f"{day(moment.date(), language)}{clock}"
+    if language == "vi":
+        return f"{clock}, {day(moment.date(), language)}"
+    return f"{day(moment.date(), language)} {clock}"
+
+
+def next_opening_line(
+    value: str | None, language: str, today: datetime | None = None, catalog: Catalog = WEB
+) -> str | None:
     """The line "다음 접수: 11월 24일(화) 09:00" for a snapshot's `next_opening`, or None when there is none."""
     moment = parse(value)
     if moment is None:
         return None
-    language = language if language in WEEKDAYS else "ko"
-    return TEXT["next_opening"][language].format(when=when(moment, language, today))
+    return catalog.t("next_opening", language, when=when(moment, language, today, catalog))

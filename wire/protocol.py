@@ -552,7 +552,7 @@ CHECK_IN = Op(CheckIn, CheckInReply, frozenset({"kiosk", "staff"}))
 LIST_BOOKINGS = Op(ListBookings, BookingListReply, frozenset({"counter", "staff"}))  # the console's list
 BOOKING_SLOTS = Op(BookingSlots, SlotsReply, frozenset({"web", "staff"}))
 SHOW_BOOKING = Op(ShowBooking, BookingReply, frozenset({"web", "staff"}))
-REMOTE_ISSUE = Op(RemoteIssue, IssueReply, frozenset({"web"}))
+REMOTE_ISSUE = Op(RemoteIssue, IssueReply, frozenset({"web", "staff"}))
 CONFIRM = Op(Confirm, TicketReply, frozenset({"kiosk", "counter", "staff"}))
 ISSUE_15 = (
     CHANGE_DAY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.test_web_browser import browser, page, shot  # noqa: F401  (fixtures)
+from wire import protocol as p
 
 
 def test_book_change_and_cancel_on_a_phone(web, hub, page):  # noqa: F811
@@ -31,11 +32,11 @@ def test_book_change_and_cancel_on_a_phone(web, hub, page):  # noqa: F811
     assert "11:30" in page.locator("#when").inner_text()
     staff = hub.client("staff")
     try:
-        assert staff.request("show_booking", code=code).data["booking"]["slot"] == "11:30"
+        assert staff.ask(p.SHOW_BOOKING, code=code).result().booking.slot == "11:30"
         # Cancel it (the page asks in words, the button does it).
         page.click("#cancel")
         page.locator("#message", has_text="취소되었습니다").wait_for()
-        assert staff.request("show_booking", code=code).error.code == "unknown_booking"
+        assert staff.ask(p.SHOW_BOOKING, code=code).error.code == "unknown_booking"
     finally:
         staff.close()
     # Looking it up again says so in Korean, no raw error text.

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from tests.halls import SEOUL
+from wire import protocol as p
 
 
 def tomorrow() -> str:
@@ -40,8 +41,8 @@ def test_two_residents_racing_for_the_last_place_exactly_one_wins(web, hub):
     assert {r.json()["error"] for r in results if r.status_code == 409} == {"slot_full"}
     staff = hub.client("staff")
     try:
-        listed = staff.request("list_bookings", date=tomorrow())
-        assert [b["slot"] for b in listed.data["bookings"]] == ["10:00"]  # one stored, nothing else changed
+        listed = staff.ask(p.LIST_BOOKINGS, date=tomorrow()).result()
+        assert [b.slot for b in listed.bookings] == ["10:00"]  # one stored, nothing else changed
     finally:
         staff.close()
 
@@ -77,15 +78,15 @@ def test_book_change_cancel_and_check_in_over_http(web, hub, http):
     staff = hub.client("staff")
     kiosk = hub.client("kiosk-1")
     try:
-        shown = staff.request("show_booking", code=code)
-        assert shown.data["booking"]["slot"] == "11:30"
+        shown = staff.ask(p.SHOW_BOOKING, code=code).result()
+        assert shown.booking is not None and shown.booking.slot == "11:30"
         # Tomorrow's slot: the kiosk refuses today, with the reason, and issues nothing.
-        early = kiosk.request("check_in", code=code)
+        early = kiosk.ask(p.CHECK_IN, code=code)
         assert early.error.code == "too_early"
         gone = http.post(f"/booking/{code}/cancel", data={"csrf": csrf})
         assert gone.status_code == 200 and "취소되었습니다" in gone.text
-        assert staff.request("show_booking", code=code).error.code == "unknown_booking"
-        assert kiosk.request("check_in", code=code).error.code == "unknown_booking"
+        assert staff.ask(p.SHOW_BOOKING, code=code).error.code == "unknown_booking"
+        assert kiosk.ask(p.CHECK_IN, code=code).error.code == "unknown_booking"
     finally:
         staff.close()
         kiosk.close()
@@ -101,8 +102,8 @@ def test_a_booking_is_stored_before_it_is_acknowledged_and_survives_a_restart(we
     hub.start()
     staff = hub.client("staff")
     try:
-        assert staff.request("show_booking", code=code).data["booking"]["state"] == "booked"
-        full = staff.request("book", service="passport", date=tomorrow(), slot="14:00")
+        assert staff.ask(p.SHOW_BOOKING, code=code).result().booking.state == "booked"
+        full = staff.ask(p.BOOK, service="passport", date=tomorrow(), slot="14:00")
         assert full.error.code == "slot_full"
     finally:
         staff.close()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from wire import protocol as p
+
 
 def test_a_remote_ticket_from_the_status_page_only_when_the_queue_is_long(web, hub, http, clients):
     kiosk = clients["kiosk-1"]
     status = http.get("/?lang=ko").text
     assert re.search(r'<p class="remote" hidden><a href="/remote/cert', status)  # a short queue: not offered
     for _ in range(10):
-        assert kiosk.request("issue", service="cert").status == "ok"
+        assert kiosk.ask(p.ISSUE, service="cert").status == "ok"
     web.relay.client.wait_for(lambda c: c.snapshot is not None and c.snapshot.service("cert").waiting == 10, 10)
     status = http.get("/?lang=ko").text
     assert '<p class="remote"><a href="/remote/cert?lang=ko">모바일 번호표 받기</a>' in status
@@ -26,7 +28,7 @@ def test_a_remote_ticket_from_the_status_page_only_when_the_queue_is_long(web, h
     assert "msg=remote_limit" in again.headers["location"]
     assert "하루에 한 장만" in http.get(again.headers["location"]).text
     # Confirmed at the kiosk by its number; a walk-in's number is not a remote ticket.
-    assert kiosk.request("confirm", ticket="1011").status == "ok"
-    assert kiosk.request("confirm", ticket="1001").error.code == "invalid_state"
+    assert kiosk.ask(p.CONFIRM, ticket="1011").status == "ok"
+    assert kiosk.ask(p.CONFIRM, ticket="1001").error.code == "invalid_state"
     assert http.post("/remote/cert", data={"csrf": "forged"}).status_code == 403
     assert http.get("/remote/passport").status_code == 404  # passports give no remote tickets

@@ -194,17 +194,20 @@ def test_the_handler_checks_roles_and_answers_with_the_booking():
     assert handler.handle(state, "kiosk-1", command, NOW, "tok").reply.error.code == "forbidden"
     done = handler.handle(state, "web", {**command, "owner": "browser"}, NOW, "tok")
     assert done.reply.status == "ok", done.reply
-    code = done.reply.data["booking"]["code"]
-    assert done.reply.data["booking"]["channel"] == "web" and "owner" not in done.reply.data["booking"]
+    code = done.reply.data.booking.code
+    assert done.reply.data.booking.channel == "web" and "owner" not in done.reply.data.booking.model_dump()
     listed = handler.handle(done.state, "web", {"v": 1, "id": "l", "op": "list_bookings"}, NOW, "x")
     assert listed.reply.error.code == "forbidden"
     listed = handler.handle(done.state, "staff", {"v": 1, "id": "l", "op": "list_bookings"}, NOW, "x")
-    assert [b["code"] for b in listed.reply.data["bookings"]] == [code]
+    assert [b.code for b in listed.reply.data.bookings] == [code]
     checked = handler.handle(
         done.state, "kiosk-1", {"v": 1, "id": "c", "op": "check_in", "code": code}, at("2026-11-23 09:55"), "t2"
     )
     assert checked.reply.status == "ok", checked.reply
-    assert checked.reply.data["booked"] is True and checked.reply.data["number"] == "3001"
-    assert checked.reply.data["booking"]["state"] == "checked_in"
+    assert checked.reply.data.booked is True and checked.reply.data.number == "3001"
+    assert checked.reply.data.booking.state == "checked_in"
+    from kiosk.ticket import TicketContent  # the kiosk prints the 예약 mark from the reply
+
+    assert TicketContent.from_reply(checked.reply.data).booked
     bad = handler.handle(state, "web", {**command, "phone": "010-1234"}, NOW, "t")
     assert bad.reply.error.code == "bad_request"

@@ -232,7 +232,7 @@ def test_the_day_change_op_is_for_staff_only_and_replies_with_the_change():
     assert refused.reply.error.code == "forbidden" and refused.state is state
     done = handler.handle(state, "staff", command, now, "tok")
     assert done.reply.status == "ok"
-    assert done.reply.data["day"] == {
+    assert done.reply.data.day == {
         "date": "2026-11-23",
         "service": None,
         "closes": "14:00",

@@ -125,4 +125,4 @@ def test_the_handler_takes_remote_tickets_from_the_web_relay_only():
     command = {"v": 1, "id": "r", "op": "remote_issue", "service": "passport", "owner": "browser-aaaa"}
     assert handler.handle(state, "kiosk-1", command, NOW, "tok").reply.error.code == "forbidden"
     done = handler.handle(state, "web", command, NOW, "tok")
-    assert done.reply.status == "ok" and done.reply.data["remote"] is True and done.reply.data["token"] == "tok"
+    assert done.reply.status == "ok" and done.reply.data.remote is True and done.reply.data.token == "tok"

@@ -114,8 +114,8 @@ def router(
             response.set_cookie(BROWSER_COOKIE, key, max_age=365 * 86400, httponly=True, samesite="lax")
         return response
 
-    async def ask(op: str, **fields: Any) -> p.Reply:
-        return await asyncio.to_thread(relay.client.request, op, **fields)
+    async def ask(op: p.Op[p.DataT], **fields: Any) -> p.Reply[p.DataT]:
+        return await asyncio.to_thread(lambda: relay.client.ask(op, **fields))
 
     def days(service_id: str) -> list[date]:
         service = hall.service(service_id)
@@ -163,11 +163,11 @@ def router(
         choices = days(chosen.id) if chosen else []
         picked = day if DAY.match(day or "") else (choices[0].isoformat() if choices else "")
         if chosen is not None and picked:
-            reply = await ask("booking_slots", service=chosen.id, date=picked)
-            if reply.status == "ok" and reply.data:
-                slots = reply.data["slots"]
-            elif reply.error is not None and not error:
-                error = booking_text.error(reply.error.code, lang)
+            listed = await ask(p.BOOKING_SLOTS, service=chosen.id, date=picked)
+            if listed.status == "ok" and listed.data is not None:
+                slots = [s.model_dump() for s in listed.data.slots]
+            elif listed.error is not None and not error:
+                error = booking_text.error(listed.error.code, lang)
         response = page(
             request,
             "booking.html",
@@ -196,13 +196,14 @@ def router(
             raise HTTPException(403, "the form has expired; reload the page")
         key, _ = browser(request)
         reply = await _book(request, key, service, day, slot, name, phone)
-        if reply.status == "ok" and reply.data:
-            code = reply.data["booking"]["code"]
-            return go(f"/booking/{code}?msg=booked", request)
+        if reply.status == "ok" and reply.data is not None and reply.data.booking is not None:
+            return go(f"/booking/{reply.data.booking.code}?msg=booked", request)
         failed = reply.error.code if reply.error else "other"
         return go(f"/booking?service={service}&day={day}&msg={failed}", request)
 
-    async def _book(request: Request, key: str, service: str, day: str, slot: str, name: str, phone: str) -> p.Reply:
+    async def _book(
+        request: Request, key: str, service: str, day: str, slot: str, name: str, phone: str
+    ) -> p.Reply[p.BookingReply]:
         phone = re.sub(r"[\s-]", "", phone or "")
         name = (name or "").strip()
         if not (service and DAY.match(day) and SLOT.match(slot)) or (phone and not PHONE.match(phone)):
@@ -214,7 +215,7 @@ def router(
         fields: dict[str, Any] = {"service": service, "date": day, "slot": slot, "owner": owner(key)}
         fields |= {"name": name} if name else {}
         fields |= {"phone": phone} if phone else {}
-        return await ask("book", language=language(request), **fields)
+        return await ask(p.BOOK, language=language(request), **fields)
 
     @api.get("/booking/find", summary="Look up a booking by its code (form)")
     async def booking_find(request: Request, code: str = "") -> Response:
@@ -228,19 +229,19 @@ def router(
         lang = language(request)
         if not CODE.match(code) or not reads.allow(address(request)):
             raise HTTPException(404 if not CODE.match(code) else 429, "no such booking")
-        reply = await ask("show_booking", code=code)
-        if reply.status != "ok" or not reply.data:
+        reply = await ask(p.SHOW_BOOKING, code=code)
+        if reply.status != "ok" or reply.data is None or reply.data.booking is None:
             code_ = reply.error.code if reply.error else "other"
             status = STATUS.get(code_, 400)
             return page(request, "booking_gone.html", lang, status, message=booking_text.error(code_, lang))
-        made = reply.data["booking"]
+        made = reply.data.booking.model_dump()
         key, new = browser(request)
         slots: list[dict[str, Any]] = []
         choices = days(made["service"])
         picked = day if DAY.match(day or "") else made["date"]
         if made["state"] == "booked":
-            listed = await ask("booking_slots", service=made["service"], date=picked)
-            slots = listed.data["slots"] if listed.status == "ok" and listed.data else []
+            listed = await ask(p.BOOKING_SLOTS, service=made["service"], date=picked)
+            slots = [s.model_dump() for s in listed.data.slots] if listed.status == "ok" and listed.data else []
         service = hall.service(made["service"])
         notice = {"booked": "booked", "changed": "changed"}.get(msg)
         response = page(
@@ -269,7 +270,7 @@ def router(
             return go(f"/booking/{code}?msg=bad_request", request)
         if not writes.allow(address(request)):
             return go(f"/booking/{code}?msg=rate_limited", request)
-        reply = await ask("change_booking", code=code, date=day, slot=slot)
+        reply = await ask(p.CHANGE_BOOKING, code=code, date=day, slot=slot)
         msg = "changed" if reply.status == "ok" else (reply.error.code if reply.error else "other")
         return go(f"/booking/{code}?msg={msg}", request)
 
@@ -280,7 +281,7 @@ def router(
             raise HTTPException(403, "the form has expired; reload the page")
         if not writes.allow(address(request)):
             return go(f"/booking/{code}?msg=rate_limited", request)
-        reply = await ask("cancel_booking", code=code)
+        reply = await ask(p.CANCEL_BOOKING, code=code)
         if reply.status == "ok":
             return page(request, "booking_gone.html", lang, message=booking_text.t("cancelled", lang))
         return go(f"/booking/{code}?msg={reply.error.code if reply.error else 'other'}", request)
@@ -298,8 +299,8 @@ def router(
         key, new = browser(request)
         values = [str(body.get(k)) if isinstance(body.get(k), str) else "" for k in FIELDS]
         reply = await _book(request, key, *values)  # service, date, slot, name, phone
-        if reply.status == "ok" and reply.data:
-            return keep_browser(JSONResponse(reply.data["booking"], status_code=201), key, new)
+        if reply.status == "ok" and reply.data is not None and reply.data.booking is not None:
+            return keep_browser(JSONResponse(reply.data.booking.model_dump(), status_code=201), key, new)
         failed = reply.error.code if reply.error else "other"
         status = 429 if failed == "rate_limited" else STATUS.get(failed, 400)
         return JSONResponse({"error": failed, "message": booking_text.error(failed, language(request))}, status)
@@ -310,9 +311,9 @@ def router(
             return JSONResponse({"error": "rate_limited"}, status_code=429)
         if not (re.fullmatch(r"[a-z0-9_-]{1,32}", service) and DAY.match(date)):
             return JSONResponse({"error": "bad_request"}, status_code=400)
-        reply = await ask("booking_slots", service=service, date=date)
-        if reply.status == "ok":
-            return JSONResponse(reply.data)
+        reply = await ask(p.BOOKING_SLOTS, service=service, date=date)
+        if reply.status == "ok" and reply.data is not None:
+            return JSONResponse(reply.data.model_dump())
         failed = reply.error.code if reply.error else "other"
         return JSONResponse({"error": failed}, status_code=STATUS.get(failed, 400))
 

@@ -16,6 +16,7 @@ from web import booking_text
 from web.auth import Signer
 from web.relay import Relay
 from wire import clock as hall_clock
+from wire import protocol as p
 from wire.config import HallConfig
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -35,20 +36,20 @@ def router(
     api = APIRouter()
     bookable = [s for s in hall.services if s.booking is not None]
 
-    async def ask(counter: str, op: str, **fields: Any) -> Any:
+    async def ask(counter: str, op: p.Op[p.DataT], **fields: Any) -> p.Reply[p.DataT]:
         try:
             client = await asyncio.to_thread(relay.counter_client, counter)
         except KeyError:
             raise HTTPException(404, "this counter has no device in the hall's config") from None
-        return await asyncio.to_thread(client.request, op, **fields)
+        return await asyncio.to_thread(lambda: client.ask(op, **fields))
 
     @api.get("/console/{counter}/bookings", response_class=HTMLResponse, summary="The day's bookings (clerks)")
     async def console_bookings(request: Request, counter: str, date: str = "", msg: str = "") -> Response:
         signed_in_as(request, counter)
         today = datetime.fromtimestamp(hall_clock.now(), hall.site.tz).date().isoformat()
         day = date if DAY.match(date) else today
-        reply = await ask(counter, "list_bookings", date=day)
-        rows = reply.data["bookings"] if reply.status == "ok" and reply.data else []
+        reply = await ask(counter, p.LIST_BOOKINGS, date=day)
+        rows = [b.model_dump() for b in reply.data.bookings] if reply.status == "ok" and reply.data else []
         names = {s.id: s.name.ko for s in hall.services}
         return render(
             "booking_console.html",
@@ -85,9 +86,9 @@ def router(
         fields: dict[str, Any] = {"service": service, "date": day, "slot": slot}
         fields |= {"phone": phone} if phone else {}
         fields |= {"name": name} if name and name.isprintable() else {}
-        reply = await ask(counter, "book", **fields)
-        if reply.status == "ok" and reply.data:
-            code = reply.data["booking"]["code"]
+        reply = await ask(counter, p.BOOK, **fields)
+        if reply.status == "ok" and reply.data is not None and reply.data.booking is not None:
+            code = reply.data.booking.code
             return RedirectResponse(f"/console/{counter}/bookings?date={day}&msg=예약 번호 {code}", status_code=303)
         failed = reply.error.code if reply.error else "other"
         return RedirectResponse(f"/console/{counter}/bookings?date={day}&msg={failed}", status_code=303)

@@ -18,6 +18,7 @@ from web import booking_text
 from web.auth import Signer
 from web.relay import Relay, remote_offered
 from web.routers.booking import BROWSER_COOKIE, Rate, browser_key, owner_of
+from wire import protocol as p
 from wire.config import HallConfig
 
 TAKES_PER_HOUR = 10  # remote tickets one address may ask for in an hour
@@ -72,10 +73,10 @@ def router(
         if not takes.allow(request.client.host if request.client else "?"):
             return RedirectResponse(f"/remote/{service_id}?msg=rate_limited&lang={lang}", status_code=303)
         reply = await asyncio.to_thread(
-            relay.client.request, "remote_issue", service=service_id, owner=owner_of(key), language=lang
+            relay.client.ask, p.REMOTE_ISSUE, service=service_id, owner=owner_of(key), language=lang
         )
-        if reply.status == "ok" and reply.data:
-            return RedirectResponse(f"/t/{reply.data['token']}?lang={lang}", status_code=303)
+        if reply.status == "ok" and reply.data is not None:
+            return RedirectResponse(f"/t/{reply.data.token}?lang={lang}", status_code=303)
         failed = reply.error.code if reply.error else "other"
         return RedirectResponse(f"/remote/{service_id}?msg={failed}&lang={lang}", status_code=303)
 
