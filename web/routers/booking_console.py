@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web import booking_text
 from web.auth import Signer
+from web.deps import Shared, session
 from web.relay import Relay
 from wire import clock as hall_clock
 from wire import protocol as p
@@ -23,6 +24,17 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 PHONE = re.compile(r"^0\d{8,10}$")
 COOKIE = "sunbeon_session"
+
+
+def own_counter(shared: Shared) -> Callable[[Request, str], str]:
+    """The console's guard as a function: the signed-in clerk's own counter, or off to the login."""
+
+    def check(request: Request, counter: str) -> str:
+        if session(request, shared) != counter:
+            raise HTTPException(303, headers={"Location": "/console"})
+        return counter
+
+    return check
 
 
 def router(
