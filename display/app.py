@@ -18,6 +18,7 @@ from display.announce import Announcer
 from display.words import DISPLAY
 from hardware import waiting
 from hardware.screen import Screen
+from wire import calendar_text
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
@@ -196,7 +197,9 @@ class Display:
                 flash_call=self.flash_ticket if blink else None,
                 now=now,
                 tz=self.hall.site.timezone,
-                opening=screens.next_opening(self.hall, now),
+                # The hub's next opening knows holidays and day changes; the config's is the fallback.
+                opening=calendar_text.parse(snapshot.next_opening if snapshot else None)
+                or screens.next_opening(self.hall, now),
             )
         self.screen.show()
 

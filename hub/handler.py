@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
-from hub.domain import queue
-from hub.domain.model import Event, HallState, QueueError, Ticket
+from hub.domain import booking, day_change, queue, remote
+from hub.domain.model import Booking, Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
 from wire.protocol import token_hash
@@ -155,6 +156,148 @@ def _cancel(c: Context, command: p.Cancel) -> Outcome:
     )
 
 
+# --- the hall calendar, appointments and remote tickets (issue 15) ---------------------------------
+
+
+def _issued(c: Context, new: HallState, ticket: Ticket) -> p.IssueReply:
+    """What a kiosk prints, for a ticket issued by another op than `issue` (check-in, remote)."""
+    service = new.hall.service(ticket.service)
+    assert service is not None
+    status, _ = service_status(new, ticket.service, c.now, ticket.ahead_at_issue)
+    return p.IssueReply(
+        **ticket_view(ticket),
+        token=c.token,
+        url=f"{new.hall.site.public_url.rstrip('/')}/t/{c.token}",
+        ahead=ticket.ahead_at_issue,
+        estimate_minutes=list(ticket.estimate_at_issue),
+        service_name=service.name.all(),
+        site_name=new.hall.site.name.all(),
+        closing_warning=status == "closing",
+    )
+
+
+def _booking_data(made: Booking | None, *, private: bool = True) -> p.BookingData | None:
+    return p.BookingData.model_validate(booking.view(made, private=private)) if made is not None else None
+
+
+def _booking_reply(new: HallState, events: list[Event]) -> Outcome:
+    made = next((e.booking for e in events if e.booking is not None), None)
+    return new, events, p.BookingReply(booking=_booking_data(made))
+
+
+def _change_day(c: Context, command: p.ChangeDay) -> Outcome:
+    new, events = day_change.change_day(
+        c.state,
+        c.now,
+        day=date.fromisoformat(command.date) if command.date else None,
+        service=command.service,
+        closes=time.fromisoformat(command.closes) if command.closes else None,
+        closed=command.closed,
+        clear=command.clear,
+    )
+    changed = next((e for e in events if e.kind == "day_changed"), None)
+    return new, events, p.DayChangeReply(day=dict(changed.detail) if changed else None)
+
+
+def _book(c: Context, command: p.Book) -> Outcome:
+    device = c.state.hall.device(c.device)
+    return _booking_reply(
+        *booking.book(
+            c.state,
+            c.now,
+            service_id=command.service,
+            day=date.fromisoformat(command.date),
+            slot=time.fromisoformat(command.slot),
+            token=c.token,
+            phone=command.phone,
+            owner=command.owner,
+            name=command.name,
+            language=command.language,
+            channel=device.channel if device else "staff",
+        )
+    )
+
+
+def _change_booking(c: Context, command: p.ChangeBooking) -> Outcome:
+    day, slot = date.fromisoformat(command.date), time.fromisoformat(command.slot)
+    return _booking_reply(*booking.change(c.state, c.now, code=command.code, day=day, slot=slot))
+
+
+def _cancel_booking(c: Context, command: p.CancelBooking) -> Outcome:
+    return _booking_reply(*booking.cancel(c.state, c.now, code=command.code))
+
+
+def _check_in(c: Context, command: p.CheckIn) -> Outcome:
+    new, events = booking.check_in(c.state, c.now, code=command.code, token_hash=token_hash(c.token), device=c.device)
+    arrived = next(e for e in events if e.kind == "checked_in")
+    assert arrived.ticket is not None and arrived.booking is not None
+    issued = _issued(c, new, arrived.ticket)
+    data = p.CheckInReply(
+        **issued.model_dump(), booking=p.BookingData.model_validate(booking.view(arrived.booking, private=False))
+    )
+    return new, events, data
+
+
+def _list_bookings(c: Context, command: p.ListBookings) -> Outcome:
+    listed = command.date or c.state.business_date
+    rows = [_booking_data(b) for b in booking.day_list(c.state, listed, command.service)]
+    return c.state, [], p.BookingListReply(date=listed, bookings=[r for r in rows if r is not None])
+
+
+def _booking_slots(c: Context, command: p.BookingSlots) -> Outcome:
+    slots = booking.offered(c.state, command.service, date.fromisoformat(command.date), c.now)
+    places = [p.SlotPlaces.model_validate(s) for s in slots]
+    reply = p.SlotsReply(service=command.service, date=command.date, slots=places)
+    return c.state, [], reply
+
+
+def _show_booking(c: Context, command: p.ShowBooking) -> Outcome:
+    return c.state, [], p.BookingReply(booking=_booking_data(booking.find(c.state, command.code)))
+
+
+def _remote_issue(c: Context, command: p.RemoteIssue) -> Outcome:
+    new, events = remote.take(
+        c.state,
+        command.service,
+        c.now,
+        owner=command.owner,
+        token_hash=token_hash(c.token),
+        device=c.device,
+        language=command.language,
+    )
+    ticket = _touched(events)
+    assert ticket is not None
+    return new, events, _issued(c, new, ticket)
+
+
+def _confirm(c: Context, command: p.Confirm) -> Outcome:
+    if command.ticket is not None:
+        return _ticket_reply(*remote.confirm_by_number(c.state, c.now, command.ticket))
+    device = c.state.hall.device(c.device)
+    desk = command.counter or (device.counter if device else None)
+    if desk is None:
+        raise QueueError("bad_request", "confirm needs a ticket number or a counter")
+    if device is not None and device.role == "counter" and desk != device.counter:
+        raise QueueError("forbidden", f"device {c.device!r} may only operate counter {device.counter!r}")
+    return _ticket_reply(*remote.confirm_serving(c.state, c.now, desk))
+
+
+ISSUE_15_HANDLERS: dict[str, OpHandler] = {
+    "change_day": _change_day,
+    "book": _book,
+    "change_booking": _change_booking,
+    "cancel_booking": _cancel_booking,
+    "check_in": _check_in,
+    "list_bookings": _list_bookings,
+    "booking_slots": _booking_slots,
+    "show_booking": _show_booking,
+    "remote_issue": _remote_issue,
+    "confirm": _confirm,
+}
+
+# --- end of issue 15's handlers ---------------------------------------------------------------------
+
+
 def bind_handlers(operations: dict[str, p.Op[Any]], handlers: dict[str, OpHandler]) -> dict[str, OpHandler]:
     """`handlers` after checking that every declared op has exactly one and every one has its op;
     OpTableError names the first gap (a half-added op)."""
@@ -181,6 +324,7 @@ HANDLERS: dict[str, OpHandler] = bind_handlers(
         "pause": _pause,
         "resume": _resume,
         "cancel": _cancel,
+        **ISSUE_15_HANDLERS,
     },
 )
 

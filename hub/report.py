@@ -90,6 +90,8 @@ class DayReport:
     estimate_inside: float = 0.0
     estimate_mae: float = 0.0
     wait_by_hour: dict[int, float] = field(default_factory=dict)
+    bookings: dict[str, Any] = field(default_factory=dict)  # appointments (issue 15), see `booking_counts`
+    remote: dict[str, int] = field(default_factory=dict)  # remote tickets (issue 15), see `remote_counts`
 
 
 def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -> DayReport:
@@ -127,7 +129,95 @@ def build(rows: list[dict[str, Any]], date: str, timezone: str = "Asia/Seoul") -
     report.per_counter = dict(sorted(report.per_counter.items(), key=lambda kv: (len(kv[0]), kv[0])))
     if judged:
         report.estimate_inside, report.estimate_mae = inside / judged, errors / judged
+    report.remote = remote_counts(rows)
     return report
+
+
+# --- appointments (issue 15) ------------------------------------------------------------------
+
+
+def read_bookings(database: str | Path, date: str) -> list[dict[str, Any]]:
+    """A day's booking rows, read-only; none from a database older than the bookings table."""
+    path = Path(database)
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM bookings WHERE date=? ORDER BY slot_at", [date])]
+    except sqlite3.OperationalError:  # no such table: a database from before appointments
+        return []
+    finally:
+        conn.close()
+
+
+def booking_counts(bookings: list[dict[str, Any]], tickets: list[dict[str, Any]]) -> dict[str, Any]:
+    """Appointments of a day: how many were booked, checked in, cancelled, released as no-shows;
+    how early (negative: late) people checked in, and booked visitors' wait from their slot start."""
+    if not bookings:
+        return {}
+    states = Counter(b["state"] for b in bookings)
+    early = [(b["slot_at"] - b["checked_in"]) / 60 for b in bookings if b.get("checked_in") is not None]
+    by_code = {t["booking"]: t for t in tickets if t.get("booking")}
+    waits = [
+        (t["called"] - t["slot_at"]) / 60
+        for t in by_code.values()
+        if t.get("called") is not None and t.get("slot_at") is not None
+    ]
+    return {
+        "booked": len(bookings),
+        "checked_in": states.get("checked_in", 0),
+        "cancelled": states.get("cancelled", 0),
+        "no_show": states.get("no_show", 0),
+        "still_booked": states.get("booked", 0),
+        "early_minutes": spread(early),
+        "wait_from_slot_minutes": spread(waits),
+    }
+
+
+def remote_counts(tickets: list[dict[str, Any]]) -> dict[str, int]:
+    """Remote tickets (원격 번호표) of a day: issued, confirmed in the hall, and never confirmed —
+    those count as absent (부재), whatever became of the ticket."""
+    remote = [t for t in tickets if t.get("remote_owner")]
+    if not remote:
+        return {}
+    confirmed = sum(1 for t in remote if t.get("confirmed") is not None)
+    return {"issued": len(remote), "confirmed": confirmed, "absent": len(remote) - confirmed}
+
+
+def _remote_lines(counts: dict[str, int]) -> list[str]:
+    if not counts:
+        return []
+    return [
+        "",
+        "## 원격 번호표 · Remote tickets",
+        "",
+        "| 발급 · issued | 도착 확인 · confirmed | 미확인(부재 처리) · never confirmed (absent) |",
+        "|---|---|---|",
+        f"| {counts['issued']} | {counts['confirmed']} | {counts['absent']} |",
+    ]
+
+
+def _booking_lines(counts: dict[str, Any]) -> list[str]:
+    if not counts:
+        return []
+    early, wait = counts["early_minutes"], counts["wait_from_slot_minutes"]
+    return [
+        "",
+        "## 방문 예약 · Appointments",
+        "",
+        "| 예약 · booked | 도착 확인 · checked in | 취소 · cancelled | 부재 · no-show | 대기 중 · still booked |",
+        "|---|---|---|---|---|",
+        f"| {counts['booked']} | {counts['checked_in']} | {counts['cancelled']} | {counts['no_show']} "
+        f"| {counts['still_booked']} |",
+        "",
+        "| 분 · minutes | 건수 · n | 평균 · mean | 중앙값 · median | 90% · p90 |",
+        "|---|---|---|---|---|",
+        f"| 예약 시각보다 일찍 도착 (음수: 늦게) · arrived before the slot (negative: late) | {early['n']} "
+        f"| {early['mean']:.1f} | {early['median']:.1f} | {early['p90']:.1f} |",
+        f"| 예약 시각부터 호출까지 · wait from slot start to call | {wait['n']} | {wait['mean']:.1f} "
+        f"| {wait['median']:.1f} | {wait['p90']:.1f} |",
+    ]
 
 
 def markdown(report: DayReport, names: dict[str, str]) -> str:
@@ -185,6 +275,8 @@ def markdown(report: DayReport, names: dict[str, str]) -> str:
         f"The wait printed on the ticket held the actual wait for {report.estimate_inside:.1%} of called "
         f"tickets; mean absolute error against the middle of the printed range {report.estimate_mae:.1f} min.",
     ]
+    lines += _booking_lines(report.bookings)
+    lines += _remote_lines(report.remote)
     return "\n".join(lines) + "\n"
 
 

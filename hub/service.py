@@ -19,8 +19,9 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from hub import handler
-from hub.domain import queue, view
+from hub.domain import booking, queue, view
 from hub.domain.model import Event, HallState, frozen
+from hub.holidays_kr import korean_holidays, years_around
 from hub.store import REPLY_DAYS, Store, root_cause
 from wire import protocol as p
 from wire.config import HallConfig
@@ -86,6 +87,7 @@ class HubService:
         self._clock_alert_until = 0.0
         self.last_clock = clock()
         state = store.load(self.hall, clock())
+        state = self._with_holidays(state)
         # The last called numbers are read back from the event log (not the saved state), so they
         # survive a restart whatever shape the saved state takes.
         self.state: HallState = view.with_last_called(state, store.last_called(state.business_date))
@@ -99,6 +101,13 @@ class HubService:
         self.snapshot = self._snapshot()
         self.places_seq = -1
         self._places_due = 0.0  # monotonic time before which state/places is not rebuilt
+
+    def _with_holidays(self, state: HallState) -> HallState:
+        """The state with the Korean public holidays of the years around its business day."""
+        year = int(state.business_date[:4])
+        self.holiday_years = years_around(year)
+        holidays = korean_holidays(self.holiday_years)
+        return dataclasses.replace(state, calendar=dataclasses.replace(state.calendar, holidays=holidays))
 
     def _snapshot(self) -> dict:
         alerts = [*self.hub_alerts.values(), *sorted(self.alerts.values(), key=lambda a: a["device"])]
@@ -370,7 +379,9 @@ class HubService:
                 pass
             else:
                 self._storage_ok()
-        new, events = queue.tick(self.state, now)
+        if int(self.state.business_date[:4]) + 1 not in self.holiday_years:  # a new year: its holidays
+            self.state = self._with_holidays(self.state)
+        new, events = booking.tick(self.state, now)  # a new day, then appointments whose window ended
         if events and self.fenced is None:
             new = view.note_calls(self.state, dataclasses.replace(new, seq=self.state.seq + 1), events)
             if self._commit(new, [("hub", "", e, "") for e in events]):

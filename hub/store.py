@@ -7,6 +7,7 @@ kiosk printed survives a crash or a power cut.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 import os
@@ -14,6 +15,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Iterable
+from datetime import date, time
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -44,7 +46,10 @@ else:
 
 # After the import above on purpose: it must run before anything else can pull numpy in.
 from hub.domain import queue  # noqa: E402
+from hub.domain.calendar import DayChange, HallCalendar  # noqa: E402
 from hub.domain.model import (  # noqa: E402
+    Booking,
+    BookingState,
     Call,
     CounterState,
     CounterStatus,
@@ -133,7 +138,41 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.conn.execute("DELETE FROM hub_state WHERE key='state'")
 
 
-MIGRATIONS = [_migration_1, _migration_2]  # append only; each runs once, in order, recorded in user_version
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Appointments (issue 15): a ticket may come from a booking (its code and slot start), and
+    the bookings themselves, today's and later days', one row each, written with their events."""
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN booking TEXT")
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN slot_at FLOAT")
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN remote_owner TEXT")  # remote tickets
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN confirmed FLOAT")
+    db.table("bookings").create(
+        {
+            "code": str,
+            "service": str,
+            "date": str,
+            "slot": str,
+            "slot_at": float,
+            "state": str,
+            "owner": str,
+            "phone_tail": str,
+            "name": str,
+            "language": str,
+            "channel": str,
+            "created": float,
+            "checked_in": float,
+            "ticket": int,
+        },
+        pk="code",
+        not_null={"service", "date", "slot", "state"},
+    )
+    db.table("bookings").create_index(["date", "state"])
+
+
+MIGRATIONS = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]  # append only; each runs once, in order, recorded in user_version
 
 
 class StoreError(Exception):
@@ -270,7 +309,9 @@ class Store:
             next_id=day["next_id"],
             counters=frozen(
                 {
-                    k: CounterState(k, CounterStatus(v["status"]), v["serving"], v["priority_streak"])
+                    k: CounterState(
+                        k, CounterStatus(v["status"]), v["serving"], v["priority_streak"], v.get("booking_streak", 0)
+                    )
                     for k, v in part("counter").items()
                     if k in known_counters
                 }
@@ -278,10 +319,39 @@ class Store:
             cursors=frozen({k: v for k, v in part("cursor").items() if k in known_services}),
             service_times=frozen({k: ServiceTime(**v) for k, v in part("service_time").items()}),
             recent_calls=tuple(Call(**c) for c in saved.get("recent_calls", [])),
+            calendar=HallCalendar(changes=_day_changes(part("day_change"), known_services)),
         )
         # What the rows hold now, as `_state_rows` would write it: the next commit writes the difference.
         self._saved = dict(_state_rows(state))
+        remote_taken = self.conn.execute(
+            "SELECT remote_owner, COUNT(*) FROM tickets WHERE business_date=? AND remote_owner IS NOT NULL"
+            " GROUP BY remote_owner",
+            [day["business_date"]],
+        ).fetchall()
+        state = dataclasses.replace(
+            state,
+            bookings=frozen(self._live_bookings(day["business_date"], known_services)),
+            remote_taken=frozen(dict(remote_taken)),
+        )
         return queue.restore(state, tickets.values())
+
+    def _live_bookings(self, since: str, services: set[str]) -> dict[str, Booking]:
+        """Bookings still booked or checked in, of `since` and later days (appointments, issue 15)."""
+        rows = self.db.query("SELECT * FROM bookings WHERE date>=? AND state IN ('booked','checked_in')", [since])
+        found = {}
+        for row in rows:
+            if row["service"] in services:
+                row["state"] = BookingState(row["state"])
+                found[row["code"]] = Booking(**{k: row[k] for k in BOOKING_COLUMNS})
+        return found
+
+    def bookings(self, date_from: str, date_to: str) -> list[dict[str, Any]]:
+        """Every booking of the days from `date_from` to `date_to` (for the report), by slot."""
+        return list(
+            self.db.query(
+                "SELECT * FROM bookings WHERE date>=? AND date<=? ORDER BY slot_at, code", [date_from, date_to]
+            )
+        )
 
     def replies(self, since_date: str) -> dict[tuple[str, str], str]:
         """Stored replies by (device, command id), for idempotency after a restart."""
@@ -323,6 +393,7 @@ class Store:
         records a reply only (a refusal, which changes nothing but is answered the same on repeat).
         """
         tickets: dict[int, Ticket] = {}
+        bookings: dict[str, Booking] = {}
         event_rows, reply_rows = [], {}
         for device, command_id, event, reply in changes:
             reply_rows[(device, command_id)] = (device, command_id, state.business_date, reply)
@@ -330,6 +401,8 @@ class Store:
                 continue
             if event.ticket is not None:
                 tickets[event.ticket.id] = event.ticket
+            if event.booking is not None:
+                bookings[event.booking.code] = event.booking
             t = event.ticket
             event_rows.append(
                 (
@@ -361,8 +434,13 @@ class Store:
                 event_rows,
             )
             conn.executemany(
-                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_ticket_row(t) for t in tickets.values()],
+            )
+            conn.executemany(
+                f"INSERT OR REPLACE INTO bookings ({','.join(BOOKING_COLUMNS)}) "
+                f"VALUES ({','.join('?' * len(BOOKING_COLUMNS))})",
+                [_booking_row(b) for b in bookings.values()],
             )
             conn.executemany("INSERT OR IGNORE INTO replies VALUES (?,?,?,?)", [r for r in reply_rows.values() if r[1]])
             if gone is None:  # nothing known about the rows (a new store): start them afresh
@@ -455,7 +533,18 @@ def _ticket_row(t: Ticket) -> tuple:
         t.transfers,
         t.ahead_at_issue,
         *t.estimate_at_issue,
+        t.booking,
+        t.slot_at,
+        t.remote_owner,
+        t.confirmed,
     )
+
+
+BOOKING_COLUMNS = tuple(Booking.__slots__)
+
+
+def _booking_row(b: Booking) -> tuple:
+    return tuple(b.state.value if name == "state" else getattr(b, name) for name in BOOKING_COLUMNS)
 
 
 def _ticket_from_row(row: dict[str, Any]) -> Ticket:
@@ -480,6 +569,10 @@ def _ticket_from_row(row: dict[str, Any]) -> Ticket:
         transfers=row["transfers"],
         ahead_at_issue=row["ahead_at_issue"],
         estimate_at_issue=(row["estimate_low"], row["estimate_high"]),
+        booking=row.get("booking"),
+        slot_at=row.get("slot_at"),
+        remote_owner=row.get("remote_owner"),
+        confirmed=row.get("confirmed"),
     )
 
 
@@ -499,10 +592,33 @@ def _state_rows(state: HallState) -> list[tuple[str, str]]:
     rows += [
         (
             f"counter/{k}",
-            json.dumps({"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}),
+            json.dumps(
+                {"status": c.status.value, "serving": c.serving, "priority_streak": c.priority_streak}
+                | ({"booking_streak": c.booking_streak} if c.booking_streak else {})
+            ),
         )
         for k, c in state.counters.items()
     ]
     rows += [(f"cursor/{k}", json.dumps(v)) for k, v in state.cursors.items()]
     rows += [(f"service_time/{k}", json.dumps(_fields(v))) for k, v in state.service_times.items()]
+    # The console's single-day changes of the hall calendar, one row per day and service ("*": all).
+    rows += [
+        (
+            f"day_change/{c.date.isoformat()}/{c.service or '*'}",
+            json.dumps({"closes": c.closes.strftime("%H:%M") if c.closes else None, "closed": c.closed}),
+        )
+        for c in state.calendar.changes
+    ]
     return rows
+
+
+def _day_changes(rows: dict[str, Any], services: set[str]) -> tuple[DayChange, ...]:
+    """The stored day changes (keys "YYYY-MM-DD/service"), skipping those of services gone from the config."""
+    changes = []
+    for key, value in sorted(rows.items()):
+        day, _, service = key.partition("/")
+        if service != "*" and service not in services:
+            continue
+        closes = time.fromisoformat(value["closes"]) if value.get("closes") else None
+        changes.append(DayChange(date.fromisoformat(day), None if service == "*" else service, closes, value["closed"]))
+    return tuple(changes)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
+from kiosk.text import CATALOG, LANGUAGE_NAMES, LANGUAGES, t
+from wire import calendar_text
 from wire.protocol import IssueReply, ServiceView, Snapshot
 
 if TYPE_CHECKING:
@@ -176,8 +177,16 @@ def start(
     services = snapshot.services if snapshot else []
     offer_priority = any(s.priority_offered for s in services)
     bottom, targets = footer(p, language, large, priority, offer_priority, th)
+    # The hall calendar: while every task is closed, the heading says when tickets are next taken.
+    closed_line = (
+        calendar_text.next_opening_line(
+            snapshot.next_opening, language, datetime.fromtimestamp(now, ZoneInfo(tz)), catalog=CATALOG
+        )
+        if snapshot is not None and online and services and all(s.status == "closed" for s in services)
+        else None
+    )
     p.text(
-        t("choose", language),
+        closed_line or t("choose", language),
         language,
         int(u * 2.0 * th.scale),
         (w // 2, top + int(u * 2.2)),

@@ -33,6 +33,7 @@ class TicketContent:
     priority: bool = False
     closing_warning: bool = False
     timezone: str = "Asia/Seoul"
+    booked: bool = False  # a checked-in appointment: printed with the 예약 mark (issue 15)
 
     @classmethod
     def from_reply(cls, data: IssueReply, timezone: str = "Asia/Seoul") -> TicketContent:
@@ -50,6 +51,7 @@ class TicketContent:
             priority=data.priority,
             closing_warning=data.closing_warning,
             timezone=timezone,
+            booked=data.booked,
         )
 
 
@@ -123,6 +125,8 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
         line(content.service_names[lang], 30, lang)
     if content.priority:
         line("[ " + t("priority", "ko") + " ]" + ("" if lang == "ko" else "  " + t("priority", lang)), 26, lang)
+    if content.booked:
+        line("[ " + t("booked_mark", "ko") + " ]" + ("" if lang == "ko" else "  " + t("booked_mark", lang)), 26, lang)
     y += int(4 * scale)
     line(content.number, 170, gap=14)
     low, high = content.estimate

@@ -86,6 +86,10 @@ def web_pictures() -> None:
         text = text.replace('"/var/lib/sunbeon/hub.db"', f'"{tmp}/hub.db"').replace(
             '"/var/lib/sunbeon/web.secret"', f'"{tmp}/web.secret"'
         )
+        # Appointments for passports (issue 15), so the booking page has something to book.
+        text = text.replace(
+            "typical_minutes = 12\n", "typical_minutes = 12\nbooking = { slot_minutes = 15, walk_in_share = 0.5 }\n", 1
+        )
         text += f'\n[[web.clerks]]\ncounter = "3"\npassword_hash = "{hash_password(password)}"\n'
         path = Path(tmp) / "hall.toml"
         path.write_text(text, encoding="utf-8")
@@ -163,6 +167,15 @@ def web_pictures() -> None:
                 # Keyboard focus as a visitor sees it: the skip link, then a language link.
                 page.keyboard.press("Tab")
                 page.screenshot(path=str(OUT / "web-ticket-focus-skip.png"))
+                # The booking page (방문 예약): the next day's times, a slot chosen; then its code and QR code.
+                page.goto(f"{url}/booking?lang=ko&service=passport_apply&day=2026-11-24")
+                page.check('input[name="slot"][value="10:00"]')
+                page.fill('input[name="name"]', "김민원")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.screenshot(path=str(OUT / "web-booking-ko.png"), full_page=False)
+                page.click("#book")
+                page.locator("#code").wait_for(timeout=10000)
+                page.screenshot(path=str(OUT / "web-booking-done-ko.png"), full_page=True)
                 desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
                 desk.goto(f"{url}/console")
                 desk.screenshot(path=str(OUT / "web-console-login.png"), full_page=True)
@@ -222,6 +235,8 @@ def main() -> None:
     )
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
     render(TicketContent.from_reply(ticket), 576).save(OUT / "ticket.png")
+    # A checked-in appointment's ticket carries the 예약 mark (issue 15).
+    render(TicketContent.from_reply(ticket.model_copy(update={"booked": True})), 576).save(OUT / "ticket-booked.png")
     hall = Screen((1920, 1080), offscreen=True)
     display_screens.hall(hall.painter, snapshot, online=True, flash_call=None, now=NOW, tz="Asia/Seoul")
     hall.screenshot(OUT / "hall-board.png")

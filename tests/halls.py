@@ -38,6 +38,8 @@ name = {{ ko = "시험 민원실", en = "Test hall" }}
 priority_bound = {priority_bound}
 tickets_per_minute_per_kiosk = {per_minute}
 public_url = "http://hall.test"
+# "Around the clock" includes public holidays, so a test run on 1 January behaves as on any day.
+calendar = {{ public_holidays = {"false" if always_open else "true"} }}
 
 [mqtt]
 host = "127.0.0.1"
@@ -52,6 +54,7 @@ name = {{ ko = "제증명", en = "Certificates" }}
 numbers = {{ first = {block[0]}, last = {block[1]} }}
 hours = {hours}
 typical_minutes = 4
+remote = {{ min_wait_minutes = 5, max_waiting = 3 }}  # remote tickets (issue 15)
 
 [[services]]
 id = "passport"
@@ -60,6 +63,7 @@ numbers = {{ prefix = "P", first = 1, last = 999 }}
 hours = {hours}
 typical_minutes = 10
 priority = false
+booking = {{ slot_minutes = 15, walk_in_share = 0.3 }}  # appointments (issue 15): 1 place a slot
 
 [[counters]]
 id = "1"

@@ -290,10 +290,18 @@ def _simulate(args: argparse.Namespace) -> int:
         print(f"open {n} counters to keep 9 in 10 visitors' wait under {args.target_wait:g} min:")
         print(simulate.report_day(result))
         return 0
+    if args.bookings:  # appointments (issue 15): booked and walk-in waits, with and without bookings
+        if not 0 < args.bookings < 1:
+            print("sunbeon: --bookings is a share between 0 and 1, e.g. 0.3", file=sys.stderr)
+            return 2
+        seeds = list(range(args.seed, args.seed + (args.seeds or 1)))
+        days = simulate.compare_bookings(hall, counters=counters, share=args.bookings, seeds=seeds, table=table)
+        print(simulate.report_bookings(days, args.bookings, seeds))
+        return 0
     if args.compare:
         # One seed is one draw of arrivals and service times: a task can look worse with one queue by
         # chance, so the comparison runs several days and shows the spread.
-        seeds = list(range(args.seed, args.seed + args.seeds))
+        seeds = list(range(args.seed, args.seed + (args.seeds or 5)))
         runs = simulate.compare(hall, counters=counters, seeds=seeds, table=table)
         print(simulate.report_compare(hall, runs, seeds))
         return 0
@@ -319,6 +327,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"sunbeon: no tickets on {date} in {args.database or hall.hub.database}", file=sys.stderr)
         return 1
     day = report.build(rows, date, hall.site.timezone)
+    day.bookings = report.booking_counts(report.read_bookings(args.database or hall.hub.database, date), rows)
     names = {s.id: s.name.ko for s in hall.services}
     text = report.markdown(day, names)
     out = P(args.out) / date
@@ -466,16 +475,23 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--seeds",
         type=int,
-        default=5,
+        default=None,
         choices=range(1, 51),
         metavar="N",
-        help="--compare: how many days (seeds from --seed on) to run (default 5)",
+        help="--compare / --bookings: how many days (seeds from --seed on) to run (default 5 / 1)",
     )
     sim.add_argument(
         "--target-wait",
         type=float,
         metavar="MINUTES",
         help="find how many counters keep the 90th-percentile wait under this",
+    )
+    sim.add_argument(
+        "--bookings",
+        type=float,
+        metavar="SHARE",
+        help="a day where this share of visitors books (e.g. 0.3), against the same visitors all walking in;"
+        " runs --seeds days when --seeds is given, else one",
     )
     sim.set_defaults(run=_simulate)
 

@@ -46,11 +46,20 @@ class Visit:
     called: float | None = None
     counter: str | None = None
     outcome: str = "waiting"
+    slot_at: float | None = None  # a checked-in appointment's slot start (bookings day)
+    booker: bool = False  # one of the visitors who booked (in both runs of the bookings comparison)
 
     @property
     def wait_minutes(self) -> float | None:
         """Minutes from the ticket to the call."""
         return (self.called - self.arrive) / 60 if self.called is not None else None
+
+    @property
+    def wait_from_slot(self) -> float | None:
+        """A checked-in appointment's minutes from its slot start to the call (else from arrival)."""
+        if self.called is None:
+            return None
+        return (self.called - (self.slot_at if self.slot_at is not None else self.arrive)) / 60
 
 
 @dataclass
@@ -88,6 +97,18 @@ class DayResult:
             "estimate_inside": within / len(inside) if inside else 0.0,
             "estimate_mae": statistics.fmean(error) if error else 0.0,
         }
+
+
+@dataclass
+class Planned:
+    """A visitor as the day will see them: when they come, for what, and their booking if any."""
+
+    arrive: float
+    service: str
+    priority: bool
+    booker: bool = False
+    code: str | None = None
+    slot_at: float | None = None
 
 
 def arrivals(
@@ -182,12 +203,22 @@ def run_day(
     day: str = "2026-11-23",
     table: list[tuple[int, str, int]] | None = None,
     layout: str = "integrated",
+    bookings: float = 0.0,
+    plan: list[Planned] | None = None,
 ) -> DayResult:
-    """Simulate one day against a real hub (in this process, on a private broker and database)."""
+    """Simulate one day against a real hub (in this process, on a private broker and database).
+
+    With `bookings`, that share of the visitors books a slot first (at the start of the day, on the
+    web relay's device) and comes around its slot to check in at the kiosk; a visitor who finds no
+    place walks in. `plan` replays given visitors (arrival, task, priority, booker) without booking:
+    the same people and times as a bookings day, all walking in.
+    """
     when = datetime.fromisoformat(day).replace(tzinfo=ZoneInfo(hall.site.timezone))
     hall = always_open(hall, when, counters)
     if layout == "per-window":
         hall = per_window(hall)
+    if bookings:
+        hall = _bookable(hall)
     rng = random.Random(seed + 1)
     visitors = arrivals(hall, when, seed, table=table)
     opening = min(dtime.fromisoformat(s.hours.open.isoformat()) for s in hall.services)
@@ -197,7 +228,10 @@ def run_day(
             {
                 **dict(hall),
                 "mqtt": cfg.Mqtt(host="127.0.0.1", port=broker.port),
-                "site": hall.site.model_copy(update={"tickets_per_minute_per_kiosk": 600}),
+                "site": hall.site.model_copy(
+                    # a simulated day is a working day whatever its date: no public holiday closes it
+                    update={"tickets_per_minute_per_kiosk": 600, "calendar": cfg.Calendar(public_holidays=False)}
+                ),
             }
         )
         store = Store(Path(tmp) / "sim.db")
@@ -216,7 +250,18 @@ def run_day(
         for client in (kiosk, *desks.values()):
             client.wait_for(lambda c: c.online, 15)
         try:
-            result = _simulate(hall, clock, rng, visitors, kiosk, desks, when)
+            if plan is not None:
+                planned = plan
+            elif bookings:
+                web = HubClient(hall.site.id, "web", hall.mqtt, calls=False).start()
+                web.wait_for(lambda c: c.online, 15)
+                try:
+                    planned = _book_ahead(hall, web, visitors, bookings, random.Random(seed + 2))
+                finally:
+                    web.close()
+            else:
+                planned = [Planned(t, s, p) for t, s, p in visitors]
+            result = _simulate(hall, clock, rng, planned, kiosk, desks, when)
             business_day = bus.service.state.business_date
             for row in store.tickets(business_day):
                 result.states[row["state"]] = result.states.get(row["state"], 0) + 1
@@ -234,7 +279,7 @@ def _simulate(
     hall: cfg.HallConfig,
     clock: Clock,
     rng: random.Random,
-    visitors: list[tuple[float, str, bool]],
+    visitors: list[Planned],
     kiosk: HubClient,
     desks: dict[str, HubClient],
     day: datetime,
@@ -248,7 +293,7 @@ def _simulate(
         heapq.heappush(events, (t, order, kind, data))
 
     for visitor in visitors:
-        at(visitor[0], "arrive", visitor)
+        at(visitor.arrive, "arrive", visitor)
     names = sorted(desks)
     # One clerk's habits per counter (wire/clerkday.py), drawing from the day's one generator.
     clerks = {c: SimulatedClerk(rng, hall.site.timezone, lunch_index=i) for i, c in enumerate(names)}
@@ -272,17 +317,23 @@ def _simulate(
         t, _, kind, data = heapq.heappop(events)
         clock.now = max(clock.now, t)
         if kind == "arrive":
-            arrive, service, priority = data
+            arrive, service, priority = data.arrive, data.service, data.priority
             task = hall.service(service)
-            reply = kiosk.ask(
-                p.ISSUE, service=service, priority=priority and task is not None and task.priority, timeout=10
+            checked = kiosk.ask(p.CHECK_IN, code=data.code, timeout=10) if data.code else None
+            slot_at = data.slot_at if checked is not None and checked.status == "ok" else None
+            reply = (
+                checked
+                if checked is not None and slot_at is not None
+                else kiosk.ask(  # a walk-in, or a booking outside its window: a walk-in ticket
+                    p.ISSUE, service=service, priority=priority and task is not None and task.priority, timeout=10
+                )
             )
             if reply.status != "ok":
                 result.refused += 1
                 continue
             issued = reply.result()
             low, high = issued.estimate_minutes
-            visit = Visit(arrive, service, priority, issued.number, (low, high))
+            visit = Visit(arrive, service, priority, issued.number, (low, high), slot_at=slot_at, booker=data.booker)
             result.visits.append(visit)
             by_number[visit.number] = visit
             wake(service)
@@ -447,3 +498,97 @@ def _why_worse(hall: cfg.HallConfig, service: str, names: dict[str, str]) -> str
         f"visitors whenever {name}'s line is empty for a moment — the next {name} visitor then waits for that "
         f"visit too. Per-window, the counter waits for its own. Give {name} a secondary tier on another counter."
     )
+
+
+# --- a day with bookings (issue 15) -----------------------------------------------------------
+
+BOOKING = cfg.Booking(slot_minutes=15, walk_in_share=0.4, days_ahead=1, per_person_per_day=1)
+EARLY, LATE = 12, 6  # minutes: a booker comes between 12 minutes before and 6 after the slot start
+
+
+def _bookable(hall: cfg.HallConfig) -> cfg.HallConfig:
+    """The hall with appointments for every task (15-minute slots, 40 % kept for walk-ins)."""
+    services = [s.model_copy(update={"booking": s.booking or BOOKING}) for s in hall.services]
+    return cfg.HallConfig.model_validate({**dict(hall), "services": services})
+
+
+def _book_ahead(
+    hall: cfg.HallConfig, web: HubClient, visitors: list[tuple[float, str, bool]], share: float, rng: random.Random
+) -> list[Planned]:
+    """`share` of the visitors book the slot around the time they would have come (or one of the
+    next three when it is full) before the day starts; they then come near its start. The rest,
+    and those who found no place, walk in when they would have."""
+    planned = []
+    tz = ZoneInfo(hall.site.timezone)
+    for i, (arrive, service, priority) in enumerate(visitors):
+        if rng.random() >= share:
+            planned.append(Planned(arrive, service, priority))
+            continue
+        moment = datetime.fromtimestamp(arrive, tz)
+        task = hall.service(service)
+        step = (task.booking or BOOKING).slot_minutes if task else 15
+        start = moment.replace(minute=moment.minute - moment.minute % step, second=0, microsecond=0)
+        made = None
+        for k in range(4):
+            slot = datetime.fromtimestamp(start.timestamp() + 60 * step * k, tz)
+            reply = web.ask(
+                p.BOOK, service=service, date=slot.date().isoformat(), slot=slot.strftime("%H:%M"), owner=f"sim{i}"
+            )
+            if reply.status == "ok" and reply.data is not None and reply.data.booking is not None:
+                made = reply.data.booking.model_dump()
+                break
+        if made is None:
+            planned.append(Planned(arrive, service, priority, booker=True))
+            continue
+        come = made["slot_at"] + 60 * rng.uniform(-EARLY, LATE)
+        planned.append(Planned(come, service, priority, True, made["code"], made["slot_at"]))
+    planned.sort(key=lambda v: v.arrive)
+    return planned
+
+
+def compare_bookings(
+    hall: cfg.HallConfig,
+    *,
+    counters: int,
+    share: float,
+    seeds: list[int],
+    table: list[tuple[int, str, int]] | None = None,
+) -> list[tuple[DayResult, DayResult]]:
+    """Per seed: the day with `share` of visitors booking, and the same visitors (same times) all walking in."""
+    days = []
+    for seed in seeds:
+        booked = run_day(hall, counters=counters, seed=seed, bookings=share, table=table)
+        replay = [Planned(v.arrive, v.service, v.priority, v.booker) for v in booked.visits]
+        walk_in = run_day(_bookable(hall), counters=counters, seed=seed, plan=replay)
+        days.append((booked, walk_in))
+    return days
+
+
+def _cell(values: list[float]) -> str:
+    if not values:
+        return "—"
+    return f"{statistics.fmean(values):5.1f} / {percentile(values, 90):5.1f}"
+
+
+def report_bookings(days: list[tuple[DayResult, DayResult]], share: float, seeds: list[int]) -> str:
+    """Booked visitors' wait from their slot start and walk-ins' wait, with and without bookings."""
+    seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}–{seeds[-1]}"
+    booked_with = [
+        w for b, _ in days for v in b.visits if v.slot_at is not None and (w := v.wait_from_slot) is not None
+    ]
+    bookers_without = [w for _, n in days for v in n.visits if v.booker and (w := v.wait_minutes) is not None]
+    walk_with = [w for b, _ in days for v in b.visits if not v.booker and (w := v.wait_minutes) is not None]
+    walk_without = [w for _, n in days for v in n.visits if not v.booker and (w := v.wait_minutes) is not None]
+    visitors = sum(len(b.visits) for b, _ in days)
+    bookers = sum(1 for b, _ in days for v in b.visits if v.booker)
+    checked = sum(1 for b, _ in days for v in b.visits if v.slot_at is not None)
+    lines = [
+        f"{share:.0%} of visitors book, {days[0][0].counters} counters, {len(days)} days ({seed_text}): "
+        f"{visitors} visitors, {bookers} wanted a booking, {checked} booked and checked in",
+        "wait in minutes, mean / p90 — booked visitors from their slot start (without bookings: from arrival)",
+        "",
+        f"  {_pad('', 34)}{_pad('with bookings', 20)}without bookings",
+        f"  {_pad('booked visitors (checked in)', 34)}{_pad(_cell(booked_with), 20)}{_cell(bookers_without)}",
+        f"  {_pad('walk-ins', 34)}{_pad(_cell(walk_with), 20)}{_cell(walk_without)}",
+    ]
+    return "\n".join(lines)

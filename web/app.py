@@ -19,10 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from web import notify_routes
 from web.auth import LoginBrake, Signer
-from web.deps import Full, Shared, StreamCount
+from web.deps import Full, Shared, StreamCount, language
 from web.headers import Guard
 from web.relay import Relay
-from web.routers import console, public, report, tickets
+from web.routers import booking, booking_console, console, public, remote, report, tickets
 from web.sessions import Generations
 from wire.config import HallConfig
 
@@ -83,6 +83,10 @@ def create_app(
     app.include_router(tickets.router)
     app.include_router(report.router)  # before console: /console/report is not a counter's page
     app.include_router(console.router)
+    # Appointments, remote tickets and the console's bookings (issue 15): routers of their own.
+    app.include_router(booking.router(hall, relay, signer, shared.render, language))
+    app.include_router(remote.router(hall, relay, signer, shared.render, language))
+    app.include_router(booking_console.router(hall, relay, signer, shared.render, booking_console.own_counter(shared)))
     return app
 
 

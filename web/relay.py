@@ -16,9 +16,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from web import guard
+from wire import calendar_text
 from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
+from wire.i18n import LANGUAGES
 
 log = logging.getLogger("sunbeon.web")
 REMEMBERED = 50000  # tickets whose last place is remembered after they leave the queue
@@ -71,6 +73,7 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
                 "opens": s.opens,
                 "cutoff": s.cutoff,
                 "closes": s.closes,
+                "remote": remote_offered(hall, s),  # a remote ticket (원격 번호표) may be taken now
             }
             for s in snapshot.services
         ],
@@ -78,7 +81,19 @@ def public_status(snapshot: p.Snapshot, hall: HallConfig, online: bool) -> dict[
             {"id": c.id, "label": c.label, "status": c.status, "serving": c.serving.number if c.serving else None}
             for c in snapshot.counters
         ],
+        # The hall calendar (issue 15): when tickets are next taken, while closed, ready to show.
+        "next_opening": snapshot.next_opening,
+        "next_opening_text": {lang: calendar_text.next_opening_line(snapshot.next_opening, lang) for lang in LANGUAGES}
+        if snapshot.next_opening
+        else None,
     }
+
+
+def remote_offered(hall: HallConfig, service: p.ServiceView) -> bool:
+    """Whether the status page offers a remote ticket for the task now (the hub decides in the end)."""
+    config = hall.service(service.id)
+    remote = config.remote if config is not None else None
+    return bool(remote and service.status == "open" and service.estimate_minutes[0] >= remote.min_wait_minutes)
 
 
 FRAME = 0.01  # seconds: at most one update per frame (100/s); a burst of snapshots is merged, the latest wins

@@ -17,17 +17,25 @@ from typing import ClassVar, Literal, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from wire import tomlpos
-from wire.hall import (  # noqa: F401 - DAYS, Hours and Names: the hall's parts, still imported from here too
+from wire.hall import (  # noqa: F401 - the hall's parts (calendar models too), still imported from here
     DAYS,
+    Away,
+    Booking,
+    Bookings,
+    Calendar,
     Counter,
+    DayHours,
     Grant,
     Hall,
     Hours,
     Id,
     Names,
     Numbers,
+    Presence,
+    Remote,
     Service,
     Site,
+    WeekHours,
 )
 from wire.i18n import LANGUAGES  # noqa: F401 - still imported from here
 from wire.notify_settings import NotifySettings

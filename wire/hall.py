@@ -10,7 +10,7 @@ devices' grants (`Hall.devices`), which the hub's domain needs and which are nev
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -163,6 +163,155 @@ class Numbers(_Model):
         return f"{self.prefix}{number:0{width}d}"
 
 
+# --- The hall calendar (issue 15): hours by weekday, holidays, closures, planned presence ---------
+# Small models of their own, referenced from Service, Counter and Site, so the hall model can take
+# them over as they are.
+
+
+def _clock_field(value: object) -> object:
+    if value is None:  # no cutoff (TOML has no null: only the wire's description says so)
+        return value
+    if isinstance(value, str):
+        return _clock(value)
+    if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
+        return value
+    raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
+
+
+def _check_days(value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    for day in value or ():
+        if day not in DAYS:
+            raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
+    return value
+
+
+class DayHours(_Model):
+    """A service's hours on one weekday, in place of its usual `hours` (여권 Tuesday until 20:00)."""
+
+    open: time
+    close: time
+    cutoff: time | None = None
+
+    _parse = field_validator("open", "close", "cutoff", mode="before")(_clock_field)
+
+    @field_serializer("open", "close", "cutoff")
+    def _text(self, value: time | None) -> str | None:
+        return _hhmm(value)
+
+    @model_validator(mode="after")
+    def _order(self) -> DayHours:
+        if not self.open < self.close:
+            raise ValueError("open must be before close")
+        if self.cutoff is not None and not self.open <= self.cutoff <= self.close:
+            raise ValueError("cutoff must lie between open and close")
+        return self
+
+    @property
+    def last_ticket(self) -> time:
+        """The time after which no new ticket is issued."""
+        return self.cutoff or self.close
+
+
+class WeekHours(_Model):
+    """Hours that differ by weekday; a day named here is a working day of the service even when
+    `hours.days` leaves it out (제증명 Saturday 09:00–13:00)."""
+
+    mon: DayHours | None = None
+    tue: DayHours | None = None
+    wed: DayHours | None = None
+    thu: DayHours | None = None
+    fri: DayHours | None = None
+    sat: DayHours | None = None
+    sun: DayHours | None = None
+
+    def on(self, weekday: int) -> DayHours | None:
+        """The hours set for a weekday (0 = Monday), or None."""
+        hours: DayHours | None = getattr(self, DAYS[weekday])
+        return hours
+
+
+class Away(_Model):
+    """A stretch of the day a counter is planned away (lunch cover, in turns)."""
+
+    start: time
+    end: time
+    days: tuple[str, ...] | None = None  # None: every day the counter works
+
+    _parse = field_validator("start", "end", mode="before")(_clock_field)
+
+    @field_serializer("start", "end")
+    def _text(self, value: time) -> str | None:
+        return _hhmm(value)
+
+    _days = field_validator("days")(_check_days)
+
+    @model_validator(mode="after")
+    def _order(self) -> Away:
+        if not self.start < self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class Presence(_Model):
+    """When a counter is planned to be staffed: its weekdays and its planned absences."""
+
+    days: tuple[str, ...] | None = None  # None: whenever its services are open
+    away: tuple[Away, ...] = ()
+
+    _days = field_validator("days")(_check_days)
+
+
+class Calendar(_Model):
+    """The hall's calendar: Korean public and substitute holidays (from the `holidays` package,
+    KR), the hall's own closures, and extra working days (a Saturday opening, a holiday the hall
+    works). Single-day changes ("오늘 14시 조기 마감") come from the console, not from here."""
+
+    public_holidays: bool = True
+    closed: tuple[date, ...] = ()
+    extra_days: tuple[date, ...] = ()
+
+    @model_validator(mode="after")
+    def _apart(self) -> Calendar:
+        both = set(self.closed) & set(self.extra_days)
+        if both:
+            raise ValueError(f"{min(both).isoformat()} is both closed and an extra day")
+        return self
+
+
+class Booking(_Model):
+    """A service's appointments (예약 방문): slots, the share kept for walk-ins, the limits."""
+
+    slot_minutes: Literal[10, 15] = 15
+    # Of what the counters planned for the service can serve in a slot, this share is kept for
+    # walk-ins; the rest is booked. At least one place per slot while a counter is planned.
+    walk_in_share: float = Field(default=0.5, ge=0.0, lt=1.0)
+    days_ahead: int = Field(default=14, ge=0, le=90)
+    per_person_per_day: int = Field(default=1, ge=1, le=5)  # per phone (or browser) per service per day
+
+
+class Remote(_Model):
+    """Remote tickets (원격 번호표) taken on the status page before coming: only while the task is
+    open and not closing, and only when the expected wait is long enough that a remote ticket does
+    not jump a short queue."""
+
+    min_wait_minutes: int = Field(default=20, ge=0, le=600)
+    max_waiting: int = Field(default=20, ge=1, le=1000)  # remote tickets waiting at once per task
+    per_person_per_day: int = Field(default=1, ge=1, le=5)  # per phone or browser
+
+
+class Bookings(_Model):
+    """The hall's rules for every booking: the check-in window and how booked visitors are called."""
+
+    check_in_early_minutes: int = Field(default=15, ge=0, le=120)
+    check_in_late_minutes: int = Field(default=10, ge=0, le=120)
+    # At most this many booked visitors are called in a row at a counter while a walk-in waits
+    # (as priority_bound does for 교통약자), so walk-ins are never starved.
+    bound: int = Field(default=2, ge=1, le=20)
+
+
+# --- end of the hall calendar models ----------------------------------------------------------
+
+
 class Service(_Model):
     """A task visitors queue for (제증명, 여권 접수, …)."""
 
@@ -172,6 +321,9 @@ class Service(_Model):
     hours: Hours = Hours()
     typical_minutes: float = Field(default=5.0, gt=0, le=240)
     priority: bool = True
+    week: WeekHours = WeekHours()  # hours by weekday (hall calendar)
+    booking: Booking | None = None  # appointments; None: walk-ins only
+    remote: Remote | None = None  # remote tickets from the status page; None: not offered
 
 
 class Counter(_Model):
@@ -180,6 +332,7 @@ class Counter(_Model):
     id: Id
     label: Names
     services: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    presence: Presence = Presence()  # planned weekdays and lunch cover (hall calendar)
 
     @field_validator("services", mode="before")
     @classmethod
@@ -200,6 +353,8 @@ class Site(_Model):
     public_url: str = "http://localhost:8080"
     priority_bound: int = Field(default=3, ge=1, le=20)
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
+    calendar: Calendar = Calendar()  # holidays, closures, extra days (hall calendar)
+    bookings: Bookings = Bookings()  # check-in window and calling bound of appointments
 
     @field_validator("timezone")
     @classmethod

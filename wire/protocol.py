@@ -6,6 +6,7 @@ Root topic `sunbeon/v1/{site}/` (the version sits in the root). JSON, UTF-8, eve
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import math
@@ -16,7 +17,7 @@ from enum import StrEnum
 from functools import reduce
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from wire.hall import LENIENT, Hall
 
@@ -160,6 +161,20 @@ class ErrorCode(StrEnum):
     INVALID_PHONE = "invalid_phone"  # not a Korean mobile number (010 and 8 digits)
     INVALID_SUBSCRIPTION = "invalid_subscription"  # a Web Push subscription that is malformed or not a push service's
     CHANNEL_OFF = "channel_off"  # this hall sends no messages of that kind (not configured)
+    # Appointments (issue 15)
+    BOOKINGS_NOT_OFFERED = "bookings_not_offered"
+    SLOT_PAST = "slot_past"
+    SLOT_FULL = "slot_full"
+    BOOKING_LIMIT = "booking_limit"
+    UNKNOWN_BOOKING = "unknown_booking"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    # Remote tickets (issue 15)
+    REMOTE_NOT_OFFERED = "remote_not_offered"
+    REMOTE_NOT_NEEDED = "remote_not_needed"
+    REMOTE_FULL = "remote_full"
+    REMOTE_LIMIT = "remote_limit"
 
 
 class _Message(BaseModel):
@@ -256,6 +271,137 @@ class Cancel(Request):
     ticket: str | None = None
 
 
+# --- the hall calendar (issue 15) ------------------------------------------------------------
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class ChangeDay(Request):
+    """Staff: close the hall (or one service) early on a day ("오늘 14시 조기 마감"), all day, or undo it."""
+
+    op: Literal["change_day"] = "change_day"
+    date: str | None = Field(default=None, pattern=_DATE, description="YYYY-MM-DD at the site; default today")
+    service: str | None = Field(default=None, max_length=32, description="one service; default the whole hall")
+    closes: str | None = Field(default=None, pattern=_CLOCK, description="HH:MM: closes (and stops issuing) then")
+    closed: bool = False
+    clear: bool = False
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            datetime.date.fromisoformat(value)  # 2026-02-30 is refused here, as bad_request
+        return value
+
+
+_CODE = r"^[0-9A-Za-z -]{4,16}$"
+
+
+class Book(Request):
+    """Book a slot (web for a resident, staff by phone): no account; name and phone optional."""
+
+    op: Literal["book"] = "book"
+    service: str = Field(max_length=32)
+    date: str = Field(pattern=_DATE)
+    slot: str = Field(pattern=_CLOCK, description="HH:MM, a slot start of the service that day")
+    phone: str | None = Field(default=None, pattern=r"^0[0-9]{8,10}$", description="digits only; for the limit")
+    name: str | None = Field(default=None, pattern=r"^[^\x00-\x1f\x7f]{1,20}$")
+    owner: str | None = Field(default=None, max_length=64, description="the relay's key of the browser, hashed")
+    language: Language = "ko"
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class ChangeBooking(Request):
+    """Move a booking to another slot, by its code."""
+
+    op: Literal["change_booking"] = "change_booking"
+    code: str = Field(pattern=_CODE)
+    date: str = Field(pattern=_DATE)
+    slot: str = Field(pattern=_CLOCK)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class CancelBooking(Request):
+    """Give up a booking, by its code."""
+
+    op: Literal["cancel_booking"] = "cancel_booking"
+    code: str = Field(pattern=_CODE)
+
+
+class CheckIn(Request):
+    """The booked visitor has arrived (kiosk: scanned or typed code; staff): issues a ticket marked 예약."""
+
+    op: Literal["check_in"] = "check_in"
+    code: str = Field(pattern=_CODE)
+
+
+class ListBookings(Request):
+    """Staff: a day's bookings (default today), optionally of one service."""
+
+    op: Literal["list_bookings"] = "list_bookings"
+    date: str | None = Field(default=None, pattern=_DATE)
+    service: str | None = Field(default=None, max_length=32)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            datetime.date.fromisoformat(value)
+        return value
+
+
+class BookingSlots(Request):
+    """The slots of a service on a day with the places left (web, staff): what the booking page offers."""
+
+    op: Literal["booking_slots"] = "booking_slots"
+    service: str = Field(max_length=32)
+    date: str = Field(pattern=_DATE)
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        datetime.date.fromisoformat(value)
+        return value
+
+
+class ShowBooking(Request):
+    """One booking, by its code (web: the holder's page; staff)."""
+
+    op: Literal["show_booking"] = "show_booking"
+    code: str = Field(pattern=_CODE)
+
+
+class RemoteIssue(Request):
+    """Web: a remote ticket (원격 번호표) for a resident, when the task allows it now."""
+
+    op: Literal["remote_issue"] = "remote_issue"
+    service: str = Field(max_length=32)
+    owner: str = Field(min_length=8, max_length=64, description="the relay's hash of the phone or browser")
+    language: Language = "ko"
+
+
+class Confirm(Request):
+    """A remote ticket's holder is in the hall: at the kiosk by `ticket` (number), or the clerk for the
+    ticket the counter is serving."""
+
+    op: Literal["confirm"] = "confirm"
+    ticket: str | None = Field(default=None, max_length=12)
+    counter: str | None = Field(default=None, max_length=32)
+
+
+# --- end of the hall calendar requests (issue 15) -----------------------------------------------
+
+
 # --- the data of an ok reply, one model per op (Reply.data on the wire) ---------------------------
 
 
@@ -284,6 +430,8 @@ class TicketData(ReplyData):
     ahead_at_issue: int
     estimate_at_issue: list[int]
     business_date: str
+    booked: bool = False  # a checked-in appointment (예약, issue 15)
+    remote: bool = False  # a remote ticket (원격 번호표, issue 15)
 
 
 class IssueReply(TicketData):
@@ -317,6 +465,68 @@ class CounterReply(ReplyData):
 
     ticket: TicketData | None
     counter: CounterState
+
+
+# --- the hall calendar, appointments and remote tickets: reply data (issue 15) ----------------------
+
+
+class DayChangeReply(ReplyData):
+    """`change_day`: the change as stored."""
+
+    day: dict[str, Any] | None
+
+
+class BookingData(ReplyData):
+    """A booking as a reply shows it; `name`, `phone_tail`, `channel` only to its holder and staff."""
+
+    code: str
+    service: str
+    date: str
+    slot: str
+    slot_at: float
+    state: Literal["booked", "checked_in", "cancelled", "no_show"]
+    language: Language
+    checked_in: float | None
+    name: str | None = None
+    phone_tail: str | None = None
+    channel: str | None = None
+
+
+class BookingReply(ReplyData):
+    """`book`, `change_booking`, `cancel_booking`, `show_booking`: the booking."""
+
+    booking: BookingData | None
+
+
+class CheckInReply(IssueReply):
+    """`check_in`: the ticket issued for the booking (as `issue`, marked `booked`) and the booking."""
+
+    booking: BookingData
+
+
+class BookingListReply(ReplyData):
+    """`list_bookings`: a day's live bookings, by slot."""
+
+    date: str
+    bookings: list[BookingData]
+
+
+class SlotPlaces(ReplyData):
+    """One slot and the places left in it (0: full, or it has begun)."""
+
+    slot: str
+    places: int
+
+
+class SlotsReply(ReplyData):
+    """`booking_slots`: a service's slots on a day."""
+
+    service: str
+    date: str
+    slots: list[SlotPlaces]
+
+
+# --- end of issue 15's reply data -----------------------------------------------------------------
 
 
 # --- the ops: each declared once; everything else is derived from this list -----------------------
@@ -356,7 +566,43 @@ PAUSE = Op(Pause, CounterReply, _COUNTER_ROLES, console=True)
 RESUME = Op(Resume, CounterReply, _COUNTER_ROLES, console=True)
 CANCEL = Op(Cancel, TicketReply, frozenset({"web", "staff"}))
 
-OPERATIONS: tuple[Op[Any], ...] = (ISSUE, CALL_NEXT, CALL, RECALL, NO_SHOW, TRANSFER, FINISH, PAUSE, RESUME, CANCEL)
+# The hall calendar, appointments and remote tickets (issue 15).
+CHANGE_DAY = Op(ChangeDay, DayChangeReply, frozenset({"staff"}))
+BOOK = Op(Book, BookingReply, frozenset({"web", "counter", "staff"}))  # counter: the console books by phone
+CHANGE_BOOKING = Op(ChangeBooking, BookingReply, frozenset({"web", "staff"}))
+CANCEL_BOOKING = Op(CancelBooking, BookingReply, frozenset({"web", "staff"}))
+CHECK_IN = Op(CheckIn, CheckInReply, frozenset({"kiosk", "staff"}))
+LIST_BOOKINGS = Op(ListBookings, BookingListReply, frozenset({"counter", "staff"}))  # the console's list
+BOOKING_SLOTS = Op(BookingSlots, SlotsReply, frozenset({"web", "staff"}))
+SHOW_BOOKING = Op(ShowBooking, BookingReply, frozenset({"web", "staff"}))
+REMOTE_ISSUE = Op(RemoteIssue, IssueReply, frozenset({"web", "staff"}))
+CONFIRM = Op(Confirm, TicketReply, frozenset({"kiosk", "counter", "staff"}))
+ISSUE_15 = (
+    CHANGE_DAY,
+    BOOK,
+    CHANGE_BOOKING,
+    CANCEL_BOOKING,
+    CHECK_IN,
+    LIST_BOOKINGS,
+    BOOKING_SLOTS,
+    SHOW_BOOKING,
+    REMOTE_ISSUE,
+    CONFIRM,
+)
+
+OPERATIONS: tuple[Op[Any], ...] = (
+    ISSUE,
+    CALL_NEXT,
+    CALL,
+    RECALL,
+    NO_SHOW,
+    TRANSFER,
+    FINISH,
+    PAUSE,
+    RESUME,
+    CANCEL,
+    *ISSUE_15,
+)
 
 
 class OpTableError(Exception):
@@ -688,6 +934,8 @@ class TicketView(TicketData):
     """A ticket as the snapshot shows it (with the token hash the web relay matches)."""
 
     token_hash: str | None = None
+    booked: bool = False  # a checked-in appointment (예약, issue 15)
+    remote: bool = False  # a remote ticket (원격 번호표, issue 15)
 
 
 class EstimateModel(_View):
@@ -725,6 +973,10 @@ class ServiceView(_View):
     closes: str
     priority_offered: bool
     estimate_model: EstimateModel | None = None
+    # The hall calendar: opens/cutoff/closes are today's hours (on a day it does not open, those of
+    # its next opening day); next_opening is when tickets are next taken (ISO, site time), None while open.
+    open_today: bool = True
+    next_opening: str | None = None
 
 
 class CounterView(_View):
@@ -786,6 +1038,8 @@ class Snapshot(_View):
     site: dict[str, Any]
     business_date: str
     at: float
+    # When the hall next takes tickets while no service takes any (ISO, site time); None while open.
+    next_opening: str | None = None
     services: list[ServiceView]
     counters: list[CounterView]
     recent_calls: list[CallView]

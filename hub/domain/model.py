@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pyrsistent import pmap
 
+from hub.domain.calendar import NO_HOLIDAYS, HallCalendar
 from hub.domain.line import EMPTY, Line
 from wire.hall import Hall
 
@@ -61,6 +62,13 @@ class Ticket:
     transfers: int = 0
     ahead_at_issue: int = 0
     estimate_at_issue: tuple[int, int] = (0, 0)
+    # A ticket of a checked-in appointment (예약): its booking code and slot start (Unix seconds).
+    booking: str | None = None
+    slot_at: float | None = None
+    # A remote ticket (원격 번호표): the hash its taker is counted under, and when it was confirmed
+    # in the hall (at the kiosk, or by the clerk when called); unconfirmed it counts as absent.
+    remote_owner: str | None = None
+    confirmed: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,7 @@ class CounterState:
     status: CounterStatus = CounterStatus.CLOSED
     serving: int | None = None
     priority_streak: int = 0
+    booking_streak: int = 0  # booked visitors called in a row while a walk-in waited (Bookings.bound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,40 @@ class Call:
     language: str
 
 
+class BookingState(StrEnum):
+    """Where an appointment (예약 방문) is: booked → checked_in | cancelled | no_show."""
+
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """An appointment: a service, a day and a slot, held under a short code.
+
+    No account and little personal data: `owner` is a hash of the phone number (or of the
+    browser's key when no phone is given), used only for the per-person limit; `phone_tail` is the
+    last four digits for the clerk's list; `name` is optional and forgotten once the booking ends.
+    """
+
+    code: str
+    service: str
+    date: str
+    slot: str
+    slot_at: float
+    state: BookingState = BookingState.BOOKED
+    owner: str = ""
+    phone_tail: str | None = None
+    name: str | None = None
+    language: str = "ko"
+    channel: str = "web"
+    created: float = 0.0
+    checked_in: float | None = None
+    ticket: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One state change. The shell appends it to the events table and publishes calls."""
@@ -104,6 +147,7 @@ class Event:
     ticket: Ticket | None = None
     counter: str | None = None
     detail: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    booking: Booking | None = None  # the appointment this event made or changed (stored with it)
 
 
 class QueueError(Exception):
@@ -132,6 +176,8 @@ def queue_key(ticket: Ticket) -> QueueKey:
     """The line a waiting ticket stands in: its service and class, or the one counter it was sent to."""
     if ticket.for_counter is not None:
         return ("counter", ticket.for_counter, False)
+    if ticket.booking is not None:  # a checked-in appointment waits in its service's booked line
+        return ("booked", ticket.service, False)
     return ("service", ticket.service, ticket.priority)
 
 
@@ -162,6 +208,12 @@ class HallState:
     # The number each service called last today (for the boards): recent_calls keeps only a few
     # calls of the whole hall, so a quiet service would lose its number behind busy ones.
     last_called: Mapping[str, str] = field(default_factory=lambda: frozen({}))
+    # Public holidays (handed in by the shell) and the console's single-day changes: the hall calendar.
+    calendar: HallCalendar = NO_HOLIDAYS
+    # Live appointments (booked or checked in), today's and later days', by code.
+    bookings: Mapping[str, Booking] = field(default_factory=lambda: frozen({}))
+    # Remote tickets taken today per taker (phone or browser hash), for the per-person limit.
+    remote_taken: Mapping[str, int] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""
@@ -174,15 +226,19 @@ class HallState:
         return self.queues.get(key, EMPTY)
 
     def waiting_count(self, service: str) -> int:
-        """How many wait for a service (not counting tickets sent to one counter)."""
-        return len(self.line(("service", service, False))) + len(self.line(("service", service, True)))
+        """How many wait for a service, checked-in appointments included (not tickets sent to one counter)."""
+        return (
+            len(self.line(("service", service, False)))
+            + len(self.line(("service", service, True)))
+            + len(self.line(("booked", service, False)))
+        )
 
     def waiting(self, service: str | None = None) -> list[Ticket]:
         """Waiting tickets, of one service or all, oldest first (for reports and tests; O(n))."""
         ids = sorted(
             i
             for key, line in self.queues.items()
-            if service is None or (key[0] == "service" and key[1] == service)
+            if service is None or (key[0] in ("service", "booked") and key[1] == service)
             for i in line
         )
         return [self.tickets[i] for i in ids]

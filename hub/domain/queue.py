@@ -68,9 +68,14 @@ def roll_day(state: HallState, now: float) -> Outcome:
         cursors=frozen({}),
         recent_calls=(),
         kiosk_issues=frozen({}),
+        remote_taken=frozen({}),
         queues=frozen({}),
         labels=frozen({}),
         tokens=frozen({}),
+        # Single-day changes of past days mean nothing any more.
+        calendar=dataclasses.replace(
+            state.calendar, changes=tuple(c for c in state.calendar.changes if c.date.isoformat() >= today)
+        ),
     )
     return fresh, events
 
@@ -196,7 +201,7 @@ def issue(
     """Issue a ticket for a service: the next free number, at the back of its class."""
     state, events = roll_day(state, now)
     service = _service(state, service_id)
-    phase = calendar.phase(service, now, state.hall.site)
+    phase = calendar.phase(service, now, state.hall.site, state.calendar)
     if phase is not calendar.Phase.OPEN:
         raise QueueError("service_closed", f"{service.name.ko} ({service.id}) is not taking tickets now: {phase}")
     if priority and not service.priority:
@@ -218,7 +223,7 @@ def issue(
         token_hash=token_hash,
         device=device,
         ahead_at_issue=ahead,
-        estimate_at_issue=estimate.wait_range(state, service.id, ahead),
+        estimate_at_issue=estimate.wait_range(state, service.id, ahead, now),
     )
     events.append(Event("issued", now, ticket))
     return _apply(
@@ -251,8 +256,16 @@ def _end_current(
     return state, ticket
 
 
-def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now: float, events: list[Event]) -> Outcome:
-    """Call `ticket` to `counter`, whose priority run becomes `streak`."""
+def _serve(
+    state: HallState,
+    counter: Counter,
+    ticket: Ticket,
+    streak: int,
+    now: float,
+    events: list[Event],
+    booked_run: int = 0,
+) -> Outcome:
+    """Call `ticket` to `counter`, whose priority run becomes `streak` (and booked run `booked_run`)."""
     called = dataclasses.replace(ticket, state=TicketState.CALLED, called=now, counter=counter.id, for_counter=None)
     events.append(Event("called", now, called, counter.id))
     call = Call(called.id, called.label, called.service, counter.id, now, False, called.language)
@@ -260,7 +273,7 @@ def _serve(state: HallState, counter: Counter, ticket: Ticket, streak: int, now:
         state,
         events,
         tickets=[called],
-        counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak)],
+        counters=[CounterState(counter.id, CounterStatus.OPEN, called.id, streak, booked_run)],
         recent_calls=(call, *state.recent_calls)[:RECENT_CALLS],
     )
 
@@ -283,10 +296,10 @@ def call_next(state: HallState, counter_id: str, now: float) -> Outcome:
     counter = _counter(state, counter_id)
     state, _ = _end_current(state, counter, now, TicketState.DONE, events)
     state = _opened(state, counter, now, events)
-    ticket, streak = allocation.choose(state, counter)
+    ticket, streak, booked_run = allocation.choose(state, counter, now)
     if ticket is None:
         return _apply(state, events)
-    return _serve(state, counter, ticket, streak, now, events)
+    return _serve(state, counter, ticket, streak, now, events, booked_run)
 
 
 def _find(state: HallState, label: str) -> Ticket:

@@ -31,6 +31,8 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "ahead_at_issue": ticket.ahead_at_issue,
         "estimate_at_issue": list(ticket.estimate_at_issue),
         "business_date": ticket.business_date,
+        "booked": ticket.booking is not None,  # a checked-in appointment (예약): the ticket says so
+        "remote": ticket.remote_owner is not None,  # a remote ticket (원격 번호표), confirmed or not
     }
 
 
@@ -58,12 +60,43 @@ def service_status(state: HallState, service_id: str, now: float, waiting: int) 
     """
     service = state.hall.service(service_id)
     assert service is not None
-    wait = estimate.wait_range(state, service_id, waiting)
-    if calendar.phase(service, now, state.hall.site) is not calendar.Phase.OPEN:
+    wait = estimate.wait_range(state, service_id, waiting, now)
+    if calendar.phase(service, now, state.hall.site, state.calendar) is not calendar.Phase.OPEN:
         return "closed", wait
-    if wait[1] * 60 > calendar.seconds_until_close(service, now, state.hall.site):
+    if wait[1] * 60 > calendar.seconds_until_close(service, now, state.hall.site, state.calendar):
         return "closing", wait
     return "open", wait
+
+
+def _today(state: HallState, service_id: str, now: float) -> calendar.DayHours | None:
+    service = state.hall.service(service_id)
+    assert service is not None
+    site = state.hall.site
+    return calendar.hours_on(service, calendar.local(now, site).date(), site, state.calendar)
+
+
+def _hours_shown(state: HallState, service_id: str, now: float) -> calendar.DayHours:
+    """Today's hours; on a day it does not open, those of its next opening day (or its usual ones)."""
+    today = _today(state, service_id, now)
+    if today is not None:
+        return today
+    service = state.hall.service(service_id)
+    assert service is not None
+    site = state.hall.site
+    opening = calendar.next_opening(service, now, site, state.calendar)
+    later = calendar.hours_on(service, opening.date(), site, state.calendar) if opening else None
+    hours = service.hours
+    return later or calendar.DayHours(hours.open, hours.last_ticket, hours.close)
+
+
+def hall_next_opening(state: HallState, now: float) -> str | None:
+    """When the hall next takes tickets, while no service takes any now (ISO time at the site):
+    what the kiosk, the boards and the web show when closed ("다음 접수: 11월 24일(화) 09:00")."""
+    site, cal = state.hall.site, state.calendar
+    if any(calendar.phase(s, now, site, cal) is calendar.Phase.OPEN for s in state.hall.services):
+        return None
+    found = [o for s in state.hall.services if (o := calendar.next_opening(s, now, site, cal)) is not None]
+    return min(found).isoformat() if found else None
 
 
 def note_calls(before: HallState, after: HallState, events: Iterable[Event]) -> HallState:
@@ -93,8 +126,10 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
     for service in hall.services:
         waiting = state.waiting_count(service.id)
         order = allocation.queue_order(state, service.id, QUEUE_SHOWN)
-        mean, deviation, capacity = estimate.model(state, service.id)
+        mean, deviation, capacity = estimate.model(state, service.id, now)
         status, wait = service_status(state, service.id, now, waiting)
+        hours = _hours_shown(state, service.id, now)
+        intake = calendar.next_intake(service, now, hall.site, state.calendar)
         services.append(
             {
                 "id": service.id,
@@ -115,9 +150,12 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
                 "estimate_minutes": list(wait),
                 "counters_open": estimate.open_counters(state, service.id),
                 "mean_service_seconds": round(estimate.service_time(state, service.id).mean, 1),
-                "opens": service.hours.open.strftime("%H:%M"),
-                "cutoff": service.hours.last_ticket.strftime("%H:%M"),
-                "closes": service.hours.close.strftime("%H:%M"),
+                "opens": hours.open.strftime("%H:%M"),
+                "cutoff": hours.last_ticket.strftime("%H:%M"),
+                "closes": hours.close.strftime("%H:%M"),
+                # The hall calendar: whether it opens today at all, and when tickets are next taken.
+                "open_today": _today(state, service.id, now) is not None,
+                "next_opening": intake.isoformat() if intake else None,
                 "priority_offered": service.priority,
                 # Rounded for the wire: 3 + 3 × 0.2 counters is 3.6000000000000005 in floating point.
                 "estimate_model": {
@@ -147,6 +185,7 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         "v": 1,
         "seq": state.seq,
         "site": {"id": hall.site.id, "name": hall.site.name.all()},
+        "next_opening": hall_next_opening(state, now),
         "business_date": state.business_date,
         "at": now,
         "services": services,

@@ -30,8 +30,14 @@ scalars = st.one_of(
     st.integers(min_value=-(10**300), max_value=10**300),
     st.floats(allow_nan=False, allow_infinity=False),
     text,
-    st.sampled_from(["", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"]),
-    st.sampled_from(["x" * 9000, "가" * 2800, "1" * 5000]),  # at and past the payload limit
+    st.sampled_from(
+        [
+            *("", "cert", "passport", "1", "3", "99", "1001", "P001", "ko", "web", "kiosk", "staff"),
+            *("2026-11-23", "2026-11-24", "2026-02-30", "14:00", "24:00", "09:30"),  # the hall calendar
+            *("12:15", "01012345678", "K7QPM2XA", "홍길동"),  # appointments
+            *("x" * 9000, "가" * 2800, "1" * 5000),  # at and past the payload limit
+        ]
+    ),
 )
 values = st.recursive(
     scalars,

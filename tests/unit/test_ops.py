@@ -17,6 +17,17 @@ from wire import config
 from wire import protocol as p
 
 NOON = at("2026-11-23 12:00")
+# The required fields of issue 15's ops (the hall calendar, appointments, remote tickets).
+BOOKING = {"service": "passport", "date": "2026-11-23", "slot": "12:30"}
+ISSUE_15_REQUIRED = {
+    "book": BOOKING,
+    "change_booking": {"code": "ABCD2345", "date": "2026-11-23", "slot": "12:15"},
+    "cancel_booking": {"code": "ABCD2345"},
+    "check_in": {"code": "ABCD2345"},
+    "show_booking": {"code": "ABCD2345"},
+    "booking_slots": {"service": "passport", "date": "2026-11-23"},
+    "remote_issue": {"service": "cert", "owner": "browser-0001"},
+}
 
 
 class Stamp(p.Request):
@@ -86,7 +97,7 @@ def test_the_real_table_is_whole_and_everything_is_derived_from_it() -> None:
     assert set(config.ROLE_OPS) == set(p.ROLES) and config.ROLE_OPS["display"] == frozenset()
     assert config.ROLE_OPS["staff"] == set(p.OPS)  # staff may do everything
     assert set(p.CONSOLE_OPS) == {"call_next", "recall", "no_show", "finish", "pause", "resume", "transfer"}
-    required = {"issue": {"service": "cert"}, "call": {"ticket": "1001"}}
+    required = {"issue": {"service": "cert"}, "call": {"ticket": "1001"}, **ISSUE_15_REQUIRED}
     for op in p.OPERATIONS:  # the decoder knows every declared op, and only those
         raw = {"v": 1, "id": "x", "op": op.name, **required.get(op.name, {})}
         assert type(p.parse_command(json.dumps(raw).encode())) is op.request
@@ -101,6 +112,9 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         ("kiosk-1", "issue", {"service": "cert"}),
         ("kiosk-1", "issue", {"service": "cert"}),
         ("staff", "issue", {"service": "cert"}),
+        # Issue 15: four wait and no service time is measured yet, so a remote ticket is offered.
+        ("web", "remote_issue", {"service": "cert", "owner": "browser-0001"}),
+        ("kiosk-1", "confirm", {"ticket": "REMOTE"}),
         ("counter-3", "call_next", {}),
         ("counter-3", "recall", {}),
         ("counter-3", "no_show", {}),
@@ -111,9 +125,21 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         ("counter-1", "pause", {}),
         ("counter-1", "resume", {}),
         ("staff", "cancel", {"ticket": "1002"}),
+        # Issue 15: the hall calendar, appointments (CODE: the code of the booking made just before), remote tickets.
+        ("staff", "change_day", {"date": "2026-11-24", "closed": True}),
+        ("web", "booking_slots", {"service": "passport", "date": "2026-11-23"}),
+        ("web", "book", {**BOOKING, "owner": "browser-0001"}),
+        ("web", "show_booking", {"code": "CODE"}),
+        ("web", "change_booking", {"code": "CODE", "date": "2026-11-23", "slot": "12:15"}),
+        ("kiosk-1", "check_in", {"code": "CODE"}),
+        ("staff", "list_bookings", {}),
+        ("web", "book", {**BOOKING, "slot": "13:00", "owner": "browser-0002"}),
+        ("web", "cancel_booking", {"code": "CODE"}),
     ]
     assert {op for _, op, _ in script} == set(p.OPS), "the script must try every op"
+    code, remote = "", ""
     for n, (device, op, fields) in enumerate(script):
+        fields = {k: {"CODE": code, "REMOTE": remote}.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
         payload = json.dumps({"v": 1, "id": f"c{n}", "op": op, **fields}).encode()
         done = handler.handle(state, device, payload, NOON + n, f"token-{n}")
         assert done.reply.status == "ok", (op, done.reply)
@@ -121,6 +147,10 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         assert type(done.reply.data) is declared, op
         wire = p.Reply.model_validate_json(p.encode(done.reply))  # what a device receives
         assert wire.typed(p.OP_BY_NAME[op]).result() == done.reply.data
+        if op == "book":
+            code = done.reply.data.booking.code
+        if op == "remote_issue":
+            remote = done.reply.data.number
         state = done.state
     refused = p.Reply.model_validate_json(
         p.encode(handler.handle(state, "kiosk-1", b'{"v":1,"id":"z","op":"issue","service":"nope"}', NOON, "t").reply)

@@ -17,6 +17,8 @@
     // Only changed text is written: each figure is a polite live region, and a screen reader
     // should hear what changed, not every figure on every update.
     const put = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+    const next = document.getElementById("next-opening");  // the hall calendar: "다음 접수: …" while closed
+    if (next) { const line = st.next_opening_text && st.next_opening_text[box.dataset.lang]; next.hidden = !line; put(next, line || ""); }
     for (const s of st.services) {
       const el = box.querySelector(`[data-id="${s.id}"]`);
       if (!el) continue;
@@ -29,6 +31,8 @@
       put(el.querySelector(".wait"), s.status === "closed" ? words.closed
         : fill(words.minutes, {low: s.estimate_minutes[0], high: s.estimate_minutes[1]}));
       el.querySelector(".warn").hidden = s.status !== "closing";
+      const remote = el.querySelector(".remote");  // remote tickets (원격 번호표): offered or not, live
+      if (remote) remote.hidden = !s.remote;
     }
   });
   source.onerror = () => { const live = document.getElementById("live"); live.className = "stale"; live.textContent = words.stale; };

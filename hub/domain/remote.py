@@ -1,0 +1,91 @@
+"""Remote tickets (원격 번호표): a ticket taken from the status page before leaving home. Pure.
+
+Offered only when the hall allows it for the task (`Service.remote`), the task is open and not
+closing, and the expected wait is at least `min_wait_minutes` (a remote ticket must not jump a
+short queue); at most `max_waiting` wait at once per task, and `per_person_per_day` per phone or
+browser. The ticket is an ordinary one (same numbering, same page); it is confirmed in the hall at
+the kiosk by its number or by the clerk when called, and one never confirmed counts as absent in
+the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hub.domain import queue, view
+from hub.domain.model import Event, HallState, QueueError, Ticket, TicketState, frozen
+from hub.domain.queue import Outcome, roll_day
+
+
+def offer(state: HallState, service_id: str, now: float, owner: str | None = None) -> None:
+    """Refuses (QueueError) unless a remote ticket for the task may be taken now (by `owner`)."""
+    service = state.hall.service(service_id)
+    if service is None:
+        raise QueueError("unknown_service", f"no service {service_id!r}")
+    if service.remote is None:
+        raise QueueError("remote_not_offered", f"{service.id!r} gives no remote tickets")
+    if owner is not None and state.remote_taken.get(owner, 0) >= service.remote.per_person_per_day:
+        raise QueueError("remote_limit", "a remote ticket was already taken today from this phone or browser")
+    status, wait = view.service_status(state, service.id, now, state.waiting_count(service.id))
+    if status != "open":
+        raise QueueError("service_closed", f"{service.id} is {status}: no remote ticket now")
+    if wait[0] < service.remote.min_wait_minutes:
+        raise QueueError(
+            "remote_not_needed", f"the wait is short ({wait[0]}–{wait[1]} min): please take a ticket in the hall"
+        )
+    waiting = sum(
+        1
+        for t in state.tickets.values()
+        if t.service == service.id and t.remote_owner is not None and t.state is TicketState.WAITING
+    )
+    if waiting >= service.remote.max_waiting:
+        raise QueueError("remote_full", f"{waiting} remote tickets already wait for {service.id}")
+
+
+def take(
+    state: HallState, service_id: str, now: float, *, owner: str, token_hash: str, device: str, language: str = "ko"
+) -> Outcome:
+    """Issue a remote ticket for `owner` (a phone or browser hash) when `offer` allows it."""
+    state, events = roll_day(state, now)
+    offer(state, service_id, now, owner)
+    service = state.hall.service(service_id)
+    assert service is not None
+    taken = state.remote_taken.get(owner, 0)
+    state, issued = queue.issue(
+        state, service.id, now, token_hash=token_hash, device=device, channel="web", language=language
+    )
+    ticket = issued[-1].ticket
+    assert ticket is not None
+    marked = dataclasses.replace(ticket, remote_owner=owner)
+    state, _ = queue._apply(state, [], tickets=[marked])
+    issued[-1] = dataclasses.replace(issued[-1], ticket=marked, detail=frozen({"remote": True}))
+    counts = queue._persistent(state.remote_taken).set(owner, taken + 1)
+    return dataclasses.replace(state, remote_taken=counts), events + issued
+
+
+def confirm(state: HallState, now: float, ticket: Ticket) -> Outcome:
+    """The remote ticket's holder is in the hall."""
+    state, events = roll_day(state, now)
+    if ticket.remote_owner is None:
+        raise QueueError("invalid_state", f"{ticket.label} is not a remote ticket")
+    if ticket.confirmed is not None:
+        raise QueueError("invalid_state", f"{ticket.label} is already confirmed")
+    confirmed = dataclasses.replace(ticket, confirmed=now)
+    events.append(Event("confirmed", now, confirmed))
+    return queue._apply(state, events, tickets=[confirmed])
+
+
+def confirm_by_number(state: HallState, now: float, label: str) -> Outcome:
+    """At the kiosk: the visitor types (or scans) the remote ticket's number."""
+    state, _ = roll_day(state, now)
+    if label not in state.labels:
+        raise QueueError("unknown_ticket", f"no live ticket {label!r} today")
+    return confirm(state, now, state.tickets[state.labels[label]])
+
+
+def confirm_serving(state: HallState, now: float, counter_id: str) -> Outcome:
+    """At the counter: the clerk confirms the remote ticket just called."""
+    current = state.counter(counter_id)
+    if current.serving is None or current.serving not in state.tickets:
+        raise QueueError("not_serving", f"counter {counter_id} is not serving anyone")
+    return confirm(state, now, state.tickets[current.serving])
