@@ -403,7 +403,7 @@ class Kiosk:
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
-        look = {"language": self.language, "large": self.large, "low": self.low, "mount": self.mount}
+        look: dict[str, Any] = {"language": self.language, "large": self.large, "low": self.low, "mount": self.mount}
         if self.asking_since is not None:
             left = max(0, int(self._wait(ASK_SECONDS) - (self.clock() - self.asking_since)))
             self.targets = screens.still_there(p, left, voice=self.voice_on, focus=self.focus, **look)

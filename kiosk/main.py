@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
+from hardware.voice import Guide
 from kiosk.app import Kiosk
 from wire import clock as hall_clock
 from wire import config as cfg
@@ -110,7 +111,9 @@ def run(
         signal.signal(sig, lambda *_: stop.set())
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
     try:
-        kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now)  # the header shows hall time
+        guide = voice_guide(entry.voice or cfg.VoiceSettings())
+        # the header shows hall time
+        kiosk = Kiosk(hall, device, client, printer, screen, wall=hall_clock.now, voice=guide)
         warm_up(kiosk, hall)
         if visitors_per_hour:
             from kiosk.simulate import Visitors
@@ -123,3 +126,23 @@ def run(
         printer.close()
         screen.close()
     return 0
+
+
+def voice_guide(settings: cfg.VoiceSettings) -> Guide | None:
+    """The kiosk's voice guidance from its config (espeak-ng or recorded clips, on the configured
+    ALSA device); None when the engine is "none" or cannot start (the kiosk still works by sight)."""
+    import tempfile
+
+    from hardware import HardwareError
+    from hardware.voice import ClipVoice, EspeakVoice, Voice
+
+    if settings.engine == "none":
+        return None
+    work = Path(tempfile.mkdtemp(prefix="sunbeon-guide-"))
+    try:
+        espeak = EspeakVoice(work, speed=settings.speed, volume=settings.volume)
+        voice: Voice = ClipVoice(Path(settings.clips), work, fallback=espeak) if settings.clips else espeak
+    except HardwareError as err:
+        log.error("no voice guidance: %s", err)
+        return None
+    return Guide(voice, output=settings.output, volume=settings.volume, speed=settings.speed)

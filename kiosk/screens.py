@@ -158,7 +158,8 @@ def stack(p: Painter, rect: Rect, lines: list[Line], pad: int) -> None:
             size = max(p.min_size, int(size * shrink))
             fitted = p._fit_cached(text, language, size, width, True)
             # Shrunk by more than a quarter: a sentence reads better wrapped at its own size.
-            if p.measure(text, language, fitted)[0] <= width and (fitted >= size * 0.75 or " " not in text):
+            words_fit = all(p.measure(word, language, size)[0] <= width for word in text.split(" "))
+            if p.measure(text, language, fitted)[0] <= width and (fitted >= size * 0.75 or not words_fit):
                 placed.append((text, language, fitted, color))
             else:
                 placed += [(part, language, size, color) for part in wrap(p, text, language, size, width)]

@@ -191,6 +191,33 @@ def main() -> None:
         kiosk.painter, snapshot, language="en", large=True, priority=False, online=True, now=NOW, tz="Asia/Seoul"
     )
     kiosk.screenshot(OUT / "kiosk-start-large-en.png")
+    # Issue 13: low-position mode (every control below 120 cm on a 32-inch screen hung at 75 cm),
+    # large text in Korean, and voice guidance on (its indicator in the low left corner).
+    kiosk_screens.start(
+        kiosk.painter,
+        snapshot,
+        language="ko",
+        large=False,
+        priority=False,
+        online=True,
+        now=NOW,
+        tz="Asia/Seoul",
+        low=True,
+    )
+    kiosk.screenshot(OUT / "kiosk-start-low.png")
+    kiosk_screens.start(
+        kiosk.painter,
+        snapshot,
+        language="ko",
+        large=True,
+        priority=True,
+        online=True,
+        now=NOW,
+        tz="Asia/Seoul",
+        voice=True,
+        focus=("priority",),
+    )
+    kiosk.screenshot(OUT / "kiosk-start-large-voice.png")
     import pygame
 
     qr = qr_image(ticket["url"], 270).convert("RGB")
