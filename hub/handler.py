@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from hub.domain import queue
+from hub.domain import help_requests, queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
@@ -92,6 +92,10 @@ def _dispatch(
             return queue.cancel(
                 state, now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
             )
+        case p.AskHelp():
+            return help_requests.ask(state, device, now)
+        case p.HelpDone():
+            return help_requests.done(state, device, command.device, now)
     raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
 
 
@@ -107,6 +111,8 @@ def _data(state: HallState, command: p.Command, events: list[Event], token: str,
         return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
     if isinstance(command, (p.Pause, p.Resume)):
         return {"ticket": None, "counter": _counter_data(state, command)}
+    if isinstance(command, (p.AskHelp, p.HelpDone)):
+        return {"help": help_requests.view(state)}
     return {"ticket": _ticket_data(last)}
 
 

@@ -88,7 +88,7 @@ class Kiosk:
         self.voice_on = False  # 음성 안내
         self.focus: tuple | None = None  # the control the keypad has reached
         self.asking_since: float | None = None  # 계속하시겠습니까? on screen since
-        self.staff_called = False
+        self.staff_asking = False  # a help request on its way to the hub
         self.ticket: dict | None = None
         self.printed = False
         self.problem_key = ""
@@ -230,10 +230,30 @@ class Kiosk:
                 self._issue(service)
 
     def _call_staff(self) -> None:
-        """직원 호출: the hall board and the clerks' screens show 도움 요청 until a clerk comes."""
-        self.staff_called = True
-        self.client.set_status("degraded", "help requested", reason="help")
+        """직원 호출: the `help` op; the hall board, counter monitors and clerk console show 도움 요청
+        until a clerk clears it (the button stays lit as long as the hub's snapshot lists this kiosk)."""
         self._say([(t("staff_called", self.language), self.language)])
+        if self.staff_asking:
+            return
+        self.staff_asking = True
+        threading.Thread(target=self._ask_help, daemon=True, name="kiosk-help").start()
+
+    def _ask_help(self) -> None:
+        try:
+            command_id = f"{self.device}-help-{uuid.uuid4().hex[:8]}"
+            reply = self.client.request("help", command_id=command_id, timeout=3.0)
+            if reply.status != "ok":
+                log.warning("help request not taken: %s", reply.error)
+        finally:
+            self.staff_asking = False
+            self.dirty = True
+
+    @property
+    def staff_called(self) -> bool:
+        """Whether a clerk has been asked for and not yet come (lights 직원 호출)."""
+        snapshot = self.client.snapshot
+        listed = bool(snapshot and any(h.device == self.device for h in snapshot.help))
+        return listed or self.staff_asking
 
     def _home(self) -> None:
         self.mode, self.ticket, self.priority, self.focus = "start", None, False, None

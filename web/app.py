@@ -33,7 +33,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop idle connections)
 NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 COOKIE = "sunbeon_session"
-CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer")
+CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer", "help_done")
 NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
 ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (wire/config.py's Id, loosely)
 MAX_STREAMS = 16000  # open SSE streams one relay serves; more get 503 (nginx caps them first)
@@ -57,6 +57,12 @@ class StreamCount:
 
     def __init__(self, most: int) -> None:
         self.most, self.open = most, 0
+
+
+def kiosk_name(device: str) -> str:
+    """A kiosk as the hall calls it: "kiosk-1" → "1번 키오스크" (the board names it the same way)."""
+    match = re.fullmatch(r"kiosk-?(\d+)", device)
+    return f"{match[1]}번 키오스크" if match else "키오스크"
 
 
 def create_app(
@@ -339,9 +345,12 @@ def create_app(
             if s.id in served
             for q in s.queue
         ][:30]
+        # 직원 호출 from the kiosks, oldest first: "도움 요청 · 1번 키오스크" until a clerk takes it.
+        asking = [(h.device, kiosk_name(h.device)) for h in (snap.help if snap else [])]
         return {
             "view": view,
             "waiting": waiting,
+            "help": asking,
             "counter": counter,
             "services": hall.services,
             "counters": [c for c in hall.counters if c.id != counter],
@@ -430,7 +439,8 @@ def create_app(
     @app.get("/console/{counter}/panel", response_class=HTMLResponse)
     async def console_panel(request: Request, counter: str) -> HTMLResponse:
         session_counter(request, counter)
-        return render("console_panel.html", request, "ko", **panel_values(counter))
+        csrf = signer.csrf("console:" + request.cookies.get(COOKIE, ""))
+        return render("console_panel.html", request, "ko", csrf=csrf, **panel_values(counter))
 
     @app.post("/console/{counter}/command", summary="A counter command from the console")
     async def console_command(
@@ -440,25 +450,29 @@ def create_app(
         csrf: str = Form(""),
         to_service: str = Form(""),
         to_counter: str = Form(""),
+        device: str = Form(""),
     ) -> RedirectResponse:
         session_counter(request, counter)
         if not signer.check_csrf("console:" + request.cookies.get(COOKIE, ""), csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         if op not in CONSOLE_OPS:
             raise HTTPException(400, "unknown command")
-        fields: dict[str, Any] = {}
+        fields: dict[str, Any] = {"counter": counter}
+        if op == "help_done":
+            # Not a counter command: the kiosk whose request the clerk takes (none: the oldest).
+            fields = {"device": device} if device and ID.match(device) else {}
         if op == "transfer":
             if bool(to_service) == bool(to_counter):
                 raise HTTPException(400, "choose a task or a counter to transfer to")
             target = to_service or to_counter
             if not ID.match(target):
                 raise HTTPException(400, "no such task or counter")
-            fields = {"to_service": to_service} if to_service else {"to_counter": to_counter}
+            fields["to_service" if to_service else "to_counter"] = to_service or to_counter
         try:
             client = await asyncio.to_thread(relay.counter_client, counter)
         except KeyError:
             raise HTTPException(404, "this counter has no device in the hall's config") from None
-        reply = await asyncio.to_thread(client.request, op, counter=counter, **fields)
+        reply = await asyncio.to_thread(client.request, op, **fields)
         if reply.status == "ok":
             ticket = (reply.data or {}).get("ticket") or {}
             number = str(ticket.get("number", ""))

@@ -140,6 +140,7 @@ CONSOLE_MESSAGES: dict[str, str] = {
     "ok.pause": "일시 중지했습니다 · Paused",
     "ok.resume": "업무를 재개했습니다 · Resumed",
     "ok.transfer": "이관했습니다 · Transferred",
+    "ok.help_done": "도움 요청을 확인했습니다 · Help request taken",
     "error.not_serving": "지금 응대 중인 번호가 없습니다 · Nobody is being served at this counter",
     "error.invalid_state": "지금은 할 수 없는 작업입니다 · Not possible right now",
     "error.unknown_service": "없는 업무입니다 · No such task",

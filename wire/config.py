@@ -40,13 +40,30 @@ def _check_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(_check_id)]
 
 # What each role may ask of the hub unless the device entry narrows it.
+# A kiosk raises a help request (직원 호출) for itself only; counters (their buttons and the clerk
+# console, which speaks as its counter) and staff desks clear it; the public web relay does neither.
 ROLE_OPS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue"}),
-    "counter": frozenset({"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume"}),
+    "kiosk": frozenset({"issue", "help"}),
+    "counter": frozenset(
+        {"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "help_done"}
+    ),
     "display": frozenset(),
     "web": frozenset({"issue", "cancel"}),
     "staff": frozenset(
-        {"issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel"}
+        {
+            "issue",
+            "call_next",
+            "call",
+            "recall",
+            "no_show",
+            "transfer",
+            "finish",
+            "pause",
+            "resume",
+            "cancel",
+            "help",
+            "help_done",
+        }
     ),
 }
 
@@ -213,6 +230,7 @@ class ButtonPins(_Model):
     next: int | None = None
     recall: int | None = None
     no_show: int | None = None
+    help: int | None = None  # clears the oldest 직원 호출 (the clerk goes to that kiosk)
     led: int | None = None
     hold_seconds: float = Field(default=1.5, ge=0.3, le=10)
     debounce_ms: int = Field(default=50, ge=1, le=500)

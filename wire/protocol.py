@@ -225,13 +225,39 @@ class Cancel(_Command):
     ticket: str | None = None
 
 
+class AskHelp(_Command):
+    """직원 호출: a kiosk asks for a clerk (the board, counters and console show 도움 요청 until one comes)."""
+
+    op: Literal["help"] = "help"
+
+
+class HelpDone(_Command):
+    """A clerk has come: clear a kiosk's help request (counter, console, staff)."""
+
+    op: Literal["help_done"] = "help_done"
+    device: str | None = Field(default=None, max_length=32, description="the kiosk; none: the oldest request")
+
+
 Command = Annotated[
-    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel,
+    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel | AskHelp | HelpDone,
     Field(discriminator="op"),
 ]
 # The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
 CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
-OPS = ("issue", "call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "cancel")
+OPS = (
+    "issue",
+    "call_next",
+    "call",
+    "recall",
+    "no_show",
+    "transfer",
+    "finish",
+    "pause",
+    "resume",
+    "cancel",
+    "help",
+    "help_done",
+)
 _COMMAND = TypeAdapter(Command)
 
 
@@ -543,6 +569,13 @@ class Alert(_View):
     reason: str | None = None  # DeviceStatus.reason, passed on
 
 
+class HelpRequest(_View):
+    """A kiosk whose visitor asked for a clerk (직원 호출), since when."""
+
+    device: str
+    since: float
+
+
 class Snapshot(_View):
     """The whole hall, retained: a display that connects is current at once.
 
@@ -564,6 +597,7 @@ class Snapshot(_View):
     counters: list[CounterView]
     recent_calls: list[CallView]
     alerts: list[Alert]
+    help: list[HelpRequest] = []  # 도움 요청, oldest first, until a clerk clears it
 
     def service(self, service_id: str) -> ServiceView | None:
         """The service with this id, or None."""

@@ -162,6 +162,9 @@ class HallState:
     # The number each service called last today (for the boards): recent_calls keeps only a few
     # calls of the whole hall, so a quiet service would lose its number behind busy ones.
     last_called: Mapping[str, str] = field(default_factory=lambda: frozen({}))
+    # Kiosks whose visitor asked for a clerk (직원 호출), and since when; not kept across a hub
+    # restart (the kiosk still shows its lit button, and the visitor can press it again).
+    help_requests: Mapping[str, float] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""
