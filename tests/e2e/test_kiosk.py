@@ -9,8 +9,8 @@ import zxingcpp
 from hardware.fakes import FakeNetworkPrinter
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from kiosk.app import Kiosk
 from kiosk.access_text import t
+from kiosk.app import Kiosk
 from kiosk.text import LANGUAGES
 from kiosk.ticket import TicketContent, render
 from tests.screens import check_screen

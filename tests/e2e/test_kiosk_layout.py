@@ -126,7 +126,8 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
     drawn = 0
     for language, large, low, priority in itertools.product(LANGUAGES, (False, True), (False, True), (False, True)):
         snap = _snapshot(priority)
-        tag = f"{orientation}-{language}{'-large' if large else ''}{'-low' if low else ''}{'-priority' if priority else ''}"
+        flags = "".join(f"-{name}" for name, on in (("large", large), ("low", low), ("priority", priority)) if on)
+        tag = f"{orientation}-{language}{flags}"
         common = {"language": language, "large": large, "low": low, "mount": m}
         pages = {
             "start": lambda c=common, s=snap, pr=priority: screens.start(
