@@ -27,6 +27,7 @@ from hardware.fonts import FontMissing, font_for
 
 Color = tuple[int, int, int]
 RENDER_CACHE_BYTES = 8 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
+MEASURED_KEPT = 20_000  # remembered text sizes (~100 bytes each)
 
 
 class MissingGlyphs(HardwareError):
@@ -109,6 +110,7 @@ class Painter:
         self._rendered_bytes = 0
         self.log: list[Drawn] = []
         self.filled: list[Filled] = []
+        self._measured: dict[tuple[str, str, int, bool], tuple[int, int]] = {}
         self.ground: Color = (0, 0, 0)
         # `fit` never shrinks text below this (the kiosk sets it from the rules' minimum in mm):
         # a text that does not fit then overflows its box, and the layout test says so.
@@ -142,9 +144,16 @@ class Painter:
             self.filled.append(Filled(tuple(rect), color))  # type: ignore[arg-type]
 
     def measure(self, text: str, language: str, size: int, bold: bool = True) -> tuple[int, int]:
-        """Width and height of `text` as it would be drawn."""
-        rect = self.font(language, size, bold).get_rect(text)
-        return rect.width, rect.height
+        """Width and height of `text` as it would be drawn (remembered: a layout that wraps and
+        fits measures the same words many times, and FreeType's get_rect is the slow part)."""
+        key = (text, language, size, bold)
+        found = self._measured.get(key)
+        if found is None:
+            rect = self.font(language, size, bold).get_rect(text)
+            found = self._measured[key] = (rect.width, rect.height)
+            if len(self._measured) > MEASURED_KEPT:
+                self._measured.pop(next(iter(self._measured)))  # the oldest: a day's screens repeat
+        return found
 
     def fit(self, text: str, language: str, size: int, width: int, bold: bool = True) -> int:
         """The largest size up to `size` at which `text` fits `width`."""
