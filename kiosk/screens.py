@@ -45,6 +45,7 @@ class Theme:
     closed: Color
     closed_text: Color
     focus: Color
+    edge: Color  # a control's outline: at least 3:1 against the background (WCAG 1.4.11)
     scale: float
 
 
@@ -61,6 +62,7 @@ NORMAL = Theme(
     closed=(222, 226, 232),
     closed_text=(150, 20, 20),
     focus=(214, 110, 0),
+    edge=(112, 122, 140),
     scale=1.0,
 )
 LARGE = Theme(
@@ -76,6 +78,7 @@ LARGE = Theme(
     closed=(60, 60, 60),
     closed_text=(255, 200, 200),
     focus=(0, 200, 255),
+    edge=(150, 150, 150),
     scale=1.45,
 )
 
@@ -146,28 +149,42 @@ def _slot(p: Painter, text: str, language: str, size: int) -> int:
     return max(size, p.measure(text, language, size)[1]) + size // 6
 
 
-def stack(p: Painter, rect: Rect, lines: list[Line], pad: int) -> None:
-    """Lines one under another, centred in `rect`: each fitted (then wrapped) to the width, all
-    made smaller together (down to the rules' minimum) until they fit the height."""
-    x, y, w, h = rect
+def _layout(p: Painter, rect: Rect, lines: list[Line], pad: int, shrink: float) -> tuple[list[Line], int, float]:
+    """Where `stack` puts the lines: each fitted (then wrapped) to the width, all made smaller
+    together from `shrink` (down to the rules' minimum) until they fit the height. Returns the
+    placed lines, their total height and the shrink used."""
+    _, _, w, h = rect
     width, height = w - 2 * pad, h - pad  # half the padding above and below: text height is scarcer
-    shrink = 1.0
     while True:
-        placed: list[tuple[str, str, int, Color]] = []
+        placed: list[Line] = []
         for text, language, size, color in lines:
             size = max(p.min_size, int(size * shrink))
-            fitted = p._fit_cached(text, language, size, width, True)
-            # Shrunk by more than a quarter: a sentence reads better wrapped at its own size.
-            words_fit = all(p.measure(word, language, size)[0] <= width for word in text.split(" "))
-            if p.measure(text, language, fitted)[0] <= width and (fitted >= size * 0.75 or not words_fit):
-                placed.append((text, language, fitted, color))
+            # A line keeps its size and wraps at spaces; only a word wider than the box makes the
+            # line smaller (one type size per card reads calmer than each line fitted on its own).
+            if p.measure(text, language, size)[0] <= width:
+                placed.append((text, language, size, color))
             else:
+                # Wrapped at the size its widest word fits (a word is split only at the rules' minimum).
+                widest = max(text.split(" "), key=lambda word: p.measure(word, language, size)[0])
+                size = p._fit_cached(widest, language, size, width, True)
                 placed += [(part, language, size, color) for part in wrap(p, text, language, size, width)]
         total = sum(_slot(p, text, language, size) for text, language, size, _ in placed)
         if total <= height or all(s <= p.min_size for _, _, s, _ in placed):
-            break
+            return placed, total, shrink
         shrink *= 0.92
-    top = y + pad // 2 + max(0, (height - total) // 2)
+
+
+def fitting_shrink(p: Painter, rect: Rect, lines: list[Line], pad: int) -> float:
+    """How much `stack` would shrink these lines to fit `rect` (1.0: not at all)."""
+    return _layout(p, rect, lines, pad, 1.0)[2]
+
+
+def stack(p: Painter, rect: Rect, lines: list[Line], pad: int, shrink: float = 1.0) -> None:
+    """Lines one under another, centred in `rect` (see `_layout`); `shrink` starts them smaller,
+    so cards side by side can share one type size."""
+    x, y, w, h = rect
+    placed, total, _ = _layout(p, rect, lines, pad, shrink)
+    top = y + pad // 2 + max(0, (h - pad - total) // 2)
     for text, language, size, color in placed:
         step = _slot(p, text, language, size)
         p.text(text, language, size, (x + w // 2, top + step // 2), color)
@@ -178,6 +195,7 @@ def button(p: Painter, rect: Rect, label: str, language: str, size: int, th: The
     """A button with one label; `on` fills it with the accent colour, the keypad focus rings it."""
     u = max(4, min(rect[2], rect[3]) // 8)
     p.box(rect, th.accent if on else th.card, radius=u)
+    p.box(rect, th.edge, radius=u, width=2)
     stack(p, rect, [(label, language, size, th.accent_text if on else th.card_text)], pad=u // 2)
     if focus:
         ring(p, rect, th)
@@ -261,10 +279,9 @@ def footer(
     return top, _row(p, top, height, items, look, u) + targets
 
 
-def _service_card(p: Painter, rect: Rect, number: int, service: ServiceView, look: Look, online: bool, u: int) -> None:
+def _service_lines(p: Painter, number: int, service: ServiceView, look: Look, online: bool, u: int) -> list[Line]:
     th, language = look.th, look.language
     closed = service.status == "closed"
-    p.box(rect, th.closed if closed or not online else th.card, radius=u)
     name = service.name.get(language) or service.name["ko"]
     text_color = th.closed_text if closed or not online else th.card_text
     lines: list[Line] = [(f"{number}. {name}", language, _size(p, u, 2.6, th), text_color)]
@@ -281,26 +298,38 @@ def _service_card(p: Painter, rect: Rect, number: int, service: ServiceView, loo
             # Large text has room for the short warning only; the voice says the whole sentence.
             warning = t("closing_short" if look.large else "closing", language)
             lines.append((warning, language, _size(p, u, 1.3, th), th.warning))
-    stack(p, rect, lines, pad=u // 2)
+    return lines
+
+
+def _service_card(
+    p: Painter, rect: Rect, lines: list[Line], service: ServiceView, look: Look, online: bool, u: int, shrink: float
+) -> None:
+    th = look.th
+    closed = service.status == "closed"
+    p.box(rect, th.closed if closed or not online else th.card, radius=u)
+    if online and not closed:
+        p.box(rect, th.edge, radius=u, width=2)  # a control: its edge shows (a closed card is not one)
+    stack(p, rect, lines, pad=u // 2, shrink=shrink)
     if look.focus == ("service", service.id):
         ring(p, rect, th)
 
 
-def _priority_card(p: Painter, rect: Rect, number: int, look: Look, on: bool, u: int) -> None:
-    """우선 배려 as large as a task, saying who qualifies."""
+def _priority_lines(p: Painter, number: int, look: Look, on: bool, u: int) -> list[Line]:
     th, language = look.th, look.language
-    p.box(rect, th.accent if on else th.card, radius=u)
     color = th.accent_text if on else th.card_text
     title = t("priority_on" if on else "priority", language)
-    stack(
-        p,
-        rect,
-        [
-            (f"{number}. {title}", language, _size(p, u, 2.4, th), color),
-            (t("priority_who", language), language, _size(p, u, 1.3, th), color),
-        ],
-        pad=u // 2,
-    )
+    return [
+        (f"{number}. {title}", language, _size(p, u, 2.4, th), color),
+        (t("priority_who", language), language, _size(p, u, 1.3, th), color),
+    ]
+
+
+def _priority_card(p: Painter, rect: Rect, lines: list[Line], look: Look, on: bool, u: int, shrink: float) -> None:
+    """우선 배려 as large as a task, saying who qualifies."""
+    th = look.th
+    p.box(rect, th.accent if on else th.card, radius=u)
+    p.box(rect, th.edge, radius=u, width=2)
+    stack(p, rect, lines, pad=u // 2, shrink=shrink)
     if look.focus == ("priority",):
         ring(p, rect, th)
 
@@ -352,15 +381,25 @@ def start(
     gap = u // 2 if low else u  # the reachable band is short: every pixel of it for the tasks
     cell_w = (w - gap * (columns + 1)) // columns
     cell_h = min(int(u * 11 * th.scale), (bottom - area_top - gap * (rows + 1)) // max(1, rows))
-    for i, (_, service) in enumerate(cards):
-        col, row = i % columns, i // columns
-        rect = (gap + col * (cell_w + gap), area_top + gap + row * (cell_h + gap), cell_w, cell_h)
+    rects = [
+        (gap + (i % columns) * (cell_w + gap), area_top + gap + (i // columns) * (cell_h + gap), cell_w, cell_h)
+        for i in range(len(cards))
+    ]
+    contents = [
+        _service_lines(p, i + 1, service, look, online, u)
+        if service is not None
+        else _priority_lines(p, i + 1, look, priority, u)
+        for i, (_, service) in enumerate(cards)
+    ]
+    # One type size for every card: the size the fullest card needs (a short name is not larger).
+    shrink = min((fitting_shrink(p, r, lines, u // 2) for r, lines in zip(rects, contents, strict=True)), default=1.0)
+    for rect, lines, (_, service) in zip(rects, contents, cards, strict=True):
         if service is not None:
-            _service_card(p, rect, i + 1, service, look, online, u)
+            _service_card(p, rect, lines, service, look, online, u, shrink)
             if service.status != "closed":
                 targets.append((rect, ("service", service.id)))
         else:
-            _priority_card(p, rect, i + 1, look, priority, u)
+            _priority_card(p, rect, lines, look, priority, u, shrink)
             targets.append((rect, ("priority",)))
     return targets
 
@@ -422,7 +461,7 @@ def done(
     service = ticket["service_name"].get(language) or ticket["service_name"]["ko"]
     low_, high = ticket["estimate_minutes"]
     qr_size = qr.get_width()
-    number_size = int(min(w, h) * 0.2)
+    number_size = int(min(w, h) * 0.26)
     top_lines: list[Line] = [
         (t("your_number", language), language, _size(p, u, 2.0, th), th.muted),
         (service, language, _size(p, u, 2.2, th), th.card_text),

@@ -175,13 +175,8 @@ def web_pictures() -> None:
             store.close()
 
 
-def main() -> None:
-    """Write every picture."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    if "--web" in sys.argv:
-        web_pictures()
-        return
-    snapshot, ticket = morning()
+def kiosk_pictures(snapshot: p.Snapshot, ticket: dict) -> None:
+    """The kiosk's screens for the README: start, large text, low position, voice on, a ticket."""
     kiosk = Screen((1080, 1920), offscreen=True)
     kiosk_screens.start(
         kiosk.painter, snapshot, language="ko", large=False, priority=False, online=True, now=NOW, tz="Asia/Seoul"
@@ -230,6 +225,18 @@ def main() -> None:
         printed=True,
     )
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
+
+
+def main() -> None:
+    """Write every picture."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    if "--web" in sys.argv:
+        web_pictures()
+        return
+    snapshot, ticket = morning()
+    kiosk_pictures(snapshot, ticket)
+    if "--kiosk" in sys.argv:
+        return
     render(TicketContent.from_reply(ticket), 576).save(OUT / "ticket.png")
     hall = Screen((1920, 1080), offscreen=True)
     display_screens.hall(hall.painter, snapshot, online=True, flash_call=None, now=NOW, tz="Asia/Seoul")

@@ -111,6 +111,10 @@ def check(screen: Screen, targets, m, large: bool, low: bool, name: str) -> list
         if (low or action == ("low",)) and not m.reachable(rect):
             problems.append(f"{name}: control {action} top at {m.height_cm(rect[1]):.0f} cm, out of reach")
     assert any(a == ("low",) for _, a in targets), f"{name}: no low-position button"
+    th = screens.theme(large)
+    for fill in (th.card, th.accent):
+        if contrast(th.edge, th.background) < 3 and contrast(fill, th.background) < 3:
+            problems.append(f"{name}: a control's edge is under 3:1 against the background")
     return problems
 
 
