@@ -185,3 +185,43 @@ def test_any_key_stream_never_raises_and_loses_no_character(stream):
     scanned = "".join(e.code for e in out if isinstance(e, Scan))
     assert all(isinstance(e, Key | Scan) for e in out)
     assert len(scanned) <= sum(len(c) for _, c, _ in stream)
+
+
+def test_no_reset_without_asking_any_key_extends_and_voice_mode_waits_longer(hub):
+    from kiosk.app import ASK_SECONDS, IDLE_SECONDS, VOICE_FACTOR
+
+    screen = Screen((1080, 1920), fullscreen=False)
+    client = hub.client("kiosk-1")
+    voice = FakeGuide()
+    k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1)), screen, voice=voice)
+    try:
+        drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
+        k.tap(*next((r[0] + 5, r[1] + 5) for r, a in k.targets if a == ("language", "vi")))
+        k.changed_at -= IDLE_SECONDS + 1
+        k.step()
+        assert k.asking_since is not None and k.language == "vi"  # asked, not reset
+        assert t("still_there", "vi") in " ".join(k.screen.painter.drawn_text())
+        press(k, pygame.K_DOWN)  # any key answers
+        assert k.asking_since is None and k.language == "vi" and k.mode == "start"
+        press(k, pygame.K_DOWN)  # the next key starts the voice guidance
+        assert k.voice_on
+        k.changed_at -= IDLE_SECONDS + 1
+        k.step()
+        assert k.asking_since is None  # voice mode waits longer
+        k.changed_at -= IDLE_SECONDS * VOICE_FACTOR
+        k.step()
+        assert k.asking_since is not None
+        assert voice.texts()[-3:] == [
+            t("still_there", "vi"),
+            t("returning_in", "vi", n=int(ASK_SECONDS * VOICE_FACTOR)),
+            t("any_key", "vi"),
+        ]
+        k.asking_since -= ASK_SECONDS + 1
+        k.step()
+        assert k.asking_since is not None  # still the longer countdown
+        k.asking_since -= ASK_SECONDS * VOICE_FACTOR
+        k.step()
+        assert k.asking_since is None and k.language == "ko" and not k.voice_on  # nobody answered: reset
+    finally:
+        client.close()
+        screen.close()
