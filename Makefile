@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test lint fmt demo bench soak deps system clean screenshots install contract
+.PHONY: test lint fmt demo bench soak deps system clean screenshots install contract i18n
 
 deps: system $(STAMP)
 
@@ -60,6 +60,13 @@ install:
 # tests/unit/test_contract.py fails when they are stale.
 contract: deps
 	$(PY) -m tools.contract
+
+# The message catalogs (docs/i18n.md): the template from the Korean catalog, every language merged
+# with it, the .mo files (wire/locale/) compiled; then what is still missing is listed (exit 1).
+# tests/unit/test_i18n.py fails when a catalog is incomplete or a .mo is stale.
+i18n: deps
+	$(PY) -m tools.i18n update
+	$(PY) -m tools.i18n check
 
 screenshots: deps
 	$(PY) scripts/screenshots.py

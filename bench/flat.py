@@ -30,6 +30,7 @@ from hub.service import HubService, Incoming
 from hub.store import Store
 from tools.broker import Broker, free_port
 from wire import config
+from wire import protocol as p
 from wire.client import HubClient
 
 LIVE = [100, 1000, 4000, 8000]
@@ -96,7 +97,6 @@ def relay_cost(folder: Path, waiting: int = 8000) -> float:
     the relay's client is not started; it is handed what the hub would publish)."""
     from hub.domain import view
     from web.relay import Relay
-    from wire import protocol as p
 
     db = folder / "relay-cost.db"
     hall = config.parse(flat_hall(1883, str(db)))
@@ -365,13 +365,13 @@ def pages(folder: Path, rounds: int) -> dict:
                     time.sleep(2.0)
                 board, own, replied = [], [], []
                 for _ in range(rounds):
-                    mine = staff.request("issue", service="cert", channel="staff", timeout=30).data
-                    ticket.goto(f"{url}/t/{mine['token']}")
+                    mine = staff.ask(p.ISSUE, service="cert", channel="staff", timeout=30).result()
+                    ticket.goto(f"{url}/t/{mine.token}")
                     ticket.locator("#ticket.waiting").wait_for(timeout=20000)
-                    status.evaluate(WATCH, ['[data-id="cert"] .now', mine["number"], "text"])
+                    status.evaluate(WATCH, ['[data-id="cert"] .now', mine.number, "text"])
                     ticket.evaluate(WATCH, ["#ticket", "called", "class"])
                     sent = time.time() * 1000
-                    assert counter.request("call", ticket=mine["number"], timeout=30).status == "ok"
+                    assert counter.request("call", ticket=mine.number, timeout=30).status == "ok"
                     replied.append(time.time() * 1000 - sent)
                     for page, into in ((status, board), (ticket, own)):
                         page.wait_for_function("window.__seen !== null", timeout=30000)

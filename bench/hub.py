@@ -20,6 +20,7 @@ from hub.service import HubService, Incoming
 from hub.store import Store
 from tools.broker import Broker
 from wire import config
+from wire import protocol as p
 from wire.client import HubClient
 
 ISSUES = 5000
@@ -101,7 +102,7 @@ def over_mqtt(folder: Path) -> dict[str, float]:
                 t0 = time.perf_counter()
                 reply = counter.request("call_next")
                 replies.append((time.perf_counter() - t0) * 1000)
-                assert reply.status == "ok" and reply.data["ticket"]
+                assert reply.data_as(p.CounterReply).ticket is not None
                 assert seen.wait(5)
                 snapshots.append((time.perf_counter() - t0) * 1000)
             loaded_rss = rss_mb(hub.pid)

@@ -29,6 +29,7 @@ from hardware.voice import (  # noqa: F401 - the speech engine moved to hardware
     Voice,
     clip_words,
 )
+from wire.i18n import known
 
 log = logging.getLogger("sunbeon.announce")
 SPOKEN_KEPT = 200  # lines remembered in `Announcer.spoken` (for tests and the log; older ones go)
@@ -79,6 +80,9 @@ class Announcer(Device):
 
     def call(self, number: str, counter: str, language: str, counter_name: str | None = None) -> None:
         """Queue a call: the chime, then Korean, then the visitor's language if it differs."""
+        # A language this board does not know (a newer hub, a typo in a config) is said in Korean
+        # only: the call itself is never dropped.
+        language = known(language)
         texts = call_texts(number, counter, language, counter_name)
         if self._closing:
             return

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from display.words import board_lines, board_pair
 from hardware.screen import Painter
 from wire.config import DAYS, HallConfig
 from wire.protocol import Alert, Snapshot
@@ -22,26 +23,8 @@ FLASH = (255, 120, 0)
 ALERT = (230, 60, 60)
 PAUSED = (120, 128, 140)
 
-LINES = {
-    "reconnecting": ("연결 중…", "Reconnecting…"),
-    "waiting": ("대기", "waiting"),
-    "people": ("명", ""),
-    "paused": ("잠시 자리를 비웠습니다", "Counter paused"),
-    "closed": ("업무 준비 중", "Not open yet"),
-    "serving": ("현재 번호", "Now serving"),
-    "recent": ("최근 호출", "Recent calls"),
-    "tasks": ("업무별 대기", "Waiting by task"),
-    "alerts": ("알림", "Alerts"),
-    "idle": ("—", "—"),
-    "nobody": ("대기자가 없습니다", "Nobody waiting"),
-    "minutes": ("약 {low}~{high}분", "about {low}–{high} min"),
-    "closed_task": ("마감", "closed"),
-    "hall_closed": ("지금은 업무 시간이 아닙니다", "The hall is closed"),
-    "opens": ("다음 업무 시작 {when}", "Opens {when}"),
-    "hours": ("업무 시간 {open}~{close}", "Open {open}–{close}"),
-    "no_call_yet": ("호출을 기다리고 있습니다", "No one called yet"),
-    "more_alerts": ("외 {n}건", "{n} more"),
-}
+# (Korean, English) by key, from the display catalog's "board." lines (display.po).
+LINES = board_lines("board.")
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -50,21 +33,8 @@ CALL_SHOWN_SECONDS = 30 * 60  # after this long without a call, the call box sho
 
 # What a device reports (DeviceStatus.reason) as a visitor reads it on the board: short, Korean
 # first, English beside it. The device's own words (`detail`) go to the log and the clerk console.
-ALERT_REASONS = {
-    "paper_out": ("용지 없음", "Out of paper"),
-    "paper_low": ("용지 부족", "Paper low"),
-    "cover_open": ("덮개 열림", "Printer cover open"),
-    "printer_offline": ("프린터 연결 끊김", "Printer not connected"),
-    "no_sound": ("음성 안내 안 됨", "No voice announcements"),
-    "offline": ("연결 끊김", "Not connected"),
-    # The hub's own alerts (device "hub"): ticket issuing stopped or needs a look by the staff.
-    "storage_unavailable": ("저장 장치 오류 · 발급 중지", "Storage error · issuing stopped"),
-    "second_hub": ("서버 중복 실행 · 발급 중지", "Second server · issuing stopped"),
-    "clock_jump": ("시계 변경 감지", "Clock changed"),
-    "rewound": ("데이터 복구됨 · 확인 필요", "Data restored · check needed"),
-    "help": ("도움 요청", "Help requested"),  # 직원 호출 at a kiosk (Snapshot.help, not a device's own report)
-}
-ALERT_UNKNOWN = ("점검 필요", "Needs attention")
+ALERT_REASONS = {code: pair for code, pair in board_lines("alert.").items() if code != "unknown"}
+ALERT_UNKNOWN = board_pair("alert.unknown")
 # Devices that report no reason (an older release): their free text, matched by its start.
 LEGACY_DETAILS = (
     ("printer: paper out", "paper_out"),
@@ -137,7 +107,7 @@ def counter(
     waiting = view.waiting if view else 0
     p.box((0, int(h * 0.84), w, h - int(h * 0.84)), PANEL)
     p.text(
-        f"{LINES['waiting'][0]} {waiting}{LINES['people'][0]}  ·  {waiting} {LINES['waiting'][1]}",
+        f"{LINES['waiting'][0]} {LINES['people'][0].format(n=waiting)}  ·  {waiting} {LINES['waiting'][1]}",
         "ko",
         int(h * 0.07),
         (w // 2, int(h * 0.92)),
@@ -382,7 +352,7 @@ def hall(
             # Closed for new tickets, but people still wait in the hall (인허가 at 18:00 in the
             # demo): they see how many, with 마감 under it, not just 마감.
             p.text(
-                f"{s.waiting}{LINES['people'][0]}",
+                LINES["people"][0].format(n=s.waiting),
                 "ko",
                 int(row_h * 0.4),
                 (right + rw - u, y + int(row_h * 0.34)),
@@ -403,7 +373,7 @@ def hall(
             )
         else:
             p.text(
-                f"{s.waiting}{LINES['people'][0]}",
+                LINES["people"][0].format(n=s.waiting),
                 "ko",
                 int(row_h * 0.4),
                 (right + rw - u, y + int(row_h * 0.34)),

@@ -1,4 +1,5 @@
-"""How a call is said: Sino-Korean numerals, letter prefixes, and the call in each language.
+"""How a call is said: Sino-Korean numerals, letter prefixes, and the call in each language; the
+display catalog's lines (locale/<language>/LC_MESSAGES/display.po) for the board.
 
 Numbers on tickets and counters are read with Sino-Korean numerals (일, 이, 삼 …), the way a
 Korean hall calls them: 117 → 백십칠, 3017 → 삼천십칠, 10 → 십, 0 → 영. A leading 1 before
@@ -7,6 +8,10 @@ Korean hall calls them: 117 → 백십칠, 3017 → 삼천십칠, 10 → 십, 0 
 """
 
 from __future__ import annotations
+
+from wire.i18n import Catalog, known
+
+DISPLAY = Catalog("display")
 
 DIGITS = ["영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
 SMALL_UNITS = ["", "십", "백", "천"]
@@ -79,40 +84,49 @@ def split_label(label: str) -> tuple[str, int | None]:
 
 
 def say_label_ko(label: str) -> str:
-    """A ticket or counter label as spoken in Korean: "A007" → "에이 칠"."""
+    """A ticket or counter label as spoken in Korean: "A007" → "에이 칠"; "A-007" too (a hyphen is not said)."""
     prefix, number = split_label(label)
-    spoken = [LETTERS.get(c.upper(), c) for c in prefix]
+    spoken = [LETTERS.get(c.upper(), c) for c in prefix if c.isalnum()]
     if number is not None:
         spoken.append(sino_korean(number))
     return " ".join(spoken)
 
 
+def spell(label: str) -> str:
+    """A ticket label as the other languages' voices read it: "1017" as a number, "A-007" letter by letter."""
+    if label.isdigit():
+        return str(int(label))
+    return " ".join(c for c in label if c.isalnum())
+
+
 def call_text(number: str, counter: str, language: str, counter_name: str | None = None) -> str:
-    """What the hall hears for a call, in one language.
+    """What the hall hears for a call, in one language (Korean for a language the hall does not speak).
 
     `counter` is the counter's id; a numeric one is read as a number ("삼 번 창구"), otherwise
-    `counter_name` (its label) is said as it is written.
+    `counter_name` (its label) is said as it is written. The phrasing is the display catalog's
+    `call` / `call_named` line (locale/<language>/LC_MESSAGES/display.po).
     """
-    numeric = counter.isdigit()
-    if language == "ko":
-        where = f"{sino_korean(int(counter))} 번 창구" if numeric else (counter_name or counter)
-        return f"{say_label_ko(number)} 번 고객님, {where}로 오십시오"
-    spelled = " ".join(number) if not number.isdigit() else str(int(number))
-    if language == "en":
-        where = f"counter {int(counter)}" if numeric else (counter_name or counter)
-        return f"Number {spelled}, please come to {where}."
-    if language == "zh":
-        where = f"{int(counter)}号窗口" if numeric else (counter_name or counter)
-        return f"请{spelled}号到{where}办理。"
-    if language == "vi":
-        where = f"quầy số {int(counter)}" if numeric else (counter_name or counter)
-        return f"Mời số {spelled} đến {where}."
-    raise ValueError(f"no phrasing for language {language!r}")
+    language = known(language)
+    spoken = say_label_ko(number) if language == "ko" else spell(number)
+    if counter.isdigit():
+        n = sino_korean(int(counter)) if language == "ko" else str(int(counter))
+        return DISPLAY.t("call", language, number=spoken, n=n)
+    return DISPLAY.t("call_named", language, number=spoken, where=counter_name or counter)
 
 
 def call_texts(number: str, counter: str, language: str, counter_name: str | None = None) -> list[str]:
-    """The call in Korean and, for a ticket issued in another language, in that one too."""
+    """The call in Korean and, for a ticket issued in another language the hall speaks, in that one too."""
     texts = [call_text(number, counter, "ko", counter_name)]
-    if language != "ko":
+    if known(language) != "ko":
         texts.append(call_text(number, counter, language, counter_name))
     return texts
+
+
+def board_pair(key: str) -> tuple[str, str]:
+    """A board line in Korean and English, placeholders unfilled (the board shows both)."""
+    return DISPLAY.line(key, "ko"), DISPLAY.line(key, "en")
+
+
+def board_lines(prefix: str) -> dict[str, tuple[str, str]]:
+    """Every display-catalog line under `prefix` ("board."), as (Korean, English) by its short key."""
+    return {key.removeprefix(prefix): board_pair(key) for key in DISPLAY.all_keys() if key.startswith(prefix)}

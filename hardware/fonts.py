@@ -1,7 +1,7 @@
 """Fonts that draw every language of the hall, found on the system, and a tofu check.
 
-Noto Sans CJK (Debian fonts-noto-cjk) draws Korean, Latin and Vietnamese in its KR face and
-Chinese in its SC face; NanumGothic (fonts-nanum) draws Korean and English but not Vietnamese.
+Noto Sans CJK (Debian fonts-noto-cjk) draws Korean, Latin, Vietnamese and Russian (Cyrillic) in
+its KR face and Chinese in its SC face; NanumGothic (fonts-nanum) draws Korean and English but not Vietnamese.
 A .ttc collection opens at face 0 (Japanese) unless told otherwise, so every font here carries
 its face index.
 """
@@ -16,7 +16,10 @@ from hardware import HardwareError
 NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc"
 NANUM = "/usr/share/fonts/truetype/nanum/NanumGothic{weight}.ttf"
 # Collection face per language (fc-list : file family index).
-NOTO_FACE = {"ko": 1, "en": 1, "vi": 1, "zh": 2}
+# The KR face draws Hangul, Latin (with Vietnamese) and Cyrillic; Chinese needs the SC face. Every
+# language of wire.i18n.LANGUAGES is drawn without tofu (tests/unit/test_i18n.py); a language
+# not listed gets the KR face.
+NOTO_FACE = {"ko": 1, "en": 1, "vi": 1, "ru": 1, "zh": 2}
 NOTO_WEIGHT = {True: "Bold", False: "Regular"}
 NANUM_WEIGHT = {True: "Bold", False: ""}
 NO_GLYPH = "\U0010fffd"  # a private-use character no font draws: its shape is the tofu box

@@ -26,6 +26,8 @@ from typing import Protocol
 from hardware import Device, HardwareError
 
 log = logging.getLogger("sunbeon.voice")
+# espeak-ng's voice per language of the hall, in wire.i18n.LANGUAGES' order (hardware/ imports no
+# other package; tests/unit/test_i18n.py checks the two agree): its own code, Mandarin for Chinese.
 ESPEAK_VOICES = {"ko": "ko", "en": "en", "zh": "cmn", "vi": "vi", "ru": "ru"}
 NUMERAL_SYLLABLES = set("영일이삼사오육칠팔구십백천만억")
 CLIPS_KEPT = 200  # synthesised lines kept on disk (the day's recent calls; ~100 kB each)

@@ -1,4 +1,4 @@
-"""One command in, one reply out: authorization, dispatch to the queue core, the reply's data.
+"""One command in, one reply out: authorization, then the op's handler (HANDLERS) and its typed reply.
 
 Pure like the core: the shell gives it the time and a fresh ticket token, and persists and
 publishes what it returns.
@@ -7,7 +7,9 @@ publishes what it returns.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from hub.domain import help_requests, queue
 from hub.domain.model import Event, HallState, QueueError, Ticket
@@ -22,7 +24,7 @@ class Handled:
 
     state: HallState
     events: list[Event]
-    reply: p.Reply
+    reply: p.Reply[Any]
 
 
 def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> str:
@@ -36,92 +38,166 @@ def _counter_of(state: HallState, device_id: str, command: p.CounterCommand) -> 
     return counter
 
 
-def _ticket_data(ticket: Ticket | None) -> dict | None:
-    return ticket_view(ticket) if ticket is not None else None
+@dataclass(frozen=True)
+class Context:
+    """What a handler gets besides its command: the state before, who asked, when, and the fresh
+    page token (used by `issue` only). `counter` is the counter a counter command acts on,
+    already resolved and authorised (handle()); "" for the others."""
+
+    state: HallState
+    device: str
+    counter: str
+    now: float
+    token: str
 
 
-def _issue_data(state: HallState, ticket: Ticket, token: str, now: float) -> dict:
-    service = state.hall.service(ticket.service)
-    assert service is not None
-    status, _ = service_status(state, ticket.service, now, ticket.ahead_at_issue)
-    return {
-        **ticket_view(ticket),
-        "token": token,
-        "url": f"{state.hall.site.public_url.rstrip('/')}/t/{token}",
-        "ahead": ticket.ahead_at_issue,
-        "estimate_minutes": list(ticket.estimate_at_issue),
-        "service_name": service.name.all(),
-        "site_name": state.hall.site.name.all(),
-        "closing_warning": status == "closing",
-    }
+# A handler applies one op's command: the new state, what changed, and the ok reply's data.
+Outcome = tuple[HallState, list[Event], p.ReplyData]
+OpHandler = Callable[[Context, Any], Outcome]
 
 
-def _dispatch(
-    state: HallState, device: str, command: p.Command, counter: str, now: float, token: str
-) -> tuple[HallState, list[Event]]:
-    # Counter commands arrive here with their counter already resolved and authorised (handle()).
-    match command:
-        case p.Issue():
-            return queue.issue(
-                state,
-                command.service,
-                now,
-                token_hash=token_hash(token),
-                device=device,
-                priority=command.priority,
-                channel=command.channel or "kiosk",
-                language=command.language,
-            )
-        case p.CallNext():
-            return queue.call_next(state, counter, now)
-        case p.Call():
-            return queue.call(state, counter, command.ticket, now)
-        case p.Recall():
-            return queue.recall(state, counter, now)
-        case p.NoShow():
-            return queue.no_show(state, counter, now)
-        case p.Transfer():
-            return queue.transfer(state, counter, now, to_service=command.to_service, to_counter=command.to_counter)
-        case p.Finish():
-            return queue.finish(state, counter, now)
-        case p.Pause():
-            return queue.pause(state, counter, now)
-        case p.Resume():
-            return queue.resume(state, counter, now)
-        case p.Cancel():
-            return queue.cancel(
-                state, now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
-            )
-        case p.AskHelp():
-            return help_requests.ask(state, device, now)
-        case p.HelpDone():
-            return help_requests.done(state, device, command.device, now)
-    raise QueueError("unknown_op", f"unknown op {command.op!r}")  # pragma: no cover - union is closed
+def _ticket_data(ticket: Ticket | None) -> p.TicketData | None:
+    return p.TicketData.model_validate(ticket_view(ticket)) if ticket is not None else None
 
 
-def _data(state: HallState, command: p.Command, events: list[Event], token: str, now: float) -> dict:
+def _touched(events: list[Event]) -> Ticket | None:
     # A command that opens a new day also ends yesterday's tickets; those are not its result.
     ticket_events = [e for e in events if e.ticket is not None and e.detail.get("reason") != "day_end"]
-    last = ticket_events[-1].ticket if ticket_events else None
-    if isinstance(command, p.Issue):
-        assert last is not None
-        return _issue_data(state, last, token, now)
-    if isinstance(command, (p.CallNext, p.Call)):
-        called = next((e.ticket for e in events if e.kind == "called"), None)
-        return {"ticket": _ticket_data(called), "counter": _counter_data(state, command)}
-    if isinstance(command, (p.Pause, p.Resume)):
-        return {"ticket": None, "counter": _counter_data(state, command)}
-    if isinstance(command, (p.AskHelp, p.HelpDone)):
-        return {"help": help_requests.view(state)}
-    return {"ticket": _ticket_data(last)}
+    return ticket_events[-1].ticket if ticket_events else None
 
 
-def _counter_data(state: HallState, command: p.Command) -> dict:
-    counter_id = getattr(command, "counter", None)
-    counter = state.counter(counter_id) if counter_id else None
-    if counter is None:
-        return {}
-    return {"id": counter.id, "status": counter.status.value, "serving": counter.serving}
+def _counter_reply(state: HallState, counter_id: str, events: list[Event]) -> p.CounterReply:
+    counter = state.counter(counter_id)
+    if counter is None:  # pragma: no cover - the queue core refuses an unknown counter first
+        raise QueueError("unknown_counter", f"no counter {counter_id!r}")
+    called = next((e.ticket for e in events if e.kind == "called"), None)
+    return p.CounterReply(
+        ticket=_ticket_data(called),
+        counter=p.CounterState(id=counter.id, status=counter.status.value, serving=counter.serving),
+    )
+
+
+def _ticket_reply(new: HallState, events: list[Event]) -> Outcome:
+    return new, events, p.TicketReply(ticket=_ticket_data(_touched(events)))
+
+
+def _issue(c: Context, command: p.Issue) -> Outcome:
+    new, events = queue.issue(
+        c.state,
+        command.service,
+        c.now,
+        token_hash=token_hash(c.token),
+        device=c.device,
+        priority=command.priority,
+        channel=command.channel or "kiosk",
+        language=command.language,
+    )
+    ticket = _touched(events)
+    service = new.hall.service(command.service)
+    assert ticket is not None and service is not None
+    status, _ = service_status(new, ticket.service, c.now, ticket.ahead_at_issue)
+    data = p.IssueReply(
+        **ticket_view(ticket),
+        token=c.token,
+        url=f"{new.hall.site.public_url.rstrip('/')}/t/{c.token}",
+        ahead=ticket.ahead_at_issue,
+        estimate_minutes=list(ticket.estimate_at_issue),
+        service_name=service.name.all(),
+        site_name=new.hall.site.name.all(),
+        closing_warning=status == "closing",
+    )
+    return new, events, data
+
+
+def _call_next(c: Context, command: p.CallNext) -> Outcome:
+    new, events = queue.call_next(c.state, c.counter, c.now)
+    return new, events, _counter_reply(new, c.counter, events)
+
+
+def _call(c: Context, command: p.Call) -> Outcome:
+    new, events = queue.call(c.state, c.counter, command.ticket, c.now)
+    return new, events, _counter_reply(new, c.counter, events)
+
+
+def _recall(c: Context, command: p.Recall) -> Outcome:
+    return _ticket_reply(*queue.recall(c.state, c.counter, c.now))
+
+
+def _no_show(c: Context, command: p.NoShow) -> Outcome:
+    return _ticket_reply(*queue.no_show(c.state, c.counter, c.now))
+
+
+def _transfer(c: Context, command: p.Transfer) -> Outcome:
+    return _ticket_reply(
+        *queue.transfer(c.state, c.counter, c.now, to_service=command.to_service, to_counter=command.to_counter)
+    )
+
+
+def _finish(c: Context, command: p.Finish) -> Outcome:
+    return _ticket_reply(*queue.finish(c.state, c.counter, c.now))
+
+
+def _pause(c: Context, command: p.Pause) -> Outcome:
+    new, events = queue.pause(c.state, c.counter, c.now)
+    return new, events, p.CounterReply(ticket=None, counter=_counter_reply(new, c.counter, []).counter)
+
+
+def _resume(c: Context, command: p.Resume) -> Outcome:
+    new, events = queue.resume(c.state, c.counter, c.now)
+    return new, events, p.CounterReply(ticket=None, counter=_counter_reply(new, c.counter, []).counter)
+
+
+def _cancel(c: Context, command: p.Cancel) -> Outcome:
+    return _ticket_reply(
+        *queue.cancel(
+            c.state, c.now, token_hash=token_hash(command.token) if command.token else None, label=command.ticket
+        )
+    )
+
+
+def _help_reply(new: HallState, events: list[Event]) -> Outcome:
+    entries = [p.HelpEntry(device=h["device"], since=h["since"]) for h in help_requests.view(new)]
+    return new, events, p.HelpReply(help=entries)
+
+
+def _ask_help(c: Context, command: p.AskHelp) -> Outcome:
+    return _help_reply(*help_requests.ask(c.state, c.device, c.now))
+
+
+def _help_done(c: Context, command: p.HelpDone) -> Outcome:
+    return _help_reply(*help_requests.done(c.state, c.device, command.device, c.now))
+
+
+def bind_handlers(operations: dict[str, p.Op[Any]], handlers: dict[str, OpHandler]) -> dict[str, OpHandler]:
+    """`handlers` after checking that every declared op has exactly one and every one has its op;
+    OpTableError names the first gap (a half-added op)."""
+    missing = [name for name in operations if name not in handlers]
+    if missing:
+        raise p.OpTableError(f"declared ops without a hub handler: {', '.join(missing)}")
+    stray = [name for name in handlers if name not in operations]
+    if stray:
+        raise p.OpTableError(f"hub handlers for undeclared ops: {', '.join(stray)}")
+    return handlers
+
+
+# Each declared op (wire/protocol.py OPERATIONS) bound to its handler, once; checked at import.
+HANDLERS: dict[str, OpHandler] = bind_handlers(
+    p.OP_BY_NAME,
+    {
+        "issue": _issue,
+        "call_next": _call_next,
+        "call": _call,
+        "recall": _recall,
+        "no_show": _no_show,
+        "transfer": _transfer,
+        "finish": _finish,
+        "pause": _pause,
+        "resume": _resume,
+        "cancel": _cancel,
+        "help": _ask_help,
+        "help_done": _help_done,
+    },
+)
 
 
 def _authorised(state: HallState, device: str, payload: bytes | dict) -> p.Command:
@@ -167,10 +243,10 @@ def handle(state: HallState, device: str, payload: bytes | dict, now: float, tok
         if isinstance(command, p.CounterCommand):
             counter = _counter_of(state, device, command)
             command = command.model_copy(update={"counter": counter})
-        new, events = _dispatch(state, device, command, counter, now, token)
+        new, events, data = HANDLERS[command.op](Context(state, device, counter, now, token), command)
     except QueueError as err:
         return Handled(state, [], p.Reply.fail(command.id, err.code, err.message))
     # seq counts changes: a command that changed nothing (an idle call_next) leaves it alone.
     new = dataclasses.replace(new, seq=state.seq + 1) if events else state
     new = note_calls(state, new, events)
-    return Handled(new, events, p.Reply.ok(command.id, _data(new, command, events, token, now)))
+    return Handled(new, events, p.Reply.ok(command.id, data))

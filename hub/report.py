@@ -197,6 +197,7 @@ LANGUAGE_NAMES: dict[str | None, str] = {
     "en": "영어 · English",
     "zh": "중국어 · Chinese",
     "vi": "베트남어 · Vietnamese",
+    "ru": "러시아어 · Russian",
 }
 HOURLY_COLUMNS = ["업무 · task", "시 · hour", "발권 · tickets"]
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -24,10 +24,11 @@ from typing import Any
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
 from kiosk import guide, screens
-from kiosk.access_text import t
 from kiosk.keypad import Key, KeyReader, Scan
 from kiosk.mounting import Mounting, mounting
+from kiosk.text import t
 from kiosk.ticket import TicketContent, qr_image, render
+from wire import protocol as p
 from wire.client import HubClient
 from wire.config import HallConfig
 
@@ -55,7 +56,7 @@ RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer i
 class Result:
     """What the worker brings back from one tap."""
 
-    reply: Any
+    reply: p.Reply[p.IssueReply]
     printed: bool
     printer_status: PrinterStatus | None
 
@@ -89,7 +90,7 @@ class Kiosk:
         self.focus: tuple | None = None  # the control the keypad has reached
         self.asking_since: float | None = None  # 계속하시겠습니까? on screen since
         self.staff_asking = False  # a help request on its way to the hub
-        self.ticket: dict | None = None
+        self.ticket: p.IssueReply | None = None
         self.printed = False
         self.problem_key = ""
         self.targets: list[screens.Target] = []
@@ -241,7 +242,7 @@ class Kiosk:
     def _ask_help(self) -> None:
         try:
             command_id = f"{self.device}-help-{uuid.uuid4().hex[:8]}"
-            reply = self.client.request("help", command_id=command_id, timeout=3.0)
+            reply = self.client.ask(p.ASK_HELP, command_id=command_id, timeout=3.0)
             if reply.status != "ok":
                 log.warning("help request not taken: %s", reply.error)
         finally:
@@ -313,7 +314,7 @@ class Kiosk:
 
     def _work(self, fields: dict) -> None:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
-        reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+        reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         for _ in range(RETRIES):
             if (
                 reply.status == "ok"
@@ -322,17 +323,17 @@ class Kiosk:
                 or not self.client.connected.is_set()
             ):
                 break
-            reply = self.client.request("issue", command_id=command_id, timeout=3.0, **fields)
+            reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
-        issued = reply.data or {}  # an ok reply always carries its data
+        issued = reply.result()  # an ok reply always carries its data
         content = TicketContent.from_reply(issued, self.hall.site.timezone)
         try:
             status = self.printer.print_ticket(render(content, self.width))
             self.results.put(Result(reply, True, status))
         except PrinterError as err:
-            log.error("ticket %s issued but not printed: %s", issued["number"], err)
+            log.error("ticket %s issued but not printed: %s", issued.number, err)
             self.results.put(Result(reply, False, err.status))
 
     def _report_printer(self, status: PrinterStatus | None) -> None:
@@ -406,7 +407,7 @@ class Kiosk:
         self._report_printer(result.printer_status)
         reply = result.reply
         if reply.status == "ok":
-            self.mode, self.ticket, self.printed = "done", reply.data, result.printed
+            self.mode, self.ticket, self.printed = "done", reply.result(), result.printed
             self.focus = None
         else:
             code = reply.error.code if reply.error else "internal"
@@ -446,7 +447,7 @@ class Kiosk:
             self.targets = screens.done(
                 p,
                 self.ticket,
-                self._qr(self.ticket["url"]),
+                self._qr(self.ticket.url),
                 printed=self.printed,
                 voice=self.voice_on,
                 focus=self.focus,

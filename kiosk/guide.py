@@ -7,9 +7,8 @@ the digit that chooses the task on the keypad and the number printed on its card
 
 from __future__ import annotations
 
-from kiosk.access_text import t
-from kiosk.text import LANGUAGE_NAMES
-from wire.protocol import Snapshot
+from kiosk.text import LANGUAGE_NAMES, t
+from wire.protocol import IssueReply, Snapshot
 
 Line = tuple[str, str]
 
@@ -74,14 +73,14 @@ def start(snapshot: Snapshot | None, language: str, *, online: bool) -> list[Lin
     return lines
 
 
-def done(ticket: dict, language: str, *, printed: bool) -> list[Line]:
+def done(ticket: IssueReply, language: str, *, printed: bool) -> list[Line]:
     """After printing: number, task, how many are ahead, expected wait (repeatable with the help key)."""
-    number = ticket["number"].replace("-", " ")  # a prefix's hyphen is not read aloud
+    number = ticket.number.replace("-", " ")  # a prefix's hyphen is not read aloud
     if not printed:
         return [(t("say_not_printed", language, number=number), language)]
-    service = ticket["service_name"].get(language) or ticket["service_name"]["ko"]
-    low, high = ticket["estimate_minutes"]
-    line = t("say_done", language, number=number, service=service, ahead=ticket["ahead"], low=low, high=high)
+    service = ticket.service_name.get(language) or ticket.service_name["ko"]
+    low, high = ticket.estimate_minutes
+    line = t("say_done", language, number=number, service=service, ahead=ticket.ahead, low=low, high=high)
     return [(line, language)]
 
 

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
-from kiosk.access_text import t
 from kiosk.mounting import Mounting, mounting
-from kiosk.text import LANGUAGE_NAMES, LANGUAGES
-from wire.protocol import ServiceView, Snapshot
+from kiosk.text import LANGUAGE_NAMES, LANGUAGES, t
+from wire.protocol import IssueReply, ServiceView, Snapshot
 
 if TYPE_CHECKING:
     import pygame
@@ -284,7 +283,7 @@ def _service_lines(p: Painter, number: int, service: ServiceView, look: Look, on
     closed = service.status == "closed"
     name = service.name.get(language) or service.name["ko"]
     text_color = th.closed_text if closed or not online else th.card_text
-    lines: list[Line] = [(f"{number}. {name}", language, _size(p, u, 2.6, th), text_color)]
+    lines: list[Line] = [(f"{number}.\u00a0{name}", language, _size(p, u, 2.6, th), text_color)]
     # The Korean name under a translated one helps at the counter; not when there is no translation.
     if name != service.name["ko"] and not look.large:
         lines.append((service.name["ko"], "ko", _size(p, u, 1.4, th), th.muted if not closed else th.closed_text))
@@ -319,7 +318,7 @@ def _priority_lines(p: Painter, number: int, look: Look, on: bool, u: int) -> li
     color = th.accent_text if on else th.card_text
     title = t("priority_on" if on else "priority", language)
     return [
-        (f"{number}. {title}", language, _size(p, u, 2.4, th), color),
+        (f"{number}.\u00a0{title}", language, _size(p, u, 2.4, th), color),
         (t("priority_who", language), language, _size(p, u, 1.3, th), color),
     ]
 
@@ -385,6 +384,9 @@ def start(
         (gap + (i % columns) * (cell_w + gap), area_top + gap + (i // columns) * (cell_h + gap), cell_w, cell_h)
         for i in range(len(cards))
     ]
+    if rects and len(cards) % columns:  # the last card of a short row takes the row's empty cells too
+        x, y, _, h_ = rects[-1]
+        rects[-1] = (x, y, w - gap - x, h_)
     contents = [
         _service_lines(p, i + 1, service, look, online, u)
         if service is not None
@@ -426,7 +428,7 @@ def printing(
 
 def done(
     p: Painter,
-    ticket: dict,
+    ticket: IssueReply,
     qr: pygame.Surface,
     *,
     language: str,
@@ -458,8 +460,8 @@ def done(
         focus=focus == action,
     )
     targets.insert(0, (home_rect, action))
-    service = ticket["service_name"].get(language) or ticket["service_name"]["ko"]
-    low_, high = ticket["estimate_minutes"]
+    service = ticket.service_name.get(language) or ticket.service_name["ko"]
+    low_, high = ticket.estimate_minutes
     qr_size = qr.get_width()
     number_size = int(min(w, h) * 0.26)
     top_lines: list[Line] = [
@@ -469,8 +471,8 @@ def done(
     space = home_rect[1] - u - qr_size
     block = (0, u, w, int(space * 0.3))
     stack(p, block, top_lines, pad=u // 2)
-    stack(p, (0, block[1] + block[3], w, int(space * 0.3)), [(ticket["number"], "en", number_size, th.accent)], pad=0)
-    info = t("ahead", language, n=ticket["ahead"]) + " · " + t("estimate", language, low=low_, high=high)
+    stack(p, (0, block[1] + block[3], w, int(space * 0.3)), [(ticket.number, "en", number_size, th.accent)], pad=0)
+    info = t("ahead", language, n=ticket.ahead) + " · " + t("estimate", language, low=low_, high=high)
     stack(
         p,
         (0, block[1] + 2 * block[3], w, int(space * 0.15)),

@@ -13,11 +13,19 @@ from kiosk.text import LANGUAGES
 from wire.clock import REAL, HallClock
 from wire.hallday import HOURLY, next_arrival
 
-LANGUAGE_MIX = [85, 6, 5, 4]  # ko, en, zh, vi
+# Who comes, by language (of 100 visitors); a language of the hall missing here (a new one) comes
+# as often as OTHER_LANGUAGE, so adding a language never breaks the simulated day.
+LANGUAGE_MIX = {"ko": 85, "en": 5, "zh": 4, "vi": 4, "ru": 2}
+OTHER_LANGUAGE = 1
 TASK_WEIGHTS = [4, 2, 3, 3, 1]  # the example hall's tasks, in its order
 GIVE_UP = 10 * 60  # hall seconds: a visitor kept waiting longer by a busy kiosk went to another one
 HOLD_SECONDS = 2.0  # real seconds a visitor looks at the ticket before the next one taps (at 1×)
 HOLD_HALL = 20.0  # ... but at most this much hall time, so a fast demo is not held up by it
+
+
+def visitor_language(rng: random.Random, languages: tuple[str, ...] = LANGUAGES) -> str:
+    """The language the next visitor taps, by the hall's mix (every language of the hall can come)."""
+    return rng.choices(languages, [LANGUAGE_MIX.get(lang, OTHER_LANGUAGE) for lang in languages])[0]
 
 
 class Visitors:
@@ -62,7 +70,7 @@ class Visitors:
         services = [a for _, a in k.targets if a[0] == "service"]  # type: ignore[attr-defined]
         if not services:
             return
-        language = self.random.choices(LANGUAGES, LANGUAGE_MIX)[0]
+        language = visitor_language(self.random)
         weights = [TASK_WEIGHTS[i % len(TASK_WEIGHTS)] for i in range(len(services))]
         for action in [("language", language), self.random.choices(services, weights)[0]]:
             rect = next((r for r, a in k.targets if a == action), None)  # type: ignore[attr-defined]

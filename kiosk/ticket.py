@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from hardware.fonts import font_for
 from kiosk.text import t
+from wire.protocol import IssueReply
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,20 @@ class TicketContent:
     timezone: str = "Asia/Seoul"
 
     @classmethod
-    def from_reply(cls, data: dict, timezone: str = "Asia/Seoul") -> TicketContent:
+    def from_reply(cls, data: IssueReply, timezone: str = "Asia/Seoul") -> TicketContent:
         """Build from the data of an ok `issue` reply."""
+        low, high = data.estimate_minutes
         return cls(
-            number=data["number"],
-            service_names=data["service_name"],
-            site_names=data["site_name"],
-            ahead=data["ahead"],
-            estimate=tuple(data["estimate_minutes"]),
-            issued=data["issued"],
-            url=data["url"],
-            language=data["language"],
-            priority=data["priority"],
-            closing_warning=data.get("closing_warning", False),
+            number=data.number,
+            service_names=data.service_name,
+            site_names=data.site_name,
+            ahead=data.ahead,
+            estimate=(low, high),
+            issued=data.issued,
+            url=data.url,
+            language=data.language,
+            priority=data.priority,
+            closing_warning=data.closing_warning,
             timezone=timezone,
         )
 

@@ -10,8 +10,10 @@ The topics' direction, QoS and retain are the table of docs/protocol.md, kept he
 from __future__ import annotations
 
 import json
+import operator
 import sys
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,10 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"  # AsyncAPI 3.0's name for that dialect
 MQTT_BINDING = "0.2.0"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+# The data of an ok reply is one of the ops' reply models (each op declares its own).
+REPLY_DATA = reduce(operator.or_, dict.fromkeys(op.reply for op in protocol.OPERATIONS))
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ CHANNELS = (
             "One call or recall, for announcers and boards."),
     Channel("command", "cmd/{device}", "device", "hub", protocol.Command, False,
             "A command; MQTT 5 response topic and correlation data; idempotency `id`."),
-    Channel("reply", "reply/{device}", "hub", "device", protocol.Reply, False,
+    Channel("reply", "reply/{device}", "hub", "device", protocol.Reply[REPLY_DATA], False,  # type: ignore[valid-type]
             "The reply envelope {status, data, error, id}; correlation data copied from the command."),
     Channel("device-status", "device/{device}/status", "device", "hub", protocol.DeviceStatus, True,
             "online / degraded (with detail) / offline (last will)."),
@@ -70,6 +76,7 @@ def message_schema(channel: Channel) -> dict[str, Any]:
         else TypeAdapter(model).json_schema()
     )
     schema.setdefault("title", channel.name)
+    schema["title"] = schema["title"].split("[")[0]  # "Reply", not the parametrised class's long name
     return {"$schema": SCHEMA_DIALECT, **schema}
 
 
@@ -117,6 +124,11 @@ def asyncapi() -> dict[str, Any]:
         }
         if c.name == "command":
             operation["bindings"]["mqtt"]["messageExpiryInterval"] = protocol.COMMAND_EXPIRY
+            # Who may send each op, and which model its ok reply's data is (from the declarations).
+            operation["x-ops"] = [
+                {"op": op.name, "roles": sorted(op.roles), "reply": op.reply.__name__, "console": op.console}
+                for op in protocol.OPERATIONS
+            ]
             # Whatever response topic the command names, the hub answers on reply/{device}.
             operation["reply"] = {
                 "channel": {"$ref": "#/channels/reply"},

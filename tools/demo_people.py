@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from wire import config as cfg
+from wire import protocol as p
 from wire.client import HubClient
 from wire.clock import HallClock
 from wire.hallday import (
@@ -141,21 +142,21 @@ class Clerk(threading.Thread):
                 self.client.request("finish")
             self.watcher.wait_for(lambda _: self.stop.is_set() or self._anyone_waiting(), CHECK)
             return False
-        reply = self.client.request("call_next")  # also finishes the current visitor
-        ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
+        reply = self.client.ask(p.CALL_NEXT)  # also finishes the current visitor
+        ticket = reply.data.ticket if reply.data is not None else None
         if ticket is None:
             self.stop.wait(min(CHECK, self.clock.real(30)))
             return False
         # Time the visit from the hub's own stamp of the call, not from when its reply got here:
         # on a busy machine the round trip would otherwise add idle time to every visit.
-        called = ticket.get("called") or self.clock.now()
+        called = ticket.called or self.clock.now()
         if self.random.random() < NO_SHOW:
             self._sleep_until(called + NO_SHOW_WAIT / 2)
             self.client.request("recall")
             self._sleep_until(called + NO_SHOW_WAIT)
             self.client.request("no_show")
             return False
-        service = self.hall.service(ticket["service"])
+        service = self.hall.service(ticket.service)
         self._sleep_until(called + service_seconds(self.random, service.typical_minutes if service else 5.0))
         self.served += 1
         return True

@@ -27,6 +27,7 @@ from hub.service import HubService
 from hub.store import Store
 from tools.broker import Broker
 from wire import config as cfg
+from wire import protocol as p
 from wire.client import HubClient
 from wire.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
 
@@ -276,15 +277,15 @@ def _simulate(
         if kind == "arrive":
             arrive, service, priority = data
             task = hall.service(service)
-            reply = kiosk.request(
-                "issue", service=service, priority=priority and task is not None and task.priority, timeout=10
+            reply = kiosk.ask(
+                p.ISSUE, service=service, priority=priority and task is not None and task.priority, timeout=10
             )
             if reply.status != "ok":
                 result.refused += 1
                 continue
-            issued = reply.data or {}
-            low, high = issued["estimate_minutes"]
-            visit = Visit(arrive, service, priority, issued["number"], (low, high))
+            issued = reply.result()
+            low, high = issued.estimate_minutes
+            visit = Visit(arrive, service, priority, issued.number, (low, high))
             result.visits.append(visit)
             by_number[visit.number] = visit
             wake(service)
@@ -297,12 +298,12 @@ def _simulate(
                 on_lunch.add(counter)
                 at(clock.now + LUNCH, "back", counter)
                 continue
-            reply = desks[counter].request("call_next", timeout=10)
-            ticket = (reply.data or {}).get("ticket") if reply.status == "ok" else None
+            called = desks[counter].ask(p.CALL_NEXT, timeout=10).data
+            ticket = called.ticket if called is not None else None
             if ticket is None:
                 idle.add(counter)
                 continue
-            visit = by_number[ticket["number"]]
+            visit = by_number[ticket.number]
             visit.called, visit.counter, visit.outcome = clock.now, counter, "done"
             result.by_counter[counter] = result.by_counter.get(counter, 0) + 1
             if rng.random() < NO_SHOW:

@@ -26,6 +26,7 @@ from web.headers import Guard
 from web.relay import Relay
 from web.sessions import Generations
 from wire import clock as hall_clock
+from wire import protocol as p
 from wire.config import HallConfig
 
 HERE = Path(__file__).parent
@@ -33,7 +34,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 KEEPALIVE = 15.0  # seconds between SSE comments on a quiet stream (proxies drop idle connections)
 NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 COOKIE = "sunbeon_session"
-CONSOLE_OPS = ("call_next", "recall", "no_show", "finish", "pause", "resume", "transfer", "help_done")
+CONSOLE_OPS = p.CONSOLE_OPS  # the ops declared with console=True (wire/protocol.py)
 NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
 ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (wire/config.py's Id, loosely)
 MAX_STREAMS = 16000  # open SSE streams one relay serves; more get 503 (nginx caps them first)
@@ -239,7 +240,7 @@ def create_app(
         if place is None:
             return render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
         counter = place.counter_label.get(lang) if place.counter_label else None
-        message = clean(request.query_params.get("msg"), 20)
+        message = clean(request.query_params.get("msg"), 40)
         return render(
             "ticket.html",
             request,
@@ -248,7 +249,7 @@ def create_app(
             token=token,
             counter=counter,
             csrf=signer.csrf("cancel:" + token),
-            message=message if message in ("cancelled", "cancel_failed") else None,
+            message=message if text.is_cancel_message(message) else None,
             title=f"{place.number} · {hall.site.name.get(lang)}",
             service=task.name.get(lang) if place.service and (task := hall.service(place.service)) else "",
         )
@@ -261,7 +262,8 @@ def create_app(
         if not signer.check_csrf("cancel:" + token, csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         reply = await asyncio.to_thread(relay.client.request, "cancel", token=token)
-        msg = "cancelled" if reply.status == "ok" else "cancel_failed"  # a code: the page has the words
+        # A code, translated by the page (the hub's message is English, for people who run the hall).
+        msg = text.cancel_outcome(reply.status == "ok", reply.error.code if reply.error else "timeout")
         return RedirectResponse(f"/t/{token}?lang={lang}&msg={msg}", status_code=303)
 
     # --- the clerk console ----------------------------------------------------------------
@@ -474,8 +476,10 @@ def create_app(
             raise HTTPException(404, "this counter has no device in the hall's config") from None
         reply = await asyncio.to_thread(client.request, op, **fields)
         if reply.status == "ok":
-            ticket = (reply.data or {}).get("ticket") or {}
-            number = str(ticket.get("number", ""))
+            # Every ticket op replies with the ticket it touched (TicketReply or CounterReply);
+            # help_done with the kiosks still asking (HelpReply): no number to show.
+            touched = None if op == p.HELP_DONE.name else reply.data_as(p.TicketReply).ticket
+            number = touched.number if touched else ""
             return RedirectResponse(
                 f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
             )

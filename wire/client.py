@@ -149,7 +149,16 @@ class HubClient:
 
     # --- talking ---------------------------------------------------------------------------
 
-    def request(self, op: str, *, timeout: float = 5.0, command_id: str | None = None, **fields: Any) -> p.Reply:
+    def ask(
+        self, op: p.Op[p.DataT], *, timeout: float = 5.0, command_id: str | None = None, **fields: Any
+    ) -> p.Reply[p.DataT]:
+        """Send `op`'s command and wait for its reply, with `data` as the op's reply model.
+
+        `reply.result()` is that model (or Refused); a timeout is an error reply, as with request().
+        """
+        return self.request(op.name, timeout=timeout, command_id=command_id, **fields).typed(op)
+
+    def request(self, op: str, *, timeout: float = 5.0, command_id: str | None = None, **fields: Any) -> p.Reply[Any]:
         """Send a command and wait for its reply.
 
         Never raises for a hub that is away: the reply is then an error with code `timeout`.
@@ -252,7 +261,7 @@ class HubClient:
                 self._fault(f"listener {getattr(listener, '__qualname__', listener)!r} result", err)
 
     def _on_reply(self, message: mqtt.MQTTMessage) -> None:
-        reply = p.Reply.model_validate_json(message.payload)
+        reply: p.Reply[Any] = p.Reply.model_validate_json(message.payload)
         key = correlation_of(message) or (reply.id or "").encode("utf-8", "surrogatepass")
         with self._lock:
             future = self._pending.get(key)

@@ -6,7 +6,7 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -22,10 +22,9 @@ from pydantic import (
 
 from wire import tomlpos
 from wire.i18n import LANGUAGES
+from wire.protocol import OPERATIONS, OPS, Role
 
 DEFAULT_PATH = Path("/etc/sunbeon/sunbeon.toml")
-Language = Literal["ko", "en", "zh", "vi"]
-Role = Literal["kiosk", "counter", "display", "web", "staff"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
 
@@ -39,32 +38,10 @@ def _check_id(value: str) -> str:
 # Ids appear in MQTT topics and URLs, so they are kept plain.
 Id = Annotated[str, AfterValidator(_check_id)]
 
-# What each role may ask of the hub unless the device entry narrows it.
-# A kiosk raises a help request (직원 호출) for itself only; counters (their buttons and the clerk
-# console, which speaks as its counter) and staff desks clear it; the public web relay does neither.
+# What each role may ask of the hub unless the device entry narrows it: derived from each op's
+# declaration (wire/protocol.py OPERATIONS), never listed here.
 ROLE_OPS: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue", "help"}),
-    "counter": frozenset(
-        {"call_next", "call", "recall", "no_show", "transfer", "finish", "pause", "resume", "help_done"}
-    ),
-    "display": frozenset(),
-    "web": frozenset({"issue", "cancel"}),
-    "staff": frozenset(
-        {
-            "issue",
-            "call_next",
-            "call",
-            "recall",
-            "no_show",
-            "transfer",
-            "finish",
-            "pause",
-            "resume",
-            "cancel",
-            "help",
-            "help_done",
-        }
-    ),
+    role: frozenset(op.name for op in OPERATIONS if role in op.roles) for role in get_args(Role)
 }
 
 
@@ -93,6 +70,7 @@ class Names(_Model):
     en: str | None = None
     zh: str | None = None
     vi: str | None = None
+    ru: str | None = None  # one field per language of wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 
     def get(self, language: str) -> str:
         """The name in `language`, or in Korean when that language has none."""
@@ -294,7 +272,7 @@ class Device(_Model):
         if self.role == "counter" and not self.counter:
             raise ValueError('a counter device needs `counter = "<counter id>"`')
         if self.ops is not None:
-            extra = set(self.ops) - ROLE_OPS["staff"]
+            extra = set(self.ops) - set(OPS)
             if extra:
                 raise ValueError(f"unknown ops {sorted(extra)}")
         return self

@@ -9,9 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from functools import reduce
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -30,7 +33,7 @@ LOG_CHARS = 200  # input quoted in a log line is cut to this
 COMMAND_EXPIRY = 30  # seconds a command may wait in the broker before it is stale
 QOS = 1
 
-Language = Literal["ko", "en", "zh", "vi"]
+Language = Literal["ko", "en", "zh", "vi", "ru"]  # = wire.i18n.LANGUAGES (tests/unit/test_i18n.py)
 Health = Literal["online", "degraded", "offline"]  # of a device or the hub
 
 
@@ -144,14 +147,17 @@ class _Message(BaseModel):
 MAX_ID = 64  # characters of a command id
 
 
-class _Command(_Message):
+class Request(_Message):
+    """What every command carries; one subclass per op, each declared once in OPERATIONS below."""
+
     # Strict: `"priority": "yes"` or `"v": true` is a client bug to report, not a value to guess at.
     model_config = ConfigDict(extra="forbid", strict=True)
     v: Literal[1]  # required on commands (checked as exactly the integer 1 before validation)
     id: str = Field(min_length=1, max_length=MAX_ID, description="idempotency key: a repeat gets the first reply")
+    op: str  # each subclass narrows it to its own Literal: the discriminator
 
 
-class Issue(_Command):
+class Issue(Request):
     """Take a ticket for a service (kiosk, web, staff)."""
 
     op: Literal["issue"] = "issue"
@@ -162,36 +168,38 @@ class Issue(_Command):
     channel: Literal["kiosk", "web", "staff"] | None = None
 
 
-class _CounterCommand(_Command):
+class CounterCommand(Request):
+    """A command a counter sends about itself (isinstance narrows to it)."""
+
     counter: str | None = Field(default=None, description="defaults to the sending device's counter")
 
 
-class CallNext(_CounterCommand):
+class CallNext(CounterCommand):
     """Finish the current ticket and call the next by the hall's ordering."""
 
     op: Literal["call_next"] = "call_next"
 
 
-class Call(_CounterCommand):
+class Call(CounterCommand):
     """Call a chosen waiting ticket (by number) out of turn."""
 
     op: Literal["call"] = "call"
     ticket: str
 
 
-class Recall(_CounterCommand):
+class Recall(CounterCommand):
     """Call the current ticket again."""
 
     op: Literal["recall"] = "recall"
 
 
-class NoShow(_CounterCommand):
+class NoShow(CounterCommand):
     """The called visitor did not come."""
 
     op: Literal["no_show"] = "no_show"
 
 
-class Transfer(_CounterCommand):
+class Transfer(CounterCommand):
     """Send the current visitor to another service's queue or to one counter."""
 
     op: Literal["transfer"] = "transfer"
@@ -199,25 +207,25 @@ class Transfer(_CounterCommand):
     to_counter: str | None = None
 
 
-class Finish(_CounterCommand):
+class Finish(CounterCommand):
     """Done with the current visitor, without calling the next."""
 
     op: Literal["finish"] = "finish"
 
 
-class Pause(_CounterCommand):
+class Pause(CounterCommand):
     """The counter takes nobody for now."""
 
     op: Literal["pause"] = "pause"
 
 
-class Resume(_CounterCommand):
+class Resume(CounterCommand):
     """The counter takes visitors again."""
 
     op: Literal["resume"] = "resume"
 
 
-class Cancel(_Command):
+class Cancel(Request):
     """Give up a waiting ticket: by its page token (visitor) or its number (staff)."""
 
     op: Literal["cancel"] = "cancel"
@@ -225,40 +233,204 @@ class Cancel(_Command):
     ticket: str | None = None
 
 
-class AskHelp(_Command):
+class AskHelp(Request):
     """직원 호출: a kiosk asks for a clerk (the board, counters and console show 도움 요청 until one comes)."""
 
     op: Literal["help"] = "help"
 
 
-class HelpDone(_Command):
-    """A clerk has come: clear a kiosk's help request (counter, console, staff)."""
+class HelpDone(Request):
+    """A clerk has come: clear a kiosk's help request (counter button, clerk console, staff desk)."""
 
     op: Literal["help_done"] = "help_done"
     device: str | None = Field(default=None, max_length=32, description="the kiosk; none: the oldest request")
 
 
-Command = Annotated[
-    Issue | CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume | Cancel | AskHelp | HelpDone,
-    Field(discriminator="op"),
-]
-# The commands a counter sends about itself (isinstance works on it, and narrows for mypy).
-CounterCommand = CallNext | Call | Recall | NoShow | Transfer | Finish | Pause | Resume
-OPS = (
-    "issue",
-    "call_next",
-    "call",
-    "recall",
-    "no_show",
-    "transfer",
-    "finish",
-    "pause",
-    "resume",
-    "cancel",
-    "help",
-    "help_done",
+# --- the data of an ok reply, one model per op (Reply.data on the wire) ---------------------------
+
+
+class ReplyData(BaseModel):
+    """Base of every reply's data. Unknown fields are ignored, so a newer hub may add some."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TicketData(ReplyData):
+    """A ticket as a reply shows it (the snapshot's TicketView without the token hash)."""
+
+    id: int
+    number: str
+    service: str
+    priority: bool
+    channel: str
+    language: Language
+    state: str
+    issued: float
+    called: float | None
+    finished: float | None
+    counter: str | None
+    for_counter: str | None
+    recalls: int
+    ahead_at_issue: int
+    estimate_at_issue: list[int]
+    business_date: str
+
+
+class IssueReply(TicketData):
+    """`issue`: the new ticket, with everything a kiosk prints on it."""
+
+    token: str = Field(description="the ticket page's secret; the hub keeps only its hash")
+    url: str = Field(description="the ticket's live page (the QR code)")
+    ahead: int
+    estimate_minutes: list[int]
+    service_name: dict[str, str]
+    site_name: dict[str, str]
+    closing_warning: bool
+
+
+class CounterState(ReplyData):
+    """A counter after the command."""
+
+    id: str
+    status: Literal["closed", "open", "paused"]
+    serving: int | None
+
+
+class TicketReply(ReplyData):
+    """`recall`, `no_show`, `transfer`, `finish`, `cancel`: the ticket the command touched."""
+
+    ticket: TicketData | None
+
+
+class HelpEntry(ReplyData):
+    """A kiosk asking for a clerk, since when."""
+
+    device: str
+    since: float
+
+
+class HelpReply(ReplyData):
+    """`help`, `help_done`: the kiosks still asking, oldest first (the snapshot's `help`)."""
+
+    help: list[HelpEntry]
+
+
+class CounterReply(ReplyData):
+    """`call_next`, `call`, `pause`, `resume`: the ticket called (null when none) and the counter."""
+
+    ticket: TicketData | None
+    counter: CounterState
+
+
+# --- the ops: each declared once; everything else is derived from this list -----------------------
+
+Role = Literal["kiosk", "counter", "display", "web", "staff"]
+ROLES: tuple[Role, ...] = get_args(Role)
+DataT = TypeVar("DataT", bound=ReplyData)
+_COUNTER_ROLES: frozenset[Role] = frozenset({"counter", "staff"})
+
+
+@dataclass(frozen=True)
+class Op(Generic[DataT]):
+    """One op: its request model (the fields), the roles that may send it, the model of its ok
+    reply's data, and whether the clerk console offers it. The hub binds its handler by `name`
+    (hub/handler.py); docs/protocol.md says how to add one."""
+
+    request: type[Request]
+    reply: type[DataT]
+    roles: frozenset[Role]
+    console: bool = False
+
+    @property
+    def name(self) -> str:
+        """The `op` of the request (its Literal default)."""
+        default = self.request.model_fields["op"].default
+        return default if isinstance(default, str) else ""
+
+
+ISSUE = Op(Issue, IssueReply, frozenset({"kiosk", "web", "staff"}))
+CALL_NEXT = Op(CallNext, CounterReply, _COUNTER_ROLES, console=True)
+CALL = Op(Call, CounterReply, _COUNTER_ROLES)
+RECALL = Op(Recall, TicketReply, _COUNTER_ROLES, console=True)
+NO_SHOW = Op(NoShow, TicketReply, _COUNTER_ROLES, console=True)
+TRANSFER = Op(Transfer, TicketReply, _COUNTER_ROLES, console=True)
+FINISH = Op(Finish, TicketReply, _COUNTER_ROLES, console=True)
+PAUSE = Op(Pause, CounterReply, _COUNTER_ROLES, console=True)
+RESUME = Op(Resume, CounterReply, _COUNTER_ROLES, console=True)
+CANCEL = Op(Cancel, TicketReply, frozenset({"web", "staff"}))
+# A kiosk raises a help request for itself only; counters (their HELP button, and the clerk console,
+# which speaks as its counter) and staff desks clear it; the public web relay does neither.
+ASK_HELP = Op(AskHelp, HelpReply, frozenset({"kiosk", "staff"}))
+HELP_DONE = Op(HelpDone, HelpReply, _COUNTER_ROLES, console=True)
+
+OPERATIONS: tuple[Op[Any], ...] = (
+    ISSUE,
+    CALL_NEXT,
+    CALL,
+    RECALL,
+    NO_SHOW,
+    TRANSFER,
+    FINISH,
+    PAUSE,
+    RESUME,
+    CANCEL,
+    ASK_HELP,
+    HELP_DONE,
 )
-_COMMAND = TypeAdapter(Command)
+
+
+class OpTableError(Exception):
+    """An op is half-added: declared without a model, handler or role, or the other way round."""
+
+
+def _concrete_requests(base: type[Request] = Request) -> list[type[Request]]:
+    """Every Request subclass of this module that names its own op (a Literal default), however deep."""
+    found = []
+    for sub in base.__subclasses__():
+        if isinstance(sub.model_fields["op"].default, str) and sub.__module__ == __name__:
+            found.append(sub)
+        found.extend(_concrete_requests(sub))
+    return found
+
+
+def check_operations(
+    operations: tuple[Op[Any], ...], requests: list[type[Request]] | None = None
+) -> dict[str, Op[Any]]:
+    """`operations` by name, after checking each is whole; OpTableError names the first gap.
+
+    `requests` are the request models that exist (default: every Request subclass with an op in
+    this module), so a model added the old way without its declaration is found too.
+    """
+    by_name: dict[str, Op[Any]] = {}
+    for op in operations:
+        if not (isinstance(op.request, type) and issubclass(op.request, Request)) or not op.name:
+            raise OpTableError(f"{op.request!r} is not a request model with an `op` Literal")
+        if op.name in by_name:
+            raise OpTableError(f"op {op.name!r} is declared twice")
+        if not (isinstance(op.reply, type) and issubclass(op.reply, ReplyData)):
+            raise OpTableError(f"op {op.name!r} has no reply model (a ReplyData subclass): {op.reply!r}")
+        unknown = set(op.roles) - set(ROLES)
+        if unknown:
+            raise OpTableError(f"op {op.name!r} names unknown roles {sorted(unknown)}; roles are {', '.join(ROLES)}")
+        if not op.roles:
+            raise OpTableError(f"op {op.name!r} is allowed to no role")
+        by_name[op.name] = op
+    for request in _concrete_requests() if requests is None else requests:
+        name = request.model_fields["op"].default
+        if name not in by_name or by_name[name].request is not request:
+            raise OpTableError(f"request model {request.__name__} (op {name!r}) is not declared in OPERATIONS")
+    return by_name
+
+
+OP_BY_NAME = check_operations(OPERATIONS)  # at import: a half-added op stops every process at once
+OPS = tuple(OP_BY_NAME)
+CONSOLE_OPS = tuple(op.name for op in OPERATIONS if op.console)
+
+if TYPE_CHECKING:
+    Command = Request  # statically: some op's request (narrow with isinstance or the op's handler)
+else:
+    Command = Annotated[reduce(operator.or_, (op.request for op in OPERATIONS)), Field(discriminator="op")]
+_COMMAND: TypeAdapter[Request] = TypeAdapter(Command)
 
 
 class ErrorBody(BaseModel):
@@ -268,25 +440,65 @@ class ErrorBody(BaseModel):
     message: str
 
 
-class Reply(_Message):
-    """The one reply envelope: `{status, data, error, id}`."""
+class Refused(Exception):
+    """An ok reply's data was asked of a reply that is not ok; carries the reply."""
+
+    def __init__(self, reply: Reply[Any]) -> None:
+        error = reply.error
+        super().__init__(f"{error.code}: {error.message}" if error else f"status {reply.status} without data")
+        self.reply = reply
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+D = TypeVar("D")
+
+
+class Reply(_Message, Generic[D]):
+    """The one reply envelope: `{status, data, error, id}`.
+
+    `data` is the op's reply model (Op.reply) when the reply is typed — the hub builds it so, and
+    `HubClient.ask(op, ...)` parses it so; a bare `Reply` read off the wire holds the JSON object,
+    which `data_as(Model)` turns into the model. Nobody reads it by string keys.
+    """
 
     status: Literal["ok", "error"]
-    data: dict[str, Any] | None = None
+    data: D | None = None
     error: ErrorBody | None = None
     id: str | None = None
 
     @classmethod
-    def ok(cls, command_id: str, data: dict[str, Any] | None) -> Reply:
+    def ok(cls, command_id: str, data: ModelT) -> Reply[ModelT]:
         """A success."""
-        return cls(status="ok", data=data, id=command_id)
+        # Unparameterized at run time (D is Any there): the model instance is kept as it is.
+        return cast("Reply[ModelT]", Reply(status="ok", data=data, id=command_id))
 
     @classmethod
-    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply:
+    def fail(cls, command_id: str | None, code: ErrorCode | str, message: str) -> Reply[Any]:
         """A refusal; nothing changed."""
-        return cls(
+        return Reply(
             status="error", error=ErrorBody(code=ErrorCode(code), message=_cut(message, MESSAGE_CHARS)), id=command_id
         )
+
+    def data_as(self, model: type[ModelT]) -> ModelT:
+        """The data of an ok reply as `model`; Refused when the reply is an error (or has no data)."""
+        if self.status != "ok" or self.data is None:
+            raise Refused(self)
+        if isinstance(self.data, model):
+            return self.data
+        if isinstance(self.data, BaseModel):
+            return model.model_validate(self.data.model_dump(mode="json"))
+        return model.model_validate(self.data)
+
+    def typed(self, op: Op[DataT]) -> Reply[DataT]:
+        """This reply with `data` parsed as `op`'s reply model (an error reply keeps no data)."""
+        data = self.data_as(op.reply) if self.status == "ok" and self.data is not None else None
+        return cast("Reply[DataT]", Reply(status=self.status, data=data, error=self.error, id=self.id))
+
+    def result(self) -> D:
+        """The data of an ok reply; Refused otherwise (for callers to whom a refusal is a fault)."""
+        if self.status != "ok" or self.data is None:
+            raise Refused(self)
+        return self.data
 
 
 class ProtocolError(Exception):
@@ -294,7 +506,7 @@ class ProtocolError(Exception):
 
     def __init__(self, code: ErrorCode, message: str, command_id: str | None = None) -> None:
         super().__init__(message)
-        self.reply = Reply.fail(command_id, code, message)
+        self.reply: Reply[Any] = Reply.fail(command_id, code, message)
 
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string literal (unrolled loop: linear time)
@@ -468,25 +680,9 @@ class _View(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class TicketView(_View):
-    """A ticket as the wire shows it."""
+class TicketView(TicketData):
+    """A ticket as the snapshot shows it (with the token hash the web relay matches)."""
 
-    id: int
-    number: str
-    service: str
-    priority: bool
-    channel: str
-    language: Language
-    state: str
-    issued: float
-    called: float | None
-    finished: float | None
-    counter: str | None
-    for_counter: str | None
-    recalls: int
-    ahead_at_issue: int
-    estimate_at_issue: list[int]
-    business_date: str
     token_hash: str | None = None
 
 

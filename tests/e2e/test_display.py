@@ -122,7 +122,7 @@ def test_recall_no_show_and_hold_to_pause(hub, clients, counter_display, hall_di
     press(counter_display, 17)  # nobody waits: the monitor says so (from the snapshot)
     settle(counter_display, until=lambda: counter_display.client.snapshot.counter("3").waiting == 0)
     counter_display.draw()
-    check_screen(counter_display.screen, "display-counter-nobody", ["대기자가 없습니다"])
+    check_screen(counter_display.screen, "display-counter-nobody", ["대기 인원이 없습니다"])
 
 
 def test_keyboard_stands_in_for_the_buttons(hub, clients, counter_display):

@@ -56,7 +56,7 @@ def test_alert_texts_by_reason_and_never_the_devices_own_words():
     texts = [screens.alert_text(p.Alert.model_validate(a)) for a in ALERTS]
     assert texts == [
         ("1번 키오스크 · 용지 없음", "Kiosk 1 · Out of paper"),
-        ("안내 화면 · 음성 안내 안 됨", "Hall display · No voice announcements"),
+        ("안내 화면 · 음성 안내 불가", "Hall display · No voice announcements"),
         ("2번 키오스크 · 연결 끊김", "Kiosk 2 · Not connected"),
         ("7번 창구 · 점검 필요", "Counter 7 · Needs attention"),
     ]
@@ -75,7 +75,7 @@ def test_hall_board_alerts_are_short_korean_and_fit(size):
     shown = sum(1 for t in drawn if " · " in t and ("키오스크" in t or "안내 화면" in t or "창구 ·" in t))
     assert f"외 {4 - shown}건 · {4 - shown} more" in drawn, drawn  # the ones that do not fit are counted
     if size[1] >= 1080:
-        assert shown == 3 and "안내 화면 · 음성 안내 안 됨" in drawn
+        assert shown == 3 and "안내 화면 · 음성 안내 불가" in drawn
     # The tasks' rows stay readable beside the alerts.
     assert min(i.size for i in screen.painter.log if i.text == "제증명") >= 0.8 * (size[1] // 36)
     assert not any("ALSA" in t or "sound:" in t or "Traceback" in t or "printer:" in t for t in drawn), drawn
@@ -121,7 +121,7 @@ def test_open_hall_before_the_first_call_shows_its_hours():
     _hall, snap = _snapshot(datetime(2026, 11, 23, 9, 5, tzinfo=SEOUL), [], calls=False)
     screen = Screen((1920, 1080), offscreen=True)
     screens.hall(screen.painter, snap, online=True, flash_call=None, now=snap.at, tz="Asia/Seoul")
-    check_screen(screen, "hall-open-no-calls", ["호출을 기다리고 있습니다", "업무 시간 09:00~18:00"])
+    check_screen(screen, "hall-open-no-calls", ["아직 호출된 번호가 없습니다", "업무 시간 09:00~18:00"])
 
 
 def settle(*displays, until, timeout=10.0):
@@ -142,13 +142,13 @@ def test_counter_monitor_never_says_nobody_waits_beside_a_waiting_count(hub, cli
         display.controls.send("call_next").join(10)  # nobody waits yet: the counter opens, idle
         settle(display, until=lambda: client.snapshot.counter("3").status == "open")
         display.draw()
-        assert any("대기자가 없습니다" in t for t in display.screen.painter.drawn_text())
+        assert any("대기 인원이 없습니다" in t for t in display.screen.painter.drawn_text())
         clients["kiosk-1"].request("issue", service="cert")  # then a visitor takes a ticket
         settle(display, until=lambda: client.snapshot.counter("3").waiting == 1)
         display.draw()
         drawn = display.screen.painter.drawn_text()
         check_screen(display.screen, "display-counter-one-waiting", ["대기 1명"])
-        assert not any("대기자가 없습니다" in t or "Nobody waiting" in t for t in drawn), drawn
+        assert not any("대기 인원이 없습니다" in t or "Nobody waiting" in t for t in drawn), drawn
     finally:
         client.close()
 
@@ -165,9 +165,7 @@ def test_device_reason_reaches_the_board_through_the_hub(hub, clients):
             ("kiosk-1", "cover_open", "printer: cover open"),
         }
         display.draw()
-        check_screen(
-            display.screen, "display-hall-reasons", ["안내 화면 · 음성 안내 안 됨", "1번 키오스크 · 덮개 열림"]
-        )
+        check_screen(display.screen, "display-hall-reasons", ["안내 화면 · 음성 안내 불가", "1번 키오스크 · 덮개 열림"])
         assert not any("ALSA" in t for t in display.screen.painter.drawn_text())
     finally:
         board.close()

@@ -9,9 +9,8 @@ import zxingcpp
 from hardware.fakes import FakeNetworkPrinter
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from kiosk.access_text import t
 from kiosk.app import Kiosk
-from kiosk.text import LANGUAGES
+from kiosk.text import LANGUAGES, t
 from kiosk.ticket import TicketContent, render
 from tests.screens import check_screen
 
@@ -76,14 +75,14 @@ def test_tap_prints_the_ticket_the_hub_issued(kiosk, hub):
     drive(kiosk, lambda: kiosk.mode == "done")
     assert kiosk.printed and kiosk.fake.wait_for_tickets(1)
     printed = kiosk.fake.tickets[0]
-    issued = hub.store.tickets(kiosk.ticket["business_date"])
-    assert [(r["label"], r["language"]) for r in issued] == [(kiosk.ticket["number"], "en")]
+    issued = hub.store.tickets(kiosk.ticket.business_date)
+    assert [(r["label"], r["language"]) for r in issued] == [(kiosk.ticket.number, "en")]
     # The printer got exactly the ticket for that reply, number and all, and its QR is the ticket's page.
     expected = render(TicketContent.from_reply(kiosk.ticket), 576).convert("1")
     assert printed.tobytes() == expected.tobytes()
-    assert zxingcpp.read_barcodes(printed.convert("L"))[0].text == kiosk.ticket["url"]
+    assert zxingcpp.read_barcodes(printed.convert("L"))[0].text == kiosk.ticket.url
     assert kiosk.fake.files[0].exists()
-    check_screen(kiosk.screen, "kiosk-done-en", [kiosk.ticket["number"], t("take_ticket", "en")])
+    check_screen(kiosk.screen, "kiosk-done-en", [kiosk.ticket.number, t("take_ticket", "en")])
     # After a while the kiosk asks 계속하시겠습니까? first; unanswered, it returns to the start in Korean.
     kiosk.changed_at -= 60
     drive(kiosk, lambda: kiosk.asking_since is not None)
@@ -98,7 +97,7 @@ def test_double_tap_gives_one_ticket(kiosk, hub):
     touch(kiosk, ("service", "cert"))
     touch(kiosk, ("service", "cert"))
     drive(kiosk, lambda: kiosk.mode == "done")
-    day = kiosk.ticket["business_date"]
+    day = kiosk.ticket.business_date
     for _ in range(3):
         kiosk.tap(10, 10)  # more taps: the first goes back to the start, the rest land within TAP_GAP
         kiosk.step()
@@ -115,8 +114,8 @@ def test_paper_out_still_issues_once_shows_the_number_and_raises_an_alert(kiosk,
     touch(kiosk, ("service", "cert"))
     drive(kiosk, lambda: kiosk.mode == "done")
     assert not kiosk.printed and kiosk.fake.tickets == []
-    assert len(hub.store.tickets(kiosk.ticket["business_date"])) == 1
-    check_screen(kiosk.screen, "kiosk-paper-out-ko", [kiosk.ticket["number"], "번호표가 출력되지 않았습니다."])
+    assert len(hub.store.tickets(kiosk.ticket.business_date)) == 1
+    check_screen(kiosk.screen, "kiosk-paper-out-ko", [kiosk.ticket.number, "번호표가 출력되지 않았습니다."])
     snap = kiosk.client.wait_for_snapshot(lambda s: any(a.device == "kiosk-1" for a in s.alerts))
     assert snap.alerts[0].detail == "printer: paper out"
     # Paper back in: the next ticket prints and the alert clears.
@@ -148,7 +147,7 @@ def test_hub_down_issues_nothing_and_resumes_by_itself(kiosk, hub):
     drive(kiosk, lambda: any(a == ("service", "cert") for _, a in kiosk.targets), timeout=20)
     touch(kiosk, ("service", "cert"))
     drive(kiosk, lambda: kiosk.mode == "done")
-    assert kiosk.ticket["number"] == "1001"
+    assert kiosk.ticket.number == "1001"
 
 
 def test_every_screen_in_every_language_has_real_text(kiosk, hub):
@@ -164,12 +163,12 @@ def test_every_screen_in_every_language_has_real_text(kiosk, hub):
             kiosk.mode = "printing"
             kiosk.draw()
             check_screen(kiosk.screen, f"kiosk-printing-{language}", [t("printing", language)])
-            kiosk.mode, kiosk.ticket, kiosk.printed = "done", {**ticket, "language": language}, True
+            kiosk.mode, kiosk.ticket, kiosk.printed = "done", ticket.model_copy(update={"language": language}), True
             kiosk.draw()
             check_screen(
                 kiosk.screen,
                 f"kiosk-done-{language}{'-large' if large else ''}",
-                [ticket["number"], t("take_ticket", language), t("your_number", language)],
+                [ticket.number, t("take_ticket", language), t("your_number", language)],
             )
             kiosk.printed = False
             kiosk.draw()
@@ -178,7 +177,7 @@ def test_every_screen_in_every_language_has_real_text(kiosk, hub):
                 kiosk.mode, kiosk.problem_key = "problem", key
                 kiosk.draw()
                 assert kiosk.screen.painter.drawn_text()
-    check_screen(kiosk.screen, "kiosk-problem-vi", [t("touch_return", "vi")])
+    check_screen(kiosk.screen, f"kiosk-problem-{language}", [t("touch_return", language)])  # the last language
 
 
 def test_landscape_layout(hub, tmp_path):

@@ -11,9 +11,9 @@ from hardware.fakes import FakeGuide, FakeNetworkPrinter, FakeVoice
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
 from hardware.voice import Guide
-from kiosk.access_text import t
 from kiosk.app import Kiosk
 from kiosk.keypad import BURST_GAP, CHAR_KEYS, Key, KeyReader, Scan
+from kiosk.text import t
 from tests.e2e.test_kiosk import drive
 
 
@@ -70,15 +70,15 @@ def test_keypad_only_journey_to_a_printed_ticket_speaks_every_step(hub, tmp_path
         drive(k, lambda: k.mode == "done")
         assert k.printed and fake.wait_for_tickets(1)
         ticket = k.ticket
-        assert ticket["priority"] and ticket["language"] == "en"
+        assert ticket.priority and ticket.language == "en"
         done_line = t(
             "say_done",
             "en",
-            number=ticket["number"],
-            service=ticket["service_name"]["en"],
-            ahead=ticket["ahead"],
-            low=ticket["estimate_minutes"][0],
-            high=ticket["estimate_minutes"][1],
+            number=ticket.number,
+            service=ticket.service_name["en"],
+            ahead=ticket.ahead,
+            low=ticket.estimate_minutes[0],
+            high=ticket.estimate_minutes[1],
         )
         assert voice.texts()[-2:] == [t("say_printing", "en"), done_line]
         # Repeatable with the help key.
@@ -88,7 +88,7 @@ def test_keypad_only_journey_to_a_printed_ticket_speaks_every_step(hub, tmp_path
         press(k, pygame.K_BACKSPACE)
         assert k.mode == "start" and voice.texts()[-len(services) - 3] == t("say_start", "en")
         assert voice.texts()[-1] == t("say_keys", "en")
-        assert len(hub.store.tickets(ticket["business_date"])) == 1
+        assert len(hub.store.tickets(ticket.business_date)) == 1
     finally:
         client.close()
         printer.close()

@@ -20,7 +20,7 @@ from kiosk.mounting import MIN_LARGE_TEXT_MM, MIN_TEXT_MM, mounting
 from kiosk.text import LANGUAGES
 from kiosk.ticket import qr_image
 from wire import config as cfg
-from wire.protocol import ServiceView, Snapshot
+from wire.protocol import IssueReply, ServiceView, Snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = 1795000000.0
@@ -79,13 +79,31 @@ def _snapshot(priority: bool) -> Snapshot:
     )
 
 
-TICKET = {
-    "number": "1234",
-    "service_name": {lang: LONG.get(lang, LONG["ko"]) for lang in LANGUAGES},
-    "estimate_minutes": [105, 180],
-    "ahead": 123,
-    "url": "http://hall.local:8080/t/abcdefabcdef",
-}
+TICKET = IssueReply(
+    id=1,
+    number="1234",
+    service="long",
+    priority=False,
+    channel="kiosk",
+    language="ko",
+    state="waiting",
+    issued=NOW,
+    called=None,
+    finished=None,
+    counter=None,
+    for_counter=None,
+    recalls=0,
+    ahead_at_issue=123,
+    estimate_at_issue=[105, 180],
+    business_date="2026-11-23",
+    token="abcdefabcdef",
+    url="http://hall.local:8080/t/abcdefabcdef",
+    ahead=123,
+    estimate_minutes=[105, 180],
+    service_name={lang: LONG.get(lang, LONG["ko"]) for lang in LANGUAGES},
+    site_name={"ko": "강서구청 종합민원실"},
+    closing_warning=False,
+)
 
 
 def check(screen: Screen, targets, m, large: bool, low: bool, name: str) -> list[str]:
@@ -124,7 +142,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
     screen = Screen(size, offscreen=True)
     m = mounting(settings, size)
     out = Path(os.environ.get("SUNBEON_LAYOUT_SHOTS", tmp_path))
-    qr = qr_image(TICKET["url"], min(size) // 4).convert("RGB")
+    qr = qr_image(TICKET.url, min(size) // 4).convert("RGB")
     qr_surface = pygame.image.frombytes(qr.tobytes(), qr.size, "RGB")
     problems: list[str] = []
     drawn = 0

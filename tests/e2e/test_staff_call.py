@@ -13,9 +13,9 @@ from display.main import wire_buttons
 from hardware.fakes import FakeGuide
 from hardware.printer import Connection, Printer
 from hardware.screen import Screen
-from kiosk.access_text import t
 from kiosk.app import Kiosk
 from kiosk.keypad import Key
+from kiosk.text import t
 from tests.e2e.test_display import PINS, press
 from tests.e2e.test_kiosk import drive
 from tests.halls import CLERK_PASSWORD

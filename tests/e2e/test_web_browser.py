@@ -8,6 +8,7 @@ import pytest
 
 from tests.halls import CLERK_PASSWORD
 from tests.screens import OUT
+from wire import protocol as p
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -50,13 +51,13 @@ def shot(page, name):
 def test_status_page_updates_live_when_a_counter_calls(web, clients, page):
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
     for language in ("ko", "en", "vi", "ko"):
-        kiosk.request("issue", service="cert", language=language)
-    kiosk.request("issue", service="passport")
+        kiosk.ask(p.ISSUE, service="cert", language=language)
+    kiosk.ask(p.ISSUE, service="passport")
     page.goto(web.url + "/")
     cert = page.locator('[data-id="cert"]')
     assert cert.locator(".waiting").inner_text() == "4명"
     assert cert.locator(".now").inner_text() == "—"
-    counter.request("call_next")
+    counter.ask(p.CALL_NEXT)
     cert.locator(".now", has_text="1001").wait_for(timeout=5000)  # no reload
     assert cert.locator(".waiting").inner_text() == "3명"
     assert page.locator("#live").inner_text() == "실시간"
@@ -68,26 +69,26 @@ def test_status_page_updates_live_when_a_counter_calls(web, clients, page):
 
 def test_ticket_page_changes_when_called(web, clients, page):
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
-    kiosk.request("issue", service="cert")
-    mine = kiosk.request("issue", service="cert", language="zh").data
-    page.goto(f"{web.url}/t/{mine['token']}?lang=zh")
+    kiosk.ask(p.ISSUE, service="cert")
+    mine = kiosk.ask(p.ISSUE, service="cert", language="zh").result()
+    page.goto(f"{web.url}/t/{mine.token}?lang=zh")
     assert page.locator(".number").inner_text() == "1002"
     page.locator("#state", has_text="前面还有 1 人").wait_for(timeout=5000)
     assert page.locator("#near").is_visible()  # one ahead: the turn is near
     shot(page, "web-ticket-waiting-zh")
-    counter.request("call_next")
-    counter.request("call_next")
+    counter.ask(p.CALL_NEXT)
+    counter.ask(p.CALL_NEXT)
     page.locator("#state", has_text="请现在到3번 창구").wait_for(timeout=5000)  # no zh label: Korean stands in
     assert "called" in page.locator("#ticket").get_attribute("class")
     assert not page.locator("#cancel-form").is_visible()  # nothing left to cancel
     shot(page, "web-ticket-called-zh")
-    page.goto(f"{web.url}/t/{mine['token']}?lang=ko")
+    page.goto(f"{web.url}/t/{mine.token}?lang=ko")
     assert "지금 3번 창구로 오십시오" in page.locator("#state").inner_text()
     shot(page, "web-ticket-called-ko")
 
 
 def test_pages_work_without_javascript(web, clients, browser):
-    ticket = clients["kiosk-1"].request("issue", service="passport", language="en").data
+    ticket = clients["kiosk-1"].ask(p.ISSUE, service="passport", language="en").result()
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(web.url + "/?lang=en")
@@ -95,14 +96,14 @@ def test_pages_work_without_javascript(web, clients, browser):
     assert 'http-equiv="refresh"' in page.content()
     assert "This page refreshes every 30 seconds" in page.content()
     shot(page, "web-status-nojs-en")
-    page.goto(f"{web.url}/t/{ticket['token']}?lang=en")
+    page.goto(f"{web.url}/t/{ticket.token}?lang=en")
     assert page.locator(".number").inner_text() == "P001"
     assert "0 ahead of you" in page.locator("#state").inner_text()
     context.close()
 
 
 def test_clerk_console_calls_the_next_ticket(web, clients, browser, hub):
-    clients["kiosk-1"].request("issue", service="cert")
+    clients["kiosk-1"].ask(p.ISSUE, service="cert")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(web.url + "/console")
@@ -119,9 +120,9 @@ def test_clerk_console_calls_the_next_ticket(web, clients, browser, hub):
 
 
 def test_visitor_can_cancel_from_the_ticket_page(web, clients, page, hub):
-    ticket = clients["kiosk-1"].request("issue", service="cert", language="en").data
-    page.goto(f"{web.url}/t/{ticket['token']}?lang=en")
+    ticket = clients["kiosk-1"].ask(p.ISSUE, service="cert", language="en").result()
+    page.goto(f"{web.url}/t/{ticket.token}?lang=en")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Give up this ticket")
     page.locator(".flash", has_text="Your ticket was cancelled").wait_for(timeout=5000)
-    assert [r["state"] for r in hub.store.tickets(ticket["business_date"])] == ["cancelled"]
+    assert [r["state"] for r in hub.store.tickets(ticket.business_date)] == ["cancelled"]

@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from wire import protocol as p
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -44,7 +46,7 @@ def browser():
 def test_live_status_keeps_a_24_hour_clock_and_whole_ranges(web, clients, browser, language):
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
     for _ in range(12):
-        kiosk.request("issue", service="cert")
+        kiosk.ask(p.ISSUE, service="cert")
     context = browser.new_context(
         viewport=NARROW, locale={"ko": "ko-KR", "en": "en-US", "zh": "zh-CN", "vi": "vi-VN"}[language]
     )
@@ -53,7 +55,7 @@ def test_live_status_keeps_a_24_hour_clock_and_whole_ranges(web, clients, browse
     page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     page.goto(f"{web.url}/?lang={language}")
     before = page.locator("#as-of").inner_text()
-    counter.request("call_next")
+    counter.ask(p.CALL_NEXT)
     page.locator('[data-id="cert"] .now', has_text="1001").wait_for(timeout=5000)  # a live update came
     after = page.locator("#as-of").inner_text()
     for shown in (before, after):
@@ -66,14 +68,14 @@ def test_live_status_keeps_a_24_hour_clock_and_whole_ranges(web, clients, browse
 
 
 def test_cancel_asks_first_without_inline_script(web, clients, browser, hub):
-    ticket = clients["kiosk-1"].request("issue", service="cert", language="vi").data
+    ticket = clients["kiosk-1"].ask(p.ISSUE, service="cert", language="vi").result()
     context = browser.new_context(viewport=NARROW)
     page = context.new_page()
-    page.goto(f"{web.url}/t/{ticket['token']}?lang=vi")
+    page.goto(f"{web.url}/t/{ticket.token}?lang=vi")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.click("text=Hủy phiếu")
     page.wait_for_timeout(300)
-    assert asked == ["Bạn có chắc muốn hủy phiếu?"]
-    assert [r["state"] for r in hub.store.tickets(ticket["business_date"])] == ["waiting"]  # dismissed: kept
+    assert asked == ["Quý khách có chắc muốn hủy phiếu không?"]  # Quý khách, not bạn (KOREAN.md)
+    assert [r["state"] for r in hub.store.tickets(ticket.business_date)] == ["waiting"]  # dismissed: kept
     context.close()

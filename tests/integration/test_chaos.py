@@ -26,6 +26,7 @@ import pytest
 from tests.halls import hall_text
 from tools.broker import Broker
 from wire import config
+from wire import protocol as p
 from wire.client import HubClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,15 +108,16 @@ class Hall:
         n = 0
         while not self.stop.is_set():
             n += 1
-            reply = self.kiosk.request("issue", service="cert", channel="staff", timeout=1.0, command_id=f"tap-{n}")
+            reply = self.kiosk.ask(p.ISSUE, service="cert", channel="staff", timeout=1.0, command_id=f"tap-{n}")
             if reply.status == "ok":
-                key = (self.generation, reply.data["business_date"], reply.data["number"])
+                issued = reply.result()
+                key = (self.generation, issued.business_date, issued.number)
                 if key in self.acked:
                     self.problems.append(f"number {key} handed out twice")
-                if reply.data["id"] in self.ids:
-                    self.problems.append(f"ticket id {reply.data['id']} handed out twice")
-                self.acked[key] = reply.data["id"]
-                self.ids.add(reply.data["id"])
+                if issued.id in self.ids:
+                    self.problems.append(f"ticket id {issued.id} handed out twice")
+                self.acked[key] = issued.id
+                self.ids.add(issued.id)
             else:
                 self.refused[reply.error.code] = self.refused.get(reply.error.code, 0) + 1
                 time.sleep(0.05)

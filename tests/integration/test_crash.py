@@ -10,6 +10,7 @@ import time
 from hub.store import Store
 from tests.halls import hall_text
 from wire import config
+from wire import protocol as p
 from wire.client import HubClient
 
 KILLS = 6
@@ -43,10 +44,10 @@ def test_acknowledged_tickets_survive_sigkill(tmp_path, broker):
         n = 0
         while not stop.is_set():
             n += 1
-            reply = kiosk.request("issue", service="cert", timeout=0.5, command_id=f"tap-{n}")
+            reply = kiosk.ask(p.ISSUE, service="cert", timeout=0.5, command_id=f"tap-{n}")
             if reply.status == "ok":
-                assert reply.data["number"] not in acked, f"number {reply.data['number']} issued twice"
-                acked[reply.data["number"]] = reply.id
+                assert reply.result().number not in acked, f"number {reply.result().number} issued twice"
+                acked[reply.result().number] = reply.id
             else:
                 time.sleep(0.02)
 

@@ -13,6 +13,7 @@ from tests.halls import hall_text, web_section
 from tools import deploy
 from tools.broker import Broker
 from wire import config
+from wire import protocol as p
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "systemd"
@@ -228,10 +229,10 @@ def test_a_whole_hall_runs_with_logins(secured, hall_files):
     hub = RunningHub(path, path.parent / "hub.db").start()
     try:
         kiosk, counter = hub.client("kiosk-1"), hub.client("counter-3")
-        assert kiosk.request("issue", service="cert").data["number"] == "1001"
-        assert counter.request("call_next").data["ticket"]["number"] == "1001"
+        assert kiosk.ask(p.ISSUE, service="cert").result().number == "1001"
+        assert counter.ask(p.CALL_NEXT).result().ticket.number == "1001"
         # A counter device that names another counter is refused by the hub too.
-        assert counter.request("call_next", counter="1").error.code == "forbidden"
+        assert counter.ask(p.CALL_NEXT, counter="1").error.code == "forbidden"
         kiosk.close()
         counter.close()
     finally:

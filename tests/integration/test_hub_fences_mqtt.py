@@ -29,7 +29,7 @@ def raw_client(port: int) -> mqtt.Client:
 
 def test_a_second_hub_with_its_own_database_refuses_to_start(hub, clients, tmp_path):
     kiosk = clients["kiosk-1"]
-    assert kiosk.request("issue", service="cert").data["number"] == "1001"
+    assert kiosk.ask(p.ISSUE, service="cert").result().number == "1001"
     started = time.monotonic()
     out = subprocess.run(
         [
@@ -52,14 +52,14 @@ def test_a_second_hub_with_its_own_database_refuses_to_start(hub, clients, tmp_p
     assert refusal and "another hub is running" in refusal[0] and "Traceback" not in out.stderr
     assert time.monotonic() - started < 45
     # The first hub never noticed: it still issues, and the hall still sees it online.
-    assert kiosk.request("issue", service="cert").data["number"] == "1002"
+    assert kiosk.ask(p.ISSUE, service="cert").result().number == "1002"
     assert kiosk.wait_for(lambda c: c.hub_online, 5)
     assert hub.service.fenced is None
 
 
 def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
     kiosk = clients["kiosk-1"]
-    assert kiosk.request("issue", service="cert").status == "ok"
+    assert kiosk.ask(p.ISSUE, service="cert").status == "ok"
     other = raw_client(hub.hall.mqtt.port)
     status = p.HubStatus(
         state="online",
@@ -73,7 +73,7 @@ def test_a_running_hub_that_sees_another_live_hub_stops_issuing(hub, clients):
     other.publish(f"sunbeon/v1/{hub.hall.site.id}/hub/status", p.encode(status), qos=1).wait_for_publish(5)
     snap = kiosk.wait_for_snapshot(lambda s: any(a.detail == "second_hub" for a in s.alerts), 10)
     assert snap is not None, "the hall was not told"
-    reply = kiosk.request("issue", service="cert")
+    reply = kiosk.ask(p.ISSUE, service="cert")
     assert reply.status == "error" and "another hub" in reply.error.message
     assert hub.service.health[0] == "degraded"
     # Reads go on.
@@ -137,12 +137,12 @@ def test_a_restored_backup_is_skipped_past_using_the_brokers_snapshot(hall_file,
     running = RunningHub(hall_file, database).start()
     kiosk = running.client("kiosk-1")
     try:
-        assert [kiosk.request("issue", service="cert").data["number"] for _ in range(2)] == ["1001", "1002"]
+        assert [kiosk.ask(p.ISSUE, service="cert").result().number for _ in range(2)] == ["1001", "1002"]
         running.stop()
         shutil.copy(database, tmp_path / "backup.db")
         running.start()
-        held = [kiosk.request("issue", service="cert").data for _ in range(3)]
-        assert [h["number"] for h in held] == ["1003", "1004", "1005"]
+        held = [kiosk.ask(p.ISSUE, service="cert").result() for _ in range(3)]
+        assert [h.number for h in held] == ["1003", "1004", "1005"]
         epoch = running.store.epoch
         running.stop()
         for suffix in ("", "-wal", "-shm"):
@@ -152,7 +152,7 @@ def test_a_restored_backup_is_skipped_past_using_the_brokers_snapshot(hall_file,
         assert running.store.epoch != epoch
         assert kiosk.wait_for_snapshot(lambda s: s.epoch == running.store.epoch, 10)
         assert any(a.detail == "rewound" for a in kiosk.snapshot.alerts)
-        assert kiosk.request("issue", service="cert").data["number"] == "1006"
+        assert kiosk.ask(p.ISSUE, service="cert").result().number == "1006"
     finally:
         kiosk.close()
         running.stop()
@@ -184,7 +184,7 @@ def test_a_hub_takes_over_its_own_stale_status_after_a_power_cut(hall_file, tmp_
     try:
         assert time.monotonic() - started < 8, "the hub waited for itself"
         kiosk = running.client("kiosk-1")
-        assert kiosk.request("issue", service="cert").status == "ok"
+        assert kiosk.ask(p.ISSUE, service="cert").status == "ok"
         kiosk.close()
     finally:
         running.stop()

@@ -15,13 +15,13 @@ def test_issue_call_and_the_retained_snapshot(hub, clients):
     calls = []
     display = hub.client("hall-display")
     display.on_call(calls.append)
-    first = kiosk.request("issue", service="cert", language="en")
-    second = kiosk.request("issue", service="cert", priority=True)
-    assert first.status == "ok" and first.data["number"] == "1001"
-    assert second.data["number"] == "1002" and second.data["ahead"] == 0
-    assert first.data["url"].startswith("http://hall.test/t/")
-    reply = counter.request("call_next")
-    assert reply.status == "ok" and reply.data["ticket"]["number"] == "1002"  # priority first
+    first = kiosk.ask(p.ISSUE, service="cert", language="en")
+    second = kiosk.ask(p.ISSUE, service="cert", priority=True)
+    assert first.status == "ok" and first.result().number == "1001"
+    assert second.result().number == "1002" and second.result().ahead == 0
+    assert first.result().url.startswith("http://hall.test/t/")
+    reply = counter.ask(p.CALL_NEXT)
+    assert reply.status == "ok" and reply.result().ticket.number == "1002"  # priority first
     snap = display.wait_for_snapshot(lambda s: s.counter("3").serving is not None)
     assert snap.counter("3").serving.number == "1002"
     assert snap.service("cert").waiting == 1
@@ -32,22 +32,22 @@ def test_issue_call_and_the_retained_snapshot(hub, clients):
 
 def test_every_counter_op(hub, clients):
     kiosk, c1, c3, staff, web = (clients[k] for k in ("kiosk-1", "counter-1", "counter-3", "staff", "web"))
-    tickets = [kiosk.request("issue", service="cert").data for _ in range(4)]
-    assert c3.request("call_next").data["ticket"]["number"] == "1001"
-    recalled = c3.request("recall")
-    assert recalled.status == "ok" and recalled.data["ticket"]["recalls"] == 1
-    assert c3.request("no_show").data["ticket"]["state"] == "no_show"
-    assert c3.request("call", ticket="1003").data["ticket"]["number"] == "1003"
-    moved = c3.request("transfer", to_counter="1")
-    assert moved.status == "ok" and moved.data["ticket"]["for_counter"] == "1"
-    assert c1.request("call_next").data["ticket"]["number"] == "1003"
-    assert c1.request("finish").data["ticket"]["state"] == "done"
-    paused = c1.request("pause")
-    assert paused.data["counter"]["status"] == "paused"
-    assert c1.request("resume").data["counter"]["status"] == "open"
-    cancelled = web.request("cancel", token=tickets[3]["token"])
-    assert cancelled.status == "ok" and cancelled.data["ticket"]["number"] == "1004"
-    assert staff.request("cancel", ticket="1002").data["ticket"]["state"] == "cancelled"
+    tickets = [kiosk.ask(p.ISSUE, service="cert").result() for _ in range(4)]
+    assert c3.ask(p.CALL_NEXT).result().ticket.number == "1001"
+    recalled = c3.ask(p.RECALL)
+    assert recalled.status == "ok" and recalled.result().ticket.recalls == 1
+    assert c3.ask(p.NO_SHOW).result().ticket.state == "no_show"
+    assert c3.ask(p.CALL, ticket="1003").result().ticket.number == "1003"
+    moved = c3.ask(p.TRANSFER, to_counter="1")
+    assert moved.status == "ok" and moved.result().ticket.for_counter == "1"
+    assert c1.ask(p.CALL_NEXT).result().ticket.number == "1003"
+    assert c1.ask(p.FINISH).result().ticket.state == "done"
+    paused = c1.ask(p.PAUSE)
+    assert paused.result().counter.status == "paused"
+    assert c1.ask(p.RESUME).result().counter.status == "open"
+    cancelled = web.ask(p.CANCEL, token=tickets[3].token)
+    assert cancelled.status == "ok" and cancelled.result().ticket.number == "1004"
+    assert staff.ask(p.CANCEL, ticket="1002").result().ticket.state == "cancelled"
     snap = c1.wait_for_snapshot(lambda s: s.service("cert").waiting == 0)
     assert snap is not None and snap.counter("1").status == "open"
     rows = hub.store.tickets(snap.business_date)
@@ -63,12 +63,12 @@ def test_every_counter_op(hub, clients):
 
 def test_repeated_command_id_returns_the_first_reply(hub, clients):
     kiosk = clients["kiosk-1"]
-    first = kiosk.request("issue", service="cert", command_id="tap-1")
-    again = kiosk.request("issue", service="cert", command_id="tap-1")
+    first = kiosk.ask(p.ISSUE, service="cert", command_id="tap-1")
+    again = kiosk.ask(p.ISSUE, service="cert", command_id="tap-1")
     assert first.model_dump() == again.model_dump()
-    third = kiosk.request("issue", service="cert")
-    assert third.data["number"] == "1002"
-    assert len(hub.store.tickets(first.data["business_date"])) == 2
+    third = kiosk.ask(p.ISSUE, service="cert")
+    assert third.result().number == "1002"
+    assert len(hub.store.tickets(first.result().business_date)) == 2
 
 
 def _raw(hub, device: str, payload: bytes) -> dict:
@@ -93,7 +93,7 @@ def _raw(hub, device: str, payload: bytes) -> dict:
 
 def test_bad_input_gets_an_error_reply_and_changes_nothing(hub, clients):
     kiosk = clients["kiosk-1"]
-    kiosk.request("issue", service="cert")
+    kiosk.ask(p.ISSUE, service="cert")
     seq = hub.service.state.seq
     cases = [
         ("kiosk-1", b"{oops", "bad_request"),
@@ -113,29 +113,29 @@ def test_bad_input_gets_an_error_reply_and_changes_nothing(hub, clients):
         assert reply["error"]["message"]
     assert hub.service.state.seq == seq
     assert len(hub.service.state.tickets) == 1
-    assert kiosk.request("issue", service="cert").data["number"] == "1002"  # the hub kept running
+    assert kiosk.ask(p.ISSUE, service="cert").result().number == "1002"  # the hub kept running
 
 
 def test_restart_rebuilds_state_and_continues_numbering(hub, clients):
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
     for _ in range(3):
-        kiosk.request("issue", service="cert")
-    counter.request("call_next")
+        kiosk.ask(p.ISSUE, service="cert")
+    counter.ask(p.CALL_NEXT)
     seq = hub.service.state.seq
     hub.stop()
     assert kiosk.wait_for(lambda c: not c.hub_online, 5)
-    assert kiosk.request("issue", service="cert", timeout=1).error.code == "timeout"
+    assert kiosk.ask(p.ISSUE, service="cert", timeout=1).error.code == "timeout"
     hub.start()
     assert kiosk.wait_for(lambda c: c.hub_online, 10)
     assert hub.service.state.seq == seq
     snap = kiosk.wait_for_snapshot(lambda s: s.seq >= seq)
     assert snap.counter("3").serving.number == "1001"
     assert [q.number for q in snap.service("cert").queue] == ["1002", "1003"]
-    assert kiosk.request("issue", service="cert").data["number"] == "1004"
+    assert kiosk.ask(p.ISSUE, service="cert").result().number == "1004"
 
 
 def test_stock_mosquitto_sub_sees_the_retained_snapshot(hub, clients):
-    clients["kiosk-1"].request("issue", service="passport")
+    clients["kiosk-1"].ask(p.ISSUE, service="passport")
     out = subprocess.run(
         [
             "mosquitto_sub",
@@ -162,14 +162,14 @@ def test_stock_mosquitto_sub_sees_the_retained_snapshot(hub, clients):
 
 def test_broker_restart_clients_and_hub_reconnect(broker, hub, clients):
     kiosk = clients["kiosk-1"]
-    kiosk.request("issue", service="cert")
+    kiosk.ask(p.ISSUE, service="cert")
     broker.restart(pause=0.5)
     assert hub.bus.connected.wait(20)
     assert kiosk.wait_for(lambda c: c.online, 20)
     assert hub.bus.connected.wait(20)
     # No persistence in the test broker: the hub republishes its snapshot on reconnect.
-    reply = kiosk.request("issue", service="cert")
-    assert reply.status == "ok" and reply.data["number"] == "1002"
+    reply = kiosk.ask(p.ISSUE, service="cert")
+    assert reply.status == "ok" and reply.result().number == "1002"
 
 
 def test_degraded_device_becomes_an_alert(hub, clients):

@@ -76,7 +76,7 @@ def test_poison_commands_are_answered_and_the_hub_goes_on(hub, broker):
             properties=properties(response_topic=topics.reply("kiosk-1"), correlation=corr),
         ).wait_for_publish(10)
     kiosk = hub.client("kiosk-1")
-    reply = kiosk.request("issue", service="cert", timeout=20)
+    reply = kiosk.ask(p.ISSUE, service="cert", timeout=20)
     assert reply.status == "ok", reply
     assert wait_until(lambda: len(replies) >= len(poison) + 1)
     codes = {corr: body["error"]["code"] for _, corr, body in replies if corr in poison}
@@ -106,8 +106,8 @@ def test_a_retained_command_is_never_taken_not_even_after_a_restart(hub, broker)
     hub.start()  # subscribes again: the broker hands it both retained commands
     kiosk = hub.client("kiosk-1")
     assert wait_until(lambda: hub.bus.faults["retained_commands"] >= 2)
-    reply = kiosk.request("issue", service="cert", timeout=20)
-    assert reply.status == "ok" and reply.data["number"] == "1001", "the retained issue issued nothing"
+    reply = kiosk.ask(p.ISSUE, service="cert", timeout=20)
+    assert reply.status == "ok" and reply.result().number == "1001", "the retained issue issued nothing"
     assert hub.thread.is_alive()
     for device in ("kiosk-1", "kiosk-2"):
         attacker.publish(topics.command(device), b"", qos=1, retain=True).wait_for_publish(10)
@@ -142,9 +142,7 @@ def test_a_kiosk_is_served_while_another_device_floods(hub, broker):
         info.wait_for_publish(30)
         assert wait_until(lambda: held.is_set() and hub.bus.inbox.dropped > 0)
         answer: dict = {}
-        asker = threading.Thread(
-            target=lambda: answer.setdefault("r", kiosk.request("issue", service="cert", timeout=60))
-        )
+        asker = threading.Thread(target=lambda: answer.setdefault("r", kiosk.ask(p.ISSUE, service="cert", timeout=60)))
         asker.start()
         assert wait_until(lambda: ("cmd", "kiosk-1") in hub.bus.inbox._lines)
         release.set()
@@ -182,7 +180,7 @@ def test_a_client_survives_a_hostile_snapshot_and_a_raising_listener(hub, broker
         attacker.publish(topics.hub_status, bad, qos=1).wait_for_publish(10)
     assert wait_until(lambda: display.faults >= 20)
     kiosk = hub.client("kiosk-1")
-    assert kiosk.request("issue", service="cert").status == "ok"
+    assert kiosk.ask(p.ISSUE, service="cert").status == "ok"
     # paho's thread is alive: the next real snapshot still arrives, to every listener after the broken one.
     assert display.wait_for(lambda c: c.snapshot is not None and c.snapshot.seq >= 1 and seen and seen[-1] >= 1, 20)
     attacker.loop_stop()

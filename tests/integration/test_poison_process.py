@@ -160,7 +160,7 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
         sent += 3
         print(f"\nfuzz through the broker: {sent} hostile messages to a hub process")
 
-        reply = kiosk.request("issue", service="cert", timeout=30)
+        reply = kiosk.ask(p.ISSUE, service="cert", timeout=30)
         assert reply.status == "ok", reply
         assert hub.poll() is None, "the hub process exited"
         # Restarted, it meets the retained poison again and still serves.
@@ -175,8 +175,8 @@ def test_hub_process_survives_hostile_devices(secured_hall, tmp_path):
                 stderr=hub_log,
             )
         assert wait_until(lambda: kiosk.online, 30)
-        again = kiosk.request("issue", service="cert", timeout=30)
-        assert again.status == "ok" and again.data["number"] != reply.data["number"], again
+        again = kiosk.ask(p.ISSUE, service="cert", timeout=30)
+        assert again.status == "ok" and again.result().number != reply.result().number, again
         assert wait_until(lambda: "input guard:" in log.read_text(errors="replace"), 15)
         assert hub.poll() is None
         snapshot = kiosk.wait_for_snapshot(lambda s: s.service("cert").waiting >= 1, 10)

@@ -11,7 +11,13 @@ from hardware.printer import Connection, Printer, PrinterError, PrinterStatus
 from kiosk.text import LANGUAGES, TEXT
 from kiosk.ticket import TicketContent, render
 
-NAMES = {"ko": "여권 접수", "en": "Passport Application", "zh": "护照申请", "vi": "Nộp hồ sơ hộ chiếu"}
+NAMES = {
+    "ko": "여권 접수",
+    "en": "Passport Application",
+    "zh": "护照申请",
+    "vi": "Nộp hồ sơ hộ chiếu",
+    "ru": "Приём документов на паспорт",
+}
 
 
 def content(language="ko", **kw):

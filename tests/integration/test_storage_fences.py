@@ -22,12 +22,14 @@ from wire import protocol as p
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def issue(service: HubService, device: str = "staff", command_id: str | None = None, svc: str = "cert") -> dict:
+def issue(
+    service: HubService, device: str = "staff", command_id: str | None = None, svc: str = "cert"
+) -> p.Reply[p.IssueReply]:
     payload = json.dumps(
         {"v": 1, "id": command_id or uuid.uuid4().hex, "op": "issue", "service": svc, "channel": "staff"}
     ).encode()
     out = service.handle_batch([Incoming(device, payload)])
-    return json.loads(out.replies[0][1])
+    return p.Reply.model_validate_json(out.replies[0][1]).typed(p.ISSUE)
 
 
 def live_numbers_unique(store: Store, business_date: str) -> None:
@@ -89,7 +91,7 @@ def test_corrupt_pages_inside_a_valid_database_are_found_at_start(tmp_path, hall
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: at("2026-11-23 10:00"))
     for _ in range(300):
-        assert issue(service)["status"] == "ok"
+        assert issue(service).status == "ok"
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     data = bytearray((tmp_path / "hub.db").read_bytes())
@@ -141,34 +143,34 @@ def test_a_full_disk_refuses_commands_reports_degraded_and_recovers(small_disk, 
     acked = []
     for _ in range(5):
         reply = issue(service)
-        assert reply["status"] == "ok"
-        acked.append(reply["data"]["number"])
+        assert reply.status == "ok"
+        acked.append(reply.result().number)
     filler = fill(small_disk)
     refused = None
     for n in range(3000):  # the WAL may still have room for a few: write until the disk says no
         reply = issue(service, command_id=f"full-{n}")
-        if reply["status"] != "ok":
+        if reply.status != "ok":
             refused = (reply, f"full-{n}")
             break
-        acked.append(reply["data"]["number"])
+        acked.append(reply.result().number)
     assert refused is not None, "the disk never filled"
     reply, command_id = refused
-    assert reply["error"]["code"] == "storage_unavailable"
+    assert reply.error.code == "storage_unavailable"
     assert "full" in (service.storage_error or ""), service.storage_error  # the cause, not a failed ROLLBACK
     seq_then = service.state.seq
     assert service.health[0] == "degraded"
     assert any(a["detail"] == "storage_unavailable" for a in service.snapshot["alerts"])
     # Reads go on: the snapshot still shows what is stored; the state did not move.
-    assert service.state.seq == seq_then and issue(service)["error"]["code"] == "storage_unavailable"
+    assert service.state.seq == seq_then and issue(service).error.code == "storage_unavailable"
     assert service.state.seq == seq_then
     os.remove(filler)
     service.tick()  # the probe write finds the space again
     assert service.health[0] == "online" and not service.snapshot["alerts"]
     again = issue(service, command_id=command_id)  # the refused tap, retried: now stored
-    assert again["status"] == "ok"
+    assert again.status == "ok"
     expected_next = int(acked[-1]) + 1
-    assert again["data"]["number"] == str(expected_next), "a refused ticket's number was burned or reused"
-    acked.append(again["data"]["number"])
+    assert again.result().number == str(expected_next), "a refused ticket's number was burned or reused"
+    acked.append(again.result().number)
     store.close()
     reopened = Store(small_disk / "hub.db")
     stored = {r["label"] for r in reopened.tickets("2026-11-23")}
@@ -190,7 +192,7 @@ def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
     shutil.copy(tmp_path / "hub.db", tmp_path / "backup.db")
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: now)
-    held = [issue(service)["data"] for _ in range(3)]  # visitors hold 1003..1005
+    held = [issue(service).result() for _ in range(3)]  # visitors hold 1003..1005
     witness = json.loads(p.encode(service.snapshot))  # what the broker keeps retained
     epoch = store.epoch
     store.close()
@@ -204,9 +206,9 @@ def test_a_rewound_database_skips_past_the_broker_witness(tmp_path, hall):
     assert store.epoch != epoch and service.snapshot["epoch"] == store.epoch
     assert service.state.seq > witness["seq"]
     assert any(a["detail"] == "rewound" for a in service.snapshot["alerts"])
-    reply = issue(service)["data"]
-    assert reply["number"] == "1006", "a number a visitor holds was handed out again"
-    assert reply["id"] > max(h["id"] for h in held), "a ticket id a visitor holds was handed out again"
+    reply = issue(service).result()
+    assert reply.number == "1006", "a number a visitor holds was handed out again"
+    assert reply.id > max(h.id for h in held), "a ticket id a visitor holds was handed out again"
     assert not service.skip_past(json.loads(p.encode(service.snapshot)))  # current: nothing to skip
     store.close()
     # The skip is stored: a restart does not go back again.
@@ -222,17 +224,17 @@ def test_the_business_date_follows_the_clock_both_ways(tmp_path, hall):
     clock = [at("2026-11-23 10:00")]
     store = Store(tmp_path / "hub.db")
     service = HubService(hall, store, clock=lambda: clock[0])
-    assert [issue(service)["data"]["number"] for _ in range(2)] == ["1001", "1002"]
+    assert [issue(service).result().number for _ in range(2)] == ["1001", "1002"]
     clock[0] += 365 * 86400  # an NTP server gone wrong: a year ahead
     service.tick()
     assert service.state.business_date == "2027-11-23"
     assert any(a["detail"] == "clock_jump" for a in service.snapshot["alerts"])
-    assert issue(service)["data"]["number"] == "1001"
+    assert issue(service).result().number == "1001"
     clock[0] -= 365 * 86400 - 60  # corrected, a minute later on the real day
     service.tick()
     assert service.state.business_date == "2026-11-23", "the hub kept the future date"
     assert not service.state.tickets, "live tickets of the other day must end"
-    assert issue(service)["data"]["number"] == "1001"
+    assert issue(service).result().number == "1001"
     live_numbers_unique(store, "2026-11-23")  # the first 1001 and 1002 ended with day_end
     ended = store.conn.execute(
         "SELECT count(*) FROM events WHERE kind='cancelled' AND detail LIKE '%day_end%'"
@@ -255,17 +257,17 @@ def test_a_hub_restarted_on_a_full_disk_starts_degraded_instead_of_crash_looping
     now = at("2026-11-23 10:00")
     crashed = Store(small_disk / "hub.db")
     service = HubService(hall, crashed, clock=lambda: now)
-    assert issue(service)["data"]["number"] == "1001"
+    assert issue(service).result().number == "1001"
     crashed._unlock()  # as if the process died: its WAL and shared memory stay on the disk
     filler = fill(small_disk)
     store = Store(small_disk / "hub.db")  # opens: reading needs no space
     service = HubService(hall, store, clock=lambda: now)
     refused = [issue(service, command_id=f"r{n}") for n in range(200)]
-    assert refused[-1]["error"]["code"] == "storage_unavailable"
+    assert refused[-1].error.code == "storage_unavailable"
     assert service.snapshot["services"][0]["waiting"] >= 1  # reads still served
     os.remove(filler)
     service.tick()
-    assert issue(service)["status"] == "ok" and service.health[0] == "online"
+    assert issue(service).status == "ok" and service.health[0] == "online"
     store.close()
     crashed.conn.close()
 

@@ -6,6 +6,7 @@ import time
 import httpx
 
 from tests.halls import CLERK_PASSWORD
+from wire import protocol as p
 
 
 def until(check, timeout=5.0):
@@ -23,7 +24,7 @@ def test_status_json_with_etag_and_short_cache(http, clients):
     assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=2"
     etag = first.headers["etag"]
     assert http.get("/api/status", headers={"If-None-Match": etag}).status_code == 304
-    clients["kiosk-1"].request("issue", service="cert")
+    clients["kiosk-1"].ask(p.ISSUE, service="cert")
     changed = until(lambda: (r := http.get("/api/status")).headers["etag"] != etag and r)
     cert = next(s for s in changed.json()["services"] if s["id"] == "cert")
     assert cert["waiting"] == 1 and cert["congestion"] in ("calm", "normal", "busy")
@@ -32,20 +33,20 @@ def test_status_json_with_etag_and_short_cache(http, clients):
 
 def test_ticket_page_follows_the_ticket(http, clients):
     kiosk, counter = clients["kiosk-1"], clients["counter-3"]
-    kiosk.request("issue", service="cert")
-    mine = kiosk.request("issue", service="cert", language="en").data
-    token = mine["token"]
+    kiosk.ask(p.ISSUE, service="cert")
+    mine = kiosk.ask(p.ISSUE, service="cert", language="en").result()
+    token = mine.token
     place = until(lambda: (r := http.get(f"/api/tickets/{token}")).status_code == 200 and r.json())
     assert place["state"] == "waiting" and place["ahead"] == 1 and place["number"] == "1002"
     assert place["estimate"][0] <= place["estimate"][1]
     page = http.get(f"/t/{token}?lang=en")
     assert page.status_code == 200 and "1002" in page.text and "1 ahead of you" in page.text
-    counter.request("call_next")
-    counter.request("call_next")
-    called = until(lambda: (p := http.get(f"/api/tickets/{token}").json())["state"] == "called" and p)
+    counter.ask(p.CALL_NEXT)
+    counter.ask(p.CALL_NEXT)
+    called = until(lambda: (got := http.get(f"/api/tickets/{token}").json())["state"] == "called" and got)
     assert called["counter"] == "3" and called["counter_label"]["ko"] == "3번 창구"
     assert "Please go to Counter 3 now" in http.get(f"/t/{token}?lang=en").text
-    counter.request("finish")
+    counter.ask(p.FINISH)
     until(lambda: http.get(f"/api/tickets/{token}").json()["state"] == "done")
 
 
@@ -58,15 +59,15 @@ def test_unknown_ticket_is_a_404_in_the_visitors_language(http):
 
 
 def test_visitor_cancels_from_the_page(http, clients, hub):
-    ticket = clients["kiosk-1"].request("issue", service="cert").data
-    token = ticket["token"]
+    ticket = clients["kiosk-1"].ask(p.ISSUE, service="cert").result()
+    token = ticket.token
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
     assert http.post(f"/t/{token}/cancel", data={"csrf": "forged"}).status_code == 403
     page = http.get(f"/t/{token}?lang=ko").text
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
     done = http.post(f"/t/{token}/cancel?lang=ko", data={"csrf": csrf})
     assert done.status_code == 303 and "msg=cancelled" in done.headers["location"]
-    rows = hub.store.tickets(ticket["business_date"])
+    rows = hub.store.tickets(ticket.business_date)
     assert [(r["label"], r["state"]) for r in rows] == [("1001", "cancelled")]
     until(lambda: http.get(f"/api/tickets/{token}").json()["state"] == "gone")
 
@@ -86,8 +87,8 @@ def test_clerk_console_calls_transfers_and_refuses_bad_input(web, clients, hub):
         ok = http.post("/console/login", data={"counter": "3", "password": CLERK_PASSWORD}, follow_redirects=False)
         assert ok.status_code == 303 and ok.headers["location"] == "/console/3"
         assert http.get("/console/1", follow_redirects=False).status_code == 303  # only its own counter
-        clients["kiosk-1"].request("issue", service="cert")
-        clients["kiosk-1"].request("issue", service="cert")
+        clients["kiosk-1"].ask(p.ISSUE, service="cert")
+        clients["kiosk-1"].ask(p.ISSUE, service="cert")
         page = http.get("/console/3").text
         csrf = page.split('name="csrf" value="')[1].split('"')[0]
         done = http.post("/console/3/command", data={"op": "call_next", "csrf": csrf}, follow_redirects=False)
@@ -116,7 +117,7 @@ def test_sse_stream_sends_the_status_then_each_change(web, clients):
             if line.startswith("data: "):
                 events.append(json.loads(line[6:]))
                 if len(events) == 1:
-                    clients["kiosk-1"].request("issue", service="cert")
+                    clients["kiosk-1"].ask(p.ISSUE, service="cert")
                 elif any(s["waiting"] == 1 for s in events[-1]["services"]):
                     break
         assert events[0]["seq"] < events[-1]["seq"]

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.halls import CLERK_PASSWORD
+from wire import protocol as p
 
 EXAMPLES = int(os.environ.get("SUNBEON_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
@@ -141,7 +142,7 @@ def test_public_pages_take_any_input(http, clients):
 
 
 def test_ticket_cancel_takes_any_input(http, clients):
-    token = clients["kiosk-1"].request("issue", service="cert").data["token"]
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
 
     @FUZZ
     @given(path=st.one_of(st.just(token.encode()), st.just(token.encode()), UNTOKEN), csrf=RAW, extra=RAW, lang=RAW)

@@ -14,6 +14,7 @@ from tests.halls import CLERK_PASSWORD
 from tests.integration.test_web_api import until
 from web import guard
 from web.auth import FORGET_AFTER, LONGEST_WAIT, LoginBrake, Signer
+from wire import protocol as p
 
 
 def sign_in(http, address="10.0.0.5"):
@@ -60,7 +61,7 @@ def test_sign_out_revokes_the_session_cookie(web, http, clients, hub):
     old_cookie = http.cookies.get("sunbeon_session")
     out = http.post("/console/logout", data={"csrf": csrf})
     assert out.status_code == 303 and out.headers["location"] == "/console?error=signed_out"
-    clients["kiosk-1"].request("issue", service="cert")
+    clients["kiosk-1"].ask(p.ISSUE, service="cert")
     with httpx.Client(base_url=web.url, timeout=10, cookies={"sunbeon_session": old_cookie}) as replay:
         command = replay.post("/console/3/command", data={"op": "call_next", "csrf": csrf}, follow_redirects=False)
         assert command.status_code == 303 and command.headers["location"] == "/console"
@@ -76,7 +77,7 @@ def test_first_commands_at_the_same_moment_make_one_client(web, http, clients, h
     assert all(c is made[0] for c in made) and len(web.relay.counter_clients) == 1
     ids = {c.client._client_id for c in made}
     assert len(ids) == 1 and ids.pop() != b"web-counter-3"  # unique per relay process
-    clients["kiosk-1"].request("issue", service="cert")
+    clients["kiosk-1"].ask(p.ISSUE, service="cert")
     csrf = sign_in(http)
     done = http.post("/console/3/command", data={"op": "call_next", "csrf": csrf})
     assert done.headers["location"] == "/console/3?msg=ok.call_next&n=1001"
@@ -86,7 +87,7 @@ def test_first_commands_at_the_same_moment_make_one_client(web, http, clients, h
 
 
 def test_security_headers_on_every_page(http, clients):
-    token = clients["kiosk-1"].request("issue", service="cert").data["token"]
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
     for path in ("/", "/console", f"/t/{token}", f"/api/tickets/{token}", "/api/status", "/healthz", "/t/nope"):
         r = http.get(path)
@@ -98,7 +99,7 @@ def test_security_headers_on_every_page(http, clients):
 
 
 def test_pages_have_no_inline_script_or_style(http, clients):
-    token = clients["kiosk-1"].request("issue", service="cert").data["token"]
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
     csrf = sign_in(http)
     assert csrf
@@ -110,7 +111,7 @@ def test_pages_have_no_inline_script_or_style(http, clients):
 
 
 def test_messages_are_codes_not_text(http, clients):
-    token = clients["kiosk-1"].request("issue", service="cert").data["token"]
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
     fake = "Call 1577-0000 to keep your place"
     assert "1577" not in http.get(f"/t/{token}", params={"msg": "failed:" + fake}).text
@@ -131,7 +132,7 @@ def test_no_redirect_built_from_the_host_header(http, clients):
 
 
 def test_hostile_input_is_refused_not_a_crash(http, clients):
-    token = clients["kiosk-1"].request("issue", service="cert").data["token"]
+    token = clients["kiosk-1"].ask(p.ISSUE, service="cert").result().token
     until(lambda: http.get(f"/api/tickets/{token}").status_code == 200)
     assert http.post(f"/t/{token}/cancel", data={"csrf": "é"}).status_code == 403  # not ASCII
     assert (
@@ -209,7 +210,7 @@ def test_a_failing_update_is_counted_and_the_relay_goes_on(http, web, clients):
     health = until(lambda: (h := http.get("/healthz").json())["faults"]["total"] >= 1 and h)
     assert health["status"] == "degraded" and "relay update" in health["faults"]["by_place"]
     before = http.get("/api/status").json()["seq"]
-    clients["kiosk-1"].request("issue", service="cert")
+    clients["kiosk-1"].ask(p.ISSUE, service="cert")
     until(lambda: http.get("/api/status").json()["seq"] > before)  # updates still arrive
 
 

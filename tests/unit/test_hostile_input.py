@@ -64,7 +64,7 @@ def test_the_hub_sets_the_channel_from_the_role():
     state = queue.new_day(hall(), NOON)
     for device, channel in [("kiosk-1", "kiosk"), ("web", "web"), ("staff", "staff")]:
         done = handler.handle(state, device, cmd(op="issue", service="cert", id=device), NOON, "t-" + device)
-        assert done.reply.status == "ok" and done.reply.data["channel"] == channel
+        assert done.reply.status == "ok" and done.reply.data_as(p.IssueReply).channel == channel
         same = handler.handle(state, device, cmd(op="issue", service="cert", channel=channel), NOON, "x")
         assert same.reply.status == "ok", "naming one's own channel is fine"
 

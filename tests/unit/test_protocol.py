@@ -68,11 +68,11 @@ def test_refusals_change_nothing(device, payload, code):
 def test_issue_reply_carries_the_token_and_page_url_but_the_state_only_its_hash():
     state = queue.new_day(hall(), NOON)
     done = handler.handle(state, "kiosk-1", cmd(op="issue", service="cert", language="vi"), NOON, "Secret_Token")
-    data = done.reply.data
-    assert data["number"] == "1001" and data["token"] == "Secret_Token"
-    assert data["url"] == "http://hall.test/t/Secret_Token"
-    assert data["language"] == "vi" and data["ahead"] == 0
-    ticket = done.state.tickets[data["id"]]
+    data = done.reply.data_as(p.IssueReply)
+    assert data.number == "1001" and data.token == "Secret_Token"
+    assert data.url == "http://hall.test/t/Secret_Token"
+    assert data.language == "vi" and data.ahead == 0
+    ticket = done.state.tickets[data.id]
     assert ticket.token_hash == handler.token_hash("Secret_Token") != "Secret_Token"
     assert done.state.seq == state.seq + 1
 

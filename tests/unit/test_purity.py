@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 HUB = Path(__file__).parents[2] / "hub"
-PURE = [*sorted((HUB / "domain").glob("*.py")), HUB / "handler.py", HUB / "protocol.py"]
+PURE = [*sorted((HUB / "domain").glob("*.py")), HUB / "handler.py", HUB.parent / "wire" / "protocol.py"]
 FORBIDDEN = {
     "sqlite3",
     "sqlite_utils",

@@ -39,7 +39,15 @@ def test_negative_numbers_are_refused():
 
 
 @pytest.mark.parametrize(
-    "label, spoken", [("1017", "천십칠"), ("A007", "에이 칠"), ("P001", "피 일"), ("AB100", "에이 비 백"), ("0", "영")]
+    "label, spoken",
+    [
+        ("1017", "천십칠"),
+        ("A007", "에이 칠"),
+        ("P001", "피 일"),
+        ("AB100", "에이 비 백"),
+        ("0", "영"),
+        ("A-007", "에이 칠"),  # the hyphen is not said
+    ],
 )
 def test_labels_with_prefixes_and_padding(label, spoken):
     assert say_label_ko(label) == spoken
@@ -56,6 +64,20 @@ def test_the_call_in_every_language():
     assert call_text("1017", "3", "vi") == "Mời số 1017 đến quầy số 3."
     assert call_text("A007", "3", "en") == "Number A 0 0 7, please come to counter 3."
     assert call_text("1017", "passport-a", "ko", "여권 창구") == "천십칠 번 고객님, 여권 창구로 오십시오"
+    assert call_text("1017", "3", "ru") == "Номер 1017, пройдите, пожалуйста, к окну 3."
+
+
+def test_a_hyphenated_prefix_is_spoken_without_its_hyphen():
+    """A hall numbering "A-017" had the voice say the hyphen ("에이 - 십칠", "A - 0 1 7")."""
+    assert call_text("A-017", "3", "ko") == "에이 십칠 번 고객님, 삼 번 창구로 오십시오"
+    assert call_text("A-017", "3", "en") == "Number A 0 1 7, please come to counter 3."
+    assert "-" not in "".join(call_texts("B-2", "12", "zh"))
+
+
+def test_a_named_counter_takes_the_right_particle():
+    """`{counter}로` after any name said 종합안내석로; the particle follows the last syllable."""
+    assert call_text("1017", "info", "ko", "종합안내석") == "천십칠 번 고객님, 종합안내석으로 오십시오"
+    assert call_text("1017", "hall", "ko", "민원실") == "천십칠 번 고객님, 민원실로 오십시오"
 
 
 def test_foreign_tickets_are_called_in_korean_and_their_language():

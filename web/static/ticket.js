@@ -6,7 +6,20 @@
   const box = document.getElementById("ticket");
   if (!box || !window.EventSource) return;
   const words = JSON.parse(box.dataset.words);
-  const fill = (s, v) => s.replace(/\{(\w+)\}/g, (_, k) => v[k]);
+  // {counter:로}: the Korean particle by the value's last syllable, as wire/i18n.py josa() does.
+  const josa = (word, p) => {
+    const pair = {"로": ["으로", "로"], "으로": ["으로", "로"], "이": ["이", "가"], "가": ["이", "가"], "은": ["은", "는"],
+      "는": ["은", "는"], "을": ["을", "를"], "를": ["을", "를"], "과": ["과", "와"], "와": ["과", "와"]}[p];
+    if (!pair) return word;
+    const s = String(word).replace(/[\s)\]}"'」』·.,]+$/, ""), c = s.slice(-1), code = c.charCodeAt(0);
+    let fin = null;  // the final consonant: 0 none, 8 ㄹ, other numbers the rest
+    if (code >= 0xac00 && code <= 0xd7a3) fin = (code - 0xac00) % 28;
+    else if (/[0-9]/.test(c)) fin = (c === "0" && /[0-9]0$/.test(s)) ? 1 : [1, 8, 0, 1, 0, 0, 1, 8, 8, 0][+c];
+    else if (/[A-Za-z]/.test(c)) fin = {L: 8, M: 1, N: 1, R: 8}[c.toUpperCase()] || 0;
+    if (fin === null) return p === "로" || p === "으로" ? `${word}(으)로` : `${word}${pair[0]}(${pair[1]})`;
+    return word + ((fin === 0 || (fin === 8 && pair[1] === "로")) ? pair[1] : pair[0]);
+  };
+  const fill = (s, v) => s.replace(/\{(\w+)(?::([^}]+))?\}/g, (_, k, p) => p ? josa(v[k], p) : v[k]);
   const state = document.getElementById("state"), near = document.getElementById("near");
   const notifyButton = document.getElementById("notify");
   let told = {near: box.classList.contains("near"), called: box.classList.contains("called")};
