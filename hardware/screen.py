@@ -27,7 +27,7 @@ from hardware.fonts import FontMissing, font_for
 
 Color = tuple[int, int, int]
 RENDER_CACHE_BYTES = 8 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
-MEASURED_KEPT = 20_000  # remembered text sizes (~100 bytes each)
+MEASURED_KEPT = 8_000  # remembered text sizes (~250 bytes each: ~2 MB)
 
 
 class MissingGlyphs(HardwareError):

@@ -102,6 +102,7 @@ class Kiosk:
         self.dirty = True
         self.frame = 0
         self.frame_second = 0
+        self.faults = 0  # input events that raised (logged; the kiosk goes on)
         self.simulator: Any = None  # kiosk.simulate.Visitors in the demo
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
@@ -134,9 +135,11 @@ class Kiosk:
         if self.asking_since is not None:
             self._extend()
             return
-        if not self.voice_on:  # the first key starts the voice guidance (and does nothing else)
+        if not self.voice_on:  # the first key starts the voice guidance (and does nothing else but 직원 호출)
             self.voice_on = True
             self._speak_screen()
+            if event.command == "staff":
+                self._act(("staff",))
             return
         command = event.command
         if command.startswith("digit:"):
@@ -468,7 +471,15 @@ class Kiosk:
         return pygame.image.frombytes(image.tobytes(), image.size, "RGB")
 
     def handle(self, event: Any) -> None:
-        """One pygame event: a touch, a click, or a key of the keypad (or a scanner's typing)."""
+        """One pygame event: a touch, a click, or a key of the keypad (or a scanner's typing).
+        Never raises: a device that sends something odd costs that event, not the kiosk."""
+        try:
+            self._handle(event)
+        except Exception as err:  # noqa: BLE001 - the event loop must go on
+            self.faults += 1
+            log.error("event %s not handled (%s: %s)", repr(event)[:200], type(err).__name__, str(err)[:200])
+
+    def _handle(self, event: Any) -> None:
         import pygame
 
         if event.type == pygame.KEYDOWN:

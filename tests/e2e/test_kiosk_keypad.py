@@ -4,7 +4,8 @@ large text, priority) with the voice guidance asserted line by line; the scanner
 import time
 
 import pygame
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hardware.fakes import FakeGuide, FakeNetworkPrinter, FakeVoice
@@ -15,6 +16,17 @@ from kiosk.app import Kiosk
 from kiosk.keypad import BURST_GAP, CHAR_KEYS, Key, KeyReader, Scan
 from kiosk.text import t
 from tests.e2e.test_kiosk import drive
+
+
+@pytest.fixture
+def hub_kiosk(hub):
+    screen = Screen((1080, 1920), fullscreen=False)
+    client = hub.client("kiosk-1")
+    k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1, timeout=0.2)), screen, voice=FakeGuide())
+    drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
+    yield k
+    client.close()
+    screen.close()
 
 
 def press(k, key, char=""):
@@ -225,3 +237,24 @@ def test_no_reset_without_asking_any_key_extends_and_voice_mode_waits_longer(hub
     finally:
         client.close()
         screen.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 0x4000_0200), st.text(max_size=3), st.floats(0, 0.2)),
+        max_size=25,
+    )
+)
+def test_any_key_events_leave_the_kiosk_working(hub_kiosk, events):
+    """Whatever a keypad or scanner sends: the kiosk neither raises nor stops answering."""
+    k = hub_kiosk
+    now = k.clock()
+    for key, char, gap in events:
+        now += gap
+        k.handle(pygame.event.Event(pygame.KEYDOWN, key=key, unicode=char, mod=0, scancode=0))
+        k.step()
+    assert k.faults == 0
+    k._home()
+    k.draw()
+    assert any(a[0] == "service" for _, a in k.targets) or not k.client.online
