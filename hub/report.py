@@ -32,6 +32,35 @@ def read_day(database: str | Path, date: str) -> list[dict[str, Any]]:
         conn.close()
 
 
+class Unavailable(Exception):
+    """The day cannot be read on this box: no hub database here, or it cannot be read."""
+
+
+def day_rows(database: str | Path, date: str) -> list[dict[str, Any]]:
+    """`read_day` for callers that must not know the storage (the web relay's report page):
+    every way the database can fail to be read is one `Unavailable`."""
+    try:
+        return read_day(database, date)
+    except (OSError, sqlite3.Error) as err:
+        raise Unavailable(str(err)) from None
+
+
+def latest_day(database: str | Path) -> str | None:
+    """The most recent business day with tickets (the report's default before the hall's state arrives)."""
+    path = Path(database)
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT max(business_date) FROM tickets").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and row[0] else None
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile by nearest rank."""
     ordered = sorted(values)

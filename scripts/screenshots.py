@@ -27,8 +27,10 @@ from kiosk.app import Kiosk  # noqa: E402,F401  (the same modules the kiosk runs
 from kiosk.ticket import TicketContent, qr_image, render  # noqa: E402
 from wire import config  # noqa: E402
 from wire import protocol as p  # noqa: E402
+from wire.i18n import LANGUAGES  # noqa: E402
 
-OUT = ROOT / "docs" / "images"
+# `--out DIR` draws elsewhere (to look at the pictures without touching the README's).
+OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else ROOT / "docs" / "images"
 NOW = datetime(2026, 11, 23, 10, 40, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()
 
 
@@ -135,14 +137,17 @@ def web_pictures() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=args)
                 page = browser.new_context(viewport=phone, device_scale_factor=2, locale="ko-KR").new_page()
-                for language in ("ko", "en", "zh", "vi"):
+                for language in LANGUAGES:  # every page a visitor meets, in every language
                     page.goto(f"{url}/?lang={language}")
                     page.screenshot(path=str(OUT / f"web-status-{language}.png"), full_page=True)
+                    page.goto(f"{url}/t/{waiting_zh['token']}?lang={language}")
+                    page.screenshot(path=str(OUT / f"web-ticket-waiting-{language}.png"), full_page=True)
+                    page.goto(f"{url}/t/{'0' * 16}?lang={language}")
+                    page.screenshot(path=str(OUT / f"web-notfound-{language}.png"), full_page=True)
                 quiet = browser.new_context(viewport=phone, device_scale_factor=2, java_script_enabled=False).new_page()
                 quiet.goto(f"{url}/?lang=en")
                 quiet.screenshot(path=str(OUT / "web-status-nojs-en.png"), full_page=True)
                 page.goto(f"{url}/t/{waiting_zh['token']}?lang=zh")
-                page.screenshot(path=str(OUT / "web-ticket-waiting-zh.png"), full_page=True)
                 for _ in range(40):  # counter 3 calls until the Chinese ticket is at its window
                     place = relay.place(waiting_zh["token"])
                     if place is not None and place.state == "called":
@@ -152,8 +157,12 @@ def web_pictures() -> None:
                     time.sleep(0.3)
                 page.locator("#ticket.called").wait_for(timeout=10000)
                 page.screenshot(path=str(OUT / "web-ticket-called-zh.png"), full_page=True)
-                page.goto(f"{url}/t/{waiting_zh['token']}?lang=ko")
-                page.screenshot(path=str(OUT / "web-ticket-called-ko.png"), full_page=True)
+                for language in LANGUAGES:
+                    page.goto(f"{url}/t/{waiting_zh['token']}?lang={language}")
+                    page.screenshot(path=str(OUT / f"web-ticket-called-{language}.png"), full_page=True)
+                # Keyboard focus as a visitor sees it: the skip link, then a language link.
+                page.keyboard.press("Tab")
+                page.screenshot(path=str(OUT / "web-ticket-focus-skip.png"))
                 desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
                 desk.goto(f"{url}/console")
                 desk.screenshot(path=str(OUT / "web-console-login.png"), full_page=True)
@@ -165,6 +174,15 @@ def web_pictures() -> None:
                 desk.click("button[value=call_next]")
                 desk.locator(".flash").wait_for(timeout=5000)
                 desk.screenshot(path=str(OUT / "web-console.png"), full_page=True)
+                desk.goto(f"{url}/console/report")
+                desk.screenshot(path=str(OUT / "web-report.png"), full_page=True)
+                phone_desk = browser.new_context(viewport=phone, device_scale_factor=2)
+                phone_desk.add_cookies(desk.context.cookies())
+                small = phone_desk.new_page()
+                small.goto(f"{url}/console/3")
+                small.screenshot(path=str(OUT / "web-console-phone.png"), full_page=True)
+                small.goto(f"{url}/console/report")
+                small.screenshot(path=str(OUT / "web-report-phone.png"), full_page=True)
                 browser.close()
         finally:
             server.should_exit = True

@@ -8,6 +8,8 @@ packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk es
 # nginx: the TLS front of the public web relay (systemd/nginx/), tested for real; openssl makes its
 # first certificate. Only the tests need them here: the hub box gets them from scripts/nginx-site.sh.
 [ "${1:-}" = "test" ] && packages+=(chromium faketime nginx openssl)
+# axe-core for the accessibility checks of the web pages (pinned, checked, cached; not a Debian package).
+[ "${1:-}" = "test" ] && bash "$(dirname "$0")/axe-core.sh"
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

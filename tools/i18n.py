@@ -7,8 +7,9 @@
 
 Korean is the source of the keys: `locale/ko/LC_MESSAGES/<domain>.po` decides which lines exist;
 `update` writes `locale/<domain>.pot` from it and merges every other language with it (a new
-key arrives empty, a removed one becomes obsolete). Runs where Babel is installed (the [test]
-extra); a kiosk only reads the compiled .mo files (wire/i18n.py). See docs/i18n.md.
+key arrives empty, a removed one is dropped, a line whose Korean changed is flagged to check).
+Runs where Babel is installed (the [test] extra); a kiosk only reads the compiled .mo files
+(wire/i18n.py). See docs/i18n.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from wire.i18n import CATALOGS, DOMAINS, FALLBACK, LANGUAGE_NAMES, LANGUAGES, fields
+from wire.i18n import CATALOGS, DOMAINS, FALLBACK, LANGUAGE_NAMES, fields, languages_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "locale"
@@ -62,6 +63,10 @@ def save(catalog: Catalog, domain: str, language: str, root: Path = SOURCES) -> 
     """Write a catalog source in the one layout every tool here writes (so diffs stay small)."""
     path = po_path(domain, language, root)
     path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.header_comment = (
+        f"# Sunbeon (순번): the {domain} lines in {LANGUAGE_NAMES[language]} ({language}).\n"
+        "# The keys come from the Korean catalog (locale/ko); how to add a line or a language: docs/i18n.md."
+    )
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, no_location=True, include_previous=False)
     path.write_bytes(buffer.getvalue())
@@ -95,15 +100,21 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
         buffer = io.BytesIO()
         write_po(buffer, template, width=WIDTH, no_location=True, omit_header=True)
         (root / f"{domain}.pot").write_bytes(buffer.getvalue())
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             if language == FALLBACK:
                 continue
             catalog = load(domain, language, root)
+            noted = {m.id: list(m.auto_comments) for m in catalog if m.id}  # update() replaces them
             catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
             for message in catalog:
                 if message.id:
-                    ko = korean.get(message.id)
-                    _note_korean(message, text_of(ko))
+                    ko = text_of(korean.get(message.id))
+                    # The ids are keys, so gettext cannot see a Korean line change: the Korean noted
+                    # above each entry can. A translation of an older Korean line is flagged to check.
+                    before = noted.get(message.id)
+                    if message.string and before and before != [f"ko: {ko}"]:
+                        message.flags.add(TODO)
+                    _note_korean(message, ko)
                     if not message.string and TODO not in message.flags:
                         message.flags.add(TODO)
             catalog.obsolete.clear()  # a key removed from Korean is gone (git keeps its history)
@@ -114,7 +125,7 @@ def update(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
 def compile_all(root: Path = SOURCES, folder: Path = CATALOGS) -> None:
     """Every catalog source compiled to its .mo file."""
     for domain in DOMAINS:
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             path = mo_path(domain, language, folder)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(compiled(load(domain, language, root)))
@@ -126,7 +137,7 @@ def problems(root: Path = SOURCES, folder: Path = CATALOGS) -> list[str]:
     found: list[str] = []
     for domain in DOMAINS:
         korean = {m.id: text_of(m) for m in load(domain, FALLBACK, root) if m.id}
-        for language in LANGUAGES:
+        for language in languages_of(domain):
             catalog = load(domain, language, root)
             lines = {m.id: m for m in catalog if m.id}
             for key, ko in korean.items():
@@ -161,7 +172,7 @@ def import_table(
     if domain not in DOMAINS:
         raise SystemExit(f"unknown domain {domain!r}: one of {', '.join(DOMAINS)}")
     conflicts: list[str] = []
-    catalogs = {language: load(domain, language, root) for language in LANGUAGES}
+    catalogs = {language: load(domain, language, root) for language in languages_of(domain)}
     for key, lines in table.items():
         if not lines.get(FALLBACK):
             conflicts.append(f"{key!r}: no Korean line, not imported (Korean comes first)")
@@ -174,8 +185,10 @@ def import_table(
             elif line and (replace or not message.string or message.fuzzy):
                 message.string = line
                 message.flags.discard(TODO)
-            elif line and message.string != line:
-                conflicts.append(f"{key!r} ({language}): kept {message.string!r}, not {line!r} (use --replace)")
+            else:
+                if line and message.string != line:
+                    conflicts.append(f"{key!r} ({language}): kept {message.string!r}, not {line!r} (use --replace)")
+                continue  # its Korean note stays: update() flags it if the Korean line changed
             if language != FALLBACK:
                 _note_korean(message, lines[FALLBACK])
     for language, catalog in catalogs.items():

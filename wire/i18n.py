@@ -4,7 +4,7 @@ Korean first; English, Chinese, Vietnamese and Russian for foreign residents. Th
 list of languages: the wire's `Language`, the config's names, the fonts, the voices and the
 simulated visitors are derived from it or checked against it (tests/unit/test_i18n.py).
 
-The lines live in gettext catalogs, one per domain (kiosk, web, display): the sources are
+The lines live in gettext catalogs, one per domain (kiosk, web, display, console): the sources are
 `locale/<language>/LC_MESSAGES/<domain>.po`, compiled to `wire/locale/…/<domain>.mo`, which
 is what a kiosk reads here with the standard library's `gettext` (no Babel on a Pi). A message
 id is the line's key ("choose"); a line missing in a language falls back to Korean, never to
@@ -24,7 +24,17 @@ LANGUAGES = ("ko", "en", "zh", "vi", "ru")
 FALLBACK = "ko"
 # Each language named in itself, for the language chooser of the kiosk and the pages.
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt", "ru": "Русский"}
-DOMAINS = ("kiosk", "web", "display")
+DOMAINS = ("kiosk", "web", "display", "console")
+# A domain read by the hall's staff only speaks fewer languages: the clerk console is Korean with
+# English beside it. Every other domain speaks every language of the hall.
+STAFF_LANGUAGES = {"console": ("ko", "en")}
+
+
+def languages_of(domain: str) -> tuple[str, ...]:
+    """The languages a domain's catalog must have in full."""
+    return STAFF_LANGUAGES.get(domain, LANGUAGES)
+
+
 CATALOGS = Path(__file__).parent / "locale"
 
 
@@ -121,8 +131,9 @@ class _Table(gettext.GNUTranslations):
 class Catalog:
     """One domain's lines in every language, read once from the compiled .mo files."""
 
-    def __init__(self, domain: str, folder: Path = CATALOGS, languages: Sequence[str] = LANGUAGES) -> None:
-        self.domain, self.folder, self.languages = domain, folder, tuple(languages)
+    def __init__(self, domain: str, folder: Path = CATALOGS, languages: Sequence[str] | None = None) -> None:
+        self.domain, self.folder = domain, folder
+        self.languages = tuple(languages) if languages is not None else languages_of(domain)
         self._tables: dict[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
 

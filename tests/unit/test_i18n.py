@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tools import i18n as tool
 from wire import config, protocol
-from wire.i18n import DOMAINS, LANGUAGE_NAMES, LANGUAGES, Catalog, fields, josa, known, lookup
+from wire.i18n import DOMAINS, LANGUAGE_NAMES, LANGUAGES, Catalog, fields, josa, known, languages_of, lookup
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +83,7 @@ def test_every_line_reads_back_from_the_compiled_catalog(domain):
     catalog = Catalog(domain)
     keys = catalog.all_keys()
     assert len(keys) > 10
-    for language in LANGUAGES:
+    for language in languages_of(domain):
         source = {m.id: m.string for m in tool.load(domain, language) if m.id}
         for key in keys:
             assert catalog.line(key, language) == source[key], (domain, language, key)
@@ -143,6 +143,30 @@ def test_the_converter_appends_a_text_table_and_flags_what_is_left_to_translate(
     tool.update(tmp_path / "src", tmp_path / "mo")
     assert tool.problems(tmp_path / "src", tmp_path / "mo") == []
     assert Catalog("kiosk", tmp_path / "mo").t("test_only_line", "ru") == "Вызвать сотрудника"
+
+
+def test_a_changed_korean_line_flags_its_translations_to_check(tmp_path):
+    """Ids are keys, so gettext alone would keep an English line written for an older Korean one."""
+    shutil.copytree(ROOT / "locale", tmp_path / "src")
+    ko = tool.load("kiosk", "ko", tmp_path / "src")
+    ko["not_open"].string = "오늘은 접수가 끝났습니다"
+    tool.save(ko, "kiosk", "ko", tmp_path / "src")
+    tool.update(tmp_path / "src", tmp_path / "mo")
+    found = tool.problems(tmp_path / "src", tmp_path / "mo")
+    assert found == [f"kiosk/{lang}: 'not_open' is flagged fuzzy (to check)" for lang in ("en", "zh", "vi", "ru")]
+    en = tool.load("kiosk", "en", tmp_path / "src")
+    assert en["not_open"].auto_comments == ["ko: 오늘은 접수가 끝났습니다"]
+    assert Catalog("kiosk", tmp_path / "mo").t("not_open", "en") == "오늘은 접수가 끝났습니다"  # not the old English
+
+    # The converter replacing a Korean line does the same for the languages it does not give.
+    tool.import_table(
+        {"title": {"ko": "번호표 뽑기", "en": "Get a number"}}, "kiosk", replace=True, root=tmp_path / "src"
+    )
+    tool.update(tmp_path / "src", tmp_path / "mo")
+    found = tool.problems(tmp_path / "src", tmp_path / "mo")
+    assert [p for p in found if "'title'" in p] == [
+        f"kiosk/{lang}: 'title' is flagged fuzzy (to check)" for lang in ("zh", "vi", "ru")
+    ]
 
 
 def test_the_converter_runs_from_the_command_line(tmp_path, monkeypatch):

@@ -12,19 +12,22 @@
     const st = JSON.parse(e.data);
     const live = document.getElementById("live");
     live.className = st.live ? "live" : "stale";
-    live.textContent = st.live ? words.live : words.stale;
+    if (live.textContent !== (st.live ? words.live : words.stale)) live.textContent = st.live ? words.live : words.stale;
     document.getElementById("as-of").textContent = fill(words.as_of, {time: clock.format(new Date(st.at * 1000))});
+    // Only changed text is written: each figure is a polite live region, and a screen reader
+    // should hear what changed, not every figure on every update.
+    const put = (node, text) => { if (node.textContent !== text) node.textContent = text; };
     for (const s of st.services) {
       const el = box.querySelector(`[data-id="${s.id}"]`);
       if (!el) continue;
       el.className = "service " + s.congestion;
       const badge = el.querySelector(".badge");
       badge.className = "badge " + s.congestion;
-      badge.textContent = words[s.congestion];
-      el.querySelector(".waiting").textContent = fill(words.people, {n: s.waiting});
-      el.querySelector(".now").textContent = s.now_serving || "—";
-      el.querySelector(".wait").textContent = s.status === "closed" ? words.closed
-        : fill(words.minutes, {low: s.estimate_minutes[0], high: s.estimate_minutes[1]});
+      put(badge, words[s.congestion]);
+      put(el.querySelector(".waiting"), fill(words.people, {n: s.waiting}));
+      put(el.querySelector(".now"), s.now_serving || "—");
+      put(el.querySelector(".wait"), s.status === "closed" ? words.closed
+        : fill(words.minutes, {low: s.estimate_minutes[0], high: s.estimate_minutes[1]}));
       el.querySelector(".warn").hidden = s.status !== "closing";
     }
   });

@@ -21,6 +21,7 @@
   };
   const fill = (s, v) => s.replace(/\{(\w+)(?::([^}]+))?\}/g, (_, k, p) => p ? josa(v[k], p) : v[k]);
   const state = document.getElementById("state"), near = document.getElementById("near");
+  const alert = document.getElementById("call-alert");
   const notifyButton = document.getElementById("notify");
   let told = {near: box.classList.contains("near"), called: box.classList.contains("called")};
   if (notifyButton && "Notification" in window && Notification.permission === "default") {
@@ -42,10 +43,16 @@
       for (const id of ["cancel-form", "notify"]) { const el = document.getElementById(id); if (el) el.hidden = true; }
     }
     if (p.state === "called") {
-      state.textContent = fill(words.called, {counter: label});
-      if (!told.called) { told.called = true; tell(state.textContent, [400, 200, 400, 200, 400]); }
+      const message = fill(words.called, {counter: label});
+      // The call is said once, assertively, by #call-alert; #state stops being a polite live
+      // region first so a screen reader does not say it twice.
+      state.removeAttribute("aria-live");
+      state.textContent = message;
+      if (alert.textContent !== message) alert.textContent = message;
+      if (!told.called) { told.called = true; tell(message, [400, 200, 400, 200, 400]); }
     } else if (p.state === "waiting") {
-      state.textContent = fill(words.ahead, {n: p.ahead}) + (p.estimate ? " · " + fill(words.minutes, {low: p.estimate[0], high: p.estimate[1]}) : "");
+      const place = fill(words.ahead, {n: p.ahead}) + (p.estimate ? " · " + fill(words.minutes, {low: p.estimate[0], high: p.estimate[1]}) : "");
+      if (state.textContent.trim() !== place) state.textContent = place;  // unchanged text is not re-announced
       if (isNear && !told.near) { told.near = true; tell(words.near, [300, 150, 300]); }
     } else {
       state.textContent = words[p.state];
