@@ -52,18 +52,19 @@ def child(config_path: str, printer_port: int) -> None:
     from tools.cli import SWITCH_INTERVAL
 
     sys.setswitchinterval(SWITCH_INTERVAL)  # as `sunbeon kiosk` runs
-    from hardware.printer import Connection, Printer
+    from hardware.printer import NetworkPrinter
     from hardware.screen import Screen
     from kiosk import app
     from wire import config
     from wire.client import HubClient
+    from wire.config import PrinterSettings
 
     app.TAP_GAP = 0.0  # the benchmark taps faster than a person may
     hall = config.load(config_path)
     screen = Screen((1080, 1920), fullscreen=False)
     client = HubClient(hall.site.id, "staff", hall.mqtt).start()
     client.wait_for(lambda c: c.online and c.snapshot is not None, 15)
-    kiosk = app.Kiosk(hall, "staff", client, Printer(Connection(port=printer_port)), screen)
+    kiosk = app.Kiosk(hall, "staff", client, NetworkPrinter(PrinterSettings(port=printer_port)), screen)
     kiosk.step()
     times = []
     for _ in range(TAPS):

@@ -52,11 +52,7 @@ class CounterControls:
     def _send(self, op: str) -> None:
         command_id = f"{self.client.device}-{op}-{uuid.uuid4().hex[:10]}"
         fields = {} if op == "help_done" else {"counter": self.counter}  # a help request is the kiosk's, not ours
-        reply = self.client.request(op, command_id=command_id, timeout=2.0, **fields)
-        for _ in range(RETRIES):
-            if reply.status == "ok" or reply.error is None or reply.error.code != "timeout":
-                break
-            reply = self.client.request(op, command_id=command_id, timeout=2.0, **fields)
+        reply = self.client.request_retrying(op, retries=RETRIES, command_id=command_id, timeout=2.0, **fields)
         if reply.status != "ok":
             log.warning("%s at counter %s: %s", op, self.counter, reply.error)
         self.on_result(op, reply)

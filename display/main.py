@@ -108,17 +108,5 @@ def run(
             display.simulator = Clerk(hall_clock.current())
         log.info("%s display for %s on %dx%d", mode, device, screen.width, screen.height)
         display.run(stop)
-        save_screen(screen, device)
+        screen.save_last_frame(device)
     return 0
-
-
-def save_screen(screen: Screen, name: str) -> None:
-    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
-    import os
-
-    folder = os.environ.get("SUNBEON_SCREENS")
-    if folder:
-        try:
-            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
-            log.warning("screen not saved: %s", err)

@@ -1,37 +1,34 @@
-"""A simulated clerk at a counter, for the demo: presses NEXT on the real controls after serving
-each visitor for about the task's typical time (and now and then marks a no-show), and goes to
-lunch, on the hall's clock."""
+"""A simulated clerk at a counter, for the demo: presses the real monitor's buttons (NEXT, and for a
+no-show RECALL then NO-SHOW), goes to lunch, on the hall's clock. Its habits are
+wire/clerkday.py's, shared with the demo's API clerks and `sunbeon simulate`."""
 
 from __future__ import annotations
 
 import random
 import threading
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from wire.clerkday import SimulatedClerk
 from wire.clock import REAL, HallClock
-from wire.hallday import LUNCH, NO_SHOW, lunch_due, lunch_start, service_seconds
+from wire.hallday import LUNCH
 
 PRESS_GAP = 2.0  # real seconds before pressing again when a press brought no new visitor
 
 
 class Clerk:
-    """Presses the counter's buttons as a clerk would. Service times are drawn from the task's
-    configured typical time — the simulation's truth — never from the hub's measured mean, which
-    is what the simulation is there to test (and which once shrank to 0 and killed this clerk)."""
+    """Presses the counter's buttons as a clerk would, frame by frame (`step`)."""
 
     def __init__(self, clock: HallClock = REAL, seed: int = 3, *, lunch_index: int = 0) -> None:
         self.clock = clock
-        self.random = random.Random(seed)
+        self.seed, self.lunch_index = seed, lunch_index
+        self.habits: SimulatedClerk | None = None  # made at the first step, in the hall's time zone
         self.next_at: float | None = None  # real monotonic time of the next press
         self.current: int | None = None
-        self.lunch = lunch_start(lunch_index)
-        self.lunch_day: str | None = None  # the hall date of the last lunch taken
+        self.presses: list[tuple[float, str]] = []  # (hall time, op) still due for the current visitor
         self.pressing: threading.Thread | None = None
 
-    def _lunch_due(self, display: object) -> bool:
-        tz = ZoneInfo(display.hall.site.timezone)  # type: ignore[attr-defined]
-        return lunch_due(datetime.fromtimestamp(self.clock.now(), tz), self.lunch, self.lunch_day)
+    def _real(self, now: float, hall_time: float) -> float:
+        """The display's monotonic time at which the hall clock reads `hall_time`."""
+        return now + self.clock.real(hall_time - self.clock.now())
 
     @staticmethod
     def _go_to_lunch(display: object, serving: bool) -> threading.Thread:
@@ -55,6 +52,9 @@ class Clerk:
         snapshot = d.client.snapshot  # type: ignore[attr-defined]
         if snapshot is None or not d.client.online:  # type: ignore[attr-defined]
             return
+        if self.habits is None:
+            timezone = d.hall.site.timezone  # type: ignore[attr-defined]
+            self.habits = SimulatedClerk(random.Random(self.seed), timezone, lunch_index=self.lunch_index)
         if self.pressing is not None and self.pressing.is_alive():
             return
         view = snapshot.counter(d.counter)  # type: ignore[attr-defined]
@@ -67,23 +67,36 @@ class Clerk:
         if serving is not None and serving.id != self.current:
             self.current = serving.id
             service = d.hall.service(serving.service)  # type: ignore[attr-defined]
-            minutes = service.typical_minutes if service else 5.0
             # From the hub's stamp of the call: the time its news took to arrive is not idle time.
-            called = serving.called or self.clock.now()
-            self.next_at = now + self.clock.real(called + service_seconds(self.random, minutes) - self.clock.now())
+            visit = self.habits.visit(serving.called or self.clock.now(), service.typical_minutes if service else 5.0)
+            self.presses = (
+                [(visit.recall_at or visit.ends_at, "recall"), (visit.ends_at, "no_show")]
+                if visit.no_show
+                else [(visit.ends_at, "call_next")]  # NEXT also finishes this visitor
+            )
+            self.next_at = self._real(now, self.presses[0][0])
         if self.next_at is None:
             self.next_at = now
         if now < self.next_at:
             return
-        if self._lunch_due(d):
-            self.lunch_day = datetime.fromtimestamp(self.clock.now(), ZoneInfo(d.hall.site.timezone)).date().isoformat()  # type: ignore[attr-defined]
+        if self.habits.goes_to_lunch(self.clock.now()):
             self.pressing = self._go_to_lunch(d, serving is not None)
-            self.current, self.next_at = None, now + self.clock.real(LUNCH)
+            self.current, self.presses, self.next_at = None, [], now + self.clock.real(LUNCH)
             return
-        if serving is None and not self._anyone_waiting(d, snapshot):
-            return  # nobody for this counter: look again next frame, without a press
-        op = "no_show" if serving is not None and self.random.random() < NO_SHOW else "call_next"
-        self.pressing = d.controls.send(op)  # type: ignore[attr-defined]
+        if self.presses and serving is not None:
+            _, op = self.presses.pop(0)
+            self.pressing = d.controls.send(op)  # type: ignore[attr-defined]
+            if self.presses:  # the no-show's second press, at its own time
+                self.next_at = self._real(now, self.presses[0][0])
+                return
+        elif serving is None and self._anyone_waiting(d, snapshot):
+            self.presses = []
+            self.pressing = d.controls.send("call_next")  # type: ignore[attr-defined]
+        else:
+            self.presses = []
+            if serving is None:
+                return  # nobody for this counter: look again next frame, without a press
+            self.pressing = d.controls.send("call_next")  # type: ignore[attr-defined]
         self.current = None if serving is None else self.current
         # One press at a time, and a moment for the snapshot that follows its reply.
         self.next_at = now + min(PRESS_GAP, self.clock.real(10))

@@ -2,7 +2,8 @@
 
 Each device is a small class with the same life cycle (`close()`, usable as a context manager),
 every failure is a `HardwareError`, and the test doubles ship in `hardware.fakes`.
-This package imports nothing from the rest of Sunbeon.
+This package imports nothing from the rest of Sunbeon at run time; the printer names the type of its
+settings (wire/config.py) for type checking only (docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,11 @@
 
 `FakeNetworkPrinter` listens on TCP like a network printer (port 9100), decodes the ESC/POS it
 receives, keeps each cut ticket as an image (and a PNG when given a folder), answers status
-requests, and can play "paper out", "paper low" and "cover open".
+requests, and can play "paper out", "paper low" and "cover open". A `NetworkPrinter` pointed at
+it exercises the real python-escpos path end to end.
+
+`FakePrinter` is the in-process double of the printer interface (`TicketPrinter`): no socket, the
+same ESC/POS bytes decoded on the spot, its status set by the test.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL.Image import Image
 
@@ -26,7 +31,14 @@ from hardware.printer import (
     STATUS_OFFLINE_CAUSE,
     STATUS_PAPER,
     STATUS_PRINTER,
+    PrinterError,
+    PrinterProfile,
+    PrinterStatus,
+    TicketPrinter,
 )
+
+if TYPE_CHECKING:
+    from wire.config import PrinterSettings
 
 log = logging.getLogger("sunbeon.fake-printer")
 FIXED_BITS = 0x12  # bits 1 and 4 are always set in a DLE EOT reply
@@ -119,6 +131,45 @@ class FakeNetworkPrinter(Device):
         self._server.close()
         self._thread.join(2)
         super().close()
+
+
+class FakePrinter(TicketPrinter):
+    """A printer in memory: what was printed (decoded from the real ESC/POS bytes), and a status
+    the test sets (`printer.state = PrinterStatus.PAPER_OUT`). Registered as connection "fake"."""
+
+    connection = "fake"
+
+    def __init__(self, profile: PrinterProfile | None = None) -> None:
+        super().__init__(profile)
+        self.state = PrinterStatus.READY
+        self.tickets: list[Image] = []
+        self.cuts = 0
+        self.sent: list[bytes] = []
+        self._decoder = Decoder(lambda n: 0, self._cut)
+
+    @classmethod
+    def from_settings(cls, settings: PrinterSettings, profile: PrinterProfile) -> FakePrinter:
+        return cls(profile)
+
+    def describe(self) -> str:
+        return "fake printer (in memory)"
+
+    def status(self) -> PrinterStatus:
+        self.detail = "" if self.state.can_print else f"fake printer: {self.state.value}"
+        return self.state
+
+    def send(self, data: bytes) -> None:
+        if self.state is PrinterStatus.OFFLINE:
+            raise PrinterError(PrinterStatus.OFFLINE, "the fake printer is offline")
+        self.sent.append(data)
+        self._decoder.feed(data)
+
+    def _cut(self, page: Page) -> None:
+        self.cuts += 1
+        self.tickets.append(page.render())
+
+    def __repr__(self) -> str:
+        return f"FakePrinter({self.profile.name}, {self.state.value}, {len(self.tickets)} printed)"
 
 
 class FakeVoice:

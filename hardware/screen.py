@@ -9,6 +9,7 @@ every text/background pair has its contrast ratio (kiosk rules and WCAG: at leas
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import OrderedDict
 from collections.abc import Callable
@@ -324,6 +325,20 @@ class Screen(Device):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.surface, str(path))
+        return path
+
+    def save_last_frame(self, name: str) -> Path | None:
+        """The last frame as `<name>.png` in $SUNBEON_SCREENS (the demo sets it: its run folder's
+        screens/); None when unset. Never raises: a screenshot is a nicety, never why a stop fails."""
+        folder = os.environ.get("SUNBEON_SCREENS")
+        if not folder:
+            return None
+        try:
+            path = self.screenshot(Path(folder) / f"{name}.png")
+        except Exception as err:  # noqa: BLE001 - pygame and the file system fail in many ways
+            logging.getLogger("sunbeon.screen").warning("screen not saved: %s", err)
+            return None
+        logging.getLogger("sunbeon.screen").info("screen saved: %s", path)
         return path
 
     def close(self) -> None:

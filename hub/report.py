@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub.domain.figures import percentile
+
 
 def read_day(database: str | Path, date: str) -> list[dict[str, Any]]:
     """A business day's ticket rows, read-only (the hub keeps writing while a report is read)."""
@@ -59,12 +61,6 @@ def latest_day(database: str | Path) -> str | None:
     except sqlite3.Error:
         return None
     return row[0] if row and row[0] else None
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile by nearest rank."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def spread(values: list[float]) -> dict[str, float | int]:
@@ -406,21 +402,20 @@ def chart_png(report: DayReport, names: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+# Debian fonts-noto-cjk, then fonts-nanum (the same order as hardware/fonts.py).
+KOREAN_FAMILIES = ("Noto Sans CJK KR", "NanumGothic")
+
+
 def _figure(report: DayReport, names: dict[str, str]) -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
 
-    from hardware.fonts import font_for
-
-    face = font_for("ko", bold=False)
-    try:
-        font_manager.fontManager.addfont(face.path)
-        plt.rcParams["font.family"] = font_manager.FontProperties(fname=face.path).get_name()
-    except (RuntimeError, OSError):
-        pass  # charts still draw; Korean labels may not
+    # Korean labels: matplotlib finds the system's fonts by family name itself (the Korean face of the
+    # Noto CJK collection, else Nanum), so the hub needs nothing from hardware/ (docs/architecture.md).
+    # A family it cannot find is skipped, and the charts still draw.
+    plt.rcParams["font.family"] = [*KOREAN_FAMILIES, "DejaVu Sans"]
     hours = sorted({h for c in report.by_task_hour.values() for h in c})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     base = [0] * len(hours)

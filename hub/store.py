@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 
 def _import_sqlite_utils() -> ModuleType:
-    # sqlite-utils imports numpy and pandas when they are installed (matplotlib, for reports,
-    # brings numpy), only to map their types; the hub stores none, and numpy alone is ~12 MB of
-    # the hub's 60 MB budget on a Pi Zero 2 W. Hide them from this one import.
+    # sqlite-utils (4.x) imports numpy and pandas when they are installed, only to map their types;
+    # the hub stores none. A hub-only box (`.[hub]`) has no numpy, so this changes nothing there. But
+    # `make install ROLES="hub report"` puts the report's matplotlib, and with it numpy, in the same
+    # venv (/opt/sunbeon), and then the hub process would carry numpy: measured 52.1 MB RSS without
+    # this guard against 39.6 MB with it, of the hub's 60 MB budget on a Pi Zero 2 W (docs/performance.md,
+    # "Install size and import time"). So it stays, for that box; hide them from this one import.
     hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]

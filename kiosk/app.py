@@ -79,7 +79,7 @@ class Kiosk:
         self.hall, self.device, self.client, self.printer, self.screen = hall, device, client, printer, screen
         self.clock, self.wall = clock, wall
         settings = hall.device(device)
-        self.width = settings.printer.width if settings and settings.printer else 576
+        self.width = printer.width  # the printer model's dots a line (hardware/printer.py profiles)
         self.mount: Mounting = mounting(settings.screen if settings else None, (screen.width, screen.height))
         self.guide = voice  # hardware.voice.Guide (or a fake); None: a kiosk without sound
         self.keys = KeyReader()
@@ -317,16 +317,7 @@ class Kiosk:
 
     def _work(self, fields: dict) -> None:
         command_id = f"{self.device}-{uuid.uuid4().hex[:12]}"
-        reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
-        for _ in range(RETRIES):
-            if (
-                reply.status == "ok"
-                or reply.error is None
-                or reply.error.code != "timeout"
-                or not self.client.connected.is_set()
-            ):
-                break
-            reply = self.client.ask(p.ISSUE, command_id=command_id, timeout=3.0, **fields)
+        reply = self.client.ask_retrying(p.ISSUE, retries=RETRIES, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return

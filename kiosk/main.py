@@ -7,7 +7,7 @@ import signal
 import threading
 from pathlib import Path
 
-from hardware.printer import Connection, Printer
+from hardware.printer import printer_for
 from hardware.screen import Screen
 from hardware.voice import Guide
 from kiosk.app import Kiosk
@@ -18,23 +18,6 @@ from wire.client import HubClient
 log = logging.getLogger("sunbeon.kiosk")
 
 
-def printer_for(settings: cfg.PrinterSettings) -> Printer:
-    """The printer a device entry describes."""
-    return Printer(
-        Connection(
-            kind=settings.connection,
-            host=settings.host,
-            port=settings.port,
-            vendor_id=settings.vendor_id,
-            product_id=settings.product_id,
-            device=settings.device,
-            baudrate=settings.baudrate,
-            timeout=settings.timeout,
-        ),
-        width=settings.width,
-    )
-
-
 def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
     """The device entry, which must be a kiosk."""
     entry = hall.device(device)
@@ -42,18 +25,6 @@ def kiosk_device(hall: cfg.HallConfig, device: str) -> cfg.Device:
         known = ", ".join(d.id for d in hall.devices if d.role == "kiosk") or "none"
         raise cfg.ConfigError("config", None, f"{device!r} is not a kiosk in this hall (kiosks: {known})")
     return entry
-
-
-def save_screen(screen: Screen, name: str) -> None:
-    """The last frame as a PNG in $SUNBEON_SCREENS (the demo sets it: its run folder's screens/)."""
-    import os
-
-    folder = os.environ.get("SUNBEON_SCREENS")
-    if folder:
-        try:
-            log.info("screen saved: %s", screen.screenshot(Path(folder) / f"{name}.png"))
-        except Exception as err:  # noqa: BLE001 - a screenshot is a nicety; never fail a stop for it
-            log.warning("screen not saved: %s", err)
 
 
 def warm_up(kiosk: Kiosk, hall: cfg.HallConfig) -> None:
@@ -109,7 +80,7 @@ def run(
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
         signal.signal(sig, lambda *_: stop.set())
-    log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.connection.describe())
+    log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.describe())
     try:
         guide = voice_guide(entry.voice or cfg.VoiceSettings())
         # the header shows hall time
@@ -120,7 +91,7 @@ def run(
 
             kiosk.simulator = Visitors(visitors_per_hour, hall_clock.current(), timezone=hall.site.timezone)
         kiosk.run(stop)
-        save_screen(screen, device)
+        screen.save_last_frame(device)
     finally:
         client.close()
         printer.close()

@@ -12,19 +12,10 @@ from zoneinfo import ZoneInfo
 
 from wire import config as cfg
 from wire import protocol as p
+from wire.clerkday import SimulatedClerk
 from wire.client import HubClient
 from wire.clock import HallClock
-from wire.hallday import (
-    LUNCH,
-    NO_SHOW,
-    NO_SHOW_WAIT,
-    PRIORITY,
-    TASK_MIX,
-    lunch_due,
-    lunch_start,
-    next_arrival,
-    service_seconds,
-)
+from wire.hallday import LUNCH, PRIORITY, TASK_MIX, next_arrival
 
 log = logging.getLogger("sunbeon.demo")
 LANGUAGES = {"ko": 85, "en": 6, "zh": 5, "vi": 4}
@@ -79,8 +70,9 @@ class Lobby(threading.Thread):
 
 
 class Clerk(threading.Thread):
-    """A simulated clerk at a counter without a monitor in the demo: calls, serves for a drawn
-    time around the task's typical minutes, marks a few no-shows, takes a lunch break."""
+    """A simulated clerk at a counter without a monitor in the demo, pressing through the hub's
+    API; its habits (lunch, service times, no-shows) are wire/clerkday.py's, as every simulated
+    clerk's are."""
 
     def __init__(
         self,
@@ -95,13 +87,10 @@ class Clerk(threading.Thread):
     ) -> None:
         super().__init__(daemon=True, name=f"clerk-{client.device}")
         self.client, self.hall, self.clock, self.stop, self.watcher = client, hall, clock, stop, watcher
-        self.random = random.Random(seed)
+        self.habits = SimulatedClerk(random.Random(seed), hall.site.timezone, lunch_index=index)
         self.counter = hall.device(client.device).counter  # type: ignore[union-attr]
         counter = hall.counter(self.counter or "")
         self.services = {s for tier in counter.services for s in tier} if counter else set()
-        self.lunch = lunch_start(index)
-        self.lunch_day: str | None = None
-        self.tz = ZoneInfo(hall.site.timezone)
         self.served = self.errors = 0
 
     def _sleep(self, hall_seconds: float) -> None:
@@ -113,9 +102,6 @@ class Clerk(threading.Thread):
     def _anyone_waiting(self) -> bool:
         snapshot = self.watcher.snapshot
         return snapshot is not None and any(s.waiting for s in snapshot.services if s.id in self.services)
-
-    def _lunch_due(self) -> bool:
-        return lunch_due(datetime.fromtimestamp(self.clock.now(), self.tz), self.lunch, self.lunch_day)
 
     def run(self) -> None:
         serving = False
@@ -129,8 +115,7 @@ class Clerk(threading.Thread):
 
     def _turn(self, serving: bool) -> bool:
         """One step of the clerk's day; returns whether a visitor is at the counter now."""
-        if self._lunch_due():
-            self.lunch_day = datetime.fromtimestamp(self.clock.now(), self.tz).date().isoformat()
+        if self.habits.goes_to_lunch(self.clock.now()):
             if serving:
                 self.client.request("finish")
             self.client.request("pause")
@@ -150,13 +135,14 @@ class Clerk(threading.Thread):
         # Time the visit from the hub's own stamp of the call, not from when its reply got here:
         # on a busy machine the round trip would otherwise add idle time to every visit.
         called = ticket.called or self.clock.now()
-        if self.random.random() < NO_SHOW:
-            self._sleep_until(called + NO_SHOW_WAIT / 2)
+        service = self.hall.service(ticket.service)
+        visit = self.habits.visit(called, service.typical_minutes if service else 5.0)
+        if visit.no_show and visit.recall_at is not None:
+            self._sleep_until(visit.recall_at)
             self.client.request("recall")
-            self._sleep_until(called + NO_SHOW_WAIT)
+            self._sleep_until(visit.ends_at)
             self.client.request("no_show")
             return False
-        service = self.hall.service(ticket.service)
-        self._sleep_until(called + service_seconds(self.random, service.typical_minutes if service else 5.0))
+        self._sleep_until(visit.ends_at)
         self.served += 1
         return True

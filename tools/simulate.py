@@ -23,13 +23,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.bus import HubBus
+from hub.domain.figures import percentile
 from hub.service import HubService
 from hub.store import Store
 from tools.broker import Broker
 from wire import config as cfg
 from wire import protocol as p
+from wire.clerkday import SimulatedClerk
 from wire.client import HubClient
-from wire.hallday import HOURLY, LUNCH, NO_SHOW, NO_SHOW_WAIT, PRIORITY, TASK_MIX, service_seconds
+from wire.hallday import HOURLY, LUNCH, PRIORITY, TASK_MIX
 
 
 @dataclass
@@ -86,12 +88,6 @@ class DayResult:
             "estimate_inside": within / len(inside) if inside else 0.0,
             "estimate_mae": statistics.fmean(error) if error else 0.0,
         }
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile by nearest rank."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def arrivals(
@@ -254,9 +250,10 @@ def _simulate(
     for visitor in visitors:
         at(visitor[0], "arrive", visitor)
     names = sorted(desks)
-    for i, counter in enumerate(names):
-        start = day.replace(hour=12, minute=0).timestamp() + (LUNCH if i % 2 else 0)
-        at(start, "lunch", counter)
+    # One clerk's habits per counter (wire/clerkday.py), drawing from the day's one generator.
+    clerks = {c: SimulatedClerk(rng, hall.site.timezone, lunch_index=i) for i, c in enumerate(names)}
+    for counter in names:
+        at(clerks[counter].lunch_at(day), "lunch", counter)
     result = DayResult([])
     by_number: dict[str, Visit] = {}
     idle = set(names)
@@ -306,12 +303,12 @@ def _simulate(
             visit = by_number[ticket.number]
             visit.called, visit.counter, visit.outcome = clock.now, counter, "done"
             result.by_counter[counter] = result.by_counter.get(counter, 0) + 1
-            if rng.random() < NO_SHOW:
+            minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
+            goes = clerks[counter].visit(clock.now, minutes)
+            if goes.no_show:
                 visit.outcome = "no_show"
-                at(clock.now + NO_SHOW_WAIT, "no_show", counter)
-            else:
-                minutes = hall.service(visit.service).typical_minutes  # type: ignore[union-attr]
-                at(clock.now + service_seconds(rng, minutes), "free", counter)
+            # The recall and the no-show are pressed together at the end: nobody comes either way.
+            at(goes.ends_at, "no_show" if goes.no_show else "free", counter)
         elif kind == "no_show":
             desks[data].request("recall", timeout=10)
             desks[data].request("no_show", timeout=10)

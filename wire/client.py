@@ -188,6 +188,32 @@ class HubClient:
             with self._lock:
                 self._pending.pop(correlation, None)
 
+    def ask_retrying(
+        self, op: p.Op[p.DataT], *, retries: int = 2, timeout: float = 5.0, command_id: str | None = None, **fields: Any
+    ) -> p.Reply[p.DataT]:
+        """`request_retrying` for a declared op, with `data` as the op's reply model (as `ask`)."""
+        reply = self.request_retrying(op.name, retries=retries, timeout=timeout, command_id=command_id, **fields)
+        return reply.typed(op)
+
+    def request_retrying(
+        self, op: str, *, retries: int = 2, timeout: float = 5.0, command_id: str | None = None, **fields: Any
+    ) -> p.Reply[Any]:
+        """`request`, sent again under the same id while the hub does not answer in time.
+
+        One tap or press is one command id however often it is sent, so a lost reply never gives a
+        visitor two tickets or calls two visitors: the hub answers a repeat with its first reply.
+        Any answer ends it (an error reply is the hub's word, not a lost message); so does a lost
+        connection, because `request` would only fail again at once without sending.
+        """
+        command_id = command_id or uuid.uuid4().hex
+        reply = self.request(op, timeout=timeout, command_id=command_id, **fields)
+        for _ in range(retries):
+            answered = reply.status == "ok" or reply.error is None or reply.error.code != p.ErrorCode.TIMEOUT
+            if answered or not self.connected.is_set():
+                break
+            reply = self.request(op, timeout=timeout, command_id=command_id, **fields)
+        return reply
+
     def set_status(self, state: p.Health, detail: str | None = None, reason: str | None = None) -> None:
         """Report this device's health, retained (e.g. degraded, reason "paper_out")."""
         self._status = p.DeviceStatus(state=state, detail=detail, reason=reason, role=self.role, at=time.time())

@@ -6,7 +6,7 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, ClassVar, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -181,24 +181,37 @@ class Counter(_Model):
 
 
 class PrinterSettings(_Model):
-    """A kiosk's ticket printer: how it is connected and its paper width in dots."""
+    """A kiosk's ticket printer: how it is connected and which model it is.
+
+    The one model of a printer's settings: hardware/printer.py's `printer_for` hands this object to
+    the class registered for `connection`, which reads the fields its connection uses; `model` names a
+    registered printer profile (paper width, cutter), and without one `width` picks the generic 80 mm
+    (576 dots) or 58 mm (384 dots) profile.
+    """
 
     connection: Literal["network", "usb", "serial", "file"] = "network"
+    model: str | None = Field(default=None, min_length=1, max_length=64)
     host: str = "127.0.0.1"
     port: int = Field(default=9100, ge=1, le=65535)
     vendor_id: int | None = None
     product_id: int | None = None
     device: str | None = None
     baudrate: int = 19200
-    width: Literal[384, 576] = 576
+    width: Literal[384, 576] | None = None
     timeout: float = Field(default=3.0, gt=0, le=60)
+
+    # The fields a connection cannot do without, and the hint when one is missing.
+    NEEDS: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "usb": (("vendor_id", "product_id"), "(see lsusb), e.g. 0x04b8"),
+        "serial": (("device",), 'e.g. "/dev/ttyUSB0"'),
+        "file": (("device",), 'e.g. "/dev/usb/lp0"'),
+    }
 
     @model_validator(mode="after")
     def _needs(self) -> PrinterSettings:
-        if self.connection == "usb" and (self.vendor_id is None or self.product_id is None):
-            raise ValueError("a usb printer needs vendor_id and product_id (see lsusb), e.g. 0x04b8")
-        if self.connection in ("serial", "file") and not self.device:
-            raise ValueError(f'a {self.connection} printer needs device, e.g. "/dev/usb/lp0"')
+        fields, hint = self.NEEDS.get(self.connection, ((), ""))
+        if missing := [f for f in fields if getattr(self, f) is None or getattr(self, f) == ""]:
+            raise ValueError(f"a {self.connection} printer needs {' and '.join(missing)} {hint}")
         return self
 
 

@@ -7,12 +7,13 @@ import pytest
 import zxingcpp
 
 from hardware.fakes import FakeNetworkPrinter
-from hardware.printer import Connection, Printer
+from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from kiosk.app import Kiosk
 from kiosk.text import LANGUAGES, t
 from kiosk.ticket import TicketContent, render
 from tests.screens import check_screen
+from wire.config import PrinterSettings
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def screen():
 @pytest.fixture
 def kiosk(hub, screen, tmp_path):
     fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
-    printer = Printer(Connection(port=fake.port, timeout=1.0))
+    printer = NetworkPrinter(PrinterSettings(port=fake.port, timeout=1.0))
     client = hub.client("kiosk-1")
     k = Kiosk(hub.hall, "kiosk-1", client, printer, screen)
     k.fake = fake
@@ -184,7 +185,7 @@ def test_landscape_layout(hub, tmp_path):
     screen = Screen((1280, 800), fullscreen=False)
     client = hub.client("kiosk-1")
     try:
-        k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1)), screen)
+        k = Kiosk(hub.hall, "kiosk-1", client, NetworkPrinter(PrinterSettings(port=1)), screen)
         drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
         rects = [r for r, a in k.targets if a[0] == "service"]
         assert len({r[0] for r in rects}) == 2  # two columns on a wide screen

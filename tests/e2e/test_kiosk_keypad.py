@@ -9,20 +9,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hardware.fakes import FakeGuide, FakeNetworkPrinter, FakeVoice
-from hardware.printer import Connection, Printer
+from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from hardware.voice import Guide
 from kiosk.app import Kiosk
 from kiosk.keypad import BURST_GAP, CHAR_KEYS, Key, KeyReader, Scan
 from kiosk.text import t
 from tests.e2e.test_kiosk import drive
+from wire.config import PrinterSettings
 
 
 @pytest.fixture
 def hub_kiosk(hub):
     screen = Screen((1080, 1920), fullscreen=False)
     client = hub.client("kiosk-1")
-    k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1, timeout=0.2)), screen, voice=FakeGuide())
+    k = Kiosk(
+        hub.hall, "kiosk-1", client, NetworkPrinter(PrinterSettings(port=1, timeout=0.2)), screen, voice=FakeGuide()
+    )
     drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
     yield k
     client.close()
@@ -41,7 +44,7 @@ def press(k, key, char=""):
 def test_keypad_only_journey_to_a_printed_ticket_speaks_every_step(hub, tmp_path):
     screen = Screen((1080, 1920), fullscreen=False)
     fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
-    printer = Printer(Connection(port=fake.port, timeout=1.0))
+    printer = NetworkPrinter(PrinterSettings(port=fake.port, timeout=1.0))
     client = hub.client("kiosk-1")
     voice = FakeGuide()
     k = Kiosk(hub.hall, "kiosk-1", client, printer, screen, voice=voice)
@@ -112,7 +115,7 @@ def test_a_scanner_is_not_the_keypad(hub):
     screen = Screen((1080, 1920), fullscreen=False)
     client = hub.client("kiosk-1")
     voice = FakeGuide()
-    k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1)), screen, voice=voice)
+    k = Kiosk(hub.hall, "kiosk-1", client, NetworkPrinter(PrinterSettings(port=1)), screen, voice=voice)
     try:
         drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
         # "1" then Enter, typed by a scanner within milliseconds: one scanned code, no ticket.
@@ -205,7 +208,7 @@ def test_no_reset_without_asking_any_key_extends_and_voice_mode_waits_longer(hub
     screen = Screen((1080, 1920), fullscreen=False)
     client = hub.client("kiosk-1")
     voice = FakeGuide()
-    k = Kiosk(hub.hall, "kiosk-1", client, Printer(Connection(port=1)), screen, voice=voice)
+    k = Kiosk(hub.hall, "kiosk-1", client, NetworkPrinter(PrinterSettings(port=1)), screen, voice=voice)
     try:
         drive(k, lambda: any(a[0] == "service" for _, a in k.targets))
         k.tap(*next((r[0] + 5, r[1] + 5) for r, a in k.targets if a == ("language", "vi")))

@@ -11,7 +11,7 @@ from gpiozero.pins.mock import MockFactory
 from display.app import Display
 from display.main import wire_buttons
 from hardware.fakes import FakeGuide
-from hardware.printer import Connection, Printer
+from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from kiosk.app import Kiosk
 from kiosk.keypad import Key
@@ -19,7 +19,7 @@ from kiosk.text import t
 from tests.e2e.test_display import PINS, press
 from tests.e2e.test_kiosk import drive
 from tests.halls import CLERK_PASSWORD
-from wire.config import ButtonPins
+from wire.config import ButtonPins, PrinterSettings
 
 HELP = "도움 요청 · 1번 키오스크"
 HELP_PIN = 24
@@ -44,7 +44,7 @@ def test_staff_call_reaches_every_screen_until_a_clerk_takes_it(hub, web, tmp_pa
     counter_client = hub.client("counter-3")
     voice = FakeGuide()
     screen = Screen((1080, 1920), fullscreen=False)  # a window (SDL dummy): drive() reads its events
-    kiosk = Kiosk(hub.hall, "kiosk-1", kiosk_client, Printer(Connection(port=1)), screen, voice=voice)
+    kiosk = Kiosk(hub.hall, "kiosk-1", kiosk_client, NetworkPrinter(PrinterSettings(port=1)), screen, voice=voice)
     board = Display(hub.hall, board_client, Screen((1920, 1080), offscreen=True), mode="hall")
     monitor = Display(hub.hall, counter_client, Screen((1280, 720), offscreen=True), mode="counter", counter="3")
     factory = MockFactory()

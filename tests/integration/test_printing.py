@@ -7,9 +7,10 @@ import zxingcpp
 
 from hardware.fakes import FakeNetworkPrinter
 from hardware.fonts import font_for, missing_glyphs
-from hardware.printer import Connection, Printer, PrinterError, PrinterStatus
+from hardware.printer import NetworkPrinter, PrinterError, PrinterStatus
 from kiosk.text import LANGUAGES, TEXT
 from kiosk.ticket import TicketContent, render
+from wire.config import PrinterSettings
 
 NAMES = {
     "ko": "여권 접수",
@@ -53,7 +54,7 @@ def test_ticket_renders_at_paper_width_and_its_qr_decodes(tmp_path, language, wi
 
 
 def test_print_through_escpos_to_the_fake_printer(tmp_path):
-    with FakeNetworkPrinter(out_dir=tmp_path) as fake, Printer(Connection(port=fake.port)) as printer:
+    with FakeNetworkPrinter(out_dir=tmp_path) as fake, NetworkPrinter(PrinterSettings(port=fake.port)) as printer:
         image = render(content("zh"))
         assert printer.print_ticket(image) is PrinterStatus.READY
         assert fake.wait_for_tickets(1)
@@ -71,7 +72,7 @@ def test_print_through_escpos_to_the_fake_printer(tmp_path):
     ],
 )
 def test_printer_status_is_read_from_the_printer(paper, cover, expected):
-    with FakeNetworkPrinter() as fake, Printer(Connection(port=fake.port)) as printer:
+    with FakeNetworkPrinter() as fake, NetworkPrinter(PrinterSettings(port=fake.port)) as printer:
         fake.paper, fake.cover_open = paper, cover
         assert printer.status() is expected
         if not expected.can_print:
@@ -84,7 +85,7 @@ def test_printer_status_is_read_from_the_printer(paper, cover, expected):
 def test_unreachable_printer_is_offline():
     with FakeNetworkPrinter() as fake:
         port = fake.port
-    printer = Printer(Connection(port=port, timeout=0.5))
+    printer = NetworkPrinter(PrinterSettings(port=port, timeout=0.5))
     assert printer.status() is PrinterStatus.OFFLINE
     with pytest.raises(PrinterError) as err:
         printer.print_ticket(render(content()))
