@@ -7,149 +7,34 @@ Voices: espeak-ng (offline, Debian package), a folder of recorded clips (a hall'
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import queue as queues
-import re
 import shutil
-import subprocess
 import tempfile
 import threading
-import wave
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from display.words import call_texts
-from hardware import Device, HardwareError
+from hardware import Device
 from hardware.audio import write_chime
-from wire.i18n import LANGUAGES, known
+from hardware.voice import (  # noqa: F401 - the speech engine moved to hardware/ (the kiosk speaks too)
+    ESPEAK_VOICES,
+    NUMERAL_SYLLABLES,
+    ClipCache,
+    ClipVoice,
+    EspeakVoice,
+    SilentVoice,
+    Voice,
+    clip_words,
+)
+from wire.i18n import known
 
 log = logging.getLogger("sunbeon.announce")
-# espeak-ng's voice for each language of the hall: its own code, except Mandarin.
-ESPEAK_VOICES = {language: {"zh": "cmn"}.get(language, language) for language in LANGUAGES}
-NUMERAL_SYLLABLES = set("영일이삼사오육칠팔구십백천만억")
-CLIPS_KEPT = 200  # synthesised lines kept on disk (the day's recent calls; ~100 kB each)
 SPOKEN_KEPT = 200  # lines remembered in `Announcer.spoken` (for tests and the log; older ones go)
 CALLS_WAITING = 3  # calls queued at most: a hall that calls faster than it can speak skips the oldest
 STOP_SECONDS = 1.5  # how long close() waits for the line being spoken
-
-
-class ClipCache:
-    """The WAV files a voice made, newest last; beyond `kept` the oldest file is deleted, so a
-    board that runs for months does not fill /tmp with every number it ever said."""
-
-    def __init__(self, kept: int = CLIPS_KEPT) -> None:
-        self.kept = kept
-        self._files: OrderedDict[Path, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, path: Path) -> Path | None:
-        """`path` if it was made and is still kept (and mark it as just used)."""
-        with self._lock:
-            if path in self._files and path.exists():
-                self._files.move_to_end(path)
-                return path
-            return None
-
-    def add(self, path: Path) -> Path:
-        """Keep `path`; delete the least recently used file beyond the limit."""
-        with self._lock:
-            self._files[path] = None
-            self._files.move_to_end(path)
-            while len(self._files) > self.kept:
-                old, _ = self._files.popitem(last=False)
-                old.unlink(missing_ok=True)
-        return path
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-
-class Voice(Protocol):
-    """Turns a line into a WAV file (None: nothing to play)."""
-
-    def speak(self, text: str, language: str) -> Path | None: ...
-
-
-class SilentVoice:
-    """Says nothing (the call still shows and is logged)."""
-
-    def speak(self, text: str, language: str) -> Path | None:
-        """Nothing to play."""
-        return None
-
-
-class EspeakVoice:
-    """espeak-ng, offline: a voice for every language of the hall (Mandarin for Chinese)."""
-
-    def __init__(self, folder: Path, *, speed: int = 150) -> None:
-        binary = shutil.which("espeak-ng")
-        if not binary:
-            raise HardwareError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
-        self.binary: str = binary
-        self.folder, self.speed = folder, speed
-        self.cache = ClipCache()
-
-    def speak(self, text: str, language: str) -> Path | None:
-        """Synthesise once per line and language; the same call soon after reuses the file."""
-        name = hashlib.sha1(f"{language}:{self.speed}:{text}".encode()).hexdigest()[:16]
-        path = self.folder / f"{name}.wav"
-        if self.cache.get(path) is None:
-            voice = ESPEAK_VOICES.get(language, "ko")
-            subprocess.run(
-                [self.binary, "-v", voice, "-s", str(self.speed), "-w", str(path), text],
-                check=True,
-                capture_output=True,
-                timeout=20,
-            )
-            self.cache.add(path)
-        return path
-
-
-def clip_words(text: str, language: str) -> list[str]:
-    """The clip names a line is made of: words, with Korean numerals split into syllables
-    (백십칠 → 백 십 칠) and digits one by one, so a hall records a few dozen clips, not every number."""
-    words: list[str] = []
-    for word in re.findall(r"\w+", text):
-        if (language == "ko" and set(word) <= NUMERAL_SYLLABLES) or word.isdigit():
-            words.extend(word)
-        else:
-            words.append(word)
-    return words
-
-
-class ClipVoice:
-    """Recorded clips joined into one line: `{folder}/{language}/{word}.wav`, one WAV format throughout."""
-
-    def __init__(self, folder: Path, work: Path, fallback: Voice | None = None) -> None:
-        self.folder, self.work, self.fallback = Path(folder), work, fallback
-        self.cache = ClipCache()
-
-    def speak(self, text: str, language: str) -> Path | None:
-        """Join the clips of the line's words; fall back (or fail) when a clip is missing."""
-        words = clip_words(text, language)
-        clips = [self.folder / language / f"{w}.wav" for w in words]
-        missing = [c.name for c in clips if not c.exists()]
-        if missing:
-            if self.fallback:
-                return self.fallback.speak(text, language)
-            raise HardwareError(f"no recorded clip for {', '.join(missing)} in {self.folder / language}")
-        out = self.work / (hashlib.sha1(f"clips:{language}:{text}".encode()).hexdigest()[:16] + ".wav")
-        if self.cache.get(out) is not None:
-            return out
-        with wave.open(str(clips[0])) as first:
-            params = first.getparams()
-        with wave.open(str(out), "wb") as joined:
-            joined.setparams(params)
-            for clip in clips:
-                with wave.open(str(clip)) as part:
-                    if part.getparams()[:3] != params[:3]:
-                        raise HardwareError(f"{clip} is not in the same WAV format as the other clips")
-                    joined.writeframes(part.readframes(part.getnframes()))
-        return self.cache.add(out)
 
 
 @dataclass(frozen=True)

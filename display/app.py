@@ -36,6 +36,7 @@ NOTICES = {
     "not_serving": "호출 중인 번호가 없습니다 · No one called",
     "timeout": "응답이 없습니다 · No answer from the hall system",
     "storage_unavailable": "잠시 후 다시 눌러 주십시오 · Please try again shortly",
+    "invalid_state": "처리할 요청이 없습니다 · Nothing to do",
 }
 NOTICE_OTHER = "처리하지 못했습니다 · Could not be done"  # the reply's own words go to the log
 
@@ -60,9 +61,8 @@ class CounterControls:
 
     def _send(self, op: str) -> None:
         command_id = f"{self.client.device}-{op}-{uuid.uuid4().hex[:10]}"
-        reply = self.client.request_retrying(
-            op, retries=RETRIES, command_id=command_id, counter=self.counter, timeout=2.0
-        )
+        fields = {} if op == "help_done" else {"counter": self.counter}  # a help request is the kiosk's, not ours
+        reply = self.client.request_retrying(op, retries=RETRIES, command_id=command_id, timeout=2.0, **fields)
         if reply.status != "ok":
             log.warning("%s at counter %s: %s", op, self.counter, reply.error)
         self.on_result(op, reply)
@@ -83,6 +83,10 @@ class CounterControls:
     def no_show(self) -> None:
         """NO-SHOW: the called visitor did not come."""
         self.send("no_show")
+
+    def help_done(self) -> None:
+        """HELP: the clerk goes to the kiosk that asked first (clears its 도움 요청)."""
+        self.send("help_done")
 
 
 class Display:
@@ -217,6 +221,7 @@ class Display:
             pygame.K_s: self.controls.no_show,
             pygame.K_x: self.controls.no_show,
             pygame.K_p: self.controls.toggle_pause,
+            pygame.K_h: self.controls.help_done,
         }.get(event.key)
         if action:
             action()

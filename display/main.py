@@ -38,7 +38,11 @@ def wire_buttons(display: Display, pins: cfg.ButtonPins, stack: ExitStack, pin_f
             CallButton(pins.next, pin_factory=pin_factory, debounce=debounce, hold_time=pins.hold_seconds)
         )
         nxt.when_pressed, nxt.when_held = controls.next, controls.toggle_pause
-    for pin, action in ((pins.recall, controls.recall), (pins.no_show, controls.no_show)):
+    for pin, action in (
+        (pins.recall, controls.recall),
+        (pins.no_show, controls.no_show),
+        (pins.help, controls.help_done),
+    ):
         if pin is not None:
             stack.enter_context(CallButton(pin, pin_factory=pin_factory, debounce=debounce)).when_pressed = action
     if pins.led is not None:

@@ -28,6 +28,7 @@ LINES = board_lines("board.")
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+HELP_BAND = (168, 24, 24)  # 도움 요청 on the counter monitor: white on it is 7:1 (ALERT red is under 4.5:1)
 CALL_SHOWN_SECONDS = 30 * 60  # after this long without a call, the call box shows the hours instead
 
 # What a device reports (DeviceStatus.reason) as a visitor reads it on the board: short, Korean
@@ -113,7 +114,15 @@ def counter(
         TEXT,
         max_width=w - 2 * u,
     )
-    if notice:
+    asking = help_alerts(snapshot)
+    if asking:
+        # 도움 요청 outranks a button's notice: a visitor is waiting for a clerk (H clears it).
+        ko, _ = alert_text(asking[0])
+        more = f" {LINES['more_alerts'][0].format(n=len(asking) - 1)}" if len(asking) > 1 else ""
+        band = (u, int(h * 0.75), w - 2 * u, int(h * 0.085))
+        p.box(band, HELP_BAND, radius=u // 2)
+        p.text(ko + more, "ko", int(u * 1.5), (w // 2, band[1] + band[3] // 2), TEXT, max_width=band[2] - u)
+    elif notice:
         p.text(notice, "ko", int(u * 1.5), (w // 2, int(h * 0.8)), MUTED, max_width=w - 2 * u)
     reconnecting(p, online)
 
@@ -148,7 +157,16 @@ def alert_text(alert: Alert) -> tuple[str, str]:
         reason = next((code for start, code in LEGACY_DETAILS if alert.detail.startswith(start)), None)
     ko, en = ALERT_REASONS.get(reason or "", ALERT_UNKNOWN)
     name_ko, name_en = device_name(alert.device)
+    if reason == "help":  # what is asked first, then where: "도움 요청 · 1번 키오스크"
+        return f"{ko} · {name_ko}", f"{en} · {name_en}"
     return f"{name_ko} · {ko}", f"{name_en} · {en}"
+
+
+def help_alerts(snapshot: Snapshot | None) -> list[Alert]:
+    """Kiosks asking for a clerk, as alerts (first on every screen, until a clerk clears them)."""
+    if snapshot is None:
+        return []
+    return [Alert(device=h.device, state="help", reason="help") for h in snapshot.help]
 
 
 def next_opening(hall: Hall, now: float) -> datetime | None:
@@ -298,7 +316,7 @@ def hall(
     )
     y = top + int(u * 3.2)
     services = snapshot.services if snapshot else []
-    alerts = snapshot.alerts if snapshot else []
+    alerts = help_alerts(snapshot) + (snapshot.alerts if snapshot else [])
     alert_h = int(u * 3.4)  # a Korean line and an English one
 
     def reserved(n: int) -> int:

@@ -170,3 +170,49 @@ class FakePrinter(TicketPrinter):
 
     def __repr__(self) -> str:
         return f"FakePrinter({self.profile.name}, {self.state.value}, {len(self.tickets)} printed)"
+
+
+class FakeVoice:
+    """A voice that makes no sound and remembers every line it was asked to say (with the speed
+    and volume it had then): hardware.voice.Guide with it speaks in tests without a sound card."""
+
+    def __init__(self) -> None:
+        self.speed, self.volume = 150, 100
+        self.lines: list[tuple[str, str, int, int]] = []
+
+    def speak(self, text: str, language: str) -> Path | None:
+        """Remember the line; nothing to play."""
+        self.lines.append((text, language, self.speed, self.volume))
+        return None
+
+
+class FakeGuide(Device):
+    """The kiosk's voice guidance as a record: every `say` in order, at once (no thread), so a test
+    asserts exactly what a visitor would hear, screen by screen."""
+
+    def __init__(self, volume: int = 100, speed: int = 150) -> None:
+        self.volume, self.speed = volume, speed
+        self.said: list[tuple[str, str]] = []
+        self.cuts = 0  # how often a new screen cut the guidance short
+
+    def say(self, lines: list[tuple[str, str]], *, interrupt: bool = True) -> None:
+        """Record the lines."""
+        self.cuts += interrupt
+        self.said.extend(lines)
+
+    def louder(self, step: int = 25) -> int:
+        """Volume up or down (negative step), 0–200."""
+        self.volume = max(0, min(200, self.volume + step))
+        return self.volume
+
+    def next_speed(self) -> int:
+        """Slow → normal → fast → slow."""
+        from hardware.voice import SPEEDS
+
+        later = [s for s in SPEEDS if s > self.speed]
+        self.speed = later[0] if later else SPEEDS[0]
+        return self.speed
+
+    def texts(self) -> list[str]:
+        """What was said, text only."""
+        return [text for text, _ in self.said]

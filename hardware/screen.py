@@ -1,7 +1,10 @@
 """The screen: a pygame-ce window (fullscreen on the Pi, KMS/DRM without a desktop) and a painter
 that draws text in the right font for each language and refuses to draw tofu boxes.
 
-The painter logs what it drew where, so tests check the text of a screen, not just its pixels.
+The painter logs what it drew where, so tests check the text of a screen, not just its pixels:
+every text's box, its colour, and the filled box it was drawn on (its button or card) with that
+box's colour. A layout is then measurable: no text leaves its button, no two texts overlap, and
+every text/background pair has its contrast ratio (kiosk rules and WCAG: at least 4.5:1).
 """
 
 from __future__ import annotations
@@ -25,20 +28,64 @@ from hardware.fonts import FontMissing, font_for
 
 Color = tuple[int, int, int]
 RENDER_CACHE_BYTES = 8 * 1024 * 1024  # rendered lines kept; a 300-pixel number alone is ~1 MB
+MEASURED_KEPT = 8_000  # remembered text sizes (~250 bytes each: ~2 MB)
 
 
 class MissingGlyphs(HardwareError):
     """Text the chosen font cannot draw (it would show tofu boxes)."""
 
 
+Rect = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Drawn:
-    """One piece of text on the screen."""
+    """One piece of text on the screen, and the filled box it sits on (the screen when none)."""
 
     text: str
     language: str
-    rect: tuple[int, int, int, int]
+    rect: Rect
     size: int
+    color: Color = (0, 0, 0)
+    within: Rect | None = None
+    background: Color | None = None
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A filled box (a button, a card, a bar) drawn since the last clear."""
+
+    rect: Rect
+    color: Color
+
+
+def inside(inner: Rect, outer: Rect) -> bool:
+    """Whether `inner` lies wholly within `outer`."""
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return x >= ox and y >= oy and x + w <= ox + ow and y + h <= oy + oh
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    """Whether two boxes share any pixel."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def luminance(color: Color) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in color[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def _bytes(item: object) -> int:
@@ -63,6 +110,12 @@ class Painter:
         self._rendered: OrderedDict[tuple[object, ...], Any] = OrderedDict()
         self._rendered_bytes = 0
         self.log: list[Drawn] = []
+        self.filled: list[Filled] = []
+        self._measured: dict[tuple[str, str, int, bool], tuple[int, int]] = {}
+        self.ground: Color = (0, 0, 0)
+        # `fit` never shrinks text below this (the kiosk sets it from the rules' minimum in mm):
+        # a text that does not fit then overflows its box, and the layout test says so.
+        self.min_size = 10
 
     def font(self, language: str, size: int, bold: bool = True) -> pygame.freetype.Font:
         """The pygame.freetype font for a language (the right face of a .ttc collection)."""
@@ -80,22 +133,34 @@ class Painter:
         """Fill the screen and forget what was drawn."""
         self.surface.fill(color)
         self.log.clear()
+        self.filled.clear()
+        self.ground = color
 
     def box(self, rect: tuple[int, int, int, int], color: Color, *, radius: int = 0, width: int = 0) -> None:
         """A filled (or outlined) rounded rectangle."""
         import pygame
 
         pygame.draw.rect(self.surface, color, pygame.Rect(rect), width=width, border_radius=radius)
+        if width == 0:
+            self.filled.append(Filled(tuple(rect), color))  # type: ignore[arg-type]
 
     def measure(self, text: str, language: str, size: int, bold: bool = True) -> tuple[int, int]:
-        """Width and height of `text` as it would be drawn."""
-        rect = self.font(language, size, bold).get_rect(text)
-        return rect.width, rect.height
+        """Width and height of `text` as it would be drawn (remembered: a layout that wraps and
+        fits measures the same words many times, and FreeType's get_rect is the slow part)."""
+        key = (text, language, size, bold)
+        found = self._measured.get(key)
+        if found is None:
+            rect = self.font(language, size, bold).get_rect(text)
+            found = self._measured[key] = (rect.width, rect.height)
+            if len(self._measured) > MEASURED_KEPT:
+                self._measured.pop(next(iter(self._measured)))  # the oldest: a day's screens repeat
+        return found
 
     def fit(self, text: str, language: str, size: int, width: int, bold: bool = True) -> int:
         """The largest size up to `size` at which `text` fits `width`."""
-        while size > 10 and self.measure(text, language, size, bold)[0] > width:
-            size = int(size * 0.9)
+        floor = max(10, self.min_size)
+        while size > floor and self.measure(text, language, size, bold)[0] > width:
+            size = max(floor, int(size * 0.9))
         return size
 
     def text(
@@ -124,8 +189,19 @@ class Painter:
             rect.midright = (x, y)
         self.surface.blit(surface, rect)
         drawn = (rect.x, rect.y, rect.width, rect.height)
-        self.log.append(Drawn(text, language, drawn, size))
+        under = self._under(rect.center)
+        within, background = (under.rect, under.color) if under else ((0, 0, *self.surface.get_size()), self.ground)
+        self.log.append(Drawn(text, language, drawn, size, color, within, background))
         return drawn
+
+    def _under(self, point: tuple[int, int]) -> Filled | None:
+        """The topmost filled box under `point`: the button or card a text belongs to."""
+        x, y = point
+        for box in reversed(self.filled):
+            bx, by, bw, bh = box.rect
+            if bx <= x < bx + bw and by <= y < by + bh:
+                return box
+        return None
 
     def _render(self, text: str, language: str, size: int, color: Color, bold: bool) -> pygame.Surface:
         key = (text, language, size, color, bold)
@@ -146,7 +222,7 @@ class Painter:
         return surface
 
     def _fit_cached(self, text: str, language: str, size: int, width: int, bold: bool) -> int:
-        key = ("fit", text, language, size, width, bold)
+        key = ("fit", text, language, size, width, bold, self.min_size)
         if key not in self._rendered:
             self._rendered[key] = self.fit(text, language, size, width, bold)
         fitted: int = self._rendered[key]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from hub.domain import booking, day_change, queue, remote
+from hub.domain import booking, day_change, help_requests, queue, remote
 from hub.domain.model import Booking, Event, HallState, QueueError, Ticket
 from hub.domain.view import note_calls, service_status, ticket_view
 from wire import protocol as p
@@ -298,6 +298,19 @@ ISSUE_15_HANDLERS: dict[str, OpHandler] = {
 # --- end of issue 15's handlers ---------------------------------------------------------------------
 
 
+def _help_reply(new: HallState, events: list[Event]) -> Outcome:
+    entries = [p.HelpEntry(device=h["device"], since=h["since"]) for h in help_requests.view(new)]
+    return new, events, p.HelpReply(help=entries)
+
+
+def _ask_help(c: Context, command: p.AskHelp) -> Outcome:
+    return _help_reply(*help_requests.ask(c.state, c.device, c.now))
+
+
+def _help_done(c: Context, command: p.HelpDone) -> Outcome:
+    return _help_reply(*help_requests.done(c.state, c.device, command.device, c.now))
+
+
 def bind_handlers(operations: dict[str, p.Op[Any]], handlers: dict[str, OpHandler]) -> dict[str, OpHandler]:
     """`handlers` after checking that every declared op has exactly one and every one has its op;
     OpTableError names the first gap (a half-added op)."""
@@ -325,6 +338,8 @@ HANDLERS: dict[str, OpHandler] = bind_handlers(
         "resume": _resume,
         "cancel": _cancel,
         **ISSUE_15_HANDLERS,
+        "help": _ask_help,
+        "help_done": _help_done,
     },
 )
 

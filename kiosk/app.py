@@ -1,9 +1,13 @@
-"""The kiosk's behaviour: taps become tickets, printed, with every failure shown plainly.
+"""The kiosk's behaviour: taps and keypad keys become tickets, printed, with every failure shown
+plainly and, in voice mode, spoken.
 
-start → (language, large text, priority) → printing → done → back to start after a while.
+start → (language, large text, priority, low position) → printing → done → back to start.
 The hub call and the printer run on a worker thread so the screen never freezes; a tap while
 a ticket is on its way does nothing, and a retry reuses the command id, so a visitor gets one
 ticket however often the screen is touched or the network hiccups.
+
+No screen resets by itself without first showing and saying 계속하시겠습니까? (any key or touch
+extends it); voice mode doubles every wait; a ticket that did not print stays until 확인.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ from typing import Any
 from hardware import waiting
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
-from kiosk import screens
+from kiosk import guide, screens
+from kiosk.keypad import Key, KeyReader, Scan
+from kiosk.mounting import Mounting, mounting
 from kiosk.text import LANGUAGES, t
 from kiosk.ticket import TicketContent, qr_image, render
 from wire import protocol as p
 from wire.client import HubClient
-from wire.config import HallConfig
+from wire.config import HallConfig, ScreenMounting
 from wire.hall import Hall
 
 log = logging.getLogger("sunbeon.kiosk")
@@ -36,8 +42,13 @@ _REASONS = {
     PrinterStatus.COVER_OPEN: "cover_open",
     PrinterStatus.OFFLINE: "printer_offline",
 }
-DONE_SECONDS = 10.0  # the number stays on screen this long
-IDLE_SECONDS = 45.0  # a kiosk left in English or large text returns to Korean after this
+DONE_SECONDS = 10.0  # the number stays on screen this long before 계속하시겠습니까?
+IDLE_SECONDS = 45.0  # a start screen the visitor changed (language, large text …) asks after this
+ASK_SECONDS = 20.0  # 계속하시겠습니까? waits this long for any key or touch
+VOICE_FACTOR = 2.5  # in voice mode every wait is this much longer (listening takes time)
+VOLUME_STEP = 25
+# Keypad focus order: the tasks first (what most visitors came for), then the settings.
+FOCUS_ORDER = ("service", "priority", "ok", "home", "continue", "language", "large", "voice", "low", "staff")
 TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
 HEALTH_SECONDS = 30.0  # how often an idle kiosk asks its printer how it is
 RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer in time
@@ -66,18 +77,30 @@ class Kiosk:
         width: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        voice: Any = None,
+        mount: ScreenMounting | None = None,
     ) -> None:
         if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): its public hall, our printer
             entry = hall.device(device)
             width = width or (entry.printer.width if entry and entry.printer else None)
+            mount = mount or (entry.screen if entry else None)
             hall = hall.hall.public()
         # None when run from the device's own file: the hub's description fills it (and follows changes).
         self.hall: Hall | None = hall or client.hall
         self.device, self.client, self.printer, self.screen = device, client, printer, screen
         self.clock, self.wall = clock, wall
         self.width = width or printer.width  # the printer model's dots a line (hardware/printer.py profiles)
+        # The screen's mounting (its own hardware: the device entry), for the reach and text-size rules.
+        self.mount: Mounting = mounting(mount, (screen.width, screen.height))
+        self.guide = voice  # hardware.voice.Guide (or a fake); None: a kiosk without sound
+        self.keys = KeyReader()
         self.mode = "start"
         self.language, self.large, self.priority = "ko", False, False
+        self.low = False  # low-position mode: every control below 120 cm
+        self.voice_on = False  # 음성 안내
+        self.focus: tuple | None = None  # the control the keypad has reached
+        self.asking_since: float | None = None  # 계속하시겠습니까? on screen since
+        self.staff_asking = False  # a help request on its way to the hub
         self.ticket: p.IssueReply | None = None
         self.printed = False
         self.problem_key = ""
@@ -89,6 +112,8 @@ class Kiosk:
         self.printer_problem: str | None = None
         self.dirty = True
         self.frame = 0
+        self.frame_second = 0
+        self.faults = 0  # input events that raised (logged; the kiosk goes on)
         self.simulator: Any = None  # kiosk.simulate.Visitors in the demo
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
@@ -106,10 +131,92 @@ class Kiosk:
 
     def tap(self, x: int, y: int) -> None:
         """A finger or a click at (x, y)."""
+        if self.asking_since is not None:
+            self._extend()  # any touch answers 계속하시겠습니까?
+            return
         for (rx, ry, rw, rh), action in self.targets:
             if rx <= x < rx + rw and ry <= y < ry + rh:
                 self._act(action)
                 return
+
+    def key(self, event: Key | Scan) -> None:
+        """One keypad command or scanned code."""
+        self.changed_at = self.clock()
+        self.dirty = True
+        if isinstance(event, Scan):
+            log.info("scanned code not used here (%d characters)", len(event.code))
+            if self.mode == "start":
+                self.mode, self.problem_key = "problem", "scan_unknown"
+                self._speak_screen()
+            return
+        if self.asking_since is not None:
+            self._extend()
+            return
+        if not self.voice_on:  # the first key starts the voice guidance (and does nothing else but 직원 호출)
+            self.voice_on = True
+            self._speak_screen()
+            if event.command == "staff":
+                self._act(("staff",))
+            return
+        command = event.command
+        if command.startswith("digit:"):
+            self._digit(int(command.split(":")[1]))
+        elif command in ("prev", "next"):
+            self._move(-1 if command == "prev" else 1)
+        elif command == "ok":
+            if self.focus is not None and any(a == self.focus for _, a in self.targets):
+                self._act(self.focus)
+            elif self.mode in ("done", "problem"):
+                self._act(("ok",) if self.mode == "done" and not self.printed else ("home",))
+        elif command == "back":
+            if self.mode == "done" and not self.printed:
+                self._act(("ok",))
+            elif self.mode != "printing":
+                self._home()
+                self._speak_screen()
+        elif command == "help":
+            self._speak_screen()
+        elif command in ("louder", "quieter") and self.guide is not None:
+            volume = self.guide.louder(VOLUME_STEP if command == "louder" else -VOLUME_STEP)
+            self._say([(t("say_volume", self.language, n=volume // VOLUME_STEP), self.language)])
+        elif command == "speed" and self.guide is not None:
+            speed = self.guide.next_speed()
+            name = "rate_slow" if speed < 150 else "rate_normal" if speed == 150 else "rate_fast"
+            self._say([(t("say_rate", self.language, name=t(name, self.language)), self.language)])
+        elif command == "staff":
+            self._act(("staff",))
+
+    def _digit(self, n: int) -> None:
+        if self.mode != "start":
+            return
+        numbered = guide.cards(self.client.snapshot)
+        if 1 <= n <= len(numbered):
+            action = numbered[n - 1]
+            if action[0] == "service" and not any(a == action for _, a in self.targets):
+                self._say(guide.item(action, self.client.snapshot, self.language))  # closed: say so
+                return
+            self.focus = action
+            self._act(action)
+
+    def _focusable(self) -> list[tuple]:
+        unique = list(dict.fromkeys(a for _, a in self.targets))
+        return sorted(unique, key=lambda a: FOCUS_ORDER.index(a[0]) if a[0] in FOCUS_ORDER else len(FOCUS_ORDER))
+
+    def _move(self, step: int) -> None:
+        items = self._focusable()
+        if not items:
+            return
+        index = items.index(self.focus) if self.focus in items else (-1 if step > 0 else 0)
+        self.focus = items[(index + step) % len(items)]
+        self._say(guide.item(self.focus, self.client.snapshot, self.language, on=self._is_on(self.focus)))
+
+    def _is_on(self, action: tuple) -> bool:
+        return {
+            ("large",): self.large,
+            ("low",): self.low,
+            ("voice",): self.voice_on,
+            ("priority",): self.priority,
+        }.get(action, False)
 
     def _act(self, action: tuple) -> None:
         self.changed_at = self.clock()
@@ -117,18 +224,99 @@ class Kiosk:
         match action:
             case ("language", language):
                 self.language = language
+                self._say([(t("say_language", language), language)])
             case ("large",):
                 self.large = not self.large
+                self._say(guide.item(action, self.client.snapshot, self.language, on=self.large))
+            case ("low",):
+                self.low = not self.low
+                self._say(guide.item(action, self.client.snapshot, self.language, on=self.low))
+            case ("voice",):
+                self.voice_on = not self.voice_on
+                if self.voice_on:
+                    self._speak_screen()
+                elif self.guide is not None:
+                    self.guide.say([])  # silence at once
             case ("priority",):
                 self.priority = not self.priority
-            case ("back",):
+                self._say(guide.item(action, self.client.snapshot, self.language, on=self.priority))
+            case ("staff",):
+                self._call_staff()
+            case ("back",) | ("home",) | ("ok",):
                 self._home()
+                self._speak_screen()
+            case ("continue",):
+                self._extend()
             case ("service", service):
                 self._issue(service)
 
+    def _call_staff(self) -> None:
+        """직원 호출: the `help` op; the hall board, counter monitors and clerk console show 도움 요청
+        until a clerk clears it (the button stays lit as long as the hub's snapshot lists this kiosk)."""
+        self._say([(t("staff_called", self.language), self.language)])
+        if self.staff_asking:
+            return
+        self.staff_asking = True
+        threading.Thread(target=self._ask_help, daemon=True, name="kiosk-help").start()
+
+    def _ask_help(self) -> None:
+        try:
+            command_id = f"{self.device}-help-{uuid.uuid4().hex[:8]}"
+            reply = self.client.ask(p.ASK_HELP, command_id=command_id, timeout=3.0)
+            if reply.status != "ok":
+                log.warning("help request not taken: %s", reply.error)
+        finally:
+            self.staff_asking = False
+            self.dirty = True
+
+    @property
+    def staff_called(self) -> bool:
+        """Whether a clerk has been asked for and not yet come (lights 직원 호출)."""
+        snapshot = self.client.snapshot
+        listed = bool(snapshot and any(h.device == self.device for h in snapshot.help))
+        return listed or self.staff_asking
+
     def _home(self) -> None:
-        self.mode, self.ticket, self.priority = "start", None, False
+        self.mode, self.ticket, self.priority, self.focus = "start", None, False, None
+        self.asking_since = None
         self.dirty = True
+
+    def _reset(self) -> None:
+        """Nobody answered 계속하시겠습니까?: the next visitor finds the kiosk as it starts."""
+        self._home()
+        self.language, self.large, self.low, self.voice_on = "ko", False, False, False
+        if self.guide is not None:
+            self.guide.say([])
+
+    def _extend(self) -> None:
+        self.asking_since = None
+        self.changed_at = self.clock()
+        self.dirty = True
+        self._speak_screen()
+
+    def _wait(self, seconds: float) -> float:
+        return seconds * (VOICE_FACTOR if self.voice_on else 1)
+
+    # --- voice -----------------------------------------------------------------------------
+
+    def _say(self, lines: list[tuple[str, str]]) -> None:
+        if self.voice_on and self.guide is not None and lines:
+            self.guide.say(lines)
+
+    def _speak_screen(self) -> None:
+        """Say what the screen now shows (in voice mode)."""
+        language = self.language
+        if self.asking_since is not None:
+            left = int(self._wait(ASK_SECONDS))
+            self._say(guide.still_there(language, left))
+        elif self.mode == "start":
+            self._say(guide.start(self.client.snapshot, language, online=self.client.online))
+        elif self.mode == "printing":
+            self._say([(t("say_printing", language), language)])
+        elif self.mode == "done" and self.ticket is not None:
+            self._say(guide.done(self.ticket, language, printed=self.printed))
+        elif self.mode == "problem":
+            self._say([(t(self.problem_key, language), language), (t("touch_return", language), language)])
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -139,6 +327,7 @@ class Kiosk:
             return
         self.last_issue = self.clock()
         self.mode = "printing"
+        self._speak_screen()
         offered = self.client.snapshot and (s := self.client.snapshot.service(service)) and s.priority_offered
         fields = {"service": service, "language": self.language, "priority": bool(self.priority and offered)}
         threading.Thread(target=self._work, args=(fields,), daemon=True, name="kiosk-issue").start()
@@ -200,11 +389,9 @@ class Kiosk:
             result = None
         if result is not None:
             self._finish(result)
-        if self.mode in ("done", "problem") and now - self.changed_at > DONE_SECONDS:
-            self._home()
-        if self.mode == "start" and (self.language != "ko" or self.large) and now - self.changed_at > IDLE_SECONDS:
-            self.language, self.large = "ko", False
-            self.dirty = True
+        for event in self.keys.poll(now):
+            self.key(event)
+        self._timeouts(now)
         if self.mode == "start" and now - self.last_health > HEALTH_SECONDS:
             self.last_health = now
             threading.Thread(target=self._health, daemon=True, name="printer-health").start()
@@ -214,12 +401,35 @@ class Kiosk:
         if self.dirty:
             self.draw()
 
+    def _timeouts(self, now: float) -> None:
+        """Ask before any screen goes back by itself; go back only when nobody answered."""
+        if self.asking_since is not None:
+            if now - self.asking_since > self._wait(ASK_SECONDS):
+                self._reset()
+            elif self.frame_second != int(now - self.asking_since):
+                self.frame_second = int(now - self.asking_since)
+                self.dirty = True  # the countdown
+            return
+        changed = self.language != "ko" or self.large or self.low or self.voice_on or self.priority
+        waits = {
+            "done": DONE_SECONDS if self.printed else None,  # not printed: stays until 확인
+            "problem": DONE_SECONDS,
+            "start": IDLE_SECONDS if changed else None,
+        }
+        limit = waits.get(self.mode)
+        if limit is not None and now - self.changed_at > self._wait(limit):
+            self.asking_since = now
+            self.frame_second = 0
+            self.dirty = True
+            self._speak_screen()
+
     def _finish(self, result: Result) -> None:
         self.changed_at = self.clock()
         self._report_printer(result.printer_status)
         reply = result.reply
         if reply.status == "ok":
             self.mode, self.ticket, self.printed = "done", reply.result(), result.printed
+            self.focus = None
         else:
             code = reply.error.code if reply.error else "internal"
             self.mode = "problem"
@@ -228,15 +438,20 @@ class Kiosk:
             )
             log.warning("no ticket: %s", reply.error)
         self.dirty = True
+        self._speak_screen()
 
     def draw(self) -> None:
         """Draw the current screen."""
         # Cleared first: a change that lands while drawing (from paho's thread) asks for another frame.
         self.dirty = False
         p = self.screen.painter
+        look: dict[str, Any] = {"language": self.language, "large": self.large, "low": self.low, "mount": self.mount}
         if self.hall is None:  # run from its device file, before the hub has described the hall
             waiting.draw(p, [(lang, t("waiting_title", lang), t("waiting_body", lang)) for lang in LANGUAGES])
             self.targets = []
+        elif self.asking_since is not None:
+            left = max(0, int(self._wait(ASK_SECONDS) - (self.clock() - self.asking_since)))
+            self.targets = screens.still_there(p, left, voice=self.voice_on, focus=self.focus, **look)
         elif self.mode == "start":
             self.targets = screens.start(
                 p,
@@ -245,22 +460,28 @@ class Kiosk:
                 online=self.client.online,
                 now=self.wall(),
                 tz=self.hall.site.timezone,
-                language=self.language,
-                large=self.large,
+                voice=self.voice_on,
+                focus=self.focus,
+                staff_called=self.staff_called,
+                **look,
             )
         elif self.mode == "printing":
-            self.targets = screens.printing(p, frame=self.frame // 10, language=self.language, large=self.large)
+            self.targets = screens.printing(p, frame=self.frame // 10, voice=self.voice_on, **look)
         elif self.mode == "done" and self.ticket is not None:
             self.targets = screens.done(
                 p,
                 self.ticket,
                 self._qr(self.ticket.url),
                 printed=self.printed,
-                language=self.language,
-                large=self.large,
+                voice=self.voice_on,
+                focus=self.focus,
+                staff_called=self.staff_called,
+                **look,
             )
         else:
-            self.targets = screens.problem(p, self.problem_key, language=self.language, large=self.large)
+            self.targets = screens.problem(
+                p, self.problem_key, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
+            )
         self.screen.show()
 
     def _qr(self, url: str) -> Any:
@@ -271,10 +492,22 @@ class Kiosk:
         return pygame.image.frombytes(image.tobytes(), image.size, "RGB")
 
     def handle(self, event: Any) -> None:
-        """One pygame event: a touch or a click."""
+        """One pygame event: a touch, a click, or a key of the keypad (or a scanner's typing).
+        Never raises: a device that sends something odd costs that event, not the kiosk."""
+        try:
+            self._handle(event)
+        except Exception as err:  # noqa: BLE001 - the event loop must go on
+            self.faults += 1
+            log.error("event %s not handled (%s: %s)", repr(event)[:200], type(err).__name__, str(err)[:200])
+
+    def _handle(self, event: Any) -> None:
         import pygame
 
-        if event.type == pygame.FINGERDOWN:
+        if event.type == pygame.KEYDOWN:
+            name = pygame.key.name(event.key)
+            for command in self.keys.feed(name, getattr(event, "unicode", "") or "", self.clock()):
+                self.key(command)
+        elif event.type == pygame.FINGERDOWN:
             self.tap(int(event.x * self.screen.width), int(event.y * self.screen.height))
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and not getattr(event, "touch", False):
             # A touch also arrives as a synthetic mouse click (touch=True): count it once.

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from hardware.printer import printer_for
 from hardware.screen import Screen
+from hardware.voice import Guide
 from kiosk.app import Kiosk
 from wire import clock as hall_clock
 from wire import config as cfg
@@ -83,8 +85,19 @@ def run(
     client = HubClient(local.site, device, local.mqtt, role="kiosk").start()
     log.info("kiosk %s on %dx%d, printer %s", device, screen.width, screen.height, printer.describe())
     try:
+        guide = voice_guide(entry.voice or cfg.VoiceSettings())
         # The header shows hall time; until the hub describes the hall, a waiting screen.
-        kiosk = Kiosk(local.hall, device, client, printer, screen, width=printer.width, wall=hall_clock.now)
+        kiosk = Kiosk(
+            local.hall,
+            device,
+            client,
+            printer,
+            screen,
+            width=printer.width,
+            wall=hall_clock.now,
+            voice=guide,
+            mount=entry.screen,
+        )
         warm_up(kiosk, local.hall)
         if visitors_per_hour:
             from kiosk.simulate import Visitors
@@ -98,3 +111,23 @@ def run(
         printer.close()
         screen.close()
     return 0
+
+
+def voice_guide(settings: cfg.VoiceSettings) -> Guide | None:
+    """The kiosk's voice guidance from its config (espeak-ng or recorded clips, on the configured
+    ALSA device); None when the engine is "none" or cannot start (the kiosk still works by sight)."""
+    import tempfile
+
+    from hardware import HardwareError
+    from hardware.voice import ClipVoice, EspeakVoice, Voice
+
+    if settings.engine == "none":
+        return None
+    work = Path(tempfile.mkdtemp(prefix="sunbeon-guide-"))
+    try:
+        espeak = EspeakVoice(work, speed=settings.speed, volume=settings.volume)
+        voice: Voice = ClipVoice(Path(settings.clips), work, fallback=espeak) if settings.clips else espeak
+    except HardwareError as err:
+        log.error("no voice guidance: %s", err)
+        return None
+    return Guide(voice, output=settings.output, volume=settings.volume, speed=settings.speed)

@@ -1,7 +1,10 @@
-"""What the kiosk draws: the start screen, printing, the ticket on screen, and errors.
+"""What the kiosk draws: the start screen, printing, the ticket on screen, errors, the continue prompt.
 
 Each function draws one screen and returns its tap targets as (rect, action). Normal and large
-(high-contrast) themes; the layout follows the screen's shape (portrait or landscape).
+(high-contrast) themes; the layout follows the screen's shape (portrait or landscape). Every
+text is stacked inside its button or card (never placed by a fraction of the card's height, which
+let large texts overlap), no smaller than the rules' minimum in millimetres at the configured
+screen size; in low-position mode every control lies below 120 cm (kiosk/mounting.py).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hardware.screen import Painter
+from kiosk.mounting import Mounting, mounting
 from kiosk.text import CATALOG, LANGUAGE_NAMES, LANGUAGES, t
 from wire import calendar_text
 from wire.protocol import IssueReply, ServiceView, Snapshot
@@ -21,47 +25,61 @@ if TYPE_CHECKING:
 
 Rect = tuple[int, int, int, int]
 Target = tuple[Rect, tuple]
+Color = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
 class Theme:
-    """Colours and type scale of a look."""
+    """Colours and type scale of a look. Every text colour meets 4.5:1 on the fill it is used on
+    (tests/e2e/test_kiosk_layout.py computes each pair from what was drawn)."""
 
-    background: tuple[int, int, int]
-    header: tuple[int, int, int]
-    header_text: tuple[int, int, int]
-    card: tuple[int, int, int]
-    card_text: tuple[int, int, int]
-    muted: tuple[int, int, int]
-    accent: tuple[int, int, int]
-    warning: tuple[int, int, int]
-    closed: tuple[int, int, int]
+    background: Color
+    header: Color
+    header_text: Color
+    card: Color
+    card_text: Color
+    muted: Color
+    accent: Color
+    accent_text: Color
+    warning: Color
+    closed: Color
+    closed_text: Color
+    focus: Color
+    edge: Color  # a control's outline: at least 3:1 against the background (WCAG 1.4.11)
     scale: float
 
 
 NORMAL = Theme(
-    (242, 245, 250),
-    (24, 58, 110),
-    (255, 255, 255),
-    (255, 255, 255),
-    (20, 32, 56),
-    (96, 108, 128),
-    (0, 112, 201),
-    (214, 110, 0),
-    (205, 210, 218),
-    1.0,
+    background=(242, 245, 250),
+    header=(24, 58, 110),
+    header_text=(255, 255, 255),
+    card=(255, 255, 255),
+    card_text=(20, 32, 56),
+    muted=(84, 94, 112),
+    accent=(0, 94, 170),
+    accent_text=(255, 255, 255),
+    warning=(156, 64, 0),
+    closed=(222, 226, 232),
+    closed_text=(150, 20, 20),
+    focus=(214, 110, 0),
+    edge=(112, 122, 140),
+    scale=1.0,
 )
 LARGE = Theme(
-    (0, 0, 0),
-    (0, 0, 0),
-    (255, 221, 0),
-    (28, 28, 28),
-    (255, 255, 255),
-    (255, 221, 0),
-    (255, 221, 0),
-    (255, 160, 60),
-    (70, 70, 70),
-    1.45,
+    background=(0, 0, 0),
+    header=(0, 0, 0),
+    header_text=(255, 221, 0),
+    card=(28, 28, 28),
+    card_text=(255, 255, 255),
+    muted=(255, 221, 0),
+    accent=(255, 221, 0),
+    accent_text=(0, 0, 0),
+    warning=(255, 170, 90),
+    closed=(60, 60, 60),
+    closed_text=(255, 200, 200),
+    focus=(0, 200, 255),
+    edge=(150, 150, 150),
+    scale=1.45,
 )
 
 
@@ -70,91 +88,250 @@ def theme(large: bool) -> Theme:
     return LARGE if large else NORMAL
 
 
-def _unit(p: Painter) -> int:
+@dataclass(frozen=True)
+class Look:
+    """How the visitor has set the kiosk up, and where its screen hangs."""
+
+    language: str = "ko"
+    large: bool = False
+    low: bool = False
+    voice: bool = False
+    focus: tuple | None = None  # the action the keypad has reached
+    mount: Mounting | None = None
+
+    @property
+    def th(self) -> Theme:
+        return theme(self.large)
+
+
+def _prepare(p: Painter, look: Look) -> tuple[Theme, int, Mounting]:
+    """Clear the screen; the unit of the layout and the smallest text the rules allow."""
+    th = look.th
+    p.clear(th.background)
     w, h = p.surface.get_size()
-    return max(12, min(w, h) // 40)
+    m = look.mount or mounting(None, (w, h))
+    p.min_size = m.min_text_px(look.large)
+    return th, max(12, min(w, h) // 40), m
+
+
+def _size(p: Painter, u: int, factor: float, th: Theme) -> int:
+    return max(p.min_size, int(u * factor * th.scale))
+
+
+Line = tuple[str, str, int, Color]  # text, language, size, colour
+
+
+def wrap(p: Painter, text: str, language: str, size: int, width: int) -> list[str]:
+    """Lines of `text` no wider than `width`: at spaces, and inside a word only when it alone is too wide
+    (Chinese has no spaces; a long Korean compound may have none)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if p.measure(trial, language, size)[0] <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for char in word:
+            if current and p.measure(current + char, language, size)[0] > width:
+                lines.append(current)
+                current = ""
+            current += char
+    return [*lines, current] if current else lines
+
+
+def _slot(p: Painter, text: str, language: str, size: int) -> int:
+    """The height one line takes: its ink (centred in the slot, so two slots never share ink) or
+    one em, whichever is taller, and a sixth of an em between lines. (The CJK font's own line
+    height, 1.45 em, wasted a line in every three on a card.)"""
+    return max(size, p.measure(text, language, size)[1]) + size // 6
+
+
+def _layout(p: Painter, rect: Rect, lines: list[Line], pad: int, shrink: float) -> tuple[list[Line], int, float]:
+    """Where `stack` puts the lines: each fitted (then wrapped) to the width, all made smaller
+    together from `shrink` (down to the rules' minimum) until they fit the height. Returns the
+    placed lines, their total height and the shrink used."""
+    _, _, w, h = rect
+    width, height = w - 2 * pad, h - pad  # half the padding above and below: text height is scarcer
+    while True:
+        placed: list[Line] = []
+        for text, language, size, color in lines:
+            size = max(p.min_size, int(size * shrink))
+            # A line keeps its size and wraps at spaces; only a word wider than the box makes the
+            # line smaller (one type size per card reads calmer than each line fitted on its own).
+            if p.measure(text, language, size)[0] <= width:
+                placed.append((text, language, size, color))
+            else:
+                # Wrapped at the size its widest word fits (a word is split only at the rules' minimum).
+                widest = max(text.split(" "), key=lambda word: p.measure(word, language, size)[0])
+                size = p._fit_cached(widest, language, size, width, True)
+                placed += [(part, language, size, color) for part in wrap(p, text, language, size, width)]
+        total = sum(_slot(p, text, language, size) for text, language, size, _ in placed)
+        if total <= height or all(s <= p.min_size for _, _, s, _ in placed):
+            return placed, total, shrink
+        shrink *= 0.92
+
+
+def fitting_shrink(p: Painter, rect: Rect, lines: list[Line], pad: int) -> float:
+    """How much `stack` would shrink these lines to fit `rect` (1.0: not at all)."""
+    return _layout(p, rect, lines, pad, 1.0)[2]
+
+
+def stack(p: Painter, rect: Rect, lines: list[Line], pad: int, shrink: float = 1.0) -> None:
+    """Lines one under another, centred in `rect` (see `_layout`); `shrink` starts them smaller,
+    so cards side by side can share one type size."""
+    x, y, w, h = rect
+    placed, total, _ = _layout(p, rect, lines, pad, shrink)
+    top = y + pad // 2 + max(0, (h - pad - total) // 2)
+    for text, language, size, color in placed:
+        step = _slot(p, text, language, size)
+        p.text(text, language, size, (x + w // 2, top + step // 2), color)
+        top += step
+
+
+def button(p: Painter, rect: Rect, label: str, language: str, size: int, th: Theme, *, on: bool, focus: bool) -> None:
+    """A button with one label; `on` fills it with the accent colour, the keypad focus rings it."""
+    u = max(4, min(rect[2], rect[3]) // 8)
+    p.box(rect, th.accent if on else th.card, radius=u)
+    p.box(rect, th.edge, radius=u, width=2)
+    stack(p, rect, [(label, language, size, th.accent_text if on else th.card_text)], pad=u // 2)
+    if focus:
+        ring(p, rect, th)
+
+
+def ring(p: Painter, rect: Rect, th: Theme) -> None:
+    """The keypad's focus: a thick outline around the reached control."""
+    x, y, w, h = rect
+    p.box((x - 4, y - 4, w + 8, h + 8), th.focus, radius=8, width=6)
 
 
 def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now: float, tz: str) -> int:
     """The top bar: the hall's name and the time. Returns its height."""
     w, _ = p.surface.get_size()
-    u = _unit(p)
-    height = int(u * 4.2)
+    u = max(12, min(p.surface.get_size()) // 40)
+    height = max(int(u * 4.2), int(p.min_size * 1.6))
     p.box((0, 0, w, height), th.header)
     name = snapshot.site["name"].get(language) or snapshot.site["name"]["ko"] if snapshot else "Sunbeon 순번"
-    p.text(name, language, int(u * 1.6), (u, height // 2), th.header_text, align="left", max_width=int(w * 0.7))
+    size = max(p.min_size, int(u * 1.6))
+    p.text(name, language, size, (u, height // 2), th.header_text, align="left", max_width=int(w * 0.68))
     clock = datetime.fromtimestamp(now, ZoneInfo(tz)).strftime("%H:%M")
-    p.text(clock, "en", int(u * 1.8), (w - u, height // 2), th.header_text, align="right")
+    p.text(clock, "en", max(p.min_size, int(u * 1.8)), (w - u, height // 2), th.header_text, align="right")
     return height
 
 
-def footer(
-    p: Painter, language: str, large: bool, priority: bool, offer_priority: bool, th: Theme
-) -> tuple[int, list[Target]]:
-    """The bottom bar: languages, large text, priority. Returns its top edge and targets."""
+def _row(
+    p: Painter, top: int, height: int, items: list[tuple[str, tuple, bool, str]], look: Look, u: int
+) -> list[Target]:
+    """One row of equal buttons across the screen."""
+    w, _ = p.surface.get_size()
+    th = look.th
+    gap = u // 2
+    width = (w - gap * (len(items) + 1)) // max(1, len(items))
+    size = _size(p, u, 1.4, th)
+    targets: list[Target] = []
+    for i, (label, action, on, lang) in enumerate(items):
+        rect = (gap + i * (width + gap), top + gap // 2, width, height - gap)
+        button(p, rect, label, lang, size, th, on=on, focus=look.focus == action)
+        targets.append((rect, action))
+    return targets
+
+
+def row_height(p: Painter, u: int, th: Theme) -> int:
+    """A bottom-bar row: room for one line at the button size, and a finger (at least 5 units)."""
+    return max(int(u * 4.6), int(_size(p, u, 1.4, th) * 1.9))
+
+
+def help_bar(p: Painter, look: Look, u: int, *, staff_called: bool = False) -> tuple[int, list[Target]]:
+    """The lowest row, on every screen: 음성 안내 (fixed in the low left corner), 낮은 화면, 직원 호출.
+    Returns its top edge and targets."""
     w, h = p.surface.get_size()
-    u = _unit(p)
-    height = int(u * 5.5 * (1.15 if large else 1))
+    th = look.th
+    height = row_height(p, u, th)
     top = h - height
     p.box((0, top, w, height), th.header)
-    buttons: list[tuple[str, tuple, bool, str]] = [
-        (LANGUAGE_NAMES[lang], ("language", lang), lang == language, lang) for lang in LANGUAGES
+    language = look.language
+    items = [
+        (t("voice_on" if look.voice else "voice", language), ("voice",), look.voice, language),
+        (t("low", language), ("low",), look.low, language),
+        (t("staff_call", language), ("staff",), staff_called, language),
     ]
-    buttons.append((t("large", language), ("large",), large, language))
-    if offer_priority:
-        buttons.append((t("priority", language), ("priority",), priority, language))
-    gap = u // 2
-    width = (w - gap * (len(buttons) + 1)) // len(buttons)
-    targets: list[Target] = []
-    for i, (label, action, on, lang) in enumerate(buttons):
-        rect = (gap + i * (width + gap), top + gap, width, height - 2 * gap)
-        p.box(rect, th.accent if on else th.card, radius=u // 2)
-        color = (0, 0, 0) if on and th is LARGE else (255, 255, 255) if on else th.card_text
-        p.text(
-            label,
-            lang,
-            int(u * 1.5 * th.scale),
-            (rect[0] + width // 2, rect[1] + rect[3] // 2),
-            color,
-            max_width=width - u,
-        )
-        targets.append((rect, action))
-    return top, targets
+    return top, _row(p, top, height, items, look, u)
 
 
-def _service_card(p: Painter, rect: Rect, service: ServiceView, language: str, th: Theme, online: bool) -> None:
-    x, y, w, h = rect
-    u = _unit(p)
+def footer(
+    p: Painter, look: Look, u: int, *, staff_called: bool = False, languages: bool = True
+) -> tuple[int, list[Target]]:
+    """The bottom bars: languages and large text above the help bar. Returns the top edge and targets."""
+    w, _ = p.surface.get_size()
+    th = look.th
+    top, targets = help_bar(p, look, u, staff_called=staff_called)
+    if not languages:
+        return top, targets
+    height = row_height(p, u, th)
+    top -= height
+    p.box((0, top, w, height), th.header)
+    items: list[tuple[str, tuple, bool, str]] = [
+        (LANGUAGE_NAMES.get(lang, lang), ("language", lang), lang == look.language, lang) for lang in LANGUAGES
+    ]
+    items.append((t("large", look.language), ("large",), look.large, look.language))
+    return top, _row(p, top, height, items, look, u) + targets
+
+
+def _service_lines(p: Painter, number: int, service: ServiceView, look: Look, online: bool, u: int) -> list[Line]:
+    th, language = look.th, look.language
+    closed = service.status == "closed"
+    name = service.name.get(language) or service.name["ko"]
+    text_color = th.closed_text if closed or not online else th.card_text
+    lines: list[Line] = [(f"{number}.\u00a0{name}", language, _size(p, u, 2.6, th), text_color)]
+    # The Korean name under a translated one helps at the counter; not when there is no translation.
+    if name != service.name["ko"] and not look.large:
+        lines.append((service.name["ko"], "ko", _size(p, u, 1.4, th), th.muted if not closed else th.closed_text))
+    if closed:
+        lines.append((t("closed", language), language, _size(p, u, 2.0, th), th.closed_text))
+    else:
+        low, high = service.estimate_minutes
+        info = t("waiting", language, n=service.waiting) + " · " + t("about", language, low=low, high=high)
+        lines.append((info, language, _size(p, u, 1.45, th), th.muted))
+        if service.status == "closing":
+            # Large text has room for the short warning only; the voice says the whole sentence.
+            warning = t("closing_short" if look.large else "closing", language)
+            lines.append((warning, language, _size(p, u, 1.3, th), th.warning))
+    return lines
+
+
+def _service_card(
+    p: Painter, rect: Rect, lines: list[Line], service: ServiceView, look: Look, online: bool, u: int, shrink: float
+) -> None:
+    th = look.th
     closed = service.status == "closed"
     p.box(rect, th.closed if closed or not online else th.card, radius=u)
-    name = service.name.get(language) or service.name["ko"]
-    big = int(u * 2.6 * th.scale)
-    # The Korean name under a translated one helps at the counter; not when there is no translation.
-    lines = 2 if name != service.name["ko"] and th is not LARGE else 1
-    p.text(
-        name, language, big, (x + w // 2, y + int(h * (0.3 if lines == 2 else 0.36))), th.card_text, max_width=w - 2 * u
-    )
-    if lines == 2:
-        p.text(service.name["ko"], "ko", int(u * 1.4), (x + w // 2, y + int(h * 0.53)), th.muted, max_width=w - 2 * u)
-    info_y = y + int(h * 0.78)
-    small = int(u * 1.45 * th.scale)
-    if closed:
-        p.text(
-            t("closed", language), language, int(big * 0.8), (x + w // 2, info_y), (200, 30, 30), max_width=w - 2 * u
-        )
-        return
-    low, high = service.estimate_minutes
-    info = t("waiting", language, n=service.waiting) + " · " + t("about", language, low=low, high=high)
-    p.text(info, language, small, (x + w // 2, info_y), th.muted, max_width=w - 2 * u)
-    if service.status == "closing":
-        p.text(
-            t("closing", language),
-            language,
-            int(small * 0.85),
-            (x + w // 2, y + h - u),
-            th.warning,
-            max_width=w - 2 * u,
-        )
+    if online and not closed:
+        p.box(rect, th.edge, radius=u, width=2)  # a control: its edge shows (a closed card is not one)
+    stack(p, rect, lines, pad=u // 2, shrink=shrink)
+    if look.focus == ("service", service.id):
+        ring(p, rect, th)
+
+
+def _priority_lines(p: Painter, number: int, look: Look, on: bool, u: int) -> list[Line]:
+    th, language = look.th, look.language
+    color = th.accent_text if on else th.card_text
+    title = t("priority_on" if on else "priority", language)
+    return [
+        (f"{number}.\u00a0{title}", language, _size(p, u, 2.4, th), color),
+        (t("priority_who", language), language, _size(p, u, 1.3, th), color),
+    ]
+
+
+def _priority_card(p: Painter, rect: Rect, lines: list[Line], look: Look, on: bool, u: int, shrink: float) -> None:
+    """우선 배려 as large as a task, saying who qualifies."""
+    th = look.th
+    p.box(rect, th.accent if on else th.card, radius=u)
+    p.box(rect, th.edge, radius=u, width=2)
+    stack(p, rect, lines, pad=u // 2, shrink=shrink)
+    if look.focus == ("priority",):
+        ring(p, rect, th)
 
 
 def start(
@@ -167,16 +344,21 @@ def start(
     online: bool,
     now: float,
     tz: str,
+    low: bool = False,
+    voice: bool = False,
+    focus: tuple | None = None,
+    mount: Mounting | None = None,
+    staff_called: bool = False,
 ) -> list[Target]:
-    """The start screen: a large button per task, with how many wait and roughly how long."""
-    th = theme(large)
-    p.clear(th.background)
+    """The start screen: a large button per task (numbered, for the keypad), with how many wait and
+    roughly how long; 우선 배려 as one more card; languages, large text and the help bar below."""
+    look = Look(language, large, low, voice, focus, mount)
+    th, u, m = _prepare(p, look)
     w, h = p.surface.get_size()
-    u = _unit(p)
     top = header(p, snapshot, language, th, now, tz)
     services = snapshot.services if snapshot else []
     offer_priority = any(s.priority_offered for s in services)
-    bottom, targets = footer(p, language, large, priority, offer_priority, th)
+    bottom, targets = footer(p, look, u, staff_called=staff_called)
     # The hall calendar: while every task is closed, the heading says when tickets are next taken.
     closed_line = (
         calendar_text.next_opening_line(
@@ -185,109 +367,212 @@ def start(
         if snapshot is not None and online and services and all(s.status == "closed" for s in services)
         else None
     )
-    p.text(
-        closed_line or t("choose", language),
-        language,
-        int(u * 2.0 * th.scale),
-        (w // 2, top + int(u * 2.2)),
-        th.card_text,
-        max_width=w - 2 * u,
-    )
-    area_top = top + int(u * 4.4)
+    heading = closed_line or t("choose", language)
+    prompt_h = int(_size(p, u, 2.0, th) * 1.7)
+    stack(p, (0, top, w, prompt_h), [(heading, language, _size(p, u, 2.0, th), th.card_text)], pad=u // 2)
+    area_top = top + prompt_h
+    if low:
+        area_top = max(area_top, m.reach_top)  # every control below 120 cm
     if not online or snapshot is None:
-        p.box((u, area_top, w - 2 * u, bottom - area_top - u), th.closed, radius=u)
-        for i, line in enumerate(p.wrap(t("offline", language), language, int(u * 2 * th.scale), w - 6 * u)):
-            p.text(
-                line,
-                language,
-                int(u * 2 * th.scale),
-                (w // 2, area_top + int(u * 4) + i * int(u * 3 * th.scale)),
-                th.card_text,
-            )
+        rect = (u, area_top + u, w - 2 * u, max(u, bottom - area_top - 2 * u))
+        p.box(rect, th.closed, radius=u)
+        stack(p, rect, [(t("offline", language), language, _size(p, u, 2.0, th), th.closed_text)], pad=u)
         return targets
-    columns = 1 if (large and w < h * 1.2) or (w < h and not large and len(services) <= 4) else 2
-    rows = (len(services) + columns - 1) // columns
-    gap = u
+    cards: list[tuple[str, ServiceView | None]] = [("service", s) for s in services]
+    if offer_priority:
+        cards.append(("priority", None))
+    wide = w >= h * 1.2
+    if wide:
+        columns = 4 if len(cards) > 6 else 3 if len(cards) > 4 else 2
+    else:
+        columns = 2 if len(cards) > (4 if large else 5) or low else 1
+    rows = (len(cards) + columns - 1) // columns
+    gap = u // 2 if low else u  # the reachable band is short: every pixel of it for the tasks
     cell_w = (w - gap * (columns + 1)) // columns
     cell_h = min(int(u * 11 * th.scale), (bottom - area_top - gap * (rows + 1)) // max(1, rows))
-    for i, service in enumerate(services):
-        col, row = i % columns, i // columns
-        rect = (gap + col * (cell_w + gap), area_top + gap + row * (cell_h + gap), cell_w, cell_h)
-        _service_card(p, rect, service, language, th, online)
-        if service.status != "closed":
-            targets.append((rect, ("service", service.id)))
-    if priority:
-        p.text(
-            t("priority_who", language),
-            language,
-            int(u * 1.3 * th.scale),
-            (w // 2, bottom - u),
-            th.warning,
-            max_width=w - 2 * u,
-        )
+    rects = [
+        (gap + (i % columns) * (cell_w + gap), area_top + gap + (i // columns) * (cell_h + gap), cell_w, cell_h)
+        for i in range(len(cards))
+    ]
+    if rects and len(cards) % columns:  # the last card of a short row takes the row's empty cells too
+        x, y, _, h_ = rects[-1]
+        rects[-1] = (x, y, w - gap - x, h_)
+    contents = [
+        _service_lines(p, i + 1, service, look, online, u)
+        if service is not None
+        else _priority_lines(p, i + 1, look, priority, u)
+        for i, (_, service) in enumerate(cards)
+    ]
+    # One type size for every card: the size the fullest card needs (a short name is not larger).
+    shrink = min((fitting_shrink(p, r, lines, u // 2) for r, lines in zip(rects, contents, strict=True)), default=1.0)
+    for rect, lines, (_, service) in zip(rects, contents, cards, strict=True):
+        if service is not None:
+            _service_card(p, rect, lines, service, look, online, u, shrink)
+            if service.status != "closed":
+                targets.append((rect, ("service", service.id)))
+        else:
+            _priority_card(p, rect, lines, look, priority, u, shrink)
+            targets.append((rect, ("priority",)))
     return targets
 
 
-def printing(p: Painter, *, language: str, large: bool, frame: int) -> list[Target]:
+def printing(
+    p: Painter,
+    *,
+    language: str,
+    large: bool,
+    frame: int,
+    low: bool = False,
+    voice: bool = False,
+    mount: Mounting | None = None,
+) -> list[Target]:
     """While the hub issues and the printer prints."""
-    th = theme(large)
-    p.clear(th.background)
+    look = Look(language, large, low, voice, None, mount)
+    th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
-    u = _unit(p)
-    p.text(
-        t("printing", language) + "." * (1 + frame % 3),
-        language,
-        int(u * 2.6 * th.scale),
-        (w // 2, h // 2),
-        th.card_text,
-        max_width=w - 2 * u,
-    )
+    size = _size(p, u, 2.6, th)
+    text = t("printing", language) + "." * (1 + frame % 3)
+    p.text(text, language, size, (w // 2, h // 2), th.card_text, max_width=w - 2 * u)
     return []
 
 
 def done(
-    p: Painter, ticket: IssueReply, qr: pygame.Surface, *, language: str, large: bool, printed: bool
+    p: Painter,
+    ticket: IssueReply,
+    qr: pygame.Surface,
+    *,
+    language: str,
+    large: bool,
+    printed: bool,
+    low: bool = False,
+    voice: bool = False,
+    focus: tuple | None = None,
+    mount: Mounting | None = None,
+    staff_called: bool = False,
 ) -> list[Target]:
-    """The issued number, large, with the QR code; says whether the printer failed."""
-    th = theme(large)
-    p.clear(th.background)
+    """The issued number, large, with the QR code; says whether the printer failed. A ticket that
+    did not print needs 확인 (no touch anywhere dismisses it: the visitor must see the number)."""
+    look = Look(language, large, low, voice, focus, mount)
+    th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
-    u = _unit(p)
-    p.text(t("your_number", language), language, int(u * 2.2 * th.scale), (w // 2, int(h * 0.08)), th.muted)
-    service = ticket.service_name.get(language) or ticket.service_name["ko"]
-    p.text(service, language, int(u * 2.4 * th.scale), (w // 2, int(h * 0.15)), th.card_text, max_width=w - 2 * u)
-    p.text(ticket.number, "en", int(min(w, h) * 0.26), (w // 2, int(h * 0.31)), th.accent)
-    low, high = ticket.estimate_minutes
-    p.text(
-        t("ahead", language, n=ticket.ahead) + " · " + t("estimate", language, low=low, high=high),
+    bottom, targets = help_bar(p, look, u, staff_called=staff_called)
+    bh = row_height(p, u, th)
+    action = ("home",) if printed else ("ok",)
+    home_rect = (w // 4, bottom - bh - u, w // 2, bh)
+    button(
+        p,
+        home_rect,
+        t("home" if printed else "ok", language),
         language,
-        int(u * 1.8 * th.scale),
-        (w // 2, int(h * 0.47)),
-        th.card_text,
-        max_width=w - 2 * u,
+        _size(p, u, 1.6, th),
+        th,
+        on=not printed,
+        focus=focus == action,
     )
+    targets.insert(0, (home_rect, action))
+    service = ticket.service_name.get(language) or ticket.service_name["ko"]
+    low_, high = ticket.estimate_minutes
     qr_size = qr.get_width()
-    p.surface.blit(qr, ((w - qr_size) // 2, int(h * 0.52)))
-    y = int(h * 0.52) + qr_size + u
-    p.text(t("scan", language), language, int(u * 1.4 * th.scale), (w // 2, y), th.muted, max_width=w - 2 * u)
-    message, color = (
-        (t("take_ticket", language), th.card_text) if printed else (t("printer_failed", language), (210, 40, 40))
+    number_size = int(min(w, h) * 0.26)
+    top_lines: list[Line] = [
+        (t("your_number", language), language, _size(p, u, 2.0, th), th.muted),
+        (service, language, _size(p, u, 2.2, th), th.card_text),
+    ]
+    space = home_rect[1] - u - qr_size
+    block = (0, u, w, int(space * 0.3))
+    stack(p, block, top_lines, pad=u // 2)
+    stack(p, (0, block[1] + block[3], w, int(space * 0.3)), [(ticket.number, "en", number_size, th.accent)], pad=0)
+    info = t("ahead", language, n=ticket.ahead) + " · " + t("estimate", language, low=low_, high=high)
+    stack(
+        p,
+        (0, block[1] + 2 * block[3], w, int(space * 0.15)),
+        [(info, language, _size(p, u, 1.6, th), th.card_text)],
+        pad=u // 2,
     )
-    size = int(u * (2.2 if printed else 1.6) * th.scale)
-    for i, line in enumerate(p.wrap(message, language, size, w - 4 * u)):
-        p.text(line, language, size, (w // 2, y + int(u * 2.6) + i * int(size * 1.3)), color)
-    p.text(t("touch_return", language), language, int(u * 1.2 * th.scale), (w // 2, h - u * 2), th.muted)
-    return [((0, 0, w, h), ("back",))]
+    qr_top = block[1] + int(space * 0.75)
+    p.surface.blit(qr, ((w - qr_size) // 2, qr_top))
+    message, color = (
+        (t("take_ticket", language), th.card_text) if printed else (t("printer_failed", language), th.closed_text)
+    )
+    lines: list[Line] = [(t("scan", language), language, _size(p, u, 1.2, th), th.muted)]
+    lines.append((message, language, _size(p, u, 2.0 if printed else 1.5, th), color))
+    msg_rect = (0, qr_top + qr_size, w, home_rect[1] - (qr_top + qr_size))
+    if not printed:
+        p.box((u, msg_rect[1] + u // 2, w - 2 * u, msg_rect[3] - u), th.card, radius=u)
+        lines = lines[1:]
+        color = th.closed_text if not large else th.card_text
+        lines = [(message, language, _size(p, u, 1.5, th), color)]
+    stack(p, msg_rect, lines, pad=u)
+    if printed and not low:
+        targets.append(((0, 0, w, h), ("home",)))  # a touch anywhere also returns (never in low mode: out of reach)
+    return targets
 
 
-def problem(p: Painter, key: str, *, language: str, large: bool) -> list[Target]:
-    """A plain message (no ticket issued), touch to go back."""
-    th = theme(large)
-    p.clear(th.background)
+def problem(
+    p: Painter,
+    key: str,
+    *,
+    language: str,
+    large: bool,
+    low: bool = False,
+    voice: bool = False,
+    focus: tuple | None = None,
+    mount: Mounting | None = None,
+    staff_called: bool = False,
+) -> list[Target]:
+    """A plain message (no ticket issued), 처음으로 or a touch anywhere to go back."""
+    look = Look(language, large, low, voice, focus, mount)
+    th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
-    u = _unit(p)
-    size = int(u * 2.4 * th.scale)
-    for i, line in enumerate(p.wrap(t(key, language), language, size, w - 4 * u)):
-        p.text(line, language, size, (w // 2, h // 3 + i * int(size * 1.4)), th.card_text)
-    p.text(t("touch_return", language), language, int(u * 1.4 * th.scale), (w // 2, h - u * 3), th.muted)
-    return [((0, 0, w, h), ("back",))]
+    bottom, targets = help_bar(p, look, u, staff_called=staff_called)
+    bh = row_height(p, u, th)
+    home_rect = (w // 4, bottom - bh - u, w // 2, bh)
+    button(p, home_rect, t("home", language), language, _size(p, u, 1.6, th), th, on=False, focus=focus == ("home",))
+    stack(
+        p,
+        (0, h // 5, w, home_rect[1] - h // 5 - u),
+        [
+            (t(key, language), language, _size(p, u, 2.4, th), th.card_text),
+            (t("touch_return", language), language, _size(p, u, 1.4, th), th.muted),
+        ],
+        pad=2 * u,
+    )
+    targets.insert(0, (home_rect, ("home",)))
+    if not low:
+        targets.append(((0, 0, w, h), ("home",)))
+    return targets
+
+
+def still_there(
+    p: Painter,
+    seconds: int,
+    *,
+    language: str,
+    large: bool,
+    low: bool = False,
+    voice: bool = False,
+    focus: tuple | None = None,
+    mount: Mounting | None = None,
+) -> list[Target]:
+    """계속하시겠습니까?: shown (and spoken) before any screen resets; any key or touch extends."""
+    look = Look(language, large, low, voice, focus, mount)
+    th, u, _ = _prepare(p, look)
+    w, h = p.surface.get_size()
+    bottom, targets = help_bar(p, look, u)
+    bh = row_height(p, u, th)
+    rect = (w // 6, bottom - 2 * bh - 2 * u, 2 * w // 3, int(bh * 1.6))
+    button(p, rect, t("continue", language), language, _size(p, u, 2.2, th), th, on=True, focus=focus == ("continue",))
+    stack(
+        p,
+        (0, h // 8, w, max(u, rect[1] - h // 8 - u)),
+        [
+            (t("still_there", language), language, _size(p, u, 3.0, th), th.card_text),
+            (t("returning_in", language, n=seconds), language, _size(p, u, 1.6, th), th.muted),
+            (t("any_key", language), language, _size(p, u, 1.4, th), th.muted),
+        ],
+        pad=u,
+    )
+    targets.insert(0, (rect, ("continue",)))
+    if not low:
+        targets.append(((0, 0, w, h), ("continue",)))
+    return targets

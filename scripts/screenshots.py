@@ -206,13 +206,8 @@ def web_pictures() -> None:
             store.close()
 
 
-def main() -> None:
-    """Write every picture."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    if "--web" in sys.argv:
-        web_pictures()
-        return
-    snapshot, ticket = morning()
+def kiosk_pictures(snapshot: p.Snapshot, ticket: dict) -> None:
+    """The kiosk's screens for the README: start, large text, low position, voice on, a ticket."""
     kiosk = Screen((1080, 1920), offscreen=True)
     kiosk_screens.start(
         kiosk.painter, snapshot, language="ko", large=False, priority=False, online=True, now=NOW, tz="Asia/Seoul"
@@ -222,6 +217,33 @@ def main() -> None:
         kiosk.painter, snapshot, language="en", large=True, priority=False, online=True, now=NOW, tz="Asia/Seoul"
     )
     kiosk.screenshot(OUT / "kiosk-start-large-en.png")
+    # Issue 13: low-position mode (every control below 120 cm on a 32-inch screen hung at 75 cm),
+    # large text in Korean, and voice guidance on (its indicator in the low left corner).
+    kiosk_screens.start(
+        kiosk.painter,
+        snapshot,
+        language="ko",
+        large=False,
+        priority=False,
+        online=True,
+        now=NOW,
+        tz="Asia/Seoul",
+        low=True,
+    )
+    kiosk.screenshot(OUT / "kiosk-start-low.png")
+    kiosk_screens.start(
+        kiosk.painter,
+        snapshot,
+        language="ko",
+        large=True,
+        priority=True,
+        online=True,
+        now=NOW,
+        tz="Asia/Seoul",
+        voice=True,
+        focus=("priority",),
+    )
+    kiosk.screenshot(OUT / "kiosk-start-large-voice.png")
     import pygame
 
     qr = qr_image(ticket["url"], 270).convert("RGB")
@@ -234,6 +256,18 @@ def main() -> None:
         printed=True,
     )
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
+
+
+def main() -> None:
+    """Write every picture."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    if "--web" in sys.argv:
+        web_pictures()
+        return
+    snapshot, ticket = morning()
+    kiosk_pictures(snapshot, ticket)
+    if "--kiosk" in sys.argv:
+        return
     render(TicketContent.from_reply(ticket), 576).save(OUT / "ticket.png")
     # A checked-in appointment's ticket carries the 예약 mark (issue 15).
     render(TicketContent.from_reply(ticket.model_copy(update={"booked": True})), 576).save(OUT / "ticket-booked.png")

@@ -110,23 +110,50 @@ class ButtonPins(_Model):
     next: int | None = None
     recall: int | None = None
     no_show: int | None = None
+    help: int | None = None  # clears the oldest 직원 호출 (the clerk goes to that kiosk)
     led: int | None = None
     hold_seconds: float = Field(default=1.5, ge=0.3, le=10)
     debounce_ms: int = Field(default=50, ge=1, le=500)
 
 
 class VoiceSettings(_Model):
-    """How a hall display speaks calls."""
+    """How a hall display speaks calls, or a kiosk its voice guidance (음성 안내)."""
 
     engine: Literal["espeak", "clips", "none"] = "espeak"
     clips: str | None = None
     speed: int = Field(default=150, ge=80, le=400)
     chime: bool = True
+    # The ALSA device the kiosk's guidance plays on: its earphone jack or its speaker
+    # (`aplay -L` lists them, e.g. "plughw:CARD=Headphones"); None: the system default.
+    output: str | None = None
+    volume: int = Field(default=100, ge=0, le=200)  # espeak-ng amplitude; keys change it by steps
 
     @model_validator(mode="after")
     def _clips(self) -> VoiceSettings:
         if self.engine == "clips" and not self.clips:
             raise ValueError('engine = "clips" needs clips = "<folder of recorded WAVs>"')
+        return self
+
+
+class ScreenMounting(_Model):
+    """Where a kiosk's screen hangs and how big it is (the low-position mode and the text-size rule
+    are computed from it, docs/accessibility.md): the height of its bottom edge above the floor and
+    its visible size, as a diagonal or as width × height in millimetres as mounted."""
+
+    bottom_cm: float = Field(default=75, ge=0, le=250)
+    diagonal_inch: float | None = Field(default=32, gt=5, le=100)
+    width_mm: float | None = Field(default=None, gt=50, le=3000)
+    height_mm: float | None = Field(default=None, gt=50, le=3000)
+    orientation: Literal["portrait", "landscape"] = "portrait"
+
+    @model_validator(mode="after")
+    def _size(self) -> ScreenMounting:
+        if (self.width_mm is None) != (self.height_mm is None):
+            raise ValueError("give both width_mm and height_mm (or only diagonal_inch)")
+        if self.width_mm is not None and self.height_mm is not None:
+            wide = self.width_mm > self.height_mm
+            if wide != (self.orientation == "landscape"):
+                raise ValueError(f"width_mm × height_mm does not match orientation = {self.orientation!r}")
         return self
 
 
@@ -140,6 +167,7 @@ class Device(_Model):
     printer: PrinterSettings | None = None
     buttons: ButtonPins | None = None
     voice: VoiceSettings | None = None
+    screen: ScreenMounting | None = None  # a kiosk's screen (low-position mode, text size in mm)
 
     @model_validator(mode="after")
     def _counter(self) -> Device:

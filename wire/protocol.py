@@ -400,6 +400,17 @@ class Confirm(Request):
 
 
 # --- end of the hall calendar requests (issue 15) -----------------------------------------------
+class AskHelp(Request):
+    """직원 호출: a kiosk asks for a clerk (the board, counters and console show 도움 요청 until one comes)."""
+
+    op: Literal["help"] = "help"
+
+
+class HelpDone(Request):
+    """A clerk has come: clear a kiosk's help request (counter button, clerk console, staff desk)."""
+
+    op: Literal["help_done"] = "help_done"
+    device: str | None = Field(default=None, max_length=32, description="the kiosk; none: the oldest request")
 
 
 # --- the data of an ok reply, one model per op (Reply.data on the wire) ---------------------------
@@ -458,6 +469,19 @@ class TicketReply(ReplyData):
     """`recall`, `no_show`, `transfer`, `finish`, `cancel`: the ticket the command touched."""
 
     ticket: TicketData | None
+
+
+class HelpEntry(ReplyData):
+    """A kiosk asking for a clerk, since when."""
+
+    device: str
+    since: float
+
+
+class HelpReply(ReplyData):
+    """`help`, `help_done`: the kiosks still asking, oldest first (the snapshot's `help`)."""
+
+    help: list[HelpEntry]
 
 
 class CounterReply(ReplyData):
@@ -565,6 +589,10 @@ FINISH = Op(Finish, TicketReply, _COUNTER_ROLES, console=True)
 PAUSE = Op(Pause, CounterReply, _COUNTER_ROLES, console=True)
 RESUME = Op(Resume, CounterReply, _COUNTER_ROLES, console=True)
 CANCEL = Op(Cancel, TicketReply, frozenset({"web", "staff"}))
+# A kiosk raises a help request for itself only; counters (their HELP button, and the clerk console,
+# which speaks as its counter) and staff desks clear it; the public web relay does neither.
+ASK_HELP = Op(AskHelp, HelpReply, frozenset({"kiosk", "staff"}))
+HELP_DONE = Op(HelpDone, HelpReply, _COUNTER_ROLES, console=True)
 
 # The hall calendar, appointments and remote tickets (issue 15).
 CHANGE_DAY = Op(ChangeDay, DayChangeReply, frozenset({"staff"}))
@@ -602,6 +630,8 @@ OPERATIONS: tuple[Op[Any], ...] = (
     RESUME,
     CANCEL,
     *ISSUE_15,
+    ASK_HELP,
+    HELP_DONE,
 )
 
 
@@ -1021,6 +1051,13 @@ class Alert(_View):
     reason: str | None = None  # DeviceStatus.reason, passed on
 
 
+class HelpRequest(_View):
+    """A kiosk whose visitor asked for a clerk (직원 호출), since when."""
+
+    device: str
+    since: float
+
+
 class Snapshot(_View):
     """The whole hall, retained: a display that connects is current at once.
 
@@ -1044,6 +1081,7 @@ class Snapshot(_View):
     counters: list[CounterView]
     recent_calls: list[CallView]
     alerts: list[Alert]
+    help: list[HelpRequest] = []  # 도움 요청, oldest first, until a clerk clears it
 
     def service(self, service_id: str) -> ServiceView | None:
         """The service with this id, or None."""

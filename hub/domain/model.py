@@ -214,6 +214,9 @@ class HallState:
     bookings: Mapping[str, Booking] = field(default_factory=lambda: frozen({}))
     # Remote tickets taken today per taker (phone or browser hash), for the per-person limit.
     remote_taken: Mapping[str, int] = field(default_factory=lambda: frozen({}))
+    # Kiosks whose visitor asked for a clerk (직원 호출), and since when; not kept across a hub
+    # restart (the kiosk still shows its lit button, and the visitor can press it again).
+    help_requests: Mapping[str, float] = field(default_factory=lambda: frozen({}))
 
     def counter(self, counter_id: str) -> CounterState:
         """The counter's state (closed and idle when it has none yet today)."""

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hub.domain import allocation, calendar, estimate
+from hub.domain import allocation, calendar, estimate, help_requests
 from hub.domain.model import Call, Event, HallState, Ticket, frozen
 
 QUEUE_SHOWN = 50  # the snapshot lists the first waiting tickets of each service, not all of them
@@ -192,6 +192,7 @@ def snapshot(state: HallState, now: float, alerts: list[dict[str, Any]] | None =
         "counters": counters,
         "recent_calls": [call_view(c) for c in state.recent_calls],
         "alerts": alerts or [],
+        "help": help_requests.view(state),
     }
 
 

@@ -84,9 +84,14 @@ def test_tap_prints_the_ticket_the_hub_issued(kiosk, hub):
     assert zxingcpp.read_barcodes(printed.convert("L"))[0].text == kiosk.ticket.url
     assert kiosk.fake.files[0].exists()
     check_screen(kiosk.screen, "kiosk-done-en", [kiosk.ticket.number, t("take_ticket", "en")])
-    # After a while the kiosk returns to the start by itself.
+    # After a while the kiosk asks 계속하시겠습니까? first; unanswered, it returns to the start in Korean.
     kiosk.changed_at -= 60
-    drive(kiosk, lambda: kiosk.mode == "start")
+    drive(kiosk, lambda: kiosk.asking_since is not None)
+    check_screen(kiosk.screen, "kiosk-still-there-en", [t("still_there", "en")])
+    assert kiosk.mode == "done" and kiosk.language == "en"
+    kiosk.asking_since -= 60
+    drive(kiosk, lambda: kiosk.mode == "start" and kiosk.asking_since is None)
+    assert kiosk.language == "ko"
 
 
 def test_double_tap_gives_one_ticket(kiosk, hub):
@@ -115,8 +120,13 @@ def test_paper_out_still_issues_once_shows_the_number_and_raises_an_alert(kiosk,
     snap = kiosk.client.wait_for_snapshot(lambda s: any(a.device == "kiosk-1" for a in s.alerts))
     assert snap.alerts[0].detail == "printer: paper out"
     # Paper back in: the next ticket prints and the alert clears.
-    kiosk.fake.paper = "ok"
+    # The number stays until the visitor presses 확인: not by a stray touch, not after any time.
     kiosk.tap(10, 10)
+    kiosk.changed_at -= 600
+    kiosk.step()
+    assert kiosk.mode == "done" and kiosk.asking_since is None
+    kiosk.fake.paper = "ok"
+    touch(kiosk, ("ok",))
     kiosk.last_issue -= 10
     drive(kiosk, lambda: kiosk.mode == "start")
     touch(kiosk, ("service", "cert"))

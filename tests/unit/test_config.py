@@ -80,7 +80,7 @@ def test_number_labels_are_padded_to_the_block():
 
 def test_roles_limit_ops():
     kiosk = config.Device(id="kiosk-9", role="kiosk")
-    assert kiosk.allowed_ops == {"issue", "check_in", "confirm"}  # check_in, confirm: issue 15
+    assert kiosk.allowed_ops == {"issue", "check_in", "confirm", "help"}  # check_in, confirm: issue 15; help: 직원 호출
     narrowed = config.Device(id="web", role="web", ops=("cancel",))
     assert narrowed.allowed_ops == {"cancel"}
 

@@ -120,26 +120,29 @@ def test_check_reports_a_missing_line_a_wrong_placeholder_and_a_stale_mo(tmp_pat
 
 def test_the_converter_appends_a_text_table_and_flags_what_is_left_to_translate(tmp_path):
     """What a helper with a TEXT dict on a branch runs (docs/i18n.md): the lines land in every
-    catalog they have; Russian, missing, is empty and flagged, so `check` lists it until translated."""
+    catalog they have; Russian, missing, is empty and flagged, so `check` lists it until translated.
+    (A key no catalog has: the kiosk's real `staff_call` arrived this way, issue 13.)"""
     shutil.copytree(ROOT / "locale", tmp_path / "src")
     table = {
-        "staff_call": {"ko": "직원 호출", "en": "Call staff", "zh": "呼叫工作人员", "vi": "Gọi nhân viên"},
+        "test_only_line": {"ko": "직원 호출", "en": "Call staff", "zh": "呼叫工作人员", "vi": "Gọi nhân viên"},
         "title": {"ko": "번호표 발급", "en": "Get a number"},  # already there: kept, reported
     }
     conflicts = tool.import_table(table, "kiosk", root=tmp_path / "src")
     assert conflicts == ["'title' (en): kept 'Take a number', not 'Get a number' (use --replace)"]
     ru = tool.load("kiosk", "ru", tmp_path / "src")
-    assert ru["staff_call"].string == "" and ru["staff_call"].fuzzy
-    assert ru["staff_call"].auto_comments == ["ko: 직원 호출"]
+    assert ru["test_only_line"].string == "" and ru["test_only_line"].fuzzy
+    assert ru["test_only_line"].auto_comments == ["ko: 직원 호출"]
     tool.compile_all(tmp_path / "src", tmp_path / "mo")
     found = tool.problems(tmp_path / "src", tmp_path / "mo")
-    assert found == ["kiosk/ru: 'staff_call' is not translated"]
-    assert Catalog("kiosk", tmp_path / "mo").t("staff_call", "ru") == "직원 호출"  # until translated: Korean
+    assert found == ["kiosk/ru: 'test_only_line' is not translated"]
+    assert Catalog("kiosk", tmp_path / "mo").t("test_only_line", "ru") == "직원 호출"  # until translated: Korean
 
-    tool.import_table({"staff_call": {"ko": "직원 호출", "ru": "Вызвать сотрудника"}}, "kiosk", root=tmp_path / "src")
+    tool.import_table(
+        {"test_only_line": {"ko": "직원 호출", "ru": "Вызвать сотрудника"}}, "kiosk", root=tmp_path / "src"
+    )
     tool.update(tmp_path / "src", tmp_path / "mo")
     assert tool.problems(tmp_path / "src", tmp_path / "mo") == []
-    assert Catalog("kiosk", tmp_path / "mo").t("staff_call", "ru") == "Вызвать сотрудника"
+    assert Catalog("kiosk", tmp_path / "mo").t("test_only_line", "ru") == "Вызвать сотрудника"
 
 
 def test_a_changed_korean_line_flags_its_translations_to_check(tmp_path):

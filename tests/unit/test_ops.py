@@ -96,7 +96,16 @@ def test_the_real_table_is_whole_and_everything_is_derived_from_it() -> None:
         assert ops == {op.name for op in p.OPERATIONS if role in op.roles}, role
     assert set(config.ROLE_OPS) == set(p.ROLES) and config.ROLE_OPS["display"] == frozenset()
     assert config.ROLE_OPS["staff"] == set(p.OPS)  # staff may do everything
-    assert set(p.CONSOLE_OPS) == {"call_next", "recall", "no_show", "finish", "pause", "resume", "transfer"}
+    assert set(p.CONSOLE_OPS) == {
+        "call_next",
+        "recall",
+        "no_show",
+        "finish",
+        "pause",
+        "resume",
+        "transfer",
+        "help_done",
+    }
     required = {"issue": {"service": "cert"}, "call": {"ticket": "1001"}, **ISSUE_15_REQUIRED}
     for op in p.OPERATIONS:  # the decoder knows every declared op, and only those
         raw = {"v": 1, "id": "x", "op": op.name, **required.get(op.name, {})}
@@ -135,6 +144,8 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         ("staff", "list_bookings", {}),
         ("web", "book", {**BOOKING, "slot": "13:00", "owner": "browser-0002"}),
         ("web", "cancel_booking", {"code": "CODE"}),
+        ("kiosk-1", "help", {}),
+        ("counter-3", "help_done", {"device": "kiosk-1"}),
     ]
     assert {op for _, op, _ in script} == set(p.OPS), "the script must try every op"
     code, remote = "", ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -87,6 +88,12 @@ async def console_logout(hall: Hall, counter: Session, valid: Annotated[bool, De
     return response
 
 
+def kiosk_name(device: str) -> str:
+    """A kiosk as the hall calls it: "kiosk-1" → "1번 키오스크" (the board names it the same way)."""
+    match = re.fullmatch(r"kiosk-?(\d+)", device)
+    return f"{match[1]}번 키오스크" if match else "키오스크"
+
+
 def panel_values(hall: Hall, counter: str) -> dict[str, Any]:
     snap = hall.relay.client.snapshot
     view = snap.counter(counter) if snap else None
@@ -95,9 +102,12 @@ def panel_values(hall: Hall, counter: str) -> dict[str, Any]:
     waiting = [
         (s.name["ko"], q.number, q.priority) for s in (snap.services if snap else []) if s.id in served for q in s.queue
     ][:30]
+    # 직원 호출 from the kiosks, oldest first: "도움 요청 · 1번 키오스크" until a clerk takes it.
+    asking = [(h.device, kiosk_name(h.device)) for h in (snap.help if snap else [])]
     return {
         "view": view,
         "waiting": waiting,
+        "help": asking,
         "counter": counter,
         "services": hall.hall.services,
         "counters": [c for c in hall.hall.counters if c.id != counter],
@@ -126,16 +136,25 @@ async def console(
 
 
 @router.get("/console/{counter}/panel", response_class=HTMLResponse)
-async def console_panel(request: Request, hall: Hall, counter: OwnCounter) -> HTMLResponse:
-    return hall.render("console_panel.html", request, "ko", **panel_values(hall, counter))
+async def console_panel(
+    request: Request, hall: Hall, counter: OwnCounter, csrf: Annotated[str, Depends(console_form_token)]
+) -> HTMLResponse:
+    # The panel carries the help requests' 확인 forms, so it needs the form token too.
+    return hall.render("console_panel.html", request, "ko", csrf=csrf, **panel_values(hall, counter))
 
 
 def command_fields(
-    op: Annotated[str, Form()], to_service: Annotated[str, Form()] = "", to_counter: Annotated[str, Form()] = ""
+    op: Annotated[str, Form()],
+    to_service: Annotated[str, Form()] = "",
+    to_counter: Annotated[str, Form()] = "",
+    device: Annotated[str, Form()] = "",
 ) -> tuple[str, dict[str, Any]]:
-    """Guard of the command form: a console op, and for a transfer exactly one well-formed target."""
+    """Guard of the command form: a console op, for a transfer exactly one well-formed target, for
+    help_done the kiosk whose request the clerk takes (none: the oldest)."""
     if op not in CONSOLE_OPS:
         raise HTTPException(400, "unknown command")
+    if op == p.HELP_DONE.name:
+        return op, {"device": device} if device and ID.match(device) else {}
     if op != "transfer":
         return op, {}
     if bool(to_service) == bool(to_counter):
@@ -157,11 +176,14 @@ async def console_command(
         client = await asyncio.to_thread(hall.relay.counter_client, counter)
     except KeyError:
         raise HTTPException(404, "this counter has no device in the hall's config") from None
+    helping = op == p.HELP_DONE.name  # not a counter command: it names a kiosk, not this counter
+    forms = fields if helping else {"counter": counter, **fields}
     # ask: a reply that does not fit the op's model comes back as an error, never a 500 here.
-    reply = await asyncio.to_thread(lambda: client.ask(p.OP_BY_NAME[op], counter=counter, **fields))
+    reply = await asyncio.to_thread(lambda: client.ask(p.OP_BY_NAME[op], **forms))
     if reply.status == "ok":
-        # Every console op replies with the ticket it touched (TicketReply or CounterReply).
-        touched = reply.result().ticket
+        # Every ticket op replies with the ticket it touched (TicketReply or CounterReply); help_done
+        # with the kiosks still asking (HelpReply): no number to show.
+        touched = None if helping else reply.result().ticket
         number = touched.number if touched else ""
         return RedirectResponse(
             f"/console/{counter}?msg=ok.{op}" + (f"&n={number}" if NUMBER.match(number) else ""), status_code=303
