@@ -227,6 +227,52 @@ def _device(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bridge(args: argparse.Namespace) -> int:
+    import secrets
+
+    from tools import bridge, deploy
+
+    try:
+        if args.action == "add":
+            site = args.site or cfg.load(args.config).site.id
+            password = args.password or (Path(args.password_file).read_text().strip() if args.password_file else "")
+            link = bridge.HallBridge(
+                site=site,
+                host=args.central_host,
+                port=args.central_port,
+                password=password,
+                cafile=args.cafile,
+                city_site=args.city_site,
+                places=args.places,
+            )
+            out = Path(args.out or "/etc/mosquitto/conf.d/sunbeon-city.conf")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(bridge.hall_conf(link), encoding="utf-8")
+            out.chmod(0o640)  # it holds the hall's central password
+            print(f"{out} written; reload the hall broker (systemctl restart mosquitto): bridges are not reloaded")
+            return 0
+        central = bridge.Central(
+            sites=tuple(args.site_list),
+            port=args.port,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            password_file=args.password_file or "/etc/mosquitto/sunbeon-city.passwd",
+            acl_file=args.acl_file,
+        )
+        for site in central.sites:
+            login = bridge.hall_login(site)
+            if login not in deploy.logins(Path(central.password_file)):
+                password = secrets.token_urlsafe(18)
+                deploy.set_login(Path(central.password_file), login, password)
+                print(f"{login}: password {password} (give it to the hall: sunbeon bridge add --password-file ...)")
+        for written in bridge.write_central(central, Path(args.out) if args.out else None):
+            print(f"{written} written")
+        return 0
+    except (bridge.BridgeError, deploy.DeployError, OSError) as err:
+        print(f"sunbeon: {err}", file=sys.stderr)
+        return 2
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from tools import simulate
 
@@ -386,6 +432,25 @@ def parser() -> argparse.ArgumentParser:
         help="add: give a device already in the config a (new) broker login, nothing else",
     )
     device.set_defaults(run=_device)
+
+    br = sub.add_parser("bridge", help="the city link: the hall broker's bridge, or the central broker's config")
+    br.add_argument("action", choices=["add", "central"])
+    _config_arg(br)
+    br.add_argument("--site", help="add: the hall's site id (default: the config's)")
+    br.add_argument("--sites", dest="site_list", nargs="*", default=[], help="central: every hall's site id")
+    br.add_argument("--city-site", help="add: the id the city knows this hall by (default: its own)")
+    br.add_argument("--central-host", default="city.example.go.kr")
+    br.add_argument("--central-port", type=int, default=8883)
+    br.add_argument("--password", help="add: the hall's central password (prefer --password-file)")
+    br.add_argument("--password-file", help="add: file with the hall's central password; central: the passwd file")
+    br.add_argument("--cafile", default="/etc/mosquitto/certs/city-ca.crt", help="the CA of the central's cert")
+    br.add_argument("--places", action="store_true", help="add: also send state/places (city ticket pages)")
+    br.add_argument("--port", type=int, default=8883, help="central: the TLS listener for the halls")
+    br.add_argument("--certfile", default="/etc/mosquitto/certs/city.crt")
+    br.add_argument("--keyfile", default="/etc/mosquitto/certs/city.key")
+    br.add_argument("--acl-file", default="/etc/mosquitto/sunbeon-city.acl")
+    br.add_argument("--out", help="add: the bridge file (default /etc/mosquitto/conf.d/sunbeon-city.conf); central: folder")
+    br.set_defaults(run=_bridge)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")
     sim.add_argument(
