@@ -59,6 +59,8 @@ CHANNELS = (
             "online / degraded (with detail) / offline (last will)."),
     Channel("hub-status", "hub/status", "hub", "all", protocol.HubStatus, True,
             "online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s."),
+    Channel("summary", "summary/{date}", "hub", "city relay", protocol.DailySummary, True,
+            "A business day's figures per task (counts, waits, no-shows, estimates); hourly and at close."),
 )  # fmt: skip
 
 
@@ -107,6 +109,8 @@ def asyncapi() -> dict[str, Any]:
         parameters = {"site": {"description": site}}
         if "{device}" in c.address:
             parameters["device"] = {"description": device}
+        if "{date}" in c.address:
+            parameters["date"] = {"description": "the business day, YYYY-MM-DD (the hall's time zone)"}
         channels[key] = {
             "address": f"{root}/{c.address}",
             "description": f"{c.summary} Published by: {c.publisher}; read by: {c.readers}.",
