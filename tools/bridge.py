@@ -24,14 +24,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = "sunbeon/v1"
+from city.topics import CITY_TOPICS, LINK_TOPIC, PLACES_TOPIC, RELAY_TOPICS, ROOT
+
 SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-# What the city may see of a hall (relative to the hall's root), and nothing else.
-CITY_TOPICS = ("state/snapshot", "hub/status", "hall/info", "summary/#")
-PLACES_TOPIC = "state/places"  # every waiting ticket's token hash: only when the city serves ticket pages
-LINK_TOPIC = "city/link"  # the bridge's own notifications: "1" connected, "0" (its will) cut
-# What a relay reads at the central broker (also the list the relay subscribes to).
-RELAY_TOPICS = ("state/snapshot", "hub/status", "hall/info", "summary/#", LINK_TOPIC)
+__all__ = ["CITY_TOPICS", "RELAY_TOPICS", "BridgeError", "Central", "HallBridge", "central_conf", "hall_conf"]
 MESSAGE_LIMIT = 2 * 1024 * 1024  # = the hall broker's message_size_limit (a snapshot of the largest hall)
 
 

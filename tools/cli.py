@@ -449,7 +449,9 @@ def parser() -> argparse.ArgumentParser:
     br.add_argument("--certfile", default="/etc/mosquitto/certs/city.crt")
     br.add_argument("--keyfile", default="/etc/mosquitto/certs/city.key")
     br.add_argument("--acl-file", default="/etc/mosquitto/sunbeon-city.acl")
-    br.add_argument("--out", help="add: the bridge file (default /etc/mosquitto/conf.d/sunbeon-city.conf); central: folder")
+    br.add_argument(
+        "--out", help="add: the bridge file (default /etc/mosquitto/conf.d/sunbeon-city.conf); central: a folder"
+    )
     br.set_defaults(run=_bridge)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")

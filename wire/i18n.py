@@ -24,7 +24,7 @@ LANGUAGES = ("ko", "en", "zh", "vi", "ru")
 FALLBACK = "ko"
 # Each language named in itself, for the language chooser of the kiosk and the pages.
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt", "ru": "Русский"}
-DOMAINS = ("kiosk", "web", "display")
+DOMAINS = ("kiosk", "web", "display", "city")
 CATALOGS = Path(__file__).parent / "locale"
 
 
