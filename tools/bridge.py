@@ -60,6 +60,7 @@ class HallBridge:
     places: bool = False
     tls: bool = True
     keepalive: int = 30
+    restart: str = "2 30"  # seconds: first retry, then backoff up to the second (mosquitto.conf restart_timeout)
 
 
 def hall_conf(bridge: HallBridge) -> str:
@@ -85,7 +86,7 @@ def hall_conf(bridge: HallBridge) -> str:
         # The central broker keeps the session across a cut; QoS 1 messages queued meanwhile follow.
         "cleansession false",
         "start_type automatic",
-        "restart_timeout 2 30",
+        f"restart_timeout {bridge.restart}",
         f"keepalive_interval {bridge.keepalive}",
         "notifications true",
         "notifications_local_only false",

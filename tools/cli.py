@@ -105,6 +105,10 @@ def _hub(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.city:
+        from tools import demo_city
+
+        return demo_city.run(halls=args.city_halls, port=args.port or None, minutes=args.minutes, out=args.out)
     from tools import demo
 
     return demo.run(
@@ -173,9 +177,42 @@ def _display(args: argparse.Namespace) -> int:
 
 
 def _web(args: argparse.Namespace) -> int:
+    if args.city:
+        from city import main as city_main
+
+        return city_main.run(args.city, host=args.host, port=args.port)
     from web import main
 
     return main.run(args.config, host=args.host, port=args.port)
+
+
+def _city_report(args: argparse.Namespace) -> int:
+    from city import config as city_config
+    from city import report as city_report
+    from city.store import SummaryStore
+
+    database = args.database or (city_config.load(args.city_config).database if args.city_config else None)
+    if not database or not Path(database).exists():
+        print(f"sunbeon: no city database at {database} (--database, or --city-config)", file=sys.stderr)
+        return 2
+    prefix = args.month or args.date
+    if not prefix:
+        print("sunbeon: --date YYYY-MM-DD or --month YYYY-MM", file=sys.stderr)
+        return 2
+    rows = SummaryStore(database).rows(prefix)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {t: city_report.compare(rows, t) for t in city_report.tasks(rows)}
+    title = f"{prefix} 민원실 비교 · halls compared"
+    (out / f"city-{prefix}.md").write_text(
+        "\n".join(city_report.markdown(table, f"{title} ({task})") for task, table in tables.items()), encoding="utf-8"
+    )
+    (out / f"city-{prefix}.csv").write_text(city_report.csv_text(tables["all"]), encoding="utf-8")
+    (out / f"city-{prefix}.xlsx").write_bytes(city_report.xlsx_bytes(tables))
+    (out / f"city-{prefix}.png").write_bytes(city_report.chart_png(tables["all"], title))
+    print(city_report.markdown(tables["all"], title))
+    print(f"written to {out}/city-{prefix}.{{md,csv,xlsx,png}}")
+    return 0
 
 
 def _passwd(args: argparse.Namespace) -> int:
@@ -304,6 +341,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.city:
+        return _city_report(args)
     from pathlib import Path as P
 
     from hub import report
@@ -411,6 +450,7 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(web)
     web.add_argument("--host", help="listen address (default: [web] host)")
     web.add_argument("--port", type=int, help="listen port (default: [web] port)")
+    web.add_argument("--city", metavar="CITY_TOML", help="run the city relay instead (docs/city.md)")
     web.set_defaults(run=_web)
 
     passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
@@ -489,6 +529,9 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(rep)
     rep.add_argument("--date", help="the business day, YYYY-MM-DD (default: today)")
     rep.add_argument("--database", help="default: [hub] database in the config")
+    rep.add_argument("--city", action="store_true", help="compare the city's halls (the city relay's database)")
+    rep.add_argument("--city-config", help="--city: the city relay's config (for its database)")
+    rep.add_argument("--month", help="--city: compare a month, YYYY-MM")
     rep.add_argument("--out", default="reports", help="folder for report.md, CSV and charts (default ./reports)")
     rep.set_defaults(run=_report)
 
@@ -529,6 +572,8 @@ def parser() -> argparse.ArgumentParser:
         "or live on a terminal only (auto)",
     )
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
+    demo.add_argument("--city", action="store_true", help="a city: simulated halls bridged to a central broker")
+    demo.add_argument("--city-halls", type=int, default=6, help="--city: how many simulated halls (default 6)")
     demo.add_argument(
         "--out",
         default="out/demo",
