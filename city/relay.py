@@ -118,8 +118,15 @@ class Frames:
     def _events(self, halls: list[dict[str, Any]], language: str) -> bytes:
         parts = []
         for hall in halls:
-            data = json.dumps({"site": hall["site"], "html": self.render(hall, language), "hall": hall},
-                              ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+            # The card only (the page swaps it in) and the hall's data time (for the page and the bench):
+            # every viewer gets every change, so each byte here is multiplied by the viewers.
+            event = {
+                "site": hall["site"],
+                "at": hall["data_at"],
+                "stale": hall["stale"],
+                "html": self.render(hall, language),
+            }
+            data = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
             parts.append(f"event: hall\ndata: {data}\n\n")
         return "".join(parts).encode()
 

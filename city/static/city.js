@@ -57,7 +57,7 @@
     box.innerHTML = data.html;  // built and escaped by the relay (city/pages.py)
     var card = box.firstElementChild;
     if (old) old.replaceWith(card); else main.appendChild(card);
-    window.__cityLastUpdate = { site: data.site, at: Date.now(), data_at: data.hall.data_at };
+    window.__cityLastUpdate = { site: data.site, at: Date.now(), data_at: data.at };
     filter(); sort();
   });
 })();
