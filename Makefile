@@ -42,6 +42,7 @@ bench: deps
 	$(PY) bench/web.py
 	$(PY) bench/web.py --flood
 	$(PY) bench/flat.py
+	$(PY) bench/city.py
 	$(PY) bench/summary.py
 
 # Long runs: a whole demo day at 60× (about ten minutes) with every long-running role's memory
