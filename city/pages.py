@@ -31,7 +31,8 @@ def hall_card(hall: dict[str, Any], language: str) -> str:
     if hall.get("lat") is not None and hall.get("lon") is not None:
         where = f' data-lat="{hall["lat"]:.6f}" data-lon="{hall["lon"]:.6f}"'
     state = "stale" if hall["stale"] else ("open" if hall["open"] else "closed")
-    head = t("hall_open" if hall["open"] else "hall_closed", language)
+    # A stale hall may have opened or closed since: the stale line says so instead of guessing.
+    head = "" if hall["stale"] else t("hall_open" if hall["open"] else "hall_closed", language)
     if hall["stale"]:
         when = t("stale", language, time=clock(hall.get("heard_at") or hall.get("data_at")))
     else:
