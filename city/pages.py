@@ -68,7 +68,12 @@ def _tasks(halls: list[dict[str, Any]], language: str) -> list[tuple[str, str]]:
 
 
 def _head(title: str, language: str, script: str | None) -> str:
-    js = f'<script src="/static/{script}" defer></script>' if script else ""
+    # Without script (an old phone) the page reloads itself now and then instead of streaming.
+    js = (
+        f'<script src="/static/{script}" defer></script><noscript><meta http-equiv="refresh" content="60"></noscript>'
+        if script
+        else ""
+    )
     return (
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
