@@ -170,13 +170,20 @@ def start_relay(tmp: Path, name: str, relay_port: int) -> tuple[subprocess.Popen
     return process, port
 
 
-REQUEST = b"GET /events?lang=ko HTTP/1.1\r\nHost: city\r\nAccept: text/event-stream\r\n\r\n"
+def request(port: int) -> bytes:
+    """A viewer's stream request as the page makes it: from the frame the page was rendered at."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/halls", timeout=10) as answer:
+        frame = answer.headers["X-City-Frame"]
+    return f"GET /events?lang=ko&since={frame} HTTP/1.1\r\nHost: city\r\nAccept: text/event-stream\r\n\r\n".encode()
 
 
 async def watch(port: int, seconds: float, latencies: list[float], seen: dict[str, float] | None = None) -> None:
     """One measuring viewer: the delay of every hall event, against the hall's data time."""
+    ask = await asyncio.to_thread(request, port)
     reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
-    writer.write(REQUEST)
+    writer.write(ask)
     await writer.drain()
     await reader.readuntil(b"\r\n\r\n")
     # The stream opens with the whole city as it is: only changes made after connecting are timed.
@@ -199,10 +206,10 @@ async def watch(port: int, seconds: float, latencies: list[float], seen: dict[st
 async def hold(port: int, n: int, stop: asyncio.Event, opened: list[int]) -> None:
     """`n` viewers that hold the stream and read (and drop) everything, as phones do."""
 
-    async def one() -> None:
+    async def one(ask: bytes) -> None:
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(REQUEST)
+            writer.write(ask)
             await writer.drain()
             opened[0] += 1
             while not stop.is_set():
@@ -214,7 +221,9 @@ async def hold(port: int, n: int, stop: asyncio.Event, opened: list[int]) -> Non
 
     tasks = []
     for i in range(n):
-        tasks.append(asyncio.create_task(one()))
+        if i % 200 == 0:
+            ask = await asyncio.to_thread(request, port)  # pages are loaded over time, each at its frame
+        tasks.append(asyncio.create_task(one(ask)))
         if i % 200 == 199:
             await asyncio.sleep(0.05)
     await stop.wait()

@@ -127,8 +127,10 @@ def create_app(
     @app.get("/", response_class=HTMLResponse)
     async def city_page(request: Request) -> HTMLResponse:
         language, now = _language(request), time.time()
+        # The page is current as of frame N: its stream starts after N (no second copy of the city).
+        frame = frames.number
         return HTMLResponse(
-            pages.city_page(config.name, state.halls_list(now), language, _task(request)),
+            pages.city_page(config.name, state.halls_list(now), language, _task(request), frame=frame),
             headers={"Cache-Control": "no-cache"},
         )
 
@@ -139,7 +141,8 @@ def create_app(
         body = JSONResponse({"v": 1, "city": config.name, "at": now, "halls": halls}).body
         # The content's own hash (minus the time it was made): a hall going stale changes it too.
         digest = hashlib.blake2b(repr(halls).encode(), digest_size=12).hexdigest()
-        headers = cors(request, {"ETag": f'"{digest}"', "Cache-Control": "public, max-age=5"})
+        headers = cors(request, {"ETag": f'"{digest}"', "Cache-Control": "public, max-age=5",
+                                 "X-City-Frame": str(frames.number)})  # fmt: skip
         if request.headers.get("if-none-match") == headers["ETag"]:
             return Response(status_code=304, headers=headers)
         return Response(body, media_type="application/json", headers=headers)
@@ -165,11 +168,18 @@ def create_app(
         if streams["open"] >= MAX_STREAMS:
             return Response("busy", status_code=503, headers={"Retry-After": "5"})
         language = _language(request)
+        since = request.query_params.get("since", "")
+        # A page rendered at frame N needs only what came after it; without `since` (or too far
+        # behind) the stream starts with the whole city.
+        start = int(since) if since.isdigit() and len(since) < 12 else None
 
         async def stream() -> AsyncIterator[bytes]:
             streams["open"] += 1
             try:
-                number, first = frames.everything(language, time.time())
+                if start is None:
+                    number, first = frames.everything(language, time.time())
+                else:
+                    number, first = frames.after(start, language, time.time())
                 yield b"retry: 3000\n\n" + first
                 while True:
                     event = frames.event

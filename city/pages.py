@@ -81,7 +81,7 @@ def _head(title: str, language: str, script: str | None) -> str:
     )
 
 
-def city_page(city: str, halls: list[dict[str, Any]], language: str, task: str | None) -> str:
+def city_page(city: str, halls: list[dict[str, Any]], language: str, task: str | None, frame: int = 0) -> str:
     """The city status page (works without script; the script adds live updates, filter and distance)."""
     title = t("title", language, city=city)
     options = "".join(
@@ -96,7 +96,8 @@ def city_page(city: str, halls: list[dict[str, Any]], language: str, task: str |
     cards = "".join(hall_card(h, language) for h in halls) or f"<p>{escape(t('no_halls', language))}</p>"
     return (
         _head(title, language, "city.js")
-        + f'<body data-lang="{language}"><header><h1>{escape(title)}</h1><nav class="langs" aria-label="'
+        + f'<body data-lang="{language}" data-frame="{frame}"><header><h1>{escape(title)}</h1>'
+        f'<nav class="langs" aria-label="'
         f'{escape(t("language", language))}">{langs}</nav><p class="intro">{escape(t("intro", language))}</p>'
         f'<form class="tools" method="get"><input type="hidden" name="lang" value="{language}">'
         f'<label>{escape(t("filter", language))} <select name="task" id="task">'

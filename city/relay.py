@@ -148,7 +148,9 @@ class Frames:
         """What a viewer at frame `number` is missing."""
         if number == self.number:
             return number, b""
-        if not self.ring or self.ring[0][0] > number + 1:
+        if (
+            number > self.number or not self.ring or self.ring[0][0] > number + 1
+        ):  # a restarted relay, or too far behind
             return self.everything(language, now)
         return self.number, b"".join(self.frame(n, language) for n, _ in self.ring if n > number)
 

@@ -47,7 +47,9 @@
 
   if (!window.EventSource) return;
   var lang = document.body.dataset.lang || "ko";
-  var source = new EventSource("/events?lang=" + encodeURIComponent(lang));
+  // The page is current as of its frame: the stream sends only what changed after it. A
+  // reconnect (EventSource retries by itself) asks again from there and gets what it missed.
+  var source = new EventSource("/events?lang=" + encodeURIComponent(lang) + "&since=" + (document.body.dataset.frame || ""));
   source.addEventListener("open", function () { live.textContent = live.dataset.live; });
   source.addEventListener("error", function () { live.textContent = live.dataset.lost; });
   source.addEventListener("hall", function (e) {

@@ -161,5 +161,6 @@ def test_frames_share_changes_and_catch_up() -> None:
         assert after == number + 1 and chunk.count(b"event: hall") == 1
         assert frames.after(after, "ko", now) == (after, b"")
         assert frames.after(-100, "ko", now)[1].count(b"event: hall") == 1  # fell behind: the whole city
+        assert frames.after(after + 50, "ko", now)[1].count(b"event: hall") == 1  # a page of a restarted relay
 
     asyncio.run(go())
