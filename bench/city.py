@@ -274,6 +274,8 @@ def caught_up(port: int, site: str, target_at: float, timeout: float = 180.0) ->
         if hall and not hall["stale"] and (hall["data_at"] or 0) >= target_at:
             return time.monotonic() - started
         time.sleep(0.1)
+    view = {k: hall.get(k) for k in ("stale", "link", "hub", "data_at", "heard_at", "flags")} if hall else None
+    print(f"not caught up: {site} at the relay {view}, hall's newest data at {target_at:.3f}", file=sys.stderr)
     return None
 
 
