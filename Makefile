@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sunbeon-installed
 
-.PHONY: test lint fmt demo bench soak deps system clean screenshots install contract i18n
+.PHONY: test lint fmt demo demo-city bench soak deps system clean screenshots install contract i18n
 
 deps: system $(STAMP)
 
@@ -34,6 +34,10 @@ test: lint
 demo: deps
 	$(VENV)/bin/sunbeon demo --config examples/hall.toml
 
+# A city: simulated 주민센터 bridged to a central broker, the city page on :8090 (docs/city.md).
+demo-city: deps
+	$(VENV)/bin/sunbeon demo --city
+
 bench: deps
 	$(PY) bench/hub.py
 	$(PY) bench/poison.py
@@ -43,6 +47,7 @@ bench: deps
 	$(PY) bench/web.py --flood
 	$(PY) bench/flat.py
 	$(PY) bench/notify.py
+	$(PY) bench/city.py
 	$(PY) bench/summary.py
 
 # Long runs: a whole demo day at 60× (about ten minutes) with every long-running role's memory

@@ -16,6 +16,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from hub.inbox import Empty, FairInbox, RateGate
 from hub.service import HubService, Incoming, Outgoing
+from hub.summary import SummaryPublisher
 from wire import protocol as p
 from wire.config import HallConfig, Mqtt
 from wire.mqtt import correlation_of, link_of, new_client, properties
@@ -84,6 +85,7 @@ class HubBus:
         self.other_alive = threading.Event()  # a live (not retained) status from another instance
         self._next_heartbeat = 0.0
         self._published_health: tuple[p.Health, str | None] = ("online", None)
+        self.summary = SummaryPublisher(hall, service.store, self.topics)  # the city's daily figures
 
     def _status(self, state: p.Health) -> p.HubStatus:
         detail = None
@@ -362,6 +364,8 @@ class HubBus:
             self._clock["tick"] = time.monotonic() + TICK
             self._publish(self.service.tick())
             self._report()
+            if self.connected.is_set():
+                self.summary.turn(self.client, self.service.snapshot)
             changed = self.service.health != self._published_health  # e.g. storage failed or recovered
             if self.connected.is_set() and (changed or time.monotonic() >= self._next_heartbeat):
                 self._publish_status()

@@ -206,6 +206,58 @@ def web_pictures() -> None:
             store.close()
 
 
+def city_pictures() -> None:
+    """The city page on a phone (sorted by distance, one hall's link cut) and the city report, from
+    `sunbeon demo --city`'s topology: hall brokers bridged over TLS to a central Mosquitto."""
+    import shutil
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from city.app import create_app
+    from tools.broker import free_port
+    from tools.demo_city import CityDemo
+
+    demo = CityDemo(n=6).start()
+    app, state = create_app(demo.config)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sum(1 for h in state.halls.values() if h.snapshot) < len(demo.halls):
+            time.sleep(0.2)
+        cut = demo.halls[-1].site
+        demo.cut(cut)  # its link drops: the page shows "stale since"
+        while time.monotonic() < deadline + 30 and state.halls[cut].link is not False:
+            time.sleep(0.2)
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=args)
+            # Near 성수역: the page sorts by distance in the browser; the position is never sent.
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="ko-KR",
+                                        geolocation={"latitude": 37.5446, "longitude": 127.0559},
+                                        permissions=["geolocation"])  # fmt: skip
+            for language in ("ko", "en"):
+                page = phone.new_page()
+                page.goto(f"http://127.0.0.1:{port}/?lang={language}")
+                page.click("#near")
+                page.wait_for_function("document.querySelector('.distance').textContent.length > 0")
+                page.screenshot(path=str(OUT / f"city-{language}.png"), full_page=True)
+            desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            desk.goto(f"http://127.0.0.1:{port}/report")
+            desk.screenshot(path=str(OUT / "city-report.png"), full_page=True)
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        demo.stop()
+
+
 def kiosk_pictures(snapshot: p.Snapshot, ticket: dict) -> None:
     """The kiosk's screens for the README: start, large text, low position, voice on, a ticket."""
     kiosk = Screen((1080, 1920), offscreen=True)
@@ -264,6 +316,9 @@ def main() -> None:
     if "--web" in sys.argv:
         web_pictures()
         return
+    if "--city" in sys.argv:
+        city_pictures()
+        return
     snapshot, ticket = morning()
     kiosk_pictures(snapshot, ticket)
     if "--kiosk" in sys.argv:
@@ -278,6 +333,7 @@ def main() -> None:
     display_screens.counter(counter.painter, snapshot, "3", online=True, flash=False)
     counter.screenshot(OUT / "counter-monitor.png")
     web_pictures()
+    city_pictures()
     print("\n".join(str(f.relative_to(ROOT)) for f in sorted(OUT.glob("*.png"))))
 
 

@@ -149,6 +149,10 @@ def _notify(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.city:
+        from tools import demo_city
+
+        return demo_city.run(halls=args.city_halls, port=args.port or None, minutes=args.minutes, out=args.out)
     from tools import demo
 
     return demo.run(
@@ -217,9 +221,42 @@ def _display(args: argparse.Namespace) -> int:
 
 
 def _web(args: argparse.Namespace) -> int:
+    if args.city:
+        from city import main as city_main
+
+        return city_main.run(args.city, host=args.host, port=args.port)
     from web import main
 
     return main.run(args.config, host=args.host, port=args.port)
+
+
+def _city_report(args: argparse.Namespace) -> int:
+    from city import config as city_config
+    from city import report as city_report
+    from city.store import SummaryStore
+
+    database = args.database or (city_config.load(args.city_config).database if args.city_config else None)
+    if not database or not Path(database).exists():
+        print(f"sunbeon: no city database at {database} (--database, or --city-config)", file=sys.stderr)
+        return 2
+    prefix = args.month or args.date
+    if not prefix:
+        print("sunbeon: --date YYYY-MM-DD or --month YYYY-MM", file=sys.stderr)
+        return 2
+    rows = SummaryStore(database).rows(prefix)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {t: city_report.compare(rows, t) for t in city_report.tasks(rows)}
+    title = f"{prefix} 민원실 비교 · halls compared"
+    (out / f"city-{prefix}.md").write_text(
+        "\n".join(city_report.markdown(table, f"{title} ({task})") for task, table in tables.items()), encoding="utf-8"
+    )
+    (out / f"city-{prefix}.csv").write_text(city_report.csv_text(tables["all"]), encoding="utf-8")
+    (out / f"city-{prefix}.xlsx").write_bytes(city_report.xlsx_bytes(tables))
+    (out / f"city-{prefix}.png").write_bytes(city_report.chart_png(tables["all"], title))
+    print(city_report.markdown(tables["all"], title))
+    print(f"written to {out}/city-{prefix}.{{md,csv,xlsx,png}}")
+    return 0
 
 
 def _passwd(args: argparse.Namespace) -> int:
@@ -271,6 +308,52 @@ def _device(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bridge(args: argparse.Namespace) -> int:
+    import secrets
+
+    from tools import bridge, deploy
+
+    try:
+        if args.action == "add":
+            site = args.site or cfg.load(args.config).site.id
+            password = args.password or (Path(args.password_file).read_text().strip() if args.password_file else "")
+            link = bridge.HallBridge(
+                site=site,
+                host=args.central_host,
+                port=args.central_port,
+                password=password,
+                cafile=args.cafile,
+                city_site=args.city_site,
+                places=args.places,
+            )
+            out = Path(args.out or "/etc/mosquitto/conf.d/sunbeon-city.conf")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(bridge.hall_conf(link), encoding="utf-8")
+            out.chmod(0o640)  # it holds the hall's central password
+            print(f"{out} written; reload the hall broker (systemctl restart mosquitto): bridges are not reloaded")
+            return 0
+        central = bridge.Central(
+            sites=tuple(args.site_list),
+            port=args.port,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            password_file=args.password_file or "/etc/mosquitto/sunbeon-city.passwd",
+            acl_file=args.acl_file,
+        )
+        for site in central.sites:
+            login = bridge.hall_login(site)
+            if login not in deploy.logins(Path(central.password_file)):
+                password = secrets.token_urlsafe(18)
+                deploy.set_login(Path(central.password_file), login, password)
+                print(f"{login}: password {password} (give it to the hall: sunbeon bridge add --password-file ...)")
+        for written in bridge.write_central(central, Path(args.out) if args.out else None):
+            print(f"{written} written")
+        return 0
+    except (bridge.BridgeError, deploy.DeployError, OSError) as err:
+        print(f"sunbeon: {err}", file=sys.stderr)
+        return 2
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from tools import simulate
 
@@ -310,6 +393,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.city:
+        return _city_report(args)
     from pathlib import Path as P
 
     from hub import report
@@ -423,6 +508,7 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(web)
     web.add_argument("--host", help="listen address (default: [web] host)")
     web.add_argument("--port", type=int, help="listen port (default: [web] port)")
+    web.add_argument("--city", metavar="CITY_TOML", help="run the city relay instead (docs/city.md)")
     web.set_defaults(run=_web)
 
     notify = sub.add_parser("notify", help="run the notifier: staged 알림톡/SMS and Web Push to waiting visitors")
@@ -456,6 +542,27 @@ def parser() -> argparse.ArgumentParser:
         help="add: give a device already in the config a (new) broker login, nothing else",
     )
     device.set_defaults(run=_device)
+
+    br = sub.add_parser("bridge", help="the city link: the hall broker's bridge, or the central broker's config")
+    br.add_argument("action", choices=["add", "central"])
+    _config_arg(br)
+    br.add_argument("--site", help="add: the hall's site id (default: the config's)")
+    br.add_argument("--sites", dest="site_list", nargs="*", default=[], help="central: every hall's site id")
+    br.add_argument("--city-site", help="add: the id the city knows this hall by (default: its own)")
+    br.add_argument("--central-host", default="city.example.go.kr")
+    br.add_argument("--central-port", type=int, default=8883)
+    br.add_argument("--password", help="add: the hall's central password (prefer --password-file)")
+    br.add_argument("--password-file", help="add: file with the hall's central password; central: the passwd file")
+    br.add_argument("--cafile", default="/etc/mosquitto/certs/city-ca.crt", help="the CA of the central's cert")
+    br.add_argument("--places", action="store_true", help="add: also send state/places (city ticket pages)")
+    br.add_argument("--port", type=int, default=8883, help="central: the TLS listener for the halls")
+    br.add_argument("--certfile", default="/etc/mosquitto/certs/city.crt")
+    br.add_argument("--keyfile", default="/etc/mosquitto/certs/city.key")
+    br.add_argument("--acl-file", default="/etc/mosquitto/sunbeon-city.acl")
+    br.add_argument(
+        "--out", help="add: the bridge file (default /etc/mosquitto/conf.d/sunbeon-city.conf); central: a folder"
+    )
+    br.set_defaults(run=_bridge)
 
     sim = sub.add_parser("simulate", help="simulate a hall day on the real hub: waits per task, counters needed")
     sim.add_argument(
@@ -499,6 +606,9 @@ def parser() -> argparse.ArgumentParser:
     _config_arg(rep)
     rep.add_argument("--date", help="the business day, YYYY-MM-DD (default: today)")
     rep.add_argument("--database", help="default: [hub] database in the config")
+    rep.add_argument("--city", action="store_true", help="compare the city's halls (the city relay's database)")
+    rep.add_argument("--city-config", help="--city: the city relay's config (for its database)")
+    rep.add_argument("--month", help="--city: compare a month, YYYY-MM")
     rep.add_argument("--out", default="reports", help="folder for report.md, CSV and charts (default ./reports)")
     rep.set_defaults(run=_report)
 
@@ -539,6 +649,8 @@ def parser() -> argparse.ArgumentParser:
         "or live on a terminal only (auto)",
     )
     demo.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
+    demo.add_argument("--city", action="store_true", help="a city: simulated halls bridged to a central broker")
+    demo.add_argument("--city-halls", type=int, default=6, help="--city: how many simulated halls (default 6)")
     demo.add_argument(
         "--out",
         default="out/demo",

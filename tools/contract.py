@@ -68,6 +68,8 @@ CHANNELS = (
     Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay",
             notify_protocol.NotifierStatus, True,
             "The notifier's health with its counts (sent, retried, dead letters); the console shows it."),
+    Channel("summary", "summary/{date}", "hub", "city relay", protocol.DailySummary, True,
+            "A business day's figures per task (counts, waits, no-shows, estimates); hourly and at close."),
 )  # fmt: skip
 
 
@@ -118,6 +120,8 @@ def asyncapi() -> dict[str, Any]:
             parameters["device"] = {"description": device}
         if "{notify}" in c.address:
             parameters["notify"] = {"description": "the notifier's login, `[notify] device` (default notify)"}
+        if "{date}" in c.address:
+            parameters["date"] = {"description": "the business day, YYYY-MM-DD (the hall's time zone)"}
         channels[key] = {
             "address": f"{root}/{c.address}",
             "description": f"{c.summary} Published by: {c.publisher}; read by: {c.readers}.",

@@ -24,7 +24,7 @@ LANGUAGES = ("ko", "en", "zh", "vi", "ru")
 FALLBACK = "ko"
 # Each language named in itself, for the language chooser of the kiosk and the pages.
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English", "zh": "中文", "vi": "Tiếng Việt", "ru": "Русский"}
-DOMAINS = ("kiosk", "web", "display", "console", "notify")  # notify: the notifier's messages (notify/text.py)
+DOMAINS = ("kiosk", "web", "display", "console", "notify", "city")  # notify: the notifier's messages (notify/text.py)
 # A domain read by the hall's staff only speaks fewer languages: the clerk console is Korean with
 # English beside it. Every other domain speaks every language of the hall.
 STAFF_LANGUAGES = {"console": ("ko", "en")}

@@ -68,6 +68,11 @@ class Topics:
         head = f"{self.root}/notify/cmd/"
         rest = topic[len(head) :] if topic.startswith(head) else ""
         return rest if rest and "/" not in rest else None
+        self.info = f"{self.root}/hall/info"  # the hall's public description (city page), if published
+
+    def summary(self, business_date: str) -> str:
+        """Where the hub keeps a business day's summary (retained: the city reads every day it missed)."""
+        return f"{self.root}/summary/{business_date}"
 
     def command(self, device: str) -> str:
         """Where `device` sends its commands."""
@@ -1090,3 +1095,40 @@ class Snapshot(_View):
     def counter(self, counter_id: str) -> CounterView | None:
         """The counter with this id, or None."""
         return next((c for c in self.counters if c.id == counter_id), None)
+
+
+# The daily summary (`summary/{date}`, retained), for the city report (docs/city.md). Built from the
+# same numbers as `sunbeon report` (hub/report.py), published hourly and when the hall closes.
+MAX_SUMMARY_PAYLOAD = 64 * 1024  # bytes: a few hundred per task; the city ignores bigger ones unread
+MAX_SUMMARY_TASKS = 64
+
+
+class TaskSummary(_View):
+    """One task's day (or "all")."""
+
+    tickets: int = Field(ge=0)
+    served: int = Field(ge=0)  # called and finished
+    no_shows: int = Field(ge=0)
+    cancelled: int = Field(ge=0)
+    called: int = Field(ge=0)  # with a measured wait
+    wait_p50: float = Field(ge=0)  # minutes, issue → first call
+    wait_p90: float = Field(ge=0)
+    wait_mean: float = Field(ge=0)
+    service_mean: float = Field(ge=0)  # minutes, call → finish
+    estimate_inside: float = Field(ge=0, le=1)  # share of called tickets whose printed range held
+    estimate_mae: float = Field(ge=0)  # minutes
+
+
+class DailySummary(_View):
+    """A hall's business day in figures: counts, waits, no-shows and estimate accuracy, per task.
+
+    `final` is set once every service has closed (the day's last word); `at` is when it was made
+    (the hall's clock: the city flags a summary dated far from its own time)."""
+
+    v: Literal[1]
+    site: str = Field(min_length=1, max_length=40)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    at: float
+    final: bool
+    names: dict[str, str] = Field(default_factory=dict, max_length=MAX_SUMMARY_TASKS)  # task → Korean name
+    tasks: dict[str, TaskSummary] = Field(max_length=MAX_SUMMARY_TASKS + 1)  # per task, and "all"

@@ -1,0 +1,60 @@
+"""The city relay's config (`city.toml`): the central broker, the halls' public descriptions, the page's limits."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CentralBroker(_Model):
+    """Where the relay reads the halls (the central Mosquitto, or a cluster's address)."""
+
+    host: str = "localhost"
+    port: int = Field(default=1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    password_file: str | None = None
+    cafile: str | None = None  # TLS with this CA (a relay on another box); None: plain (loopback listener)
+    client_id: str = "city-relay-1"  # unique per relay: two relays with one id throw each other off
+
+
+class HallInfo(_Model):
+    """A hall's public description: the city page's name, address and map position."""
+
+    site: str
+    name: str | None = None  # Korean; the hall's own snapshot names it too
+    address: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class CityConfig(_Model):
+    """The whole city relay."""
+
+    name: str = "서울특별시"
+    mqtt: CentralBroker = CentralBroker()
+    database: str = "/var/lib/sunbeon/city.db"
+    host: str = "0.0.0.0"
+    port: int = Field(default=8090, ge=1, le=65535)
+    stale_after: float = Field(default=60.0, ge=5)  # seconds without a word from a hall (hub/status says every 5 s)
+    clock_skew: float = Field(default=300.0, ge=10)  # seconds a hall's clock may differ before it is flagged
+    calm_minutes: int = 15
+    busy_minutes: int = 45
+    cors_origins: list[str] = Field(default_factory=list)  # district homepages that may embed the widget
+    halls: list[HallInfo] = Field(default_factory=list)
+
+    def info(self, site: str) -> HallInfo | None:
+        """The configured description of `site`, if any."""
+        return next((h for h in self.halls if h.site == site), None)
+
+
+def load(path: str | Path) -> CityConfig:
+    """Read and check a city.toml."""
+    with open(path, "rb") as f:
+        return CityConfig.model_validate(tomllib.load(f))

@@ -1,0 +1,163 @@
+"""The city relay's link to the central broker, and its fan-out to viewers.
+
+Stateless: everything it shows comes from the broker's retained messages, so a restarted relay,
+or a relay after a central broker restart, is current as soon as it has resubscribed. Any number
+of relays can read the same broker (docs/city.md).
+
+Fan-out: one `Frames` ticker turns what changed since the last tick into one frame (the changed
+halls' public JSON), encoded once and shared by every SSE viewer; a viewer keeps only its
+position in a short ring of frames (a slow one that falls off the ring gets the whole city).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import ssl
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from city.config import CityConfig
+from city.state import CityState
+from city.store import SummaryStore
+from city.topics import RELAY_TOPICS
+from wire import protocol as p
+
+log = logging.getLogger("sunbeon.city")
+TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within about this (plus the bridge)
+RING = 64  # frames a viewer may lag behind before it gets the whole city again
+
+
+class CityLink:
+    """Subscribes to every hall on the central broker; reconnects by itself."""
+
+    def __init__(self, config: CityConfig, state: CityState, store: SummaryStore | None) -> None:
+        self.config, self.state, self.store = config, state, store
+        self.connected = threading.Event()
+        self.messages = 0
+        settings = config.mqtt
+        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=settings.client_id, protocol=mqtt.MQTTv5)
+        password = settings.password
+        if settings.password_file:
+            password = Path(settings.password_file).read_text(encoding="utf-8").strip()
+        if settings.username:
+            client.username_pw_set(settings.username, password)
+        if settings.cafile:
+            client.tls_set(ca_certs=settings.cafile, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+        client.reconnect_delay_set(1, 15)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        self.client = client
+        if store is not None:
+            state.on_summary = lambda summary, now: store.put(summary, now)
+
+    def _on_connect(self, client: mqtt.Client, userdata: object, flags: object, reason: Any, props: object) -> None:
+        if getattr(reason, "is_failure", False):
+            log.error("the central broker refused the city relay: %s", reason)
+            return
+        # Every (re)subscription brings the retained state of every hall: a restart catches up by itself.
+        client.subscribe([(f"sunbeon/v{p.VERSION}/+/{t}", p.QOS) for t in RELAY_TOPICS])
+        log.info("city relay connected to %s:%s", self.config.mqtt.host, self.config.mqtt.port)
+        self.connected.set()
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: Any, props: object) -> None:
+        self.connected.clear()
+        log.warning("city relay lost the central broker (%s); reconnecting", reason)
+
+    def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
+        self.messages += 1
+        self.state.apply(message.topic, bytes(message.payload), time.time())  # never raises
+
+    def start(self) -> None:
+        self.client.connect_async(self.config.mqtt.host, self.config.mqtt.port, keepalive=15)
+        self.client.loop_start()
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+class Frames:
+    """The frames viewers are sent: what changed, per tick, encoded once per language."""
+
+    def __init__(self, state: CityState, render: Callable[[dict[str, Any], str], str]) -> None:
+        self.state, self.render = state, render
+        self.number = 0
+        self.since = 0
+        self.stale_memo: dict[str, bool] = {}
+        self.ring: deque[tuple[int, list[dict[str, Any]]]] = deque(maxlen=RING)
+        self.encoded: dict[tuple[int, str], bytes] = {}
+        self.whole: dict[tuple[int, str], bytes] = {}
+        self.event = asyncio.Event()
+        self.changed_at: dict[int, float] = {}
+
+    def tick(self, now: float) -> bool:
+        """Make a frame of what changed; wake the viewers. True when there was one."""
+        version, changed = self.state.changed(self.since, self.stale_memo, now)
+        self.since = version
+        if not changed:
+            return False
+        self.number += 1
+        self.ring.append((self.number, changed))
+        oldest = self.ring[0][0]
+        self.encoded = {k: v for k, v in self.encoded.items() if k[0] >= oldest}
+        self.whole = {k: v for k, v in self.whole.items() if k[0] == self.number - 1}
+        event, self.event = self.event, asyncio.Event()
+        event.set()
+        return True
+
+    def _events(self, halls: list[dict[str, Any]], language: str) -> bytes:
+        parts = []
+        for hall in halls:
+            # The card only (the page swaps it in) and the hall's data time (for the page and the bench):
+            # every viewer gets every change, so each byte here is multiplied by the viewers.
+            event = {
+                "site": hall["site"],
+                "at": hall["data_at"],
+                "stale": hall["stale"],
+                "html": self.render(hall, language),
+            }
+            data = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            parts.append(f"event: hall\ndata: {data}\n\n")
+        return "".join(parts).encode()
+
+    def frame(self, number: int, language: str) -> bytes:
+        key = (number, language)
+        if key not in self.encoded:
+            halls = next((h for n, h in self.ring if n == number), [])
+            self.encoded[key] = self._events(halls, language)
+        return self.encoded[key]
+
+    def everything(self, language: str, now: float) -> tuple[int, bytes]:
+        """The whole city as of the current frame (a new viewer, or one that fell behind)."""
+        key = (self.number, language)
+        if key not in self.whole:
+            self.whole[key] = self._events(self.state.halls_list(now), language)
+        return self.number, self.whole[key]
+
+    def after(self, number: int, language: str, now: float) -> tuple[int, bytes]:
+        """What a viewer at frame `number` is missing."""
+        if number == self.number:
+            return number, b""
+        if (
+            number > self.number or not self.ring or self.ring[0][0] > number + 1
+        ):  # a restarted relay, or too far behind
+            return self.everything(language, now)
+        return self.number, b"".join(self.frame(n, language) for n, _ in self.ring if n > number)
+
+    async def run(self, every: float = TICK) -> None:
+        while True:
+            try:
+                self.tick(time.time())
+            except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
+                log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
+            await asyncio.sleep(every)
