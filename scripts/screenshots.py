@@ -34,7 +34,7 @@ OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else RO
 NOW = datetime(2026, 11, 23, 10, 40, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()
 
 
-def morning() -> tuple[p.Snapshot, dict]:
+def morning() -> tuple[p.Snapshot, p.IssueReply]:
     """The example hall at 10:40: tickets issued, counters calling, one kiosk out of paper."""
     hall = config.load(ROOT / "examples" / "hall.toml")
     state = queue.new_day(hall, NOW - 3600)
@@ -258,7 +258,7 @@ def city_pictures() -> None:
         demo.stop()
 
 
-def kiosk_pictures(snapshot: p.Snapshot, ticket: dict) -> None:
+def kiosk_pictures(snapshot: p.Snapshot, ticket: p.IssueReply) -> None:
     """The kiosk's screens for the README: start, large text, low position, voice on, a ticket."""
     kiosk = Screen((1080, 1920), offscreen=True)
     kiosk_screens.start(
@@ -298,7 +298,7 @@ def kiosk_pictures(snapshot: p.Snapshot, ticket: dict) -> None:
     kiosk.screenshot(OUT / "kiosk-start-large-voice.png")
     import pygame
 
-    qr = qr_image(ticket["url"], 270).convert("RGB")
+    qr = qr_image(ticket.url, 270).convert("RGB")
     kiosk_screens.done(
         kiosk.painter,
         ticket,
