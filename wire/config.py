@@ -7,6 +7,7 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal, get_args
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -179,6 +180,20 @@ class Counter(_Model):
             return [value]
         return value
 
+    @field_validator("services")
+    @classmethod
+    def _each_once(cls, tiers: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        # An empty tier or a task in two tiers was accepted and only confused the allocation.
+        seen: set[str] = set()
+        for tier in tiers:
+            if not tier:
+                raise ValueError('a tier is empty; list the tasks, e.g. [["cert"], ["family"]]')
+            for service in tier:
+                if service in seen:
+                    raise ValueError(f"{service!r} is listed twice; give each task one tier")
+                seen.add(service)
+        return tiers
+
 
 class PrinterSettings(_Model):
     """A kiosk's ticket printer: how it is connected and its paper width in dots."""
@@ -205,12 +220,22 @@ class PrinterSettings(_Model):
 class ButtonPins(_Model):
     """GPIO pins (BCM numbers) of a counter's call buttons and LED."""
 
-    next: int | None = None
-    recall: int | None = None
-    no_show: int | None = None
-    led: int | None = None
+    # A Raspberry Pi's 40-pin header carries BCM GPIO 0–27.
+    next: int | None = Field(default=None, ge=0, le=27)
+    recall: int | None = Field(default=None, ge=0, le=27)
+    no_show: int | None = Field(default=None, ge=0, le=27)
+    led: int | None = Field(default=None, ge=0, le=27)
     hold_seconds: float = Field(default=1.5, ge=0.3, le=10)
     debounce_ms: int = Field(default=50, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ButtonPins:
+        # Two buttons on one pin: one press would call the next visitor and mark the last absent.
+        pins = [pin for pin in (self.next, self.recall, self.no_show, self.led) if pin is not None]
+        for pin in pins:
+            if pins.count(pin) > 1:
+                raise ValueError(f"pin {pin} is used twice; give each button and the LED its own GPIO pin")
+        return self
 
 
 class VoiceSettings(_Model):
@@ -291,6 +316,15 @@ class Site(_Model):
         # comparison with a local time ended `sunbeon check` in a traceback.
         raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
 
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        # Printed as every ticket's QR code: without http(s):// a phone's camera does not open it.
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f'{value!r} is not a web address like "https://minwon.example.go.kr"')
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         """The site's time zone."""
@@ -327,6 +361,12 @@ class Congestion(_Model):
 
     calm_minutes: int = Field(default=15, ge=0)
     busy_minutes: int = Field(default=45, ge=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Congestion:
+        if self.calm_minutes >= self.busy_minutes:
+            raise ValueError(f"calm_minutes ({self.calm_minutes}) must be below busy_minutes ({self.busy_minutes})")
+        return self
 
 
 class WebSettings(_Model):
@@ -401,7 +441,26 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
             problems.append(
                 (("devices", i, "counter"), f"device {device.id!r} is bound to unknown counter {device.counter!r}")
             )
-    return problems + _number_blocks(config)
+    return problems + _day_start(config) + _number_blocks(config)
+
+
+def _day_start(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    """The business day (and its numbering) must not restart while a service is open: a visitor
+    from before the reset and one after would hold the same number."""
+    start = config.site.day_starts
+    for service in config.services:
+        hours = service.hours
+        around_the_clock = hours.open == time(0, 0) and hours.close >= time(23, 59)  # must reset while open
+        if hours.open < start < hours.close and not around_the_clock:
+            return [
+                (
+                    ("site", "day_starts"),
+                    f"site.day_starts: {start:%H:%M} falls inside services[{service.id}].hours "
+                    f"{hours.open:%H:%M}–{hours.close:%H:%M}: numbering would restart while visitors wait; "
+                    "start the day before the hall opens",
+                )
+            ]
+    return []
 
 
 def _number_blocks(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
