@@ -112,6 +112,8 @@ class Hours(_Model):
     @field_validator("days")
     @classmethod
     def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:  # `days = []` passed: a task no visitor could ever take a ticket for
+            raise ValueError('no day listed; e.g. days = ["mon", "tue", "wed", "thu", "fri"]')
         for day in value:
             if day not in DAYS:
                 raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
@@ -353,7 +355,15 @@ class Clerk(_Model):
     """A clerk console login: one per counter, the password kept only as a hash (`sunbeon passwd`)."""
 
     counter: str
-    password_hash: str = Field(pattern=r"^scrypt\$")
+    password_hash: str
+
+    @field_validator("password_hash")
+    @classmethod
+    def _scrypt(cls, value: str) -> str:
+        # A manager pastes the password itself here; pydantic's "should match pattern" did not say what to do.
+        if not value.startswith("scrypt$"):
+            raise ValueError('not a password hash: make the line with  sunbeon passwd --counter <id>  ("scrypt$…")')
+        return value
 
 
 class Congestion(_Model):
@@ -433,7 +443,11 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
                     problems.append(
                         (("counters", i, "services"), f"counter {counter.id!r} serves unknown service {service!r}")
                     )
+    clerk_counters: set[str] = set()
     for i, clerk in enumerate(config.web.clerks):
+        if clerk.counter in clerk_counters:  # which password would the console take? the first, silently
+            problems.append((("web", "clerks", i, "counter"), f"a second clerk login for counter {clerk.counter!r}"))
+        clerk_counters.add(clerk.counter)
         if clerk.counter not in counters:
             problems.append((("web", "clerks", i, "counter"), f"clerk login for unknown counter {clerk.counter!r}"))
     for i, device in enumerate(config.devices):

@@ -81,3 +81,32 @@ def test_a_hall_open_around_the_clock_resets_while_open():
         'open = "09:00", close = "18:00", cutoff = "17:50"', 'open = "00:00", close = "23:59", cutoff = "23:50"', 1
     )
     assert config.parse(text, "hall.toml").site.day_starts.hour == 4
+
+
+CLERKS = '[[web.clerks]]\ncounter = "3"\npassword_hash = "scrypt$16384$8$1$a$b"\n'
+
+
+@pytest.mark.parametrize(
+    "extra, needle, words",
+    [
+        # The password itself pasted where its hash belongs: said so, and never echoed.
+        ('[[web.clerks]]\ncounter = "3"\npassword_hash = "hunter2"\n', "hunter2", "sunbeon passwd --counter"),
+        # Two logins for one counter: the console silently took the first.
+        (CLERKS + CLERKS.replace("$b", "$c"), "$c", "a second clerk login for counter '3'"),
+    ],
+)
+def test_clerk_login_mistakes(extra, needle, words):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[[services]]", extra + "\n[[services]]", 1)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(text, "hall.toml")
+    err = str(caught.value)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if needle in row)
+    # the line of the setting (the hash) or of its counter just above it
+    assert err.startswith((f"hall.toml, line {line}: ", f"hall.toml, line {line - 1}: ")), err
+    assert words in err and "hunter2" not in err, err
+
+
+def test_a_task_open_on_no_day_is_refused():
+    text = EXAMPLE.read_text(encoding="utf-8").replace('days = ["mon", "tue", "wed", "thu", "fri"]', "days = []", 1)
+    with pytest.raises(config.ConfigError, match=r"services\[cert\]\.hours\.days: no day listed"):
+        config.parse(text, "hall.toml")
