@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+import urllib.parse
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal, get_args
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -322,7 +322,7 @@ class Site(_Model):
     @classmethod
     def _url(cls, value: str) -> str:
         # Printed as every ticket's QR code: without http(s):// a phone's camera does not open it.
-        parts = urlsplit(value)
+        parts = urllib.parse.urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f'{value!r} is not a web address like "https://minwon.example.go.kr"')
         return value
