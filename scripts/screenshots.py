@@ -34,7 +34,7 @@ OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else RO
 NOW = datetime(2026, 11, 23, 10, 40, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()
 
 
-def morning() -> tuple[p.Snapshot, dict]:
+def morning() -> tuple[p.Snapshot, p.IssueReply]:
     """The example hall at 10:40: tickets issued, counters calling, one kiosk out of paper."""
     hall = config.load(ROOT / "examples" / "hall.toml")
     state = queue.new_day(hall, NOW - 3600)
@@ -56,6 +56,8 @@ def morning() -> tuple[p.Snapshot, dict]:
             ).state
     state = handler.handle(state, "counter-5", b'{"v":1,"id":"p5","op":"pause"}', NOW - 60, "x").state
     alerts = [{"device": "kiosk-2", "state": "degraded", "detail": "printer: paper out", "reason": "paper_out"}]
+    # Replies are typed since the ops merge: a dict here hid `ticket["url"]` until `make screenshots` ran.
+    assert reply is not None and isinstance(reply.data, p.IssueReply), reply
     return p.Snapshot.model_validate_json(p.encode(view.snapshot(state, NOW, alerts))), reply.data
 
 
@@ -211,7 +213,7 @@ def main() -> None:
     kiosk.screenshot(OUT / "kiosk-start-large-en.png")
     import pygame
 
-    qr = qr_image(ticket["url"], 270).convert("RGB")
+    qr = qr_image(ticket.url, 270).convert("RGB")
     kiosk_screens.done(
         kiosk.painter,
         ticket,
