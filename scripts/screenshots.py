@@ -231,7 +231,7 @@ def main() -> None:
     display_screens.counter(counter.painter, snapshot, "3", online=True, flash=False)
     counter.screenshot(OUT / "counter-monitor.png")
     web_pictures()
-    print("\n".join(str(f.relative_to(ROOT)) for f in sorted(OUT.glob("*.png"))))
+    print("\n".join(os.path.relpath(f, ROOT) for f in sorted(OUT.glob("*.png"))))  # `--out` may lie outside
 
 
 if __name__ == "__main__":
