@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import urllib.parse
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal, get_args
@@ -112,8 +111,6 @@ class Hours(_Model):
     @field_validator("days")
     @classmethod
     def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:  # `days = []` passed: a task no visitor could ever take a ticket for
-            raise ValueError('no day listed; e.g. days = ["mon", "tue", "wed", "thu", "fri"]')
         for day in value:
             if day not in DAYS:
                 raise ValueError(f"{day!r} is not a day; use {', '.join(DAYS)}")
@@ -181,20 +178,6 @@ class Counter(_Model):
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return [value]
         return value
-
-    @field_validator("services")
-    @classmethod
-    def _each_once(cls, tiers: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-        # An empty tier or a task in two tiers was accepted and only confused the allocation.
-        seen: set[str] = set()
-        for tier in tiers:
-            if not tier:
-                raise ValueError('a tier is empty; list the tasks, e.g. [["cert"], ["family"]]')
-            for service in tier:
-                if service in seen:
-                    raise ValueError(f"{service!r} is listed twice; give each task one tier")
-                seen.add(service)
-        return tiers
 
 
 class PrinterSettings(_Model):
@@ -317,15 +300,6 @@ class Site(_Model):
         # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
         # comparison with a local time ended `sunbeon check` in a traceback.
         raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
-
-    @field_validator("public_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        # Printed as every ticket's QR code: without http(s):// a phone's camera does not open it.
-        parts = urllib.parse.urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f'{value!r} is not a web address like "https://minwon.example.go.kr"')
-        return value
 
     @property
     def tz(self) -> ZoneInfo:
@@ -455,7 +429,54 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
             problems.append(
                 (("devices", i, "counter"), f"device {device.id!r} is bound to unknown counter {device.counter!r}")
             )
-    return problems + _day_start(config) + _number_blocks(config)
+    return problems + _hall_mistakes(config) + _number_blocks(config)
+
+
+def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    """What a hall manager writes wrong and the hall's own models let pass, checked here on the whole
+    config (not in the models) so each check is in one place: a QR address without http(s)://, a task
+    open on no day, an empty tier or a task in two tiers of one counter, a day start while a task is open."""
+    from urllib.parse import urlsplit
+
+    problems: list[tuple[tomlpos.Where, str]] = []
+    url = urlsplit(config.site.public_url)
+    if url.scheme not in ("http", "https") or not url.netloc:  # printed as every ticket's QR code
+        problems.append(
+            (
+                ("site", "public_url"),
+                f"site.public_url: {config.site.public_url!r} is not a web address like "
+                '"https://minwon.example.go.kr" (a phone opens the QR code only with http:// or https://)',
+            )
+        )
+    for i, service in enumerate(config.services):
+        if not service.hours.days:  # a task no visitor could ever take a ticket for
+            problems.append(
+                (
+                    ("services", i, "hours"),
+                    f"services[{service.id}].hours.days: no day listed; "
+                    'e.g. days = ["mon", "tue", "wed", "thu", "fri"]',
+                )
+            )
+    for i, counter in enumerate(config.counters):
+        seen: set[str] = set()
+        for tier in counter.services:
+            if not tier:
+                problems.append(
+                    (
+                        ("counters", i, "services"),
+                        f'counters[{counter.id}].services: a tier is empty; e.g. [["cert"], ["family"]]',
+                    )
+                )
+            for task in tier:
+                if task in seen:
+                    problems.append(
+                        (
+                            ("counters", i, "services"),
+                            f"counters[{counter.id}].services: {task!r} is listed twice; give each task one tier",
+                        )
+                    )
+                seen.add(task)
+    return problems + _day_start(config)
 
 
 def _day_start(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
