@@ -331,14 +331,6 @@ class Clerk(_Model):
     counter: str
     password_hash: str
 
-    @field_validator("password_hash")
-    @classmethod
-    def _scrypt(cls, value: str) -> str:
-        # A manager pastes the password itself here; pydantic's "should match pattern" did not say what to do.
-        if not value.startswith("scrypt$"):
-            raise ValueError('not a password hash: make the line with  sunbeon passwd --counter <id>  ("scrypt$…")')
-        return value
-
 
 class Congestion(_Model):
     """When a task counts as 원활 (calm), 보통 (normal) or 혼잡 (busy), by the expected wait."""
@@ -419,6 +411,14 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
                     )
     clerk_counters: set[str] = set()
     for i, clerk in enumerate(config.web.clerks):
+        if not clerk.password_hash.startswith("scrypt$"):  # the password itself pasted here; never echoed
+            problems.append(
+                (
+                    ("web", "clerks", i, "password_hash"),
+                    f"web.clerks[#{i + 1}].password_hash: not a password hash: make the line with "
+                    f'sunbeon passwd --counter {clerk.counter} ("scrypt$…")',
+                )
+            )
         if clerk.counter in clerk_counters:  # which password would the console take? the first, silently
             problems.append((("web", "clerks", i, "counter"), f"a second clerk login for counter {clerk.counter!r}"))
         clerk_counters.add(clerk.counter)
