@@ -485,7 +485,9 @@ def _day_start(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     start = config.site.day_starts
     for service in config.services:
         hours = service.hours
-        around_the_clock = hours.open == time(0, 0) and hours.close >= time(23, 59)  # must reset while open
+        # A task open around the clock must reset while open; it has no 'before opening'.
+        opens_at_midnight = (hours.open.hour, hours.open.minute) == (0, 0)
+        around_the_clock = opens_at_midnight and (hours.close.hour, hours.close.minute) >= (23, 59)
         if hours.open < start < hours.close and not around_the_clock:
             return [
                 (
