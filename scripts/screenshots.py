@@ -56,6 +56,8 @@ def morning() -> tuple[p.Snapshot, p.IssueReply]:
             ).state
     state = handler.handle(state, "counter-5", b'{"v":1,"id":"p5","op":"pause"}', NOW - 60, "x").state
     alerts = [{"device": "kiosk-2", "state": "degraded", "detail": "printer: paper out", "reason": "paper_out"}]
+    # Replies are typed since the ops merge: a dict here hid `ticket["url"]` until `make screenshots` ran.
+    assert reply is not None and isinstance(reply.data, p.IssueReply), reply
     return p.Snapshot.model_validate_json(p.encode(view.snapshot(state, NOW, alerts))), reply.data
 
 
@@ -334,7 +336,7 @@ def main() -> None:
     counter.screenshot(OUT / "counter-monitor.png")
     web_pictures()
     city_pictures()
-    print("\n".join(str(f.relative_to(ROOT)) for f in sorted(OUT.glob("*.png"))))
+    print("\n".join(os.path.relpath(f, ROOT) for f in sorted(OUT.glob("*.png"))))  # `--out` may lie outside
 
 
 if __name__ == "__main__":

@@ -198,7 +198,10 @@ def add(
             raise DeployError(f"unknown role {role!r}; roles: {', '.join(cfg.ROLE_OPS)}, hub")
         if role == "counter" and (counter is None or hall.counter(counter) is None):
             known = ", ".join(c.id for c in hall.counters)
-            raise DeployError(f"a counter device needs --counter with one of: {known}")
+            if counter is None:
+                raise DeployError(f"a counter device needs --counter with one of: {known}")
+            # `--counter 11` given: saying "needs --counter" sent the manager looking for a typo.
+            raise DeployError(f"counter {counter!r} is not in the config (counters: {known}); add [[counters]] first")
         text = with_device(text, device, role, counter)
         hall = cfg.parse(text, config_path)  # the new file must be valid before anything is written
     password = secrets.token_urlsafe(18)

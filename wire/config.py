@@ -107,13 +107,23 @@ class PrinterSettings(_Model):
 class ButtonPins(_Model):
     """GPIO pins (BCM numbers) of a counter's call buttons and LED."""
 
-    next: int | None = None
-    recall: int | None = None
-    no_show: int | None = None
-    help: int | None = None  # clears the oldest 직원 호출 (the clerk goes to that kiosk)
-    led: int | None = None
+    # A Raspberry Pi's 40-pin header carries BCM GPIO 0–27.
+    next: int | None = Field(default=None, ge=0, le=27)
+    recall: int | None = Field(default=None, ge=0, le=27)
+    no_show: int | None = Field(default=None, ge=0, le=27)
+    help: int | None = Field(default=None, ge=0, le=27)  # clears the oldest 직원 호출 (the clerk goes to that kiosk)
+    led: int | None = Field(default=None, ge=0, le=27)
     hold_seconds: float = Field(default=1.5, ge=0.3, le=10)
     debounce_ms: int = Field(default=50, ge=1, le=500)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> ButtonPins:
+        # Two buttons on one pin: one press would call the next visitor and mark the last absent.
+        pins = [pin for pin in (self.next, self.recall, self.no_show, self.help, self.led) if pin is not None]
+        for pin in pins:
+            if pins.count(pin) > 1:
+                raise ValueError(f"pin {pin} is used twice; give each button and the LED its own GPIO pin")
+        return self
 
 
 class VoiceSettings(_Model):
@@ -212,7 +222,7 @@ class Clerk(_Model):
     """A clerk console login: one per counter, the password kept only as a hash (`sunbeon passwd`)."""
 
     counter: str
-    password_hash: str = Field(pattern=r"^scrypt\$")
+    password_hash: str
 
 
 class Congestion(_Model):
@@ -220,6 +230,12 @@ class Congestion(_Model):
 
     calm_minutes: int = Field(default=15, ge=0)
     busy_minutes: int = Field(default=45, ge=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Congestion:
+        if self.calm_minutes >= self.busy_minutes:
+            raise ValueError(f"calm_minutes ({self.calm_minutes}) must be below busy_minutes ({self.busy_minutes})")
+        return self
 
 
 class WebSettings(_Model):
@@ -332,7 +348,19 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
                     problems.append(
                         (("counters", i, "services"), f"counter {counter.id!r} serves unknown service {service!r}")
                     )
+    clerk_counters: set[str] = set()
     for i, clerk in enumerate(config.web.clerks):
+        if not clerk.password_hash.startswith("scrypt$"):  # the password itself pasted here; never echoed
+            problems.append(
+                (
+                    ("web", "clerks", i, "password_hash"),
+                    f"web.clerks[#{i + 1}].password_hash: not a password hash: make the line with "
+                    f'sunbeon passwd --counter {clerk.counter} ("scrypt$…")',
+                )
+            )
+        if clerk.counter in clerk_counters:  # which password would the console take? the first, silently
+            problems.append((("web", "clerks", i, "counter"), f"a second clerk login for counter {clerk.counter!r}"))
+        clerk_counters.add(clerk.counter)
         if clerk.counter not in counters:
             problems.append((("web", "clerks", i, "counter"), f"clerk login for unknown counter {clerk.counter!r}"))
     for i, device in enumerate(config.devices):
@@ -340,7 +368,75 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
             problems.append(
                 (("devices", i, "counter"), f"device {device.id!r} is bound to unknown counter {device.counter!r}")
             )
-    return problems + _number_blocks(config)
+    return problems + _hall_mistakes(config) + _number_blocks(config)
+
+
+def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    """What a hall manager writes wrong and the hall's own models let pass, checked here on the whole
+    config (not in the models) so each check is in one place: a QR address without http(s)://, a task
+    open on no day, an empty tier or a task in two tiers of one counter, a day start while a task is open."""
+    from urllib.parse import urlsplit
+
+    problems: list[tuple[tomlpos.Where, str]] = []
+    url = urlsplit(config.site.public_url)
+    if url.scheme not in ("http", "https") or not url.netloc:  # printed as every ticket's QR code
+        problems.append(
+            (
+                ("site", "public_url"),
+                f"site.public_url: {config.site.public_url!r} is not a web address like "
+                '"https://minwon.example.go.kr" (a phone opens the QR code only with http:// or https://)',
+            )
+        )
+    for i, service in enumerate(config.services):
+        if not service.hours.days:  # a task no visitor could ever take a ticket for
+            problems.append(
+                (
+                    ("services", i, "hours"),
+                    f"services[{service.id}].hours.days: no day listed; "
+                    'e.g. days = ["mon", "tue", "wed", "thu", "fri"]',
+                )
+            )
+    for i, counter in enumerate(config.counters):
+        seen: set[str] = set()
+        for tier in counter.services:
+            if not tier:
+                problems.append(
+                    (
+                        ("counters", i, "services"),
+                        f'counters[{counter.id}].services: a tier is empty; e.g. [["cert"], ["family"]]',
+                    )
+                )
+            for task in tier:
+                if task in seen:
+                    problems.append(
+                        (
+                            ("counters", i, "services"),
+                            f"counters[{counter.id}].services: {task!r} is listed twice; give each task one tier",
+                        )
+                    )
+                seen.add(task)
+    return problems + _day_start(config)
+
+
+def _day_start(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    """The business day (and its numbering) must not restart while a service is open: a visitor
+    from before the reset and one after would hold the same number."""
+    start = config.site.day_starts
+    for service in config.services:
+        hours = service.hours
+        # A task open around the clock must reset while open; it has no 'before opening'.
+        opens_at_midnight = (hours.open.hour, hours.open.minute) == (0, 0)
+        around_the_clock = opens_at_midnight and (hours.close.hour, hours.close.minute) >= (23, 59)
+        if hours.open < start < hours.close and not around_the_clock:
+            return [
+                (
+                    ("site", "day_starts"),
+                    f"site.day_starts: {start:%H:%M} falls inside services[{service.id}].hours "
+                    f"{hours.open:%H:%M}–{hours.close:%H:%M}: numbering would restart while visitors wait; "
+                    "start the day before the hall opens",
+                )
+            ]
+    return []
 
 
 def _number_blocks(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:

@@ -65,8 +65,10 @@ def test_device_add_list_remove_and_refusals(hall_files):
         deploy.add(path, "kiosk-1", "counter", counter="3", login_only=True, password_file=passwd, acl_file=acl)
     with pytest.raises(deploy.DeployError, match="is not a device id"):
         deploy.add(path, "Kiosk 2!", "kiosk", password_file=passwd, acl_file=acl)
-    with pytest.raises(deploy.DeployError, match="needs --counter"):
+    with pytest.raises(deploy.DeployError, match=r"counter '9' is not in the config \(counters: 1, "):
         deploy.add(path, "counter-9", "counter", counter="9", password_file=passwd, acl_file=acl)
+    with pytest.raises(deploy.DeployError, match="needs --counter"):
+        deploy.add(path, "counter-9", "counter", password_file=passwd, acl_file=acl)
     before = path.read_text()
     deploy.remove(path, "counter-1", password_file=passwd, acl_file=acl)
     assert config.load(path).device("counter-1") is None and "counter-1" not in deploy.logins(passwd)
