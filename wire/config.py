@@ -388,7 +388,8 @@ def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
             )
         )
     for i, service in enumerate(config.services):
-        if not service.hours.days:  # a task no visitor could ever take a ticket for
+        # A task no visitor could ever take a ticket for: no usual day and no weekday of its own hours.
+        if not service.hours.days and not any(service.week.on(day) for day in range(7)):
             problems.append(
                 (
                     ("services", i, "hours"),

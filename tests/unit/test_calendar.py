@@ -337,6 +337,10 @@ hours = {{ open = "09:00", close = "18:00", cutoff = "17:00", days = {days!r} }}
 @settings(max_examples=150, deadline=None)
 @given(days=WEEKDAYS, saturday=st.booleans(), moment=MOMENTS, holidays=HOLIDAY_SETS, extra=HOLIDAY_SETS)
 def test_next_opening_is_a_future_working_day_never_a_holiday(days, saturday, moment, holidays, extra):
+    if not days and not saturday:  # a task open on no day at all: `sunbeon check` refuses the hall
+        with pytest.raises(config.ConfigError, match="no day listed"):
+            hall(_service_text(days, saturday))
+        return
     h = hall(_service_text(days, saturday))
     now = moment.replace(tzinfo=SEOUL).timestamp()
     cal = HallCalendar(holidays=holidays | extra)
