@@ -183,8 +183,10 @@ def draw(
     message = step.message(language)
     if step.finished:  # the answer, and 처음으로
         home_rect = (w // 4, bottom - bh - u, w // 2, bh)
-        button(p, home_rect, t("home", language), language, _size(p, u, 1.6, th), th, on=True, focus=focus == ("home",))
-        stack(p, (0, h // 6, w, home_rect[1] - h // 6 - u), [(message or "", language, _size(p, u, 2.2, th), th.card_text)], pad=2 * u)
+        home = t("home", language)
+        button(p, home_rect, home, language, _size(p, u, 1.6, th), th, on=True, focus=focus == ("home",))
+        answer: list[Line] = [(message or "", language, _size(p, u, 2.2, th), th.card_text)]
+        stack(p, (0, h // 6, w, home_rect[1] - h // 6 - u), answer, pad=2 * u)
         return [(home_rect, ("home",)), *targets]
     gap = u // 2
     # The pad: 4 rows of digits and one of 취소/확인, as tall as the space allows up to a generous key.
@@ -215,15 +217,17 @@ def draw(
                 continue
             rect = (x0 + c * (key_w + gap), pad_top + r * (key_h + gap), key_w, key_h)
             lang = language if action == ("phone_delete",) else "en"
-            button(p, rect, label, lang, size if lang == "en" else _size(p, u, 1.4, th), th, on=False, focus=focus == action)
+            text_size = size if lang == "en" else _size(p, u, 1.4, th)
+            button(p, rect, label, lang, text_size, th, on=False, focus=focus == action)
             pad.append((rect, action))
     last_top = pad_top + 4 * (key_h + gap)
     half = (pad_w - gap) // 2
     cancel_rect = (x0, last_top, half, key_h)
     ok_rect = (x0 + half + gap, last_top, half, key_h)
-    label = _size(p, u, 1.6, th)
-    button(p, cancel_rect, t("phone_cancel", language), language, label, th, on=False, focus=focus == ("phone_cancel",))
-    button(p, ok_rect, t("ok", language), language, label, th, on=True, focus=focus == ("phone_ok",))
+    label_size = _size(p, u, 1.6, th)
+    cancel = t("phone_cancel", language)
+    button(p, cancel_rect, cancel, language, label_size, th, on=False, focus=focus == ("phone_cancel",))
+    button(p, ok_rect, t("ok", language), language, label_size, th, on=True, focus=focus == ("phone_ok",))
     pad += [(ok_rect, ("phone_ok",)), (cancel_rect, ("phone_cancel",))]
     # Above the pad (beside it, landscape): what the step is for, the consent line, the number
     # (or the answer to fix it).
