@@ -324,7 +324,8 @@ class Kiosk:
         elif self.mode == "printing":
             self._say([(t("say_printing", language), language)])
         elif self.mode == "done" and self.ticket is not None:
-            self._say(guide.done(self.ticket, language, printed=self.printed))
+            offer = [(t("say_phone_offer", language), language)] if self.notify_offered else []
+            self._say(guide.done(self.ticket, language, printed=self.printed) + offer)
         elif self.mode == "problem":
             self._say([(t(self.problem_key, language), language), (t("touch_return", language), language)])
         elif self.mode == "phone":

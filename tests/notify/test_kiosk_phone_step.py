@@ -39,9 +39,12 @@ def _ticket_then_phone_step(k: Kiosk) -> None:
     press(k, pygame.K_KP1, "1")
     drive(k, lambda: k.mode == "done", timeout=20)
     assert any(a == ("phone",) for _, a in k.targets), "no 문자로 알림 받기 on the done screen"
+    assert k.guide.said[-1] == (t("say_phone_offer", k.language), k.language)  # a blind visitor hears the offer
     while k.focus != ("phone",):
         press(k, pygame.K_DOWN)
+    assert k.guide.said[-1] == (t("phone_offer", k.language), k.language)
     press(k, pygame.K_KP_ENTER)
+    assert (t("phone_consent", k.language), k.language) in k.guide.said[-3:]
     assert k.mode == "phone"
 
 
