@@ -8,12 +8,14 @@ import logging
 
 import pygame
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hardware.fakes import FakeGuide, FakeNetworkPrinter
 from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
 from kiosk.app import Kiosk
-from kiosk.phone_step import masked, shown, spoken
+from kiosk.phone_step import MAX_DIGITS, PhoneStep, masked, shown, spoken
 from kiosk.text import t
 from notify.main import build
 from tests.conftest import RunningHub
@@ -116,3 +118,39 @@ def test_the_number_as_shown_masked_and_spoken() -> None:
     assert shown("01012345678") == "010-1234-5678" and shown("0101") == "010-1" and shown("010") == "010"
     assert masked("01012345678", "5678") == "010-****-5678"
     assert spoken("0101") == "0 1 0 1"
+
+
+def test_the_notifier_away_is_a_plain_sentence_and_the_ticket_stands(
+    notify_hall: NotifyHall, notify_hub: RunningHub, tmp_path
+) -> None:
+    """No notifier on the broker: the ask times out on the worker (the screen keeps drawing) and the
+    visitor reads "지금은 신청할 수 없습니다"; the ticket is still theirs."""
+    hall = notify_hall.config()
+    fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
+    screen = Screen((1080, 1920), fullscreen=False)
+    client = notify_hub.client("kiosk-1")
+    printer = NetworkPrinter(PrinterSettings(port=fake.port, timeout=1.0))
+    k = Kiosk(hall, "kiosk-1", client, printer, screen, voice=FakeGuide(), notify=True)
+    try:
+        _ticket_then_phone_step(k)
+        _type(k, "01012345678")
+        press(k, pygame.K_KP_ENTER)
+        assert k.phone.sending and k.mode == "phone"  # on its way; the loop goes on drawing
+        drive(k, lambda: k.phone.finished, timeout=20)
+        assert k.phone.outcome == "timeout"
+        assert t("phone_timeout", "ko") in " ".join(d.text for d in k.screen.painter.log)
+        assert client.snapshot.service(k.ticket.service).waiting >= 1  # the ticket still waits
+    finally:
+        client.close()
+        screen.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["0", "1", "9", "del"]), max_size=40))
+def test_any_run_of_digit_and_delete_keys_keeps_a_short_digit_string(keys):
+    step = PhoneStep(None, "kiosk-1")
+    for key in keys:
+        step.delete() if key == "del" else step.type(int(key))
+        assert step.digits.isdigit() or step.digits == ""
+        assert len(step.digits) <= MAX_DIGITS
+    assert not step.submit("token", "ko") or step.digits  # nothing typed: nothing sent
