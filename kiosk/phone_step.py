@@ -62,12 +62,15 @@ class PhoneStep:
         self.outcome: str | None = None  # a key of OUTCOMES once the notifier answered
         self.last4: str | None = None
         self.sending = False
-        self.results: queues.Queue[tuple[str, str | None]] = queues.Queue()
+        self.results: queues.Queue[tuple[int, str, str | None]] = queues.Queue()
         self.faults = 0
+        self.visit = 0  # bumped by clear(): an answer for an earlier visitor is dropped, not shown
 
     def clear(self) -> None:
         """Forget the number (the step closed, or the kiosk went back to the start)."""
         self.digits, self.outcome, self.last4 = "", None, None
+        self.sending = False
+        self.visit += 1
 
     def type(self, digit: int) -> None:
         if self.sending or self.outcome not in (None, "invalid_phone"):
@@ -92,11 +95,11 @@ class PhoneStep:
             return False
         self.sending, self.outcome = True, None
         threading.Thread(
-            target=self._register, args=(self.digits, token, language), daemon=True, name="kiosk-notify"
+            target=self._register, args=(self.visit, self.digits, token, language), daemon=True, name="kiosk-notify"
         ).start()
         return True
 
-    def _register(self, phone: str, token: str, language: str) -> None:
+    def _register(self, visit: int, phone: str, token: str, language: str) -> None:
         outcome, last4 = "timeout", None
         try:
             reply = self.client.ask(
@@ -123,13 +126,15 @@ class PhoneStep:
         except Exception as err:  # noqa: BLE001 - a thread that died would leave the screen "sending"
             self.faults += 1
             log.error("notify_register failed (%s: %s)", type(err).__name__, p.brief(str(err)))
-        self.results.put((outcome, last4))
+        self.results.put((visit, outcome, last4))
 
     def poll(self) -> bool:
         """Take in the notifier's answer (the screen loop); True when one arrived."""
         try:
-            outcome, last4 = self.results.get_nowait()
+            visit, outcome, last4 = self.results.get_nowait()
         except queues.Empty:
+            return False
+        if visit != self.visit:  # the step was closed meanwhile (cancel, reset): not this visitor's
             return False
         self.sending, self.outcome, self.last4 = False, outcome, last4
         if outcome == "registered":

@@ -154,3 +154,14 @@ def test_any_run_of_digit_and_delete_keys_keeps_a_short_digit_string(keys):
         assert step.digits.isdigit() or step.digits == ""
         assert len(step.digits) <= MAX_DIGITS
     assert not step.submit("token", "ko") or step.digits  # nothing typed: nothing sent
+
+
+def test_an_answer_for_a_closed_step_is_not_shown_to_the_next_visitor():
+    step = PhoneStep(None, "kiosk-1")
+    step.digits, step.sending = "01012345678", True
+    visit = step.visit
+    step.clear()  # nobody answered 계속하시겠습니까?: the kiosk went home
+    step.results.put((visit, "registered", "5678"))
+    assert not step.poll() and step.outcome is None and not step.sending
+    step.type(1)
+    assert step.digits == "1"
