@@ -24,7 +24,7 @@ from typing import Any
 from hardware import waiting
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
-from kiosk import guide, screens
+from kiosk import guide, phone_step, screens
 from kiosk.keypad import Key, KeyReader, Scan
 from kiosk.mounting import Mounting, mounting
 from kiosk.text import LANGUAGES, t
@@ -79,7 +79,12 @@ class Kiosk:
         wall: Callable[[], float] = time.time,
         voice: Any = None,
         mount: ScreenMounting | None = None,
+        notify: bool | None = None,
     ) -> None:
+        if notify is None:  # 문자로 알림 받기 only where the hall runs a notifier that sends SMS/알림톡
+            notify = isinstance(hall, HallConfig) and hall.notify.sms != "off"
+        self.notify_offered = notify
+        self.phone = phone_step.PhoneStep(client, device)
         if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): its public hall, our printer
             entry = hall.device(device)
             width = width or (entry.printer.width if entry and entry.printer else None)
@@ -159,6 +164,8 @@ class Kiosk:
                 self._act(("staff",))
             return
         command = event.command
+        if self.mode == "phone" and self._phone_key(command):
+            return
         if command.startswith("digit:"):
             self._digit(int(command.split(":")[1]))
         elif command in ("prev", "next"):
@@ -249,6 +256,8 @@ class Kiosk:
                 self._extend()
             case ("service", service):
                 self._issue(service)
+            case ("phone",) | ("phone_digit", _) | ("phone_delete",) | ("phone_ok",) | ("phone_cancel",):
+                self._phone_act(action)
 
     def _call_staff(self) -> None:
         """직원 호출: the `help` op; the hall board, counter monitors and clerk console show 도움 요청
@@ -278,6 +287,7 @@ class Kiosk:
 
     def _home(self) -> None:
         self.mode, self.ticket, self.priority, self.focus = "start", None, False, None
+        self.phone.clear()  # a typed number never outlives the visitor's ticket screen
         self.asking_since = None
         self.dirty = True
 
@@ -314,9 +324,12 @@ class Kiosk:
         elif self.mode == "printing":
             self._say([(t("say_printing", language), language)])
         elif self.mode == "done" and self.ticket is not None:
-            self._say(guide.done(self.ticket, language, printed=self.printed))
+            offer = [(t("say_phone_offer", language), language)] if self.notify_offered else []
+            self._say(guide.done(self.ticket, language, printed=self.printed) + offer)
         elif self.mode == "problem":
             self._say([(t(self.problem_key, language), language), (t("touch_return", language), language)])
+        elif self.mode == "phone":
+            self._say(self.phone.speech(language))
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -389,6 +402,11 @@ class Kiosk:
             result = None
         if result is not None:
             self._finish(result)
+        if self.phone.poll():
+            self.changed_at, self.dirty = now, True
+            if self.phone.outcome == "channel_off":  # the hall sends no SMS now: stop offering it
+                self.notify_offered = False
+            self._speak_screen()
         for event in self.keys.poll(now):
             self.key(event)
         self._timeouts(now)
@@ -414,6 +432,7 @@ class Kiosk:
         waits = {
             "done": DONE_SECONDS if self.printed else None,  # not printed: stays until 확인
             "problem": DONE_SECONDS,
+            "phone": IDLE_SECONDS,  # a half-typed number is not left for the next visitor
             "start": IDLE_SECONDS if changed else None,
         }
         limit = waits.get(self.mode)
@@ -476,13 +495,65 @@ class Kiosk:
                 voice=self.voice_on,
                 focus=self.focus,
                 staff_called=self.staff_called,
+                offer=t("phone_offer", self.language) if self.notify_offered else None,
                 **look,
+            )
+        elif self.mode == "phone":
+            self.targets = phone_step.draw(
+                p, self.phone, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
             )
         else:
             self.targets = screens.problem(
                 p, self.problem_key, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
             )
         self.screen.show()
+
+    # --- 문자로 알림 받기 (kiosk/phone_step.py) -------------------------------------------------
+
+    def _phone_act(self, action: tuple) -> None:
+        """A tap (or keypad OK) on the phone step's controls, or the done screen's offer."""
+        match action:
+            case ("phone",) if self.mode == "done" and self.ticket is not None and self.notify_offered:
+                self.phone.clear()
+                self.mode, self.focus = "phone", None
+            case ("phone_digit", digit) if self.mode == "phone":
+                self.phone.type(digit)
+                self._say_digit(str(digit))
+                return
+            case ("phone_delete",) if self.mode == "phone":
+                self.phone.delete()
+                self._say(self.phone.speech(self.language)[-1:])  # the number as it now stands
+                return
+            case ("phone_ok",) if self.mode == "phone" and self.ticket is not None:
+                self.phone.submit(self.ticket.token, self.language)
+            case ("phone_cancel",) if self.mode == "phone":
+                self.phone.clear()
+                self.mode, self.focus = "done", None
+            case _:
+                return
+        self._speak_screen()
+
+    def _say_digit(self, digit: str) -> None:
+        # Each digit is said back at once; the whole number on 도움말 and before it is sent.
+        self._say([(digit, self.language)])
+
+    def _phone_key(self, command: str) -> bool:
+        """The physical keypad on the phone step: digits type, 뒤로 deletes (cancels when empty),
+        OK confirms unless the focus is on another control. False: the kiosk's usual handling."""
+        if self.phone.finished:  # the answer is on screen: OK/뒤로 go home as on any message
+            if command in ("ok", "back") and self.focus is None:
+                self._act(("home",))
+                return True
+            return False
+        if command.startswith("digit:"):
+            self._phone_act(("phone_digit", int(command.split(":")[1])))
+        elif command == "back":
+            self._phone_act(("phone_delete",) if self.phone.digits else ("phone_cancel",))
+        elif command == "ok" and (self.focus is None or not any(a == self.focus for _, a in self.targets)):
+            self._phone_act(("phone_ok",))
+        else:
+            return False
+        return True
 
     def _qr(self, url: str) -> Any:
         import pygame

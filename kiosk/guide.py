@@ -59,6 +59,15 @@ def item(action: tuple, snapshot: Snapshot | None, language: str, *, on: bool = 
             return [(t("say_selected", language, name=label) if on else label, language)]
         case ("staff",):
             return [(t("staff_call", language), language)]
+        # The 문자로 알림 받기 step (kiosk/phone_step.py): its offer and the controls of its pad.
+        case ("phone",):
+            return [(t("phone_offer", language), language)]
+        case ("phone_digit", digit):
+            return [(str(digit), language)]
+        case ("phone_delete",) | ("phone_cancel",):
+            return [(t(action[0], language), language)]
+        case ("phone_ok",):
+            return [(t("ok", language), language)]
     return []
 
 

@@ -449,16 +449,23 @@ def done(
     focus: tuple | None = None,
     mount: Mounting | None = None,
     staff_called: bool = False,
+    offer: str | None = None,
 ) -> list[Target]:
     """The issued number, large, with the QR code; says whether the printer failed. A ticket that
-    did not print needs 확인 (no touch anywhere dismisses it: the visitor must see the number)."""
+    did not print needs 확인 (no touch anywhere dismisses it: the visitor must see the number).
+    `offer`: the label of the 문자로 알림 받기 button (kiosk/phone_step.py), beside 처음으로."""
     look = Look(language, large, low, voice, focus, mount)
     th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)
     bh = row_height(p, u, th)
     action = ("home",) if printed else ("ok",)
-    home_rect = (w // 4, bottom - bh - u, w // 2, bh)
+    half = w // 2 - 3 * u // 2  # 처음으로 and 문자로 알림 받기 side by side
+    home_rect = (w // 4, bottom - bh - u, w // 2, bh) if offer is None else (u, bottom - bh - u, half, bh)
+    if offer is not None:
+        offer_rect = (w // 2 + u // 2, home_rect[1], half, bh)
+        button(p, offer_rect, offer, language, _size(p, u, 1.6, th), th, on=False, focus=focus == ("phone",))
+        targets.insert(0, (offer_rect, ("phone",)))
     button(
         p,
         home_rect,

@@ -310,6 +310,16 @@ def kiosk_pictures(snapshot: p.Snapshot, ticket: p.IssueReply) -> None:
         printed=True,
     )
     kiosk.screenshot(OUT / "kiosk-done-vi.png")
+    # 문자로 알림 받기 (kiosk/phone_step.py): the number half typed on the pad, in low-position mode.
+    from kiosk import phone_step
+    from kiosk.mounting import mounting
+    from wire.config import ScreenMounting
+
+    step = phone_step.PhoneStep(None, "kiosk-1")
+    step.digits = "0101234"
+    mount = mounting(ScreenMounting(bottom_cm=75, diagonal_inch=32, orientation="portrait"), (1080, 1920))
+    phone_step.draw(kiosk.painter, step, language="ko", large=False, low=True, mount=mount)
+    kiosk.screenshot(OUT / "kiosk-phone.png")
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ import pygame
 import pytest
 
 from hardware.screen import Screen, contrast, inside, overlaps
-from kiosk import screens
+from kiosk import phone_step, screens
 from kiosk.mounting import MIN_LARGE_TEXT_MM, MIN_TEXT_MM, mounting
-from kiosk.text import LANGUAGES
+from kiosk.text import LANGUAGES, t
 from kiosk.ticket import qr_image
 from wire import config as cfg
 from wire.protocol import IssueReply, ServiceView, Snapshot
@@ -106,6 +106,21 @@ TICKET = IssueReply(
 )
 
 
+PHONE_STATES = {
+    "empty": ("", None, False),
+    "typed": ("01012345678", None, False),
+    "invalid": ("0101234", "invalid_phone", False),
+    "sending": ("01012345678", None, True),
+    **{o: ("01012345678", o, False) for o in ("registered", "rate_limited", "channel_off", "timeout")},
+}
+
+
+def _phone(digits: str, outcome: str | None, sending: bool) -> phone_step.PhoneStep:
+    step = phone_step.PhoneStep(None, "kiosk-1")
+    step.digits, step.outcome, step.sending, step.last4 = digits, outcome, sending, digits[-4:] or None
+    return step
+
+
 def check(screen: Screen, targets, m, large: bool, low: bool, name: str) -> list[str]:
     """Every rule on the screen just drawn; the broken ones as lines."""
     p = screen.painter
@@ -165,7 +180,18 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
                 "not-printed": lambda c=common: screens.done(screen.painter, TICKET, qr_surface, printed=False, **c),
                 "failed": lambda c=common: screens.problem(screen.painter, "failed", **c),
                 "still-there": lambda c=common: screens.still_there(screen.painter, 20, **c),
+                "done-offer": lambda c=common: screens.done(
+                    screen.painter, TICKET, qr_surface, printed=True, offer=t("phone_offer", c["language"]), **c
+                ),
+                "not-printed-offer": lambda c=common: screens.done(
+                    screen.painter, TICKET, qr_surface, printed=False, offer=t("phone_offer", c["language"]), **c
+                ),
             }
+            # The phone step: empty, typed with a refusal shown, sending, and each final answer.
+            for state, (digits, outcome, sending) in PHONE_STATES.items():
+                pages[f"phone-{state}"] = lambda c=common, d=digits, o=outcome, s_=sending: phone_step.draw(
+                    screen.painter, _phone(d, o, s_), **c
+                )
         for page, draw in pages.items():
             targets = draw()
             drawn += 1
@@ -176,7 +202,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
             # the broken ones and the fullest of each language (large, low, priority).
             if os.environ.get("SUNBEON_LAYOUT_SHOTS") or found or (large and low and priority):
                 screen.screenshot(out / f"{name}.png")
-    assert drawn >= len(LANGUAGES) * 8 * 2
+    assert drawn >= len(LANGUAGES) * (8 * 2 + 2 * 2 + 2 * len(PHONE_STATES))
     assert not problems, f"{len(problems)} layout problems (screens in {out}):\n" + "\n".join(problems[:40])
 
 
