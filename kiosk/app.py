@@ -81,9 +81,9 @@ class Kiosk:
         mount: ScreenMounting | None = None,
         notify: bool | None = None,
     ) -> None:
-        if notify is None:  # 문자로 알림 받기 only where the hall runs a notifier that sends SMS/알림톡
-            notify = isinstance(hall, HallConfig) and hall.notify.sms != "off"
-        self.notify_offered = notify
+        # 문자로 알림 받기 only where the hall runs a notifier that sends SMS/알림톡: said by the hall's
+        # description (sms_notices), unless the caller decides; a channel_off answer stops it until restart.
+        self._notify, self._notify_refused = notify, False
         self.phone = phone_step.PhoneStep(client, device)
         if isinstance(hall, HallConfig):  # the hall's whole file (demo, tests): its public hall, our printer
             entry = hall.device(device)
@@ -123,6 +123,15 @@ class Kiosk:
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
         client.on_hall(self._on_hall)
+
+    @property
+    def notify_offered(self) -> bool:
+        """Whether the done screen offers 문자로 알림 받기 now."""
+        if self._notify_refused:
+            return False
+        if self._notify is not None:
+            return self._notify
+        return self.hall is not None and self.hall.sms_notices
 
     def _touch(self) -> None:
         self.dirty = True
@@ -405,7 +414,7 @@ class Kiosk:
         if self.phone.poll():
             self.changed_at, self.dirty = now, True
             if self.phone.outcome == "channel_off":  # the hall sends no SMS now: stop offering it
-                self.notify_offered = False
+                self._notify_refused = True
             self._speak_screen()
         for event in self.keys.poll(now):
             self.key(event)

@@ -96,9 +96,7 @@ def run(
             width=printer.width,
             wall=hall_clock.now,
             voice=guide,
-            mount=entry.screen,
-            # 문자로 알림 받기: known from the hall's file; a Pi's device file does not say (off).
-            notify=local.hall is not None and cfg.load(config_path).notify.sms != "off",
+            mount=entry.screen,  # 문자로 알림 받기 follows the hall's description (sms_notices)
         )
         warm_up(kiosk, local.hall)
         if visitors_per_hour:

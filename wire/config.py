@@ -297,7 +297,13 @@ class HallConfig(_Model):
                 Grant(id=d.id, role=d.role, counter=d.counter, ops=d.allowed_ops, channel=d.channel)
                 for d in self.devices
             )
-            hall = Hall(site=self.site, services=self.services, counters=self.counters, devices=grants)
+            hall = Hall(
+                site=self.site,
+                services=self.services,
+                counters=self.counters,
+                devices=grants,
+                sms_notices=self.notify.sms != "off",
+            )
             object.__setattr__(self, "_hall", hall)
         assert self._hall is not None
         return self._hall

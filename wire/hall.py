@@ -420,6 +420,9 @@ class Hall(_Model):
     services: tuple[Service, ...] = Field(min_length=1)
     counters: tuple[Counter, ...] = ()
     languages: tuple[str, ...] = LANGUAGES
+    # The hall sends 알림톡/SMS through `sunbeon notify` ([notify] sms): the kiosk offers 문자로 알림
+    # 받기 after a ticket. A kiosk Pi learns it here, from the description, not from its own file.
+    sms_notices: bool = False
     # The hub's alone: exclude=True keeps them out of every dump, so no description carries them.
     devices: SkipJsonSchema[tuple[Grant, ...]] = Field(default=(), exclude=True)
 
@@ -445,4 +448,10 @@ class Hall(_Model):
         if not self.devices:
             return self
         # Built anew, not model_copy: a copy would keep the private index of the grants.
-        return Hall(site=self.site, services=self.services, counters=self.counters, languages=self.languages)
+        return Hall(
+            site=self.site,
+            services=self.services,
+            counters=self.counters,
+            languages=self.languages,
+            sms_notices=self.sms_notices,
+        )

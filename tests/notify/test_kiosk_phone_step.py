@@ -22,6 +22,7 @@ from tests.conftest import RunningHub
 from tests.e2e.test_kiosk import drive
 from tests.e2e.test_kiosk_keypad import press
 from tests.notify.conftest import NotifyHall
+from wire import protocol as p
 from wire.config import PrinterSettings
 from wire.notify_protocol import NOTIFY_STATUS
 
@@ -165,3 +166,23 @@ def test_an_answer_for_a_closed_step_is_not_shown_to_the_next_visitor():
     assert not step.poll() and step.outcome is None and not step.sending
     step.type(1)
     assert step.digits == "1"
+
+
+def test_a_kiosk_pi_learns_the_offer_from_the_halls_description(
+    notify_hall: NotifyHall, notify_hub: RunningHub, tmp_path
+) -> None:
+    """A kiosk Pi runs from its device file, which says nothing of [notify]: it offered no step at all
+    until the hub's retained description carried `sms_notices` (found merging the step)."""
+    hall = notify_hall.config()
+    assert hall.hall.public().sms_notices and p.read_hall(p.describe(hall.hall)).sms_notices
+    fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
+    screen = Screen((1080, 1920), fullscreen=False)
+    client = notify_hub.client("kiosk-1")
+    printer = NetworkPrinter(PrinterSettings(port=fake.port, timeout=1.0))
+    k = Kiosk(None, "kiosk-1", client, printer, screen, voice=FakeGuide())  # as from the device file
+    try:
+        drive(k, lambda: k.hall is not None, timeout=20)
+        assert k.notify_offered
+    finally:
+        client.close()
+        screen.close()
