@@ -360,6 +360,11 @@ def start(
     services = snapshot.services if snapshot else []
     offer_priority = any(s.priority_offered for s in services)
     bottom, targets = footer(p, look, u, staff_called=staff_called)
+    if booking and online and snapshot is not None:  # 예약 확인 (issue 15): one bar above the footer
+        from kiosk import check_in  # it draws with this module's parts
+
+        bottom, bar = check_in.start_bar(p, look, u, bottom, services=len(services) + offer_priority)
+        targets += bar
     # The hall calendar: while every task is closed, the heading says when tickets are next taken.
     closed_line = (
         calendar_text.next_opening_line(
@@ -382,8 +387,6 @@ def start(
     cards: list[tuple[str, ServiceView | None]] = [("service", s) for s in services]
     if offer_priority:
         cards.append(("priority", None))
-    if booking:  # 예약 확인 (issue 15, kiosk/check_in.py): keypad 0
-        cards.append(("booking", None))
     wide = w >= h * 1.2
     if wide:
         columns = 4 if len(cards) > 6 else 3 if len(cards) > 4 else 2
@@ -400,26 +403,19 @@ def start(
     if rects and len(cards) % columns:  # the last card of a short row takes the row's empty cells too
         x, y, _, h_ = rects[-1]
         rects[-1] = (x, y, w - gap - x, h_)
-    from kiosk import check_in  # it draws with this module's parts
-
     contents = [
         _service_lines(p, i + 1, service, look, online, u)
         if service is not None
-        else check_in.card_lines(p, look, u)
-        if kind == "booking"
         else _priority_lines(p, i + 1, look, priority, u)
-        for i, (kind, service) in enumerate(cards)
+        for i, (_, service) in enumerate(cards)
     ]
     # One type size for every card: the size the fullest card needs (a short name is not larger).
     shrink = min((fitting_shrink(p, r, lines, u // 2) for r, lines in zip(rects, contents, strict=True)), default=1.0)
-    for rect, lines, (kind, service) in zip(rects, contents, cards, strict=True):
+    for rect, lines, (_, service) in zip(rects, contents, cards, strict=True):
         if service is not None:
             _service_card(p, rect, lines, service, look, online, u, shrink)
             if service.status != "closed":
                 targets.append((rect, ("service", service.id)))
-        elif kind == "booking":
-            check_in.card(p, rect, lines, look, u, shrink)
-            targets.append((rect, ("booking",)))
         else:
             _priority_card(p, rect, lines, look, priority, u, shrink)
             targets.append((rect, ("priority",)))
