@@ -37,7 +37,7 @@ def code_of(scanned: str) -> str | None:
     /booking/<code> is read too. Case, spaces and dashes do not matter (hub's `normal_code`)."""
     text = scanned.strip()
     if "/" in text:
-        text = text.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+        text = text.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     code = "".join(ch for ch in text.upper() if ch not in " -")
     if not 4 <= len(code) <= 16 or any(ch not in CODE_ALPHABET for ch in code):
         return None
