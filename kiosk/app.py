@@ -48,7 +48,10 @@ ASK_SECONDS = 20.0  # 계속하시겠습니까? waits this long for any key or t
 VOICE_FACTOR = 2.5  # in voice mode every wait is this much longer (listening takes time)
 VOLUME_STEP = 25
 # Keypad focus order: the tasks first (what most visitors came for), then the settings.
-FOCUS_ORDER = ("service", "priority", "booking", "code_char", "code_erase", "code_check", "walk_in", "ok", "home", "continue", "language", "large", "voice", "low", "staff")
+FOCUS_ORDER = (
+    *("service", "priority", "booking", "code_char", "code_erase", "code_check", "walk_in"),  # 예약 확인: issue 15
+    *("ok", "home", "continue", "language", "large", "voice", "low", "staff"),
+)
 TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
 HEALTH_SECONDS = 30.0  # how often an idle kiosk asks its printer how it is
 RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer in time

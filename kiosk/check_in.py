@@ -171,7 +171,7 @@ def refused(
     """Why there is no 예약 ticket, and one touch to a walk-in ticket for the task (`offers`:
     (service id, its name)), or 처음으로."""
     look = Look(language, large, low, voice, focus, mount)
-    th, u, m = _prepare(p, look)
+    th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)
     bh = row_height(p, u, th)
@@ -187,5 +187,6 @@ def refused(
         button(p, rect, label, language, size, th, on=True, focus=focus == ("walk_in", service))
         targets.append((rect, ("walk_in", service)))
     text_top = u if not low else min(h // 8, max(u, top - h // 3))
-    stack(p, (0, text_top, w, max(u, top - text_top - u)), [(line, language, _size(p, u, 2.4, th), th.card_text)], pad=u)
+    lines = [(line, language, _size(p, u, 2.4, th), th.card_text)]
+    stack(p, (0, text_top, w, max(u, top - text_top - u)), lines, pad=u)
     return targets

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pygame
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hardware.fakes import FakeGuide, FakeNetworkPrinter
 from hardware.printer import NetworkPrinter
@@ -176,3 +178,12 @@ def test_an_unknown_code_is_refused_and_a_scan_of_something_else_is_not_a_code(h
 )
 def test_code_of_reads_what_a_scanner_or_a_visitor_types(text, code):
     assert check_in.code_of(text) == code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=600))
+def test_code_of_never_raises_and_gives_only_codes_the_hub_accepts(text):
+    code = check_in.code_of(text)
+    if code is not None:
+        assert 4 <= len(code) <= 16 and set(code) <= set(check_in.CODE_ALPHABET)
+        assert p.CheckIn(v=1, id="x", code=code).code == code  # the op's own pattern takes it
