@@ -324,7 +324,8 @@ class Kiosk:
             left = int(self._wait(ASK_SECONDS))
             self._say(guide.still_there(language, left))
         elif self.mode == "start":
-            self._say(guide.start(self.client.snapshot, language, online=self.client.online))
+            booking = [(f"0. {t('booking_card', language)}", language)] if self._booking_offered else []
+            self._say(guide.start(self.client.snapshot, language, online=self.client.online) + booking)
         elif self.mode == "printing":
             self._say([(t("say_printing", language), language)])
         elif self.mode == "done" and self.ticket is not None:
