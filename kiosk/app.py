@@ -174,7 +174,7 @@ class Kiosk:
         elif command == "ok":
             if self.focus is not None and any(a == self.focus for _, a in self.targets):
                 self._act(self.focus)
-            elif self.mode in ("done", "problem"):
+            elif self.mode in ("done", "problem", "refused"):
                 self._act(("ok",) if self.mode == "done" and not self.printed else ("home",))
         elif command == "back":
             if self.mode == "done" and not self.printed:

@@ -158,7 +158,9 @@ def test_an_unknown_code_is_refused_and_a_scan_of_something_else_is_not_a_code(h
     _burst(k, "ZZZZ2222")
     drive(k, lambda: k.mode == "refused")
     assert k.refusal == t("checkin_unknown", "ko") and k.offers == []
-    k._act(("home",))
+    k.voice_on = True  # (the first key of a visitor only starts the voice guidance)
+    _press(k, pygame.K_KP_ENTER)  # OK on the keypad: back to the start
+    assert k.mode == "start"
     _burst(k, "https://example.org/?q=0000")  # a code the booking alphabet cannot hold
     assert k.mode == "problem" and k.problem_key == "scan_unknown"
     assert fake.tickets == []
