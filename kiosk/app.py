@@ -324,8 +324,10 @@ class Kiosk:
             left = int(self._wait(ASK_SECONDS))
             self._say(guide.still_there(language, left))
         elif self.mode == "start":
-            booking = [(f"0. {t('booking_card', language)}", language)] if self._booking_offered else []
-            self._say(guide.start(self.client.snapshot, language, online=self.client.online) + booking)
+            lines = guide.start(self.client.snapshot, language, online=self.client.online)
+            if self._booking_offered:  # 예약 확인 after the numbered tasks, before how the keys work
+                lines.insert(len(lines) - 1, (f"0. {t('booking_card', language)}", language))
+            self._say(lines)
         elif self.mode == "printing":
             self._say([(t("say_printing", language), language)])
         elif self.mode == "done" and self.ticket is not None:

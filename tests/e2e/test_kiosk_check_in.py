@@ -121,7 +121,8 @@ def test_a_typed_code_on_screen_keys_and_keypad_digits_prints_a_booked_ticket(hu
     k, fake = kiosk
     code = _book(hub)
     _press(k, pygame.K_KP0, "0")  # the first key starts the voice guidance only
-    assert k.guide.texts()[-1] == f"0. {t('booking_card', 'ko')}"  # the start screen read out, 예약 확인 last
+    said = k.guide.texts()  # the start screen read out: the tasks, 0. 예약 확인, then how the keys work
+    assert said[-2:] == [f"0. {t('booking_card', 'ko')}", t("say_keys", "ko")]
     _press(k, pygame.K_KP0, "0")  # keypad 0: 예약 확인
     assert k.mode == "code" and k.guide.texts()[-2:] == [t("code_title", "ko"), t("code_scan_hint", "ko")]
     k.step()
