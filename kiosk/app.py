@@ -24,7 +24,7 @@ from typing import Any
 from hardware import waiting
 from hardware.printer import PrinterError, PrinterStatus
 from hardware.screen import Screen
-from kiosk import guide, phone_step, screens
+from kiosk import check_in, guide, phone_step, screens
 from kiosk.keypad import Key, KeyReader, Scan
 from kiosk.mounting import Mounting, mounting
 from kiosk.text import LANGUAGES, t
@@ -48,7 +48,10 @@ ASK_SECONDS = 20.0  # 계속하시겠습니까? waits this long for any key or t
 VOICE_FACTOR = 2.5  # in voice mode every wait is this much longer (listening takes time)
 VOLUME_STEP = 25
 # Keypad focus order: the tasks first (what most visitors came for), then the settings.
-FOCUS_ORDER = ("service", "priority", "ok", "home", "continue", "language", "large", "voice", "low", "staff")
+FOCUS_ORDER = (
+    *("service", "priority", "booking", "code_char", "code_erase", "code_check", "walk_in"),  # 예약 확인: issue 15
+    *("ok", "home", "continue", "language", "large", "voice", "low", "staff"),
+)
 TAP_GAP = 1.5  # seconds between two tickets from one kiosk (a stuck screen prints no stream)
 HEALTH_SECONDS = 30.0  # how often an idle kiosk asks its printer how it is
 RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer in time
@@ -120,6 +123,12 @@ class Kiosk:
         self.frame_second = 0
         self.faults = 0  # input events that raised (logged; the kiosk goes on)
         self.simulator: Any = None  # kiosk.simulate.Visitors in the demo
+        # 예약 확인 (issue 15, kiosk/check_in.py): the code typed so far, whether the job on the
+        # worker is a check-in, and a refusal's line and walk-in offers.
+        self.code = ""
+        self.checking = False
+        self.refusal = ""
+        self.offers: list[str] = []
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
         client.on_hall(self._on_hall)
@@ -158,10 +167,7 @@ class Kiosk:
         self.changed_at = self.clock()
         self.dirty = True
         if isinstance(event, Scan):
-            log.info("scanned code not used here (%d characters)", len(event.code))
-            if self.mode == "start":
-                self.mode, self.problem_key = "problem", "scan_unknown"
-                self._speak_screen()
+            self._scanned(event.code)
             return
         if self.asking_since is not None:
             self._extend()
@@ -173,7 +179,7 @@ class Kiosk:
                 self._act(("staff",))
             return
         command = event.command
-        if self.mode == "phone" and self._phone_key(command):
+        if (self.mode == "phone" and self._phone_key(command)) or (self.mode == "code" and self._code_key(command)):
             return
         if command.startswith("digit:"):
             self._digit(int(command.split(":")[1]))
@@ -182,7 +188,7 @@ class Kiosk:
         elif command == "ok":
             if self.focus is not None and any(a == self.focus for _, a in self.targets):
                 self._act(self.focus)
-            elif self.mode in ("done", "problem"):
+            elif self.mode in ("done", "problem", "refused"):
                 self._act(("ok",) if self.mode == "done" and not self.printed else ("home",))
         elif command == "back":
             if self.mode == "done" and not self.printed:
@@ -204,6 +210,10 @@ class Kiosk:
 
     def _digit(self, n: int) -> None:
         if self.mode != "start":
+            return
+        if n == 0 and self._booking_offered:
+            self.focus = ("booking",)
+            self._act(("booking",))
             return
         numbered = guide.cards(self.client.snapshot)
         if 1 <= n <= len(numbered):
@@ -267,6 +277,8 @@ class Kiosk:
                 self._issue(service)
             case ("phone",) | ("phone_digit", _) | ("phone_delete",) | ("phone_ok",) | ("phone_cancel",):
                 self._phone_act(action)
+            case ("booking",) | ("code_char", _) | ("code_erase",) | ("code_check",) | ("walk_in", _):
+                self._booking_act(action)
 
     def _call_staff(self) -> None:
         """직원 호출: the `help` op; the hall board, counter monitors and clerk console show 도움 요청
@@ -329,7 +341,10 @@ class Kiosk:
             left = int(self._wait(ASK_SECONDS))
             self._say(guide.still_there(language, left))
         elif self.mode == "start":
-            self._say(guide.start(self.client.snapshot, language, online=self.client.online))
+            lines = guide.start(self.client.snapshot, language, online=self.client.online)
+            if self._booking_offered:  # 예약 확인 after the numbered tasks, before how the keys work
+                lines.insert(len(lines) - 1, (f"0. {t('booking_card', language)}", language))
+            self._say(lines)
         elif self.mode == "printing":
             self._say([(t("say_printing", language), language)])
         elif self.mode == "done" and self.ticket is not None:
@@ -339,6 +354,10 @@ class Kiosk:
             self._say([(t(self.problem_key, language), language), (t("touch_return", language), language)])
         elif self.mode == "phone":
             self._say(self.phone.speech(language))
+        elif self.mode == "code":
+            self._say([(t("code_title", language), language), (t("code_scan_hint", language), language)])
+        elif self.mode == "refused":
+            self._say([(self.refusal, language)] + [(self._offer_label(s), language) for s in self.offers])
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -365,8 +384,8 @@ class Kiosk:
             log.error("issue %s failed (%s: %s)", command_id, type(err).__name__, p.brief(str(err)))
             self.results.put(Result(p.Reply.fail(command_id, p.ErrorCode.INTERNAL, "no printable ticket"), False, None))
 
-    def _issue_and_print(self, fields: dict, command_id: str) -> None:
-        reply = self.client.ask_retrying(p.ISSUE, retries=RETRIES, command_id=command_id, timeout=3.0, **fields)
+    def _issue_and_print(self, fields: dict, command_id: str, op: p.Op = p.ISSUE) -> None:
+        reply = self.client.ask_retrying(op, retries=RETRIES, command_id=command_id, timeout=3.0, **fields)
         if reply.status != "ok":
             self.results.put(Result(reply, False, None))
             return
@@ -442,6 +461,8 @@ class Kiosk:
             "done": DONE_SECONDS if self.printed else None,  # not printed: stays until 확인
             "problem": DONE_SECONDS,
             "phone": IDLE_SECONDS,  # a half-typed number is not left for the next visitor
+            "refused": DONE_SECONDS * 2,  # a sentence to read and a choice to make
+            "code": IDLE_SECONDS,
             "start": IDLE_SECONDS if changed else None,
         }
         limit = waits.get(self.mode)
@@ -455,6 +476,10 @@ class Kiosk:
         self.changed_at = self.clock()
         self._report_printer(result.printer_status)
         reply = result.reply
+        checking, self.checking = self.checking, False
+        if checking and reply.status != "ok" and reply.error and reply.error.code in check_in.REFUSALS:
+            self._refused(reply.error.code)
+            return
         if reply.status == "ok":
             self.mode, self.ticket, self.printed = "done", reply.result(), result.printed
             self.focus = None
@@ -491,6 +516,7 @@ class Kiosk:
                 voice=self.voice_on,
                 focus=self.focus,
                 staff_called=self.staff_called,
+                booking=self._booking_offered,
                 **look,
             )
         elif self.mode == "printing":
@@ -510,6 +536,15 @@ class Kiosk:
         elif self.mode == "phone":
             self.targets = phone_step.draw(
                 p, self.phone, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
+            )
+        elif self.mode == "code":
+            self.targets = check_in.code_entry(
+                p, self.code, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
+            )
+        elif self.mode == "refused":
+            offers = [(s, self._service_name(s)) for s in self.offers]
+            self.targets = check_in.refused(
+                p, self.refusal, offers, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
             )
         else:
             self.targets = screens.problem(
@@ -563,6 +598,98 @@ class Kiosk:
         else:
             return False
         return True
+
+    # --- 예약 확인 (issue 15): scanned or typed booking code → CHECK_IN → a 예약 ticket ------------
+
+    @property
+    def _booking_offered(self) -> bool:
+        return self.client.online and bool(check_in.bookable(self.hall))
+
+    def _scanned(self, text: str) -> None:
+        """A scanner's burst: a booking code checks in from the start, code or refusal screen."""
+        if self.mode not in ("start", "code", "refused", "problem") or self.asking_since is not None:
+            log.info("scan ignored on the %s screen (%d characters)", self.mode, len(text))
+            return
+        code = check_in.code_of(text)
+        if code is None or not self._booking_offered:
+            log.info("scanned code not used here (%d characters)", len(text))
+            self.mode, self.problem_key = "problem", "scan_unknown"
+            self._speak_screen()
+            return
+        self._check_in(code)
+
+    def _code_key(self, command: str) -> bool:
+        """A keypad key on the code screen: digits type (2–9 are code symbols), 뒤로 erases.
+        Returns whether the key was used here."""
+        if command.startswith("digit:"):
+            self._booking_act(("code_char", command.split(":")[1]))
+            return True
+        if command == "back" and self.code:
+            self._booking_act(("code_erase",))
+            return True
+        if command == "ok" and (self.focus is None or not any(a == self.focus for _, a in self.targets)):
+            self._booking_act(("code_check",))
+            return True
+        return False
+
+    def _booking_act(self, action: tuple) -> None:
+        match action:
+            case ("booking",) if self.mode == "start" and self._booking_offered:
+                self.mode, self.code, self.focus = "code", "", None
+                self._speak_screen()
+            case ("code_char", ch) if self.mode == "code" and ch in check_in.CODE_ALPHABET:
+                if len(self.code) < check_in.CODE_LENGTH:
+                    self.code += ch
+                self._say([(" ".join(ch), "en")])
+            case ("code_erase",) if self.mode == "code":
+                self.code = self.code[:-1]
+            case ("code_check",) if self.mode == "code":
+                code = check_in.code_of(self.code)
+                if code is None:
+                    self._say([(t("code_title", self.language), self.language)])
+                else:
+                    self._check_in(code)
+            case ("walk_in", service) if self.mode == "refused" and service in self.offers:
+                self._home()
+                self._issue(service)
+
+    def _check_in(self, code: str) -> None:
+        if not self.client.online or self.hall is None:
+            return
+        self.mode, self.checking, self.focus = "printing", True, None
+        self._speak_screen()
+        fields = {"code": code}
+        threading.Thread(target=self._check_in_work, args=(fields,), daemon=True, name="kiosk-check-in").start()
+
+    def _check_in_work(self, fields: dict) -> None:
+        command_id = f"{self.device}-in-{uuid.uuid4().hex[:12]}"
+        try:
+            self._issue_and_print(fields, command_id, p.CHECK_IN)
+        except Exception as err:  # noqa: BLE001 - the screen must leave "printing" whatever happens
+            self.client.faults += 1
+            log.error("check-in %s failed (%s: %s)", command_id, type(err).__name__, p.brief(str(err)))
+            self.results.put(Result(p.Reply.fail(command_id, p.ErrorCode.INTERNAL, "no printable ticket"), False, None))
+
+    def _refused(self, code: str) -> None:
+        self.mode, self.focus, self.code = "refused", None, ""
+        self.refusal = check_in.refusal_line(code, self.language, self.hall)
+        snapshot = self.client.snapshot
+        open_now = {s.id for s in snapshot.services if s.status != "closed"} if snapshot else set()
+        offer = code in check_in.OFFER_WALK_IN
+        self.offers = [s for s in check_in.bookable(self.hall) if s in open_now] if offer else []
+        log.info("check-in refused: %s", code)
+        self.dirty = True
+        self._speak_screen()
+
+    def _service_name(self, service: str) -> str:
+        for s in self.hall.services if self.hall else []:
+            if s.id == service:
+                names = s.name.all()
+                return names.get(self.language) or names["ko"]
+        return service
+
+    def _offer_label(self, service: str) -> str:
+        return t("walk_in_offer", self.language, service=self._service_name(service))
 
     def _qr(self, url: str) -> Any:
         import pygame

@@ -349,6 +349,7 @@ def start(
     focus: tuple | None = None,
     mount: Mounting | None = None,
     staff_called: bool = False,
+    booking: bool = False,
 ) -> list[Target]:
     """The start screen: a large button per task (numbered, for the keypad), with how many wait and
     roughly how long; 우선 배려 as one more card; languages, large text and the help bar below."""
@@ -359,6 +360,11 @@ def start(
     services = snapshot.services if snapshot else []
     offer_priority = any(s.priority_offered for s in services)
     bottom, targets = footer(p, look, u, staff_called=staff_called)
+    if booking and online and snapshot is not None:  # 예약 확인 (issue 15): one bar above the footer
+        from kiosk import check_in  # it draws with this module's parts
+
+        bottom, bar = check_in.start_bar(p, look, u, bottom, services=len(services) + offer_priority)
+        targets += bar
     # The hall calendar: while every task is closed, the heading says when tickets are next taken.
     closed_line = (
         calendar_text.next_opening_line(

@@ -15,7 +15,7 @@ import pygame
 import pytest
 
 from hardware.screen import Screen, contrast, inside, overlaps
-from kiosk import phone_step, screens
+from kiosk import check_in, phone_step, screens
 from kiosk.mounting import MIN_LARGE_TEXT_MM, MIN_TEXT_MM, mounting
 from kiosk.text import LANGUAGES, t
 from kiosk.ticket import qr_image
@@ -168,7 +168,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
         common = {"language": language, "large": large, "low": low, "mount": m}
         pages = {
             "start": lambda c=common, s=snap, pr=priority: screens.start(
-                screen.painter, s, priority=pr, online=True, now=NOW, tz="Asia/Seoul", voice=pr, **c
+                screen.painter, s, priority=pr, online=True, now=NOW, tz="Asia/Seoul", voice=pr, booking=pr, **c
             ),
         }
         if not priority:  # screens that do not depend on the snapshot: once per look
@@ -186,6 +186,14 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
                 "not-printed-offer": lambda c=common: screens.done(
                     screen.painter, TICKET, qr_surface, printed=False, offer=t("phone_offer", c["language"]), **c
                 ),
+                # 예약 확인 (issue 15): the code keys, and a refusal offering a walk-in ticket.
+                "code": lambda c=common: check_in.code_entry(screen.painter, "K7QPM2XA", **c),
+                "refused": lambda c=common, lang=language: check_in.refused(
+                    screen.painter,
+                    check_in.refusal_line("too_late", lang, None),
+                    [("passport", LONG.get(lang, LONG["ko"]))],
+                    **c,
+                ),
             }
             # The phone step: empty, typed with a refusal shown, sending, and each final answer.
             for state, (digits, outcome, sending) in PHONE_STATES.items():
@@ -202,7 +210,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
             # the broken ones and the fullest of each language (large, low, priority).
             if os.environ.get("SUNBEON_LAYOUT_SHOTS") or found or (large and low and priority):
                 screen.screenshot(out / f"{name}.png")
-    assert drawn >= len(LANGUAGES) * (8 * 2 + 2 * 2 + 2 * len(PHONE_STATES))
+    assert drawn >= len(LANGUAGES) * (8 * 2 + 2 * 2 + 2 * len(PHONE_STATES)) + len(LANGUAGES) * 4 * 2
     assert not problems, f"{len(problems)} layout problems (screens in {out}):\n" + "\n".join(problems[:40])
 
 
