@@ -74,7 +74,7 @@ def test_a_manager_closes_the_hall_at_14_and_undoes_it(web, hub, clients):
         assert kiosk.ask(p.ISSUE, service="cert").status == "ok"
         # Nothing left to undo: the hub refuses, the page says so in a sentence.
         again = manager.post("/console/1/day", data=undo, follow_redirects=True)
-        assert "오늘 되돌릴 운영 변경이 없습니다" in again.text and "to clear" not in again.text  # not the hub's English
+        assert "오늘 되돌릴 운영 변경이 없습니다" in again.text and "to clear" not in again.text  # no hub English
 
 
 def test_one_task_closed_all_day_leaves_the_others_open(web, hub, clients):
