@@ -3,26 +3,27 @@
 Offered only when the hall allows it for the task (`Service.remote`), the task is open and not
 closing, and the expected wait is at least `min_wait_minutes` (a remote ticket must not jump a
 short queue); at most `max_waiting` wait at once per task, and `per_person_per_day` per browser
-(the relay's hashed key) and, when the resident gives a mobile number, per phone per task (its hash,
-as bookings count it: a second browser does not get round the cap). The number itself is never
-kept: a ticket's `remote_owner` holds the keys it counts under, space-separated (the store counts
-them back after a restart). The ticket is an ordinary one (same numbering, same page); it is
-confirmed in the hall at the kiosk by its number or by the clerk when called, and one never
-confirmed counts as absent in the report.
+(the relay's hashed key) and, when the resident gives a mobile number, per phone per task (a second
+browser does not get round the cap). The number never reaches the hub: the relay sends a hash of
+it keyed with its own secret (`phone_owner`), which nobody can turn back into the number by trying
+the 10^8 mobile numbers without that key. A ticket's `remote_owner` holds the keys it counts under,
+space-separated (the store counts them back after a restart). The ticket is an ordinary one (same
+numbering, same page); it is confirmed in the hall at the kiosk by its number or by the clerk when
+called, and one never confirmed counts as absent in the report.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from hub.domain import booking, queue, view
+from hub.domain import queue, view
 from hub.domain.model import Event, HallState, QueueError, Ticket, TicketState, frozen
 from hub.domain.queue import Outcome, roll_day
 
 
-def phone_key(phone: str, service_id: str) -> str:
-    """What a phone counts under for one task: its hash (booking.owner_of), never the number."""
-    return f"{booking.owner_of(phone, None)}:{service_id}"
+def phone_key(phone_owner: str, service_id: str) -> str:
+    """What a phone (the relay's keyed hash of it) counts under for one task."""
+    return f"p:{phone_owner}:{service_id}"
 
 
 def taken_by(state: HallState, key: str) -> int:
@@ -30,9 +31,11 @@ def taken_by(state: HallState, key: str) -> int:
     return sum(n for owners, n in state.remote_taken.items() if key in owners.split(" "))
 
 
-def offer(state: HallState, service_id: str, now: float, owner: str | None = None, phone: str | None = None) -> None:
+def offer(
+    state: HallState, service_id: str, now: float, owner: str | None = None, phone_owner: str | None = None
+) -> None:
     """Refuses (QueueError) unless a remote ticket for the task may be taken now (by `owner`, and
-    by the holder of `phone` when given)."""
+    by the phone of `phone_owner` when given)."""
     service = state.hall.service(service_id)
     if service is None:
         raise QueueError("unknown_service", f"no service {service_id!r}")
@@ -41,7 +44,7 @@ def offer(state: HallState, service_id: str, now: float, owner: str | None = Non
     most = service.remote.per_person_per_day
     if owner is not None and taken_by(state, owner) >= most:
         raise QueueError("remote_limit", "a remote ticket was already taken today from this browser")
-    if phone is not None and taken_by(state, phone_key(phone, service.id)) >= most:
+    if phone_owner is not None and taken_by(state, phone_key(phone_owner, service.id)) >= most:
         raise QueueError("remote_limit", "a remote ticket for this task was already taken today with this phone")
     status, wait = view.service_status(state, service.id, now, state.waiting_count(service.id))
     if status != "open":
@@ -68,15 +71,15 @@ def take(
     token_hash: str,
     device: str,
     language: str = "ko",
-    phone: str | None = None,
+    phone_owner: str | None = None,
 ) -> Outcome:
-    """Issue a remote ticket for `owner` (the relay's browser hash; with `phone`, counted under the
-    phone's hash for the task too) when `offer` allows it."""
+    """Issue a remote ticket for `owner` (the relay's browser hash; with `phone_owner`, counted under
+    the phone for the task too) when `offer` allows it."""
     state, events = roll_day(state, now)
-    offer(state, service_id, now, owner, phone)
+    offer(state, service_id, now, owner, phone_owner)
     service = state.hall.service(service_id)
     assert service is not None
-    owner = owner if phone is None else f"{owner} {phone_key(phone, service.id)}"
+    owner = owner if phone_owner is None else f"{owner} {phone_key(phone_owner, service.id)}"
     taken = state.remote_taken.get(owner, 0)
     state, issued = queue.issue(
         state, service.id, now, token_hash=token_hash, device=device, channel="web", language=language

@@ -2,8 +2,9 @@
 
 The hub decides (`remote_issue`: allowed for the task, open and not closing, the wait long enough,
 the caps); the relay shows the offer, keeps a per-IP rate, and counts the browser by its own key.
-A mobile number is optional: given, the hub also counts the phone (its hash only, per task per day,
-as bookings do), so a second browser does not get a second ticket; and when the hall sends 문자
+A mobile number is optional: given, the hub also counts the phone per task per day, so a second
+browser does not get a second ticket; the hub gets only a hash of the number keyed with the relay's
+secret (`phone_owner`), never the number; and when the hall sends 문자
 notices and the resident ticks the consent line, the same number is registered with the notifier
 for the ticket (as the ticket's 알림 page would), so it is typed once. The relay keeps no number.
 The ticket's page is the one a printed ticket's QR code opens (/t/{token}).
@@ -12,6 +13,8 @@ The ticket's page is the one a printed ticket's QR code opens (/t/{token}).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import re
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +38,12 @@ NOTIFY_TIMEOUT = 5.0  # seconds for the notifier's answer; without one the ticke
 NEW_TICKET_GRACE = 2.0  # seconds: the relay learns a new ticket's place with the next state/places
 # The notifier's refusals as the ticket's 알림 page words them (web/notify_routes.py MESSAGES).
 NOTIFY_MESSAGES = {"invalid_phone": "invalid_phone", "rate_limited": "limited"}
+
+
+def phone_owner(signer: Signer, number: str) -> str:
+    """What the hub counts a phone under: a hash keyed with the relay's secret (every relay of a hall
+    shares it, docs/web.md), so the hub's database cannot be turned back into numbers."""
+    return hmac.new(signer.secret, ("remote-phone:" + number).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def mobile_number(text: str) -> str | None:
@@ -101,7 +110,7 @@ def router(
             return RedirectResponse(f"/remote/{service_id}?msg=invalid_phone&lang={lang}", status_code=303)
         if not takes.allow(request.client.host if request.client else "?"):
             return RedirectResponse(f"/remote/{service_id}?msg=rate_limited&lang={lang}", status_code=303)
-        fields: dict[str, Any] = {"phone": number} if number else {}
+        fields: dict[str, Any] = {"phone_owner": phone_owner(signer, number)} if number else {}
         reply = await asyncio.to_thread(
             relay.client.ask, p.REMOTE_ISSUE, service=service_id, owner=owner_of(key), language=lang, **fields
         )
