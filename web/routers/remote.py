@@ -110,10 +110,9 @@ def router(
             return RedirectResponse(f"/remote/{service_id}?msg=invalid_phone&lang={lang}", status_code=303)
         if not takes.allow(request.client.host if request.client else "?"):
             return RedirectResponse(f"/remote/{service_id}?msg=rate_limited&lang={lang}", status_code=303)
-        fields: dict[str, Any] = {"phone_owner": phone_owner(signer, number)} if number else {}
-        reply = await asyncio.to_thread(
-            relay.client.ask, p.REMOTE_ISSUE, service=service_id, owner=owner_of(key), language=lang, **fields
-        )
+        fields: dict[str, Any] = {"service": service_id, "owner": owner_of(key), "language": lang}
+        fields |= {"phone_owner": phone_owner(signer, number)} if number else {}
+        reply = await asyncio.to_thread(lambda: relay.client.ask(p.REMOTE_ISSUE, **fields))
         if reply.status != "ok" or reply.data is None:
             failed = reply.error.code if reply.error else "other"
             return RedirectResponse(f"/remote/{service_id}?msg={failed}&lang={lang}", status_code=303)
