@@ -51,3 +51,21 @@ def test_the_acl_lets_the_relay_send_as_its_staff_device_once_the_config_names_i
     assert f"topic write {root}/cmd/counter-1\n" in relay  # the manager's own counter, as for every clerk
     without = deploy.acl(hall(staff="", manager="false"))
     assert "cmd/staff\n" not in without.split("user web\n")[1]
+
+
+def test_the_day_change_routes_stand_behind_the_session_the_manager_and_the_form_token():
+    from fastapi.routing import APIRoute
+
+    from web import deps
+    from web.routers import day
+
+    def calls(dependant):
+        for sub in dependant.dependencies:
+            yield sub.call
+            yield from calls(sub)
+
+    routes = {(r.path, tuple(r.methods)): set(calls(r.dependant)) for r in day.router.routes if isinstance(r, APIRoute)}
+    assert set(routes) == {("/console/{counter}/day", ("GET",)), ("/console/{counter}/day", ("POST",))}
+    for guards in routes.values():
+        assert {deps.own_counter, day.manager} <= guards
+    assert deps.console_csrf in routes[("/console/{counter}/day", ("POST",))]
