@@ -264,6 +264,7 @@ def _remote_issue(c: Context, command: p.RemoteIssue) -> Outcome:
         token_hash=token_hash(c.token),
         device=c.device,
         language=command.language,
+        phone_owner=command.phone_owner,
     )
     ticket = _touched(events)
     assert ticket is not None

@@ -44,7 +44,8 @@ def acl(hall: cfg.HallConfig) -> str:
     """The broker's ACL for a hall: each device may write only its own command and status topics.
 
     Patterns use %u, the login, which is the device id. The hub reads and writes the site; the web
-    relay may also send the commands of counters that have a clerk console login.
+    relay may also send the commands of counters that have a clerk console login, and those of
+    `[web] staff_device` (a manager's 운영 변경 on the console).
     """
     root = f"sunbeon/v1/{hall.site.id}"
     lines = [
@@ -86,6 +87,12 @@ def acl(hall: cfg.HallConfig) -> str:
             device = next((d.id for d in hall.devices if d.role == "counter" and d.counter == clerk.counter), None)
             if device:
                 lines += [f"topic write {root}/cmd/{device}", f"topic read {root}/reply/{device}"]
+        if hall.web.staff_device:
+            # A manager clerk's 운영 변경 (change_day) goes out as the relay's staff device, whose
+            # ops the config narrows; no counter's topic carries it. Granted as soon as the device is
+            # named (before a manager's login is added), so adding the login needs no new ACL.
+            staff = hall.web.staff_device
+            lines += [f"topic write {root}/cmd/{staff}", f"topic read {root}/reply/{staff}"]
     return "\n".join(lines) + "\n"
 
 

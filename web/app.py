@@ -22,7 +22,7 @@ from web.auth import LoginBrake, Signer
 from web.deps import Full, Shared, StreamCount, language
 from web.headers import Guard
 from web.relay import Relay
-from web.routers import booking, booking_console, console, public, remote, report, tickets
+from web.routers import booking, booking_console, console, day, public, remote, report, tickets
 from web.sessions import Generations
 from wire.config import HallConfig
 
@@ -83,6 +83,7 @@ def create_app(
     app.include_router(tickets.router)
     app.include_router(report.router)  # before console: /console/report is not a counter's page
     app.include_router(console.router)
+    app.include_router(day.router)  # a manager's 오늘 운영 변경 (change_day through [web] staff_device)
     # Appointments, remote tickets and the console's bookings (issue 15): routers of their own.
     app.include_router(booking.router(hall, relay, signer, shared.render, language))
     app.include_router(remote.router(hall, relay, signer, shared.render, language))

@@ -307,3 +307,26 @@ class Relay:
                 self.counter_clients[counter] = client.start()
         client.wait_for(lambda c: c.online, 5)
         return client
+
+    def staff_client(self) -> HubClient:
+        """The connection that speaks for `[web] staff_device`: a manager clerk's 운영 변경
+        (`change_day`) goes through it, never through a counter's device (a counter may not).
+        Kept with the counters' connections (closed with them), under a key no counter id has."""
+        device = self.hall.web.staff_device
+        if device is None:
+            raise KeyError("no [web] staff_device in the hall's config")
+        with self._counter_lock:
+            client = self.counter_clients.get("\0staff")
+            if client is None:
+                client = HubClient(
+                    self.hall.site.id,
+                    device,
+                    self.hall.mqtt,
+                    role="staff",
+                    calls=False,
+                    client_id=f"web-{device}-{uuid.uuid4().hex[:8]}",
+                    report_status=False,
+                )
+                self.counter_clients["\0staff"] = client.start()
+        client.wait_for(lambda c: c.online, 5)
+        return client

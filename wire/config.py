@@ -219,10 +219,15 @@ class HubSettings(_Model):
 
 
 class Clerk(_Model):
-    """A clerk console login: one per counter, the password kept only as a hash (`sunbeon passwd`)."""
+    """A clerk console login: one per counter, the password kept only as a hash (`sunbeon passwd`).
+
+    `manager`: the 민원실장 or 팀장 who may change today's opening for the whole hall ("오늘 14시 조기
+    마감", 운영 변경 page). It changes what every kiosk does, so it is a login of its own kind, never
+    a right every counter has; the relay sends it through `[web] staff_device`, not as a counter."""
 
     counter: str
     password_hash: str
+    manager: bool = False
 
 
 class Congestion(_Model):
@@ -247,6 +252,9 @@ class WebSettings(_Model):
     secret_file: str = "/var/lib/sunbeon/web.secret"
     congestion: Congestion = Congestion()
     clerks: tuple[Clerk, ...] = ()
+    # The staff device (role "staff", best `ops = ["change_day"]`) through which the relay sends a
+    # manager clerk's 운영 변경; required once a clerk has `manager = true`.
+    staff_device: str | None = None
     # The hub's database, read-only, for the day report page (when the relay runs on the hub box).
     reports_database: str | None = None
 
@@ -272,6 +280,22 @@ class HallConfig(_Model):
         # Frozen config: the id indexes are built once, here.
         for field in ("services", "counters", "devices"):
             object.__setattr__(self, f"_{field}", {item.id: item for item in getattr(self, field)})
+
+    @model_validator(mode="after")
+    def _staff_device(self) -> HallConfig:
+        # A manager's 운영 변경 needs a staff login the broker lets the relay use (tools/deploy.py);
+        # `sunbeon check` says so at once rather than the console failing on the day.
+        wanted = self.web.staff_device
+        if wanted is None:
+            if any(c.manager for c in self.web.clerks):
+                raise ValueError('a clerk with manager = true needs [web] staff_device = "<a staff device id>"')
+            return self
+        device = next((d for d in self.devices if d.id == wanted), None)
+        if device is None or device.role != "staff":
+            raise ValueError(f'[web] staff_device {wanted!r} must be a [[devices]] entry with role = "staff"')
+        if "change_day" not in device.allowed_ops:
+            raise ValueError(f"[web] staff_device {wanted!r} may not send change_day (add it to its ops)")
+        return self
 
     def service(self, service_id: str) -> Service | None:
         """The service with this id, or None."""

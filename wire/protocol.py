@@ -393,6 +393,11 @@ class RemoteIssue(Request):
     service: str = Field(max_length=32)
     owner: str = Field(min_length=8, max_length=64, description="the relay's hash of the phone or browser")
     language: Language = "ko"
+    phone_owner: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{32}$",  # the relay's HMAC-SHA256, 32 hex digits: a phone number cannot pass
+        description="the relay's keyed hash of a mobile number, counted per task (the number never reaches the hub)",
+    )
 
 
 class Confirm(Request):

@@ -2,10 +2,14 @@
 
 Offered only when the hall allows it for the task (`Service.remote`), the task is open and not
 closing, and the expected wait is at least `min_wait_minutes` (a remote ticket must not jump a
-short queue); at most `max_waiting` wait at once per task, and `per_person_per_day` per phone or
-browser. The ticket is an ordinary one (same numbering, same page); it is confirmed in the hall at
-the kiosk by its number or by the clerk when called, and one never confirmed counts as absent in
-the report.
+short queue); at most `max_waiting` wait at once per task, and `per_person_per_day` per browser
+(the relay's hashed key) and, when the resident gives a mobile number, per phone per task (a second
+browser does not get round the cap). The number never reaches the hub: the relay sends a hash of
+it keyed with its own secret (`phone_owner`), which nobody can turn back into the number by trying
+the 10^8 mobile numbers without that key. A ticket's `remote_owner` holds the keys it counts under,
+space-separated (the store counts them back after a restart). The ticket is an ordinary one (same
+numbering, same page); it is confirmed in the hall at the kiosk by its number or by the clerk when
+called, and one never confirmed counts as absent in the report.
 """
 
 from __future__ import annotations
@@ -17,15 +21,31 @@ from hub.domain.model import Event, HallState, QueueError, Ticket, TicketState, 
 from hub.domain.queue import Outcome, roll_day
 
 
-def offer(state: HallState, service_id: str, now: float, owner: str | None = None) -> None:
-    """Refuses (QueueError) unless a remote ticket for the task may be taken now (by `owner`)."""
+def phone_key(phone_owner: str, service_id: str) -> str:
+    """What a phone (the relay's keyed hash of it) counts under for one task."""
+    return f"p:{phone_owner}:{service_id}"
+
+
+def taken_by(state: HallState, key: str) -> int:
+    """Remote tickets taken today under `key` (a ticket counts under each key of its owner)."""
+    return sum(n for owners, n in state.remote_taken.items() if key in owners.split(" "))
+
+
+def offer(
+    state: HallState, service_id: str, now: float, owner: str | None = None, phone_owner: str | None = None
+) -> None:
+    """Refuses (QueueError) unless a remote ticket for the task may be taken now (by `owner`, and
+    by the phone of `phone_owner` when given)."""
     service = state.hall.service(service_id)
     if service is None:
         raise QueueError("unknown_service", f"no service {service_id!r}")
     if service.remote is None:
         raise QueueError("remote_not_offered", f"{service.id!r} gives no remote tickets")
-    if owner is not None and state.remote_taken.get(owner, 0) >= service.remote.per_person_per_day:
-        raise QueueError("remote_limit", "a remote ticket was already taken today from this phone or browser")
+    most = service.remote.per_person_per_day
+    if owner is not None and taken_by(state, owner) >= most:
+        raise QueueError("remote_limit", "a remote ticket was already taken today from this browser")
+    if phone_owner is not None and taken_by(state, phone_key(phone_owner, service.id)) >= most:
+        raise QueueError("remote_limit", "a remote ticket for this task was already taken today with this phone")
     status, wait = view.service_status(state, service.id, now, state.waiting_count(service.id))
     if status != "open":
         raise QueueError("service_closed", f"{service.id} is {status}: no remote ticket now")
@@ -43,13 +63,23 @@ def offer(state: HallState, service_id: str, now: float, owner: str | None = Non
 
 
 def take(
-    state: HallState, service_id: str, now: float, *, owner: str, token_hash: str, device: str, language: str = "ko"
+    state: HallState,
+    service_id: str,
+    now: float,
+    *,
+    owner: str,
+    token_hash: str,
+    device: str,
+    language: str = "ko",
+    phone_owner: str | None = None,
 ) -> Outcome:
-    """Issue a remote ticket for `owner` (a phone or browser hash) when `offer` allows it."""
+    """Issue a remote ticket for `owner` (the relay's browser hash; with `phone_owner`, counted under
+    the phone for the task too) when `offer` allows it."""
     state, events = roll_day(state, now)
-    offer(state, service_id, now, owner)
+    offer(state, service_id, now, owner, phone_owner)
     service = state.hall.service(service_id)
     assert service is not None
+    owner = owner if phone_owner is None else f"{owner} {phone_key(phone_owner, service.id)}"
     taken = state.remote_taken.get(owner, 0)
     state, issued = queue.issue(
         state, service.id, now, token_hash=token_hash, device=device, channel="web", language=language

@@ -111,6 +111,8 @@ def panel_values(hall: Hall, counter: str) -> dict[str, Any]:
         "counter": counter,
         "services": hall.hall.services,
         "counters": [c for c in hall.hall.counters if c.id != counter],
+        # A manager's login (민원실장, 팀장) also gets the link to 오늘 운영 변경 (web/routers/day.py).
+        "manager": any(c.counter == counter and c.manager for c in hall.hall.web.clerks),
     }
 
 
