@@ -17,7 +17,6 @@ from hardware.fonts import font_for
 from kiosk.text import t
 from wire.protocol import IssueReply
 
-
 INK_THRESHOLD = 160  # grey at or above this prints as paper
 
 
