@@ -2,10 +2,12 @@
 Korean on a desktop (1280×800), in the states a visitor meets them.
 
 At 390 px nothing may be wider than the phone or make the page scroll sideways, and no text may be
-clipped in its box. Screenshots go to out/look/web/ for a person to look at (the contact sheet)."""
+clipped in its box. Screenshots go to out/look/web/ for a person to look at (the contact sheet);
+SUNBEON_LOOK=all adds the ticket pages (helper "web-tidy" owns them: looked at, not checked here)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -107,6 +109,8 @@ class Looker:
         OUT.mkdir(parents=True, exist_ok=True)
 
     def look(self, url: str, name: str, languages=LANGUAGES, *, check: bool = True) -> None:
+        if not check and os.environ.get("SUNBEON_LOOK") != "all":
+            return  # only looked at for the contact sheet (keeps `make test` short)
         for size, page in self.pages.items():
             for language in languages if size == "phone" else ("ko",):
                 sep = "&" if "?" in url else "?"
@@ -140,6 +144,7 @@ def test_status_booking_and_error_pages_fit_a_phone_in_every_language(web, hub, 
     tokens = [kiosk.ask(p.ISSUE, service="cert", language=lang).result().token for lang in LANGUAGES]
     for _ in range(4):
         kiosk.ask(p.ISSUE, service="cert")
+    remote = relay.ask(p.REMOTE_ISSUE, service="cert", owner="looker-phone-1").result()
     counter.ask(p.CALL_NEXT)
     looker.look(web.url + "/", "status-open")
     tomorrow = (datetime.now(ZoneInfo("Asia/Seoul")) + timedelta(days=1)).date().isoformat()
@@ -154,14 +159,25 @@ def test_status_booking_and_error_pages_fit_a_phone_in_every_language(web, hub, 
     # The ticket pages (helper "web-tidy" owns their templates): looked at, reported, not checked here.
     looker.look(f"{web.url}/t/{tokens[0]}", "ticket-called", check=False)
     looker.look(f"{web.url}/t/{tokens[1]}", "ticket-waiting", check=False)
-    # The hall closes early today: the status page says so, with when it opens next.
+    relay.ask(p.CANCEL, token=tokens[2]).result()
+    looker.look(f"{web.url}/t/{tokens[2]}", "ticket-cancelled", check=False)
+    counter.ask(p.FINISH).result()
+    looker.look(f"{web.url}/t/{tokens[0]}", "ticket-done", check=False)
+    looker.look(f"{web.url}/t/{remote.token}", "ticket-remote", check=False)
+    # Closing soon: a ticket taken now would likely not be called before the hall closes.
+    now = datetime.now(ZoneInfo("Asia/Seoul"))
     staff = hub.client("staff")
     try:
-        now = datetime.now(ZoneInfo("Asia/Seoul"))
+        soon = now + timedelta(minutes=6)  # under the cert queue's longest estimate: 마감 임박
+        if soon.date() == now.date():
+            staff.ask(p.CHANGE_DAY, closes=soon.strftime("%H:%M")).result()
+            looker.look(web.url + "/", "status-closing")
+        # The hall closes early today: the status page says so, with when it opens next.
         staff.ask(p.CHANGE_DAY, closes=now.strftime("%H:%M")).result()
     finally:
         staff.close()
     looker.look(web.url + "/", "status-closed-early")
+    looker.look(f"{web.url}/t/{tokens[1]}", "ticket-waiting-closed", check=False)
     assert not looker.wrong, "\n".join(looker.wrong)
 
 
