@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from display.words import board_lines, board_pair
 from hardware.screen import Painter
+from wire import calendar_text
 from wire.hall import DAYS, Hall
 from wire.protocol import Alert, Snapshot
 
@@ -25,9 +26,6 @@ PAUSED = (150, 158, 170)  # grey, yet 5.5:1 on a panel ((120, 128, 140) was 3.7:
 
 # (Korean, English) by key, from the display catalog's "board." lines (display.po).
 LINES = board_lines("board.")
-WEEKDAYS_KO = "월화수목금토일"
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HELP_BAND = (168, 24, 24)  # 도움 요청 on the counter monitor: white on it is 7:1 (a lighter red is under 4.5:1)
 CALL_SHOWN_SECONDS = 30 * 60  # after this long without a call, the call box shows the hours instead
 
@@ -198,13 +196,9 @@ def next_opening(hall: Hall, now: float) -> datetime | None:
 
 
 def _when(moment: datetime, today: datetime) -> tuple[str, str]:
-    clock = moment.strftime("%H:%M")
-    if moment.date() == today.date():
-        return f"오늘 {clock}", f"today {clock}"
-    return (
-        f"{moment.month}. {moment.day}.({WEEKDAYS_KO[moment.weekday()]}) {clock}",
-        f"{WEEKDAYS_EN[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}",
-    )
+    # As the kiosk and the status page write it (wire/calendar_text.py): the board alone said
+    # "다음 업무 시작 11. 24.(화) 09:00" where they say "다음 접수: 11월 24일(화) 09:00".
+    return calendar_text.when(moment, "ko", today), calendar_text.when(moment, "en", today)
 
 
 def _hours_box(
