@@ -200,3 +200,21 @@ def test_display_text_stays_on_screen_and_apart(mode, size):
         screen.screenshot(OUT / f"{mode}-{case}-{size}.png")
         wrong += check_layout(screen, f"{mode}-{case}-{size}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_waiting_screens_fit_in_every_language(size):
+    """Before the hub has described the hall, or for a counter the hall does not have: five languages."""
+    from display.app import waiting_lines
+    from hardware import waiting
+
+    wrong = []
+    for name, lines in (
+        ("waiting", waiting_lines("waiting.title", "waiting.body")),
+        ("unknown_counter", waiting_lines("waiting.unknown_counter")),
+    ):
+        screen = Screen(SIZES[size], offscreen=True)
+        waiting.draw(screen.painter, lines)
+        screen.screenshot(OUT / f"{name}-{size}.png")
+        wrong += check_layout(screen, f"{name}-{size}")
+    assert not wrong, "\n".join(wrong)
