@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from display.words import board_lines, board_pair
 from hardware.screen import Painter
+from wire import calendar_text
 from wire.hall import DAYS, Hall
 from wire.protocol import Alert, Snapshot
 
@@ -20,15 +21,12 @@ TEXT = (255, 255, 255)
 MUTED = (160, 178, 206)
 NUMBER = (255, 214, 0)
 FLASH = (255, 120, 0)
-ALERT = (230, 60, 60)
-PAUSED = (120, 128, 140)
+ALERT = (255, 120, 120)  # red text (마감, 알림): 5.5:1 on a panel; the darker (230, 60, 60) was 3.5:1
+PAUSED = (150, 158, 170)  # grey, yet 5.5:1 on a panel ((120, 128, 140) was 3.7:1)
 
 # (Korean, English) by key, from the display catalog's "board." lines (display.po).
 LINES = board_lines("board.")
-WEEKDAYS_KO = "월화수목금토일"
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-HELP_BAND = (168, 24, 24)  # 도움 요청 on the counter monitor: white on it is 7:1 (ALERT red is under 4.5:1)
+HELP_BAND = (168, 24, 24)  # 도움 요청 on the counter monitor: white on it is 7:1 (a lighter red is under 4.5:1)
 CALL_SHOWN_SECONDS = 30 * 60  # after this long without a call, the call box shows the hours instead
 
 # What a device reports (DeviceStatus.reason) as a visitor reads it on the board: short, Korean
@@ -50,14 +48,16 @@ def _u(p: Painter) -> int:
     return max(10, min(w, h) // 36)
 
 
-def reconnecting(p: Painter, online: bool) -> None:
-    """The mark that says the screen may be out of date."""
+def reconnecting(p: Painter, online: bool, right: int | None = None) -> None:
+    """The mark that says the screen may be out of date, its right edge at `right` (default: near
+    the screen's edge; the board passes the left of its clock, which the mark once covered)."""
     if online:
         return
     w, _ = p.surface.get_size()
     u = _u(p)
-    rect = (w - u * 16, u // 2, u * 15, u * 3)
-    p.box(rect, ALERT, radius=u)
+    end = w - u if right is None else right
+    rect = (end - u * 15, u // 2, u * 15, u * 3)
+    p.box(rect, HELP_BAND, radius=u)  # white on it is 7:1
     p.text(
         f"{LINES['reconnecting'][0]} {LINES['reconnecting'][1]}",
         "ko",
@@ -82,15 +82,21 @@ def counter(
     status = view.status if view else "closed"
     if view and view.serving:
         color = FLASH if flash else NUMBER
-        p.text(LINES["serving"][0] + " · " + LINES["serving"][1], "ko", int(u * 1.6), (w // 2, int(h * 0.27)), MUTED)
+        head = LINES["booked" if view.serving.booked else "serving"]
+        p.text(head[0] + " · " + head[1], "ko", int(u * 1.6), (w // 2, int(h * 0.27)), MUTED, max_width=w - 2 * u)
         p.text(view.serving.number, "en", int(h * 0.36), (w // 2, int(h * 0.53)), color, max_width=w - 2 * u)
     else:
         # One source of truth: "nobody waiting" comes from the same snapshot as the waiting count
         # below, never from an earlier NEXT press (a ticket may have been issued since).
         waiting_now = view.waiting if view else 0
+        services = snapshot.services if snapshot else []
+        # After hours every task is closed: "업무 준비 중 · Not open yet" at 18:30 said the wrong thing.
+        hall_closed = bool(services) and all(s.status == "closed" for s in services)
         key = (
             "paused"
             if status == "paused"
+            else "hall_closed"
+            if status == "closed" and hall_closed
             else "closed"
             if status == "closed"
             else "nobody"
@@ -103,7 +109,14 @@ def counter(
             p.text(LINES[key][0], "ko", int(h * 0.12), (w // 2, int(h * 0.46)), MUTED, max_width=w - 2 * u)
             p.text(LINES[key][1], "en", int(h * 0.07), (w // 2, int(h * 0.6)), MUTED, max_width=w - 2 * u)
     if status == "paused" and view and view.serving:
-        p.text(LINES["paused"][0], "ko", int(u * 1.8), (w // 2, int(h * 0.76)), PAUSED)
+        p.text(
+            LINES["paused"][0] + " · " + LINES["paused"][1],
+            "ko",
+            int(u * 1.8),
+            (w // 2, int(h * 0.76)),
+            PAUSED,
+            max_width=w - 2 * u,
+        )
     waiting = view.waiting if view else 0
     p.box((0, int(h * 0.84), w, h - int(h * 0.84)), PANEL)
     p.text(
@@ -183,13 +196,9 @@ def next_opening(hall: Hall, now: float) -> datetime | None:
 
 
 def _when(moment: datetime, today: datetime) -> tuple[str, str]:
-    clock = moment.strftime("%H:%M")
-    if moment.date() == today.date():
-        return f"오늘 {clock}", f"today {clock}"
-    return (
-        f"{moment.month}. {moment.day}.({WEEKDAYS_KO[moment.weekday()]}) {clock}",
-        f"{WEEKDAYS_EN[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}, {clock}",
-    )
+    # As the kiosk and the status page write it (wire/calendar_text.py): the board alone said
+    # "다음 업무 시작 11. 24.(화) 09:00" where they say "다음 접수: 11월 24일(화) 09:00".
+    return calendar_text.when(moment, "ko", today), calendar_text.when(moment, "en", today)
 
 
 def _hours_box(
@@ -242,7 +251,7 @@ def hall(
     p.box((0, 0, w, top), PANEL)
     name = snapshot.site["name"]["ko"] if snapshot else "순번 Sunbeon"
     p.text(name, "ko", int(u * 1.8), (u, top // 2), TEXT, align="left", max_width=int(w * 0.6))
-    p.text(
+    clock = p.text(
         datetime.fromtimestamp(now, ZoneInfo(tz)).strftime("%H:%M"),
         "en",
         int(u * 2),
@@ -257,7 +266,8 @@ def hall(
     latest = calls[0] if calls else None
     if latest is not None and latest.ticket != flash_call and now - latest.at > CALL_SHOWN_SECONDS:
         latest = None
-    p.box(hero, FLASH if latest and latest.ticket == flash_call else PANEL, radius=u)
+    flashed = latest is not None and latest.ticket == flash_call
+    p.box(hero, FLASH if flashed else PANEL, radius=u)
     if latest is None:
         _hours_box(p, hero, snapshot, now, tz, opening)
     if latest and snapshot:
@@ -269,9 +279,17 @@ def hall(
             "en",
             int(hero[3] * 0.55),
             (cx - hero[2] // 5, cy),
-            NUMBER if latest.ticket != flash_call else TEXT,
+            # Dark on the orange flash: white on it was 2.6:1.
+            BACKGROUND if flashed else NUMBER,
         )
-        p.text("→ " + label["ko"], "ko", int(hero[3] * 0.22), (cx + hero[2] // 4, cy), TEXT, max_width=hero[2] // 2 - u)
+        p.text(
+            "→ " + label["ko"],
+            "ko",
+            int(hero[3] * 0.22),
+            (cx + hero[2] // 4, cy),
+            BACKGROUND if flashed else TEXT,
+            max_width=hero[2] // 2 - u,
+        )
     # Every counter and the number it serves.
     counters = snapshot.counters if snapshot else []
     columns = 2 if len(counters) > 5 else 1
@@ -381,12 +399,17 @@ def hall(
                 align="right",
             )
             low, high = s.estimate_minutes
+            # 마감 임박: the last tickets are being issued; a visitor still in the doorway needs the time
+            # more than the estimate (a closing row looked exactly like an open one).
+            closing = s.status == "closing"
             p.text(
-                LINES["minutes"][0].format(low=low, high=high),
+                LINES["closing_task"][0].format(cutoff=s.cutoff)
+                if closing
+                else LINES["minutes"][0].format(low=low, high=high),
                 "ko",
                 int(row_h * 0.2),
                 (right + rw - u, y + int(row_h * 0.72)),
-                MUTED,
+                FLASH if closing else MUTED,
                 align="right",
             )
         y += row_h
@@ -423,4 +446,4 @@ def hall(
                 align="left",
                 max_width=rw - 2 * u,
             )
-    reconnecting(p, online)
+    reconnecting(p, online, right=clock[0] - u)

@@ -17,6 +17,8 @@ from hardware.fonts import font_for
 from kiosk.text import t
 from wire.protocol import IssueReply
 
+INK_THRESHOLD = 160  # grey at or above this prints as paper
+
 
 @dataclass(frozen=True)
 class TicketContent:
@@ -62,6 +64,22 @@ def _font(language: str, size: int, bold: bool = True) -> ImageFont.FreeTypeFont
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines that fit `width`, as even as the same number of lines allows: a greedy wrap left one
+    word alone on a ticket's last line ("... được" / "gọi", "... 확인하실 수" / "있습니다")."""
+    lines = _wrap_greedy(draw, text, font, width)
+    if len(lines) < 2:
+        return lines
+    low, high = 1, width  # the narrowest width that still needs no more lines
+    while low < high:
+        middle = (low + high) // 2
+        if len(_wrap_greedy(draw, text, font, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return _wrap_greedy(draw, text, font, high)
+
+
+def _wrap_greedy(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Lines that fit `width`: words where there are spaces, characters where there are none (CJK)."""
     lines: list[str] = []
     current = ""
@@ -107,9 +125,18 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
     def line(text: str, size: int, language: str = "ko", *, bold: bool = True, gap: int = 8) -> None:
         nonlocal y
         font = _font(language, max(12, int(size * scale)), bold)
-        for part in _wrap(draw, text, font, inner):
-            left, top, right, bottom = draw.textbbox((0, 0), part, font=font)
-            draw.text(((width - (right - left)) / 2 - left, y - top), part, font=font, fill=0)
+        parts = _wrap(draw, text, font, inner)
+        if len(parts) == 1:
+            left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+            draw.text(((width - (right - left)) / 2 - left, y - top), text, font=font, fill=0)
+            y += int(bottom - top) + int(gap * scale)
+            return
+        # Wrapped lines share one baseline pitch: by each line's own ink a line with descenders
+        # ("Регистрация") stood further from the next than one without.
+        boxes = [draw.textbbox((0, 0), part, font=font, anchor="ls") for part in parts]
+        top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        for part, (left, _, right, _) in zip(parts, boxes, strict=True):
+            draw.text(((width - (right - left)) / 2 - left, y - top), part, font=font, fill=0, anchor="ls")
             y += int(bottom - top) + int(gap * scale)
 
     def rule() -> None:
@@ -150,4 +177,6 @@ def render(content: TicketContent, width: int = 576) -> Image.Image:
         else moment.strftime("%Y-%m-%d %H:%M")
     )
     line(t("issued_at", lang, time=issued), 22, lang, bold=False)
-    return canvas.crop((0, 0, width, y + margin))
+    # Black and white here, not dithered by the printer's 1-bit conversion: dithering left grey
+    # anti-aliased edges as speckle on the number and small text. 160, not 128, keeps thin strokes.
+    return canvas.crop((0, 0, width, y + margin)).point(lambda v: 0 if v < INK_THRESHOLD else 255)

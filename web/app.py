@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from web import notify_routes
+from web import error_pages, notify_routes
 from web.auth import LoginBrake, Signer
 from web.deps import Full, Shared, StreamCount, language
 from web.headers import Guard
@@ -79,6 +79,7 @@ def create_app(
         # Full: refuse this one stream, quickly and cheaply; pages and JSON still answer.
         return Response("busy", status_code=503, headers={"Retry-After": "30"}, media_type="text/plain")
 
+    error_pages.mount(app, shared)  # a browser meets an error as a page in its language
     app.include_router(public.router)
     app.include_router(tickets.router)
     app.include_router(report.router)  # before console: /console/report is not a counter's page

@@ -53,7 +53,7 @@ def test_the_hall_board_shows_the_hubs_next_opening_after_a_holiday():
     assert opening is not None and opening.isoformat() == "2026-10-06T09:00:00+09:00"
     screen = Screen((1920, 1080), offscreen=True)
     board.hall(screen.painter, snap, online=True, flash_call=None, now=friday, tz="Asia/Seoul", opening=opening)
-    check_screen(screen, "hall-board-after-holiday", ["10. 6.(화) 09:00"])
+    check_screen(screen, "hall-board-after-holiday", ["다음 접수: 10월 6일(화) 09:00"])
 
 
 def test_the_status_page_json_carries_the_line_in_every_language():

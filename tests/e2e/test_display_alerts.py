@@ -109,8 +109,8 @@ def test_closed_hall_shows_the_next_opening_instead_of_an_empty_call_box():
             [
                 "지금은 업무 시간이 아닙니다",
                 "The hall is closed",
-                "다음 업무 시작 11. 30.(월) 09:00",
-                "Opens Mon 30 Nov, 09:00",
+                "다음 접수: 11월 30일(월) 09:00",
+                "Next tickets: Mon 30 Nov, 09:00",
             ],
         )
     morning = datetime(2026, 11, 24, 7, 0, tzinfo=SEOUL)
