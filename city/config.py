@@ -25,13 +25,15 @@ class CentralBroker(_Model):
 
 
 class HallInfo(_Model):
-    """A hall's public description: the city page's name, address and map position."""
+    """An optional override of a hall's own description (`hall/info`, from its hall config): what
+    the district sets here wins field by field; a hall not listed here is described by itself."""
 
     site: str
     name: str | None = None  # Korean; the hall's own snapshot names it too
     address: str | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    phone: str | None = None
 
 
 class CityConfig(_Model):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cas
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from wire.hall import LENIENT, Hall
+from wire.hall import LENIENT, Hall, HallInfo, hall_info
 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
@@ -900,11 +900,18 @@ class CallEvent(_Message):
 # `hall` (retained): the hall's public description, from the hub's config. The model is wire/hall.py's
 # Hall; the devices' grants are excluded from it, and it holds no login, password or hash.
 HallDescription = Hall
+# `hall/info` (retained): the hall's name and location only (issue 16), for the city bridge.
+PublicHallInfo = HallInfo
 
 
 def describe(hall: Hall) -> bytes:
     """The retained description of `hall`, as the hub publishes it (never the devices' grants)."""
     return encode(hall.public())
+
+
+def describe_info(hall: Hall) -> bytes:
+    """The retained `hall/info` of `hall` (name and location only), what the city bridge forwards."""
+    return encode(hall_info(hall))
 
 
 def read_hall(payload: bytes) -> Hall:
