@@ -51,6 +51,7 @@ class Topics:
         self.calls = f"{self.root}/events/call"
         self.hub_status = f"{self.root}/hub/status"
         self.hall = f"{self.root}/hall"
+        self.info = f"{self.root}/hall/info"  # its name and location only: what the city bridge forwards
         self.all_commands = f"{self.root}/cmd/+"
         self.all_device_status = f"{self.root}/device/+/status"
         self.all_notify_commands = f"{self.root}/notify/cmd/+"
@@ -68,7 +69,6 @@ class Topics:
         head = f"{self.root}/notify/cmd/"
         rest = topic[len(head) :] if topic.startswith(head) else ""
         return rest if rest and "/" not in rest else None
-        self.info = f"{self.root}/hall/info"  # the hall's public description (city page), if published
 
     def summary(self, business_date: str) -> str:
         """Where the hub keeps a business day's summary (retained: the city reads every day it missed)."""

@@ -20,7 +20,10 @@ from wire import config
 from wire import protocol as p
 
 ROOT = "sunbeon/v1"
-LOCATION = '[site.location]\naddress = "서울특별시 성동구 뚝섬로1길 43"\nlat = 37.5447\nlon = 127.0557\nphone = "02-2286-5114"\n'
+LOCATION = (
+    '[site.location]\naddress = "서울특별시 성동구 뚝섬로1길 43"\n'
+    'lat = 37.5447\nlon = 127.0557\nphone = "02-2286-5114"\n'
+)
 
 
 def with_location(location: str = LOCATION, extra: str = "") -> str:
