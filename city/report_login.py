@@ -120,10 +120,10 @@ def router(gate: ReportGate) -> APIRouter:
     @routes.post(LOGIN_PAGE)
     async def sign_in(
         request: Request,
-        login: Annotated[str, Form(max_length=4096)] = "",
-        password: Annotated[str, Form(max_length=4096)] = "",
-        csrf: Annotated[str, Form(max_length=4096)] = "",
-        lang: Annotated[str, Form(max_length=16)] = "ko",
+        login: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+        lang: Annotated[str, Form()] = "ko",
     ) -> Response:
         language = language_of(request, lang)
         back = f"{LOGIN_PAGE}?lang={language}&error="
@@ -152,7 +152,7 @@ def router(gate: ReportGate) -> APIRouter:
         return response
 
     @routes.post("/report/logout")
-    async def sign_out(request: Request, csrf: Annotated[str, Form(max_length=4096)] = "") -> Response:
+    async def sign_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
         if gate.user(request) is None or not gate.signer.check_csrf("report:" + request.cookies.get(COOKIE, ""), csrf):
             raise HTTPException(403, "the form has expired; reload the page")
         response = RedirectResponse(f"{LOGIN_PAGE}?error=signed_out", status_code=303)
