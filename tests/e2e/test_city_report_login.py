@@ -246,3 +246,22 @@ def test_the_login_page_passes_axe_and_signs_in_in_chromium(served: str) -> None
         cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         browser.close()
+
+
+def test_sunbeon_passwd_report_prints_lines_city_toml_takes(monkeypatch, capsys, tmp_path: Path) -> None:
+    import tomllib
+
+    from city.config import load
+    from tools import cli
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
+    assert cli.main(["passwd", "--report", "lee.report"]) == 0
+    printed = capsys.readouterr().out
+    users = tomllib.loads(printed.split("\n", 1)[1])["report"]["users"]
+    config = CityConfig(report=ReportSettings(users=users, secret_file=str(tmp_path / "s")))
+    with client_for(config) as client:
+        assert sign_in(client, login="lee.report") == "/report"
+    with pytest.raises(SystemExit):
+        cli.main(["passwd", "--report", "Bad Login"])
+    example = load(Path(__file__).resolve().parents[2] / "examples" / "city.toml")
+    assert example.report.users and not any(h.address for h in example.halls)  # halls describe themselves
