@@ -248,7 +248,8 @@ def create_app(
         prefix, _ = period(request)
         text = city_report.csv_text(city_report.compare(store.rows(prefix), _task(request) or "all"))
         return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.csv"'})  # fmt: skip
+                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.csv"',
+                                 "Cache-Control": "no-store"})  # fmt: skip
 
     @app.get("/report.xlsx", dependencies=staff)
     async def report_xlsx(request: Request) -> Response:
@@ -258,12 +259,14 @@ def create_app(
             city_report.xlsx_bytes, {t: city_report.compare(rows, t) for t in city_report.tasks(rows)}
         )
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.xlsx"'})  # fmt: skip
+                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.xlsx"',
+                                 "Cache-Control": "no-store"})  # fmt: skip
 
     @app.get("/report.png", dependencies=staff)
     async def report_png(request: Request) -> Response:
         prefix, title = period(request)
         table = city_report.compare(store.rows(prefix), _task(request) or "all")
-        return Response(await asyncio.to_thread(city_report.chart_png, table, title), media_type="image/png")
+        return Response(await asyncio.to_thread(city_report.chart_png, table, title), media_type="image/png",
+                        headers={"Cache-Control": "no-store"})  # fmt: skip
 
     return app, state

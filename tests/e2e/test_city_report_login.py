@@ -110,6 +110,8 @@ def test_the_right_password_opens_the_report_with_a_strict_cookie(tmp_path: Path
         assert client.get(REPORT[1]).text.startswith("\ufeff")
         assert client.get(REPORT[2]).content.startswith(b"PK")
         assert client.get(REPORT[3]).content.startswith(b"\x89PNG")
+        for path in REPORT:  # staff data: no shared cache may keep a copy
+            assert client.get(path).headers["cache-control"] == "no-store", path
 
 
 def test_a_wrong_password_is_braked_and_the_right_one_still_gets_in_after_the_wait(tmp_path: Path) -> None:
