@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from city import pages
+from city import pages, report_login
 from city import report as city_report
 from city.config import CityConfig
 from city.relay import CityLink, Frames
@@ -82,7 +82,11 @@ class Headers:
 
 
 def create_app(
-    config: CityConfig, *, store: SummaryStore | None = None, link: bool = True
+    config: CityConfig,
+    *,
+    store: SummaryStore | None = None,
+    link: bool = True,
+    gate: report_login.ReportGate | None = None,
 ) -> tuple[FastAPI, CityState]:
     """The city relay. `link=False`: no broker (tests feed `state` themselves)."""
     state = CityState(config)
@@ -203,7 +207,11 @@ def create_app(
         return JSONResponse({"broker": connected, "halls": len(state.halls), "faults": state.faults,
                              "viewers": streams["open"]}, status_code=200 if connected else 503)  # fmt: skip
 
-    # --- the report console (district staff; behind the district's own login proxy, docs/city.md) ---
+    # --- the report console (district staff, signed in: city/report_login.py, docs/city.md) ---
+    gate = gate or report_login.ReportGate(config.report)
+    app.state.report_gate = gate
+    app.include_router(report_login.router(gate))
+    staff = [report_login.guard(gate)]
 
     def period(request: Request) -> tuple[str, str]:
         day, month = request.query_params.get("day"), request.query_params.get("month")
@@ -218,7 +226,7 @@ def create_app(
         today = datetime.now(pages.TZ).strftime("%Y-%m-%d")
         return today, f"{today} 일별 비교 · day"
 
-    @app.get("/report", response_class=HTMLResponse)
+    @app.get("/report", response_class=HTMLResponse, dependencies=staff)
     async def report_page(request: Request) -> HTMLResponse:
         prefix, title = period(request)
         task = _task(request) or "all"
@@ -232,17 +240,18 @@ def create_app(
         }
         html = pages.report_page(f"도시 민원실 비교 · City halls compared — {title} ({task})",
                                  city_report.compare(rows, task), city_report.COLUMNS, links,
-                                 city_report.tasks(rows))  # fmt: skip
+                                 city_report.tasks(rows), report_login.logout_form(gate, request))  # fmt: skip
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
-    @app.get("/report.csv")
+    @app.get("/report.csv", dependencies=staff)
     async def report_csv(request: Request) -> Response:
         prefix, _ = period(request)
         text = city_report.csv_text(city_report.compare(store.rows(prefix), _task(request) or "all"))
         return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.csv"'})  # fmt: skip
+                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.csv"',
+                                 "Cache-Control": "no-store"})  # fmt: skip
 
-    @app.get("/report.xlsx")
+    @app.get("/report.xlsx", dependencies=staff)
     async def report_xlsx(request: Request) -> Response:
         prefix, _ = period(request)
         rows = store.rows(prefix)
@@ -250,12 +259,14 @@ def create_app(
             city_report.xlsx_bytes, {t: city_report.compare(rows, t) for t in city_report.tasks(rows)}
         )
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.xlsx"'})  # fmt: skip
+                        headers={"Content-Disposition": f'attachment; filename="city-{prefix}.xlsx"',
+                                 "Cache-Control": "no-store"})  # fmt: skip
 
-    @app.get("/report.png")
+    @app.get("/report.png", dependencies=staff)
     async def report_png(request: Request) -> Response:
         prefix, title = period(request)
         table = city_report.compare(store.rows(prefix), _task(request) or "all")
-        return Response(await asyncio.to_thread(city_report.chart_png, table, title), media_type="image/png")
+        return Response(await asyncio.to_thread(city_report.chart_png, table, title), media_type="image/png",
+                        headers={"Cache-Control": "no-store"})  # fmt: skip
 
     return app, state

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Model(BaseModel):
@@ -25,13 +26,55 @@ class CentralBroker(_Model):
 
 
 class HallInfo(_Model):
-    """A hall's public description: the city page's name, address and map position."""
+    """An optional override of a hall's own description (`hall/info`, from its hall config): what
+    the district sets here wins field by field; a hall not listed here is described by itself."""
 
     site: str
     name: str | None = None  # Korean; the hall's own snapshot names it too
     address: str | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+    phone: str | None = None
+
+
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+
+
+class ReportUser(_Model):
+    """One district staff login of the report console; the password only as a hash (`sunbeon passwd --report`)."""
+
+    login: str
+    password_hash: str
+
+    @field_validator("login")
+    @classmethod
+    def _login(cls, value: str) -> str:
+        if not LOGIN.match(value):
+            raise ValueError(f"{value!r}: a login is lower-case letters, digits, '.', '-' and '_' (at most 32)")
+        return value
+
+    @field_validator("password_hash")
+    @classmethod
+    def _hash(cls, value: str) -> str:
+        if not value.startswith("scrypt$") or value.count("$") != 5:
+            raise ValueError("not a password hash: make one with `sunbeon passwd --report LOGIN`")
+        return value
+
+
+class ReportSettings(_Model):
+    """The report console's login (/report): staff only; without users it stays closed."""
+
+    users: list[ReportUser] = Field(default_factory=list)
+    # The key that signs sessions: made on first start; give every relay behind one address the same file.
+    secret_file: str = "/var/lib/sunbeon/city-report.secret"
+
+    @field_validator("users")
+    @classmethod
+    def _distinct(cls, value: list[ReportUser]) -> list[ReportUser]:
+        logins = [u.login for u in value]
+        if len(set(logins)) != len(logins):
+            raise ValueError("a login is listed twice")
+        return value
 
 
 class CityConfig(_Model):
@@ -47,7 +90,8 @@ class CityConfig(_Model):
     calm_minutes: int = 15
     busy_minutes: int = 45
     cors_origins: list[str] = Field(default_factory=list)  # district homepages that may embed the widget
-    halls: list[HallInfo] = Field(default_factory=list)
+    halls: list[HallInfo] = Field(default_factory=list)  # optional overrides of the halls' own descriptions
+    report: ReportSettings = ReportSettings()
 
     def info(self, site: str) -> HallInfo | None:
         """The configured description of `site`, if any."""

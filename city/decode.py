@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,24 +101,52 @@ def hub_status(payload: bytes) -> p.HubStatus | Flag:
         return Flag("malformed", "hub status")
 
 
-def info(payload: bytes) -> dict[str, Any] | Flag:
-    """A hall's public description: name, address, lat, lon (anything else is dropped)."""
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+_LANGUAGES = ("ko", "en", "zh", "vi", "ru")
+
+
+def _text(value: object, limit: int) -> str | None:
+    # One line of printable text, cut short: it is shown on a public page (escaped there too).
+    if not isinstance(value, str):
+        return None
+    text = " ".join("".join(c if c.isprintable() else " " for c in value[: limit * 2]).split())[:limit]
+    return text or None
+
+
+def info(site: str, payload: bytes) -> dict[str, Any] | Flag:
+    """A hall's public description (`hall/info`: wire/hall.py HallInfo), or why not.
+
+    Only name, address, lat, lon and phone are kept (anything else is dropped unread); a position
+    out of range or another site's id flags the hall instead of moving it on the map."""
     raw = _json(payload, MAX_INFO)
     if isinstance(raw, Flag):
         return raw
+    if raw.get("site") not in (None, site):
+        return Flag("mismatch", f"description of site {p.brief(raw.get('site'), 40)} under {site}")
     out: dict[str, Any] = {}
-    for key in ("name", "address"):
-        if isinstance(raw.get(key), str):
-            out[key] = raw[key][:200]
+    name = raw.get("name")
+    if isinstance(name, dict):
+        names = {k: t for k in _LANGUAGES if (t := _text(name.get(k), 120))}
+        if names:
+            out["name"] = names if "ko" in names else {"ko": next(iter(names.values())), **names}
+    elif (one := _text(name, 120)) is not None:
+        out["name"] = one
+    if (address := _text(raw.get("address"), 200)) is not None:
+        out["address"] = address
+    phone = raw.get("phone")
+    if isinstance(phone, str) and _PHONE.match(phone):
+        out["phone"] = phone
     for key, bound in (("lat", 90), ("lon", 180)):
         value = raw.get(key)
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and abs(value) <= bound
-        ):
-            out[key] = float(value)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return Flag("malformed", f"{key} is not a number")
+        if abs(value) > bound:
+            return Flag("malformed", f"{key} {value:.3f} is out of range")
+        out[key] = float(value)
+    if ("lat" in out) != ("lon" in out):
+        return Flag("malformed", "lat without lon, or lon without lat")
     return out
 
 

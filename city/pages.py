@@ -127,13 +127,15 @@ def widget(city: str, halls: list[dict[str, Any]], language: str, task: str | No
     )
 
 
-def report_page(title: str, table: list[list[Any]], columns: list[str], links: dict[str, str], tasks: list[str]) -> str:
-    """The report console (clerks: Korean with English beside it)."""
+def report_page(
+    title: str, table: list[list[Any]], columns: list[str], links: dict[str, str], tasks: list[str], logout: str = ""
+) -> str:
+    """The report console (clerks: Korean with English beside it); `logout`: its sign-out form (HTML)."""
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in table)
     anchors = " · ".join(f'<a href="{escape(u)}">{escape(k)}</a>' for k, u in links.items())
     return (
-        _head(title, "ko", None) + f'<body class="report"><h1>{escape(title)}</h1><p>{anchors}</p>'
+        _head(title, "ko", None) + f'<body class="report">{logout}<h1>{escape(title)}</h1><p>{anchors}</p>'
         f"<p>업무 · tasks: {escape(', '.join(tasks))}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         f'<img alt="{escape(title)}" src="{escape(links.get("chart · PNG", ""))}"></body></html>'

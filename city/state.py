@@ -57,10 +57,15 @@ class CityState:
         hall = self.halls.get(site)
         if hall is None:
             hall = self.halls[site] = Hall(site)
-            conf = self.config.info(site)
-            if conf:
-                hall.info = {k: v for k, v in conf.model_dump().items() if v is not None and k != "site"}
+            hall.info = self.described(site, {})
         return hall
+
+    def described(self, site: str, own: dict[str, Any]) -> dict[str, Any]:
+        """A hall's description: its own `hall/info`, with what city.toml sets for it on top (an
+        optional override, e.g. a position the district corrected; docs/city.md)."""
+        conf = self.config.info(site)
+        override = {k: v for k, v in conf.model_dump().items() if v is not None and k != "site"} if conf else {}
+        return {**own, **override}
 
     def _flag(self, hall: Hall, kind: str, detail: str, now: float) -> None:
         hall.flags[kind] = (detail, now)
@@ -128,17 +133,13 @@ class CityState:
                     return False
                 hall.link = up
             elif rest == "hall/info":
-                got = decode.info(payload)
+                got = decode.info(site, payload) if payload else {}
                 if isinstance(got, decode.Flag):
-                    self._flag(hall, "info_" + got.kind, got.detail, now)
+                    self._flag(hall, "info_" + got.kind, got.detail, now)  # the last good description stays
                 else:
-                    conf = self.config.info(site)
-                    # The city's own config wins: it is what the district checked.
-                    hall.info = {
-                        **got,
-                        **({k: v for k, v in conf.model_dump().items() if v is not None} if conf else {}),
-                    }
-                    hall.info.pop("site", None)
+                    for kind in ("info_malformed", "info_oversized", "info_mismatch"):
+                        hall.flags.pop(kind, None)
+                    hall.info = self.described(site, got)
             else:
                 return False
             self._changed(site)
@@ -179,10 +180,11 @@ class CityState:
         live_flags = {k: d for k, (d, when) in hall.flags.items() if now - when < FLAG_KEEP}
         return {
             "site": hall.site,
-            "name": (snap.site.get("name") if snap else None) or {"ko": hall.info.get("name") or hall.site},
+            "name": self._name(hall, snap),
             "address": hall.info.get("address"),
             "lat": hall.info.get("lat"),
             "lon": hall.info.get("lon"),
+            "phone": hall.info.get("phone"),
             "open": bool(snap) and hall.hub != "offline" and any(s["status"] != "closed" for s in services),
             "business_date": snap.business_date if snap else None,
             "data_at": hall.data_at,
@@ -193,6 +195,16 @@ class CityState:
             "flags": sorted(live_flags),
             "services": services,
         }
+
+    @staticmethod
+    def _name(hall: Hall, snap: p.Snapshot | None) -> dict[str, str]:
+        # The snapshot's name, else the description's (its own or city.toml's), else the site id.
+        named = hall.info.get("name")
+        return (
+            (snap.site.get("name") if snap else None)
+            or (named if isinstance(named, dict) else {"ko": named} if named else None)
+            or {"ko": hall.site}
+        )
 
     def halls_list(self, now: float) -> list[dict[str, Any]]:
         """Every hall, by site id."""

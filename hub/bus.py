@@ -247,6 +247,9 @@ class HubBus:
         # The hall's description first (retained, no secret): a kiosk or display started from its
         # device file learns the tasks, counters and hours from it, and follows each new one.
         self.client.publish(self.topics.hall, p.describe(self.hall), qos=p.QOS, retain=True)
+        # Its name and location alone on `hall/info`: the one description the city bridge forwards, so
+        # nothing else of the hall's config can cross to the city (docs/city.md).
+        self.client.publish(self.topics.info, p.describe_info(self.hall), qos=p.QOS, retain=True)
         # Retained: a display that connects now reads the hall at once.
         self.client.publish(self.topics.snapshot, p.encode(self.service.snapshot), qos=p.QOS, retain=True)
         self.service.places_seq = -1  # the broker may have lost it: send it again

@@ -220,7 +220,7 @@ def city_pictures() -> None:
 
     from city.app import create_app
     from tools.broker import free_port
-    from tools.demo_city import CityDemo
+    from tools.demo_city import REPORT_LOGIN, CityDemo
 
     demo = CityDemo(n=6).start()
     app, state = create_app(demo.config)
@@ -251,7 +251,11 @@ def city_pictures() -> None:
                 page.wait_for_function("document.querySelector('.distance').textContent.length > 0")
                 page.screenshot(path=str(OUT / f"city-{language}.png"), full_page=True)
             desk = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            desk.goto(f"http://127.0.0.1:{port}/report")
+            desk.goto(f"http://127.0.0.1:{port}/report")  # staff only: the login page first
+            desk.fill("#login", REPORT_LOGIN[0])
+            desk.fill("#password", REPORT_LOGIN[1])
+            desk.click("button[type=submit]")
+            desk.wait_for_url(f"http://127.0.0.1:{port}/report")
             desk.screenshot(path=str(OUT / "city-report.png"), full_page=True)
             browser.close()
     finally:

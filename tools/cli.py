@@ -259,18 +259,31 @@ def _city_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_login(value: str) -> str:
+    from city.config import LOGIN
+
+    if not LOGIN.match(value):
+        raise argparse.ArgumentTypeError("lower-case letters, digits, '.', '-' and '_' (at most 32)")
+    return value
+
+
 def _passwd(args: argparse.Namespace) -> int:
     import getpass
 
     from web.auth import hash_password
 
-    password = getpass.getpass(f"password for counter {args.counter}: ")
+    whom = f"report login {args.report}" if args.report else f"counter {args.counter}"
+    password = getpass.getpass(f"password for {whom}: ")
     if len(password) < 8:
         print("sunbeon: use at least 8 characters", file=sys.stderr)
         return 2
     if getpass.getpass("again: ") != password:
         print("sunbeon: the two did not match", file=sys.stderr)
         return 2
+    if args.report:  # the city report console (city.toml, docs/city.md)
+        print("# add to city.toml:")
+        print(f'[[report.users]]\nlogin = "{args.report}"\npassword_hash = "{hash_password(password)}"')
+        return 0
     print("# add to the config file, under [web]:")
     print(f'[[web.clerks]]\ncounter = "{args.counter}"\npassword_hash = "{hash_password(password)}"')
     return 0
@@ -518,8 +531,10 @@ def parser() -> argparse.ArgumentParser:
     notify.add_argument("--secret", metavar="NAME", help="set one provider secret (value on stdin) and exit")
     notify.set_defaults(run=_notify)
 
-    passwd = sub.add_parser("passwd", help="make a clerk console password hash for the config")
-    passwd.add_argument("--counter", required=True)
+    passwd = sub.add_parser("passwd", help="make a clerk console (or city report) password hash for the config")
+    whom = passwd.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--counter", help="a counter's clerk login (hall config, [[web.clerks]])")
+    whom.add_argument("--report", metavar="LOGIN", type=_report_login, help="a city report login (city.toml)")
     passwd.set_defaults(run=_passwd)
 
     device = sub.add_parser("device", help="add, remove or list the hall's devices and their broker logins")

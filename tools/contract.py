@@ -47,6 +47,8 @@ class Channel:
 CHANNELS = (
     Channel("hall", "hall", "hub", "all", protocol.HallDescription, True,
             "The hall's public description (tasks, counters, names, hours; no secret); devices follow it."),
+    Channel("hall-info", "hall/info", "hub", "city relay (through the bridge)", protocol.PublicHallInfo, True,
+            "The hall's name and location (address, lat, lon, public phone) only; the city bridge forwards it."),
     Channel("snapshot", "state/snapshot", "hub", "all", protocol.Snapshot, True,
             "The whole hall; a screen that connects is current at once."),
     Channel("places", "state/places", "hub", "web relay", protocol.Places, True,

@@ -21,22 +21,26 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from city.config import CentralBroker, CityConfig, HallInfo
+from city.config import CentralBroker, CityConfig, ReportSettings, ReportUser
 from city.synthetic import SyntheticHall, halls
 from tools import bridge, deploy
 from tools.broker import Broker, free_port
+from web.auth import hash_password
 from wire import protocol as p
+from wire.hall import HallInfo, Names
 
+# (site, name, address, lat, lon): what each hall's own config says in [site.location] (demo data).
 DISTRICT = [
-    ("seongsu1", "성수1가제1동 주민센터", 37.5447, 127.0557),
-    ("wangsimni", "왕십리도선동 주민센터", 37.5653, 127.0318),
-    ("haengdang", "행당제1동 주민센터", 37.5581, 127.0297),
-    ("oksu", "옥수동 주민센터", 37.5404, 127.0134),
-    ("geumho", "금호2·3가동 주민센터", 37.5485, 127.0207),
-    ("songjeong", "송정동 주민센터", 37.5573, 127.0674),
-    ("yongdap", "용답동 주민센터", 37.5636, 127.0522),
-    ("sageun", "사근동 주민센터", 37.5620, 127.0437),
+    ("seongsu1", "성수1가제1동 주민센터", "서울특별시 성동구 뚝섬로1길 43", 37.5447, 127.0557),
+    ("wangsimni", "왕십리도선동 주민센터", "서울특별시 성동구 왕십리로 410", 37.5653, 127.0318),
+    ("haengdang", "행당제1동 주민센터", "서울특별시 성동구 행당로 89", 37.5581, 127.0297),
+    ("oksu", "옥수동 주민센터", "서울특별시 성동구 독서당로 220", 37.5404, 127.0134),
+    ("geumho", "금호2·3가동 주민센터", "서울특별시 성동구 금호로 100", 37.5485, 127.0207),
+    ("songjeong", "송정동 주민센터", "서울특별시 성동구 송정12길 20", 37.5573, 127.0674),
+    ("yongdap", "용답동 주민센터", "서울특별시 성동구 용답중앙길 60", 37.5636, 127.0522),
+    ("sageun", "사근동 주민센터", "서울특별시 성동구 사근동길 40", 37.5620, 127.0437),
 ]
+REPORT_LOGIN = ("demo", "demo-report")  # the demo's report console login (printed at start)
 
 
 @dataclass
@@ -48,11 +52,14 @@ class CityDemo:
     halls: list[SyntheticHall] = field(default_factory=list)
     brokers: dict[str, Broker] = field(default_factory=dict)
     publishers: dict[str, mqtt.Client] = field(default_factory=dict)
+    addresses: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> CityDemo:
         certs = bridge.make_test_ca(self.folder / "ca")
         self.central_port, self.relay_port = free_port(), free_port()
-        chosen = DISTRICT[: self.n] + [(h.site, h.name, h.lat, h.lon) for h in halls(max(0, self.n - len(DISTRICT)))]
+        chosen = DISTRICT[: self.n] + [
+            (h.site, h.name, f"서울특별시 성동구 {h.name}", h.lat, h.lon) for h in halls(max(0, self.n - len(DISTRICT)))
+        ]
         central = bridge.Central(
             sites=tuple(site for site, *_ in chosen),
             port=self.central_port,
@@ -71,9 +78,10 @@ class CityDemo:
         self.central = Broker(
             self.central_port, conf=(self.folder / "sunbeon-city.conf").read_text(), folder=self.folder / "central"
         ).start()
-        for i, (site, name, lat, lon) in enumerate(chosen):
+        for i, (site, name, address, lat, lon) in enumerate(chosen):
             hall = SyntheticHall(site, name, seed=i + 1)
             hall.lat, hall.lon = lat, lon
+            self.addresses[site] = address
             self.halls.append(hall)
             link = bridge.HallBridge(site=site, host="127.0.0.1", port=self.central_port, password=f"pw-{site}",
                                      cafile=str(certs["ca"]), keepalive=5, restart="1 3")  # fmt: skip
@@ -85,10 +93,11 @@ class CityDemo:
             name="성동구",
             database=str(self.folder / "city.db"),
             mqtt=CentralBroker(port=self.relay_port, username="city-relay", password="relay-pw", client_id="city-demo"),
-            halls=[
-                HallInfo(site=h.site, name=h.name, address=f"서울특별시 성동구 · {h.name}", lat=h.lat, lon=h.lon)
-                for h in self.halls
-            ],
+            # No [[halls]]: names, addresses and positions come from each hall's own `hall/info`.
+            report=ReportSettings(
+                users=[ReportUser(login=REPORT_LOGIN[0], password_hash=hash_password(REPORT_LOGIN[1]))],
+                secret_file=str(self.folder / "city-report.secret"),
+            ),
         )
         return self
 
@@ -99,9 +108,16 @@ class CityDemo:
         client.connect("127.0.0.1", self.brokers[hall.site].port)
         client.loop_start()
         client.publish(f"{root}/hub/status", b'{"v":1,"state":"online"}', qos=1, retain=True)
+        client.publish(f"{root}/hall/info", self.description(hall), qos=1, retain=True)
         client.publish(f"{root}/state/snapshot", json.dumps(hall.snapshot()).encode(), qos=1, retain=True)
         client.publish(f"{root}/summary/{today()}", summary(hall), qos=1, retain=True)
         self.publishers[hall.site] = client
+
+    def description(self, hall: SyntheticHall) -> bytes:
+        """The hall's `hall/info`, as its hub publishes it from its config's [site.location] (wire/hall.py)."""
+        info = HallInfo(site=hall.site, name=Names(ko=hall.name).all(), address=self.addresses[hall.site],
+                        lat=hall.lat, lon=hall.lon)  # fmt: skip
+        return p.encode(info)
 
     def step(self, rng: random.Random) -> None:
         """One change in a random hall, and every hub's heartbeat."""
@@ -167,7 +183,8 @@ def run(*, halls: int = 6, port: int | None = None, minutes: float = 0, out: str
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    print(f"city page:   http://127.0.0.1:{web_port}/   (widget: /widget, JSON: /api/halls, report: /report)")
+    print(f"city page:   http://127.0.0.1:{web_port}/   (widget: /widget, JSON: /api/halls)")
+    print(f"report:      http://127.0.0.1:{web_port}/report   (login {REPORT_LOGIN[0]} / {REPORT_LOGIN[1]})")
     print(f"{len(demo.halls)} halls, each with its own Mosquitto bridged over TLS to the central broker on "
           f":{demo.central_port}; files in {demo.folder}")  # fmt: skip
     rng = random.Random(1)

@@ -9,6 +9,7 @@ devices' grants (`Hall.devices`), which the hub's domain needs and which are nev
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, time
 from typing import Annotated, Any, Literal
@@ -343,6 +344,65 @@ class Counter(_Model):
         return value
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+
+
+class Location(_Model):
+    """Where the hall is, for the city page (issue 16): public data only, as on the hall's sign.
+
+    Published in the hall's description and, trimmed, on `hall/info` (the one description the city
+    bridge forwards): address, map position, the hall's public phone number. Nothing else."""
+
+    address: str | None = Field(default=None, min_length=1, max_length=200)  # the road-name address, Korean
+    lat: float | None = None
+    lon: float | None = None
+    phone: str | None = None  # the hall's public number (02-2286-5114), never a person's
+
+    @field_validator("address")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or any(c in value for c in "\r\n\t<>")):
+            raise ValueError("the address is one line of text (no line break, tab, < or >)")
+        return value
+
+    @field_validator("lat", "lon", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        # A quoted "37.5" is a typo worth a message, and TOML's nan/inf are not a place.
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"{value!r} is not a number of degrees (no quotes): e.g. lat = 37.5633")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a number of degrees")
+        return value
+
+    @field_validator("lat")
+    @classmethod
+    def _lat(cls, value: float | None) -> float | None:
+        if value is not None and not -90 <= value <= 90:
+            raise ValueError(f"latitude {value} is outside -90..90 (Seoul is about 37.5; lat and lon swapped?)")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon(cls, value: float | None) -> float | None:
+        if value is not None and not -180 <= value <= 180:
+            raise ValueError(f"longitude {value} is outside -180..180 (Seoul is about 127.0)")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is not None and not _PHONE.match(value):
+            raise ValueError(f"{value!r} is not a phone number like 02-2286-5114")
+        return value
+
+    @model_validator(mode="after")
+    def _both(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
 class Site(_Model):
     """The hall itself."""
 
@@ -355,6 +415,7 @@ class Site(_Model):
     tickets_per_minute_per_kiosk: int = Field(default=12, ge=1, le=600)
     calendar: Calendar = Calendar()  # holidays, closures, extra days (hall calendar)
     bookings: Bookings = Bookings()  # check-in window and calling bound of appointments
+    location: Location | None = None  # address, map position, public phone (the city page)
 
     @field_validator("timezone")
     @classmethod
@@ -455,3 +516,34 @@ class Hall(_Model):
             languages=self.languages,
             sms_notices=self.sms_notices,
         )
+
+
+class HallInfo(BaseModel):
+    """The hall's public description as the city sees it (`hall/info`, retained; issue 16).
+
+    Built only from the hall's name and `site.location`, field by field: whatever else the hall
+    config holds (logins, password hashes, clerks, devices) cannot reach it, and this is the one
+    description the city bridge forwards (city/topics.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+    site: str
+    name: dict[str, str]
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    phone: str | None = None
+
+
+def hall_info(hall: Hall) -> HallInfo:
+    """The `hall/info` of `hall`: its id, its name in every language, its location."""
+    where = hall.site.location or Location()
+    return HallInfo(
+        site=hall.site.id,
+        name=hall.site.name.all(),
+        address=where.address,
+        lat=where.lat,
+        lon=where.lon,
+        phone=where.phone,
+    )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cas
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from wire.hall import LENIENT, Hall
+from wire.hall import LENIENT, Hall, HallInfo, hall_info
 
 VERSION = 1
 MAX_PAYLOAD = 8192  # bytes; a command is a few hundred
@@ -51,6 +51,7 @@ class Topics:
         self.calls = f"{self.root}/events/call"
         self.hub_status = f"{self.root}/hub/status"
         self.hall = f"{self.root}/hall"
+        self.info = f"{self.root}/hall/info"  # its name and location only: what the city bridge forwards
         self.all_commands = f"{self.root}/cmd/+"
         self.all_device_status = f"{self.root}/device/+/status"
         self.all_notify_commands = f"{self.root}/notify/cmd/+"
@@ -68,7 +69,6 @@ class Topics:
         head = f"{self.root}/notify/cmd/"
         rest = topic[len(head) :] if topic.startswith(head) else ""
         return rest if rest and "/" not in rest else None
-        self.info = f"{self.root}/hall/info"  # the hall's public description (city page), if published
 
     def summary(self, business_date: str) -> str:
         """Where the hub keeps a business day's summary (retained: the city reads every day it missed)."""
@@ -905,11 +905,18 @@ class CallEvent(_Message):
 # `hall` (retained): the hall's public description, from the hub's config. The model is wire/hall.py's
 # Hall; the devices' grants are excluded from it, and it holds no login, password or hash.
 HallDescription = Hall
+# `hall/info` (retained): the hall's name and location only (issue 16), for the city bridge.
+PublicHallInfo = HallInfo
 
 
 def describe(hall: Hall) -> bytes:
     """The retained description of `hall`, as the hub publishes it (never the devices' grants)."""
     return encode(hall.public())
+
+
+def describe_info(hall: Hall) -> bytes:
+    """The retained `hall/info` of `hall` (name and location only), what the city bridge forwards."""
+    return encode(hall_info(hall))
 
 
 def read_hall(payload: bytes) -> Hall:

@@ -71,7 +71,8 @@ def test_published_messages_validate_against_the_contract(hub, clients) -> None:
         assert counter.request("recall").status == "ok"
         assert kiosk.request("issue", service="no-such-service").status == "error"  # an error reply too
         kiosk.set_status("degraded", detail="용지 부족", reason="paper_low")
-        names_needed = {"hall", "snapshot", "places", "call", "command", "reply", "hub-status", "device-status"}
+        names_needed = {"hall", "hall-info", "snapshot", "places", "call", "command", "reply", "hub-status",
+                        "device-status"}  # fmt: skip
         deadline = time.monotonic() + 10
         flags = _topic_flags()
         while time.monotonic() < deadline:

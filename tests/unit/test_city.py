@@ -138,8 +138,8 @@ def test_page_api_widget_and_report() -> None:
         state.apply(f"{ROOT}/a/city/link", b"0", time.time())
         assert client.get("/api/halls", headers={"If-None-Match": api.headers["etag"]}).status_code == 200
         assert "이후 정보가 갱신되지 않았습니다" in client.get("/").text
-        assert client.get("/report?month=2026-11").status_code == 200
-        assert client.get("/report.csv?month=2026-11").text.startswith("\ufeff")
+        # The report is for staff: without a session, the login page (tests/e2e/test_city_report_login.py).
+        assert client.get("/report?month=2026-11", follow_redirects=False).headers["location"] == "/report/login"
 
 
 def test_frames_share_changes_and_catch_up() -> None:
