@@ -233,7 +233,8 @@ def router(
         if reply.status != "ok" or reply.data is None or reply.data.booking is None:
             code_ = reply.error.code if reply.error else "other"
             status = STATUS.get(code_, 400)
-            return page(request, "booking_gone.html", lang, status, message=booking_text.error(code_, lang))
+            refused = booking_text.error(code_, lang)
+            return page(request, "booking_gone.html", lang, status, message=refused, failed=True)
         made = reply.data.booking.model_dump()
         key, new = browser(request)
         slots: list[dict[str, Any]] = []
