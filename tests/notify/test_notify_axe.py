@@ -15,7 +15,7 @@ from tests.conftest import WebServer
 from tests.e2e import axe
 from tests.e2e.test_web_axe import ARGS, CHROMIUM, PHONE, _summary
 
-LANGS = ("ko", "en")
+LANGS = ("ko", "en", "ru")  # ru: the longest words of the five
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +69,10 @@ def test_the_notification_controls_pass_axe(browser, notify_hall, notify_hub) ->
             for lang in LANGS:
                 page.goto(f"{web.url}/t/{mine}/notify?lang={lang}&msg=on")
                 page.locator("#sms-state", has_text="5678").wait_for(timeout=5000)
+                # The state and its masked number stay on one line (it broke after "010-" on a phone),
+                # and the page still fits the phone's width.
+                assert page.locator("#sms-state").evaluate("el => el.getClientRects().length") == 1
+                assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], lang
                 _check(page, f"controls, a number on {lang}", found)
         finally:
             service.stop()
