@@ -37,7 +37,7 @@ class HallInfo(_Model):
     phone: str | None = None
 
 
-LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")
 
 
 class ReportUser(_Model):

@@ -101,7 +101,7 @@ def hub_status(payload: bytes) -> p.HubStatus | Flag:
         return Flag("malformed", "hub status")
 
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]\Z")
 _LANGUAGES = ("ko", "en", "zh", "vi", "ru")
 
 

@@ -31,6 +31,8 @@ from wire.i18n import LANGUAGES  # noqa: E402
 
 # `--out DIR` draws elsewhere (to look at the pictures without touching the README's).
 OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else ROOT / "docs" / "images"
+# `--review` (with --out) also draws pages the README does not show, in every language, to look at.
+REVIEW = "--review" in sys.argv and "--out" in sys.argv
 NOW = datetime(2026, 11, 23, 10, 40, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()
 
 
@@ -178,6 +180,15 @@ def web_pictures() -> None:
                 page.click("#book")
                 page.locator("#code").wait_for(timeout=10000)
                 page.screenshot(path=str(OUT / "web-booking-done-ko.png"), full_page=True)
+                if REVIEW:  # the booking pages in every language, for a person to look at (not in the README)
+                    booked = page.url.split("/booking/")[1].split("?")[0]
+                    for language in LANGUAGES:
+                        page.goto(f"{url}/booking?lang={language}&service=passport_apply&day=2026-11-24")
+                        page.screenshot(path=str(OUT / f"review-booking-{language}.png"), full_page=True)
+                        page.goto(f"{url}/booking/{booked}?lang={language}")
+                        page.screenshot(path=str(OUT / f"review-booking-done-{language}.png"), full_page=True)
+                        page.goto(f"{url}/booking/ZZZZ-ZZZZ?lang={language}")
+                        page.screenshot(path=str(OUT / f"review-booking-gone-{language}.png"), full_page=True)
                 desk = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
                 desk.goto(f"{url}/console")
                 desk.screenshot(path=str(OUT / "web-console-login.png"), full_page=True)

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from web import error_pages, notify_routes
+from web import error_pages
 from web.auth import LoginBrake, Signer
 from web.deps import Full, Shared, StreamCount, language
 from web.headers import Guard
 from web.relay import Relay
-from web.routers import booking, booking_console, console, day, public, remote, report, tickets
+from web.routers import booking, booking_console, console, day, notify, public, remote, report, tickets
 from web.sessions import Generations
 from wire.config import HallConfig
 
@@ -72,7 +72,7 @@ def create_app(
         streams=StreamCount(max_streams),
     )
     app.state.streams = shared.streams
-    notify_routes.mount(app, hall, relay, signer, shared.pages)  # the ticket's 알림톡/SMS and Web Push controls
+    notify.set_up(shared, app.state)  # the ticket's 알림톡/SMS and Web Push controls: links, rate, health
 
     @app.exception_handler(Full)
     async def full(_: Request, __: Full) -> Response:
@@ -82,6 +82,7 @@ def create_app(
     error_pages.mount(app, shared)  # a browser meets an error as a page in its language
     app.include_router(public.router)
     app.include_router(tickets.router)
+    app.include_router(notify.router)
     app.include_router(report.router)  # before console: /console/report is not a counter's page
     app.include_router(console.router)
     app.include_router(day.router)  # a manager's 오늘 운영 변경 (change_day through [web] staff_device)

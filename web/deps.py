@@ -25,9 +25,9 @@ from web.sessions import Generations
 from wire.config import HallConfig
 
 COOKIE = "sunbeon_session"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}$")  # a ticket number as the hall prints it
-ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # counter and service ids (wire/config.py's Id, loosely)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}\Z")
+NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,6}\Z")  # a ticket number as the hall prints it
+ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}\Z")  # counter and service ids (wire/config.py's Id, loosely)
 
 
 def clean(value: object, longest: int = 200) -> str | None:

@@ -360,6 +360,12 @@ class Local:
     hall: Hall | None
 
 
+# Words the clerk console uses after /console/ in its own paths (web/routers/console.py, report.py):
+# a counter with one of these ids would have its page at /console/<id>, shadowed by that page.
+# tests/unit/test_console_paths.py keeps this list in step with the routes.
+CONSOLE_WORDS = frozenset({"login", "logout", "report"})
+
+
 def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """Problems no single field shows: duplicates and references to things that do not exist."""
     problems: list[tuple[tomlpos.Where, str]] = []
@@ -369,6 +375,15 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
             if item.id in seen:
                 problems.append(((field, i, "id"), f"duplicate {field[:-1]} id {item.id!r}"))
             seen.add(item.id)
+    for i, counter in enumerate(config.counters):
+        if counter.id in CONSOLE_WORDS:
+            problems.append(
+                (
+                    ("counters", i, "id"),
+                    f"counter id {counter.id!r} is reserved: the clerk console's /console/{counter.id} "
+                    "is another page; choose another id",
+                )
+            )
     services = {s.id for s in config.services}
     counters = {c.id for c in config.counters}
     for i, counter in enumerate(config.counters):

@@ -31,7 +31,7 @@ from pydantic.json_schema import SkipJsonSchema
 from wire.i18n import LANGUAGES
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}\Z")
 LENIENT = {"lenient": True}  # validation context for a description from the wire (see _Model)
 
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import reduce
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from wire.hall import LENIENT, Hall, HallInfo, hall_info
 
@@ -281,22 +281,25 @@ _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
+def _real_date(value: str) -> str:
+    datetime.date.fromisoformat(value)  # 2026-02-30 fits the pattern and is refused here, as bad_request
+    return value
+
+
+# A day at the hall in a request, YYYY-MM-DD: the pattern (kept in the JSON schema, so a client
+# knows the shape) and a real calendar date. One type for every request that names a day.
+HallDate = Annotated[str, Field(pattern=_DATE), AfterValidator(_real_date)]
+
+
 class ChangeDay(Request):
     """Staff: close the hall (or one service) early on a day ("오늘 14시 조기 마감"), all day, or undo it."""
 
     op: Literal["change_day"] = "change_day"
-    date: str | None = Field(default=None, pattern=_DATE, description="YYYY-MM-DD at the site; default today")
+    date: HallDate | None = Field(default=None, description="YYYY-MM-DD at the site; default today")
     service: str | None = Field(default=None, max_length=32, description="one service; default the whole hall")
     closes: str | None = Field(default=None, pattern=_CLOCK, description="HH:MM: closes (and stops issuing) then")
     closed: bool = False
     clear: bool = False
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            datetime.date.fromisoformat(value)  # 2026-02-30 is refused here, as bad_request
-        return value
 
 
 _CODE = r"^[0-9A-Za-z -]{4,16}$"
@@ -307,18 +310,12 @@ class Book(Request):
 
     op: Literal["book"] = "book"
     service: str = Field(max_length=32)
-    date: str = Field(pattern=_DATE)
+    date: HallDate
     slot: str = Field(pattern=_CLOCK, description="HH:MM, a slot start of the service that day")
     phone: str | None = Field(default=None, pattern=r"^0[0-9]{8,10}$", description="digits only; for the limit")
     name: str | None = Field(default=None, pattern=r"^[^\x00-\x1f\x7f]{1,20}$")
     owner: str | None = Field(default=None, max_length=64, description="the relay's key of the browser, hashed")
     language: Language = "ko"
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str) -> str:
-        datetime.date.fromisoformat(value)
-        return value
 
 
 class ChangeBooking(Request):
@@ -326,14 +323,8 @@ class ChangeBooking(Request):
 
     op: Literal["change_booking"] = "change_booking"
     code: str = Field(pattern=_CODE)
-    date: str = Field(pattern=_DATE)
+    date: HallDate
     slot: str = Field(pattern=_CLOCK)
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str) -> str:
-        datetime.date.fromisoformat(value)
-        return value
 
 
 class CancelBooking(Request):
@@ -354,15 +345,8 @@ class ListBookings(Request):
     """Staff: a day's bookings (default today), optionally of one service."""
 
     op: Literal["list_bookings"] = "list_bookings"
-    date: str | None = Field(default=None, pattern=_DATE)
+    date: HallDate | None = None
     service: str | None = Field(default=None, max_length=32)
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str | None) -> str | None:
-        if value is not None:
-            datetime.date.fromisoformat(value)
-        return value
 
 
 class BookingSlots(Request):
@@ -370,13 +354,7 @@ class BookingSlots(Request):
 
     op: Literal["booking_slots"] = "booking_slots"
     service: str = Field(max_length=32)
-    date: str = Field(pattern=_DATE)
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, value: str) -> str:
-        datetime.date.fromisoformat(value)
-        return value
+    date: HallDate
 
 
 class ShowBooking(Request):

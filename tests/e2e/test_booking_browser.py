@@ -36,11 +36,13 @@ def test_book_change_and_cancel_on_a_phone(web, hub, page):  # noqa: F811
         # Cancel it (the page asks in words, the button does it).
         page.click("#cancel")
         page.locator("#message", has_text="취소되었습니다").wait_for()
+        assert "error" not in page.locator("#message").get_attribute("class")  # done: the plain message
         assert staff.ask(p.SHOW_BOOKING, code=code).error.code == "unknown_booking"
     finally:
         staff.close()
     # Looking it up again says so in Korean, no raw error text.
     page.goto(web.url + f"/booking/{code}?lang=ko")
     assert "예약 번호를 찾을 수 없습니다" in page.locator("#message").inner_text()
+    assert "error" in page.locator("#message").get_attribute("class")  # a refusal looks like one (was green)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"

@@ -31,10 +31,10 @@ from wire import protocol as p
 from wire.config import HallConfig
 
 BROWSER_COOKIE = "sunbeon_browser"
-CODE = re.compile(r"^[0-9A-Za-z-]{4,16}$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-PHONE = re.compile(r"^0\d{8,10}$")
+CODE = re.compile(r"^[0-9A-Za-z-]{4,16}\Z")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+PHONE = re.compile(r"^0\d{8,10}\Z")
 FIELDS = ("service", "date", "slot", "name", "phone")  # of a JSON booking
 WRITES_PER_HOUR = 20  # bookings, changes and cancellations one address may make in an hour
 READS_PER_MINUTE = 120  # slot look-ups and booking pages per address and minute

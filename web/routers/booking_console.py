@@ -20,9 +20,9 @@ from wire import clock as hall_clock
 from wire import protocol as p
 from wire.config import HallConfig
 
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-PHONE = re.compile(r"^0\d{8,10}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
+PHONE = re.compile(r"^0\d{8,10}\Z")
 COOKIE = "sunbeon_session"
 
 

@@ -23,7 +23,7 @@ from web.deps import Hall, OwnCounter, clean, console_csrf, console_form_token
 from web.text import CONSOLE
 from wire import protocol as p
 
-CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 ACTIONS = ("closes", "closed", "clear")
 # The hub's refusals the page explains in a sentence of its own; any other code: day.error.other.
 REFUSALS = ("bad_request", "invalid_state", "unknown_service", "forbidden", "timeout", "storage_unavailable")

@@ -26,18 +26,16 @@ from web import booking_text
 from web.auth import Signer
 from web.relay import Relay, remote_offered
 from web.routers.booking import BROWSER_COOKIE, Rate, browser_key, owner_of
+from web.routers.notify import register_phone
 from wire import protocol as p
 from wire.config import HallConfig
 
 TAKES_PER_HOUR = 10  # remote tickets one address may ask for in an hour
 # A Korean mobile number as the notifier takes it (notify/contact.py): 010 and eight digits; spaces,
 # dashes, dots and brackets as people type them are dropped first.
-MOBILE = re.compile(r"^010[0-9]{8}$")
+MOBILE = re.compile(r"^010[0-9]{8}\Z")
 SEPARATORS = re.compile(r"[\s\-.()]")
-NOTIFY_TIMEOUT = 5.0  # seconds for the notifier's answer; without one the ticket still stands
 NEW_TICKET_GRACE = 2.0  # seconds: the relay learns a new ticket's place with the next state/places
-# The notifier's refusals as the ticket's 알림 page words them (web/notify_routes.py MESSAGES).
-NOTIFY_MESSAGES = {"invalid_phone": "invalid_phone", "rate_limited": "limited"}
 
 
 def phone_owner(signer: Signer, number: str) -> str:
@@ -130,18 +128,6 @@ def router(
         deadline = asyncio.get_running_loop().time() + NEW_TICKET_GRACE
         while relay.place(token) is None and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.1)
-        reply = await asyncio.to_thread(
-            relay.client.request,
-            "notify_register",
-            to="notify",
-            timeout=NOTIFY_TIMEOUT,
-            token=token,
-            phone=number,
-            language=lang,
-            consent=True,
-        )
-        if reply.status == "ok":
-            return "on"
-        return NOTIFY_MESSAGES.get(reply.error.code if reply.error else "", "failed")
+        return await register_phone(relay, token, number, lang)
 
     return api

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from web.deps import Hall, SignedIn, clean
 
 router = APIRouter()
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
 def _database(hall: Hall) -> str:
