@@ -7,6 +7,7 @@ of relays can read the same broker (docs/city.md).
 Fan-out: one `Frames` ticker turns what changed since the last tick into one frame (the changed
 halls' public JSON), encoded once and shared by every SSE viewer; a viewer keeps only its
 position in a short ring of frames (a slow one that falls off the ring gets the whole city).
+Viewers sleep on one shared future (`waiter()`), resolved per frame, or for a keepalive.
 """
 
 from __future__ import annotations
@@ -33,7 +34,17 @@ from wire import protocol as p
 
 log = logging.getLogger("sunbeon.city")
 TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within about this (plus the bridge)
+SLOWEST_TICK = 1.0  # ... at most this with many viewers (below)
+VIEWERS_PER_SECOND = 10_000  # viewers for which the tick is SLOWEST_TICK
 RING = 64  # frames a viewer may lag behind before it gets the whole city again
+KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
+
+
+def tick_for(viewers: int) -> float:
+    """Seconds between frames. Each frame is one send per viewer: with 10,000 viewers, five frames
+    a second were 50,000 sends a second, more than one core; one a second keeps a change's delay
+    within the 2 s budget (≤ 1 s of tick + the bridge) while the relay stays responsive."""
+    return max(TICK, min(SLOWEST_TICK, SLOWEST_TICK * viewers / VIEWERS_PER_SECOND))
 
 
 class CityLink:
@@ -97,8 +108,21 @@ class Frames:
         self.ring: deque[tuple[int, list[dict[str, Any]]]] = deque(maxlen=RING)
         self.encoded: dict[tuple[int, str], bytes] = {}
         self.whole: dict[tuple[int, str], bytes] = {}
-        self.event = asyncio.Event()
+        self.shared: asyncio.Future[bool] | None = None
         self.changed_at: dict[int, float] = {}
+        self.sent_at = time.monotonic()
+
+    def waiter(self) -> asyncio.Future[bool]:
+        """The future every viewer waits on: True for a new frame, False for a keepalive."""
+        if self.shared is None or self.shared.done():
+            self.shared = asyncio.get_running_loop().create_future()
+        return self.shared
+
+    def _wake(self, frame: bool) -> None:
+        shared, self.shared = self.shared, None
+        if shared is not None and not shared.done():
+            shared.set_result(frame)
+        self.sent_at = time.monotonic()
 
     def tick(self, now: float) -> bool:
         """Make a frame of what changed; wake the viewers. True when there was one."""
@@ -111,8 +135,7 @@ class Frames:
         oldest = self.ring[0][0]
         self.encoded = {k: v for k, v in self.encoded.items() if k[0] >= oldest}
         self.whole = {k: v for k, v in self.whole.items() if k[0] == self.number - 1}
-        event, self.event = self.event, asyncio.Event()
-        event.set()
+        self._wake(True)
         return True
 
     def _events(self, halls: list[dict[str, Any]], language: str) -> bytes:
@@ -154,10 +177,11 @@ class Frames:
             return self.everything(language, now)
         return self.number, b"".join(self.frame(n, language) for n, _ in self.ring if n > number)
 
-    async def run(self, every: float = TICK) -> None:
+    async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         while True:
             try:
-                self.tick(time.time())
+                if not self.tick(time.time()) and time.monotonic() - self.sent_at >= KEEPALIVE:
+                    self._wake(False)
             except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
                 log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
-            await asyncio.sleep(every)
+            await asyncio.sleep(tick_for(viewers()))

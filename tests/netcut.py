@@ -18,6 +18,7 @@ class Cuttable:
         self.open = threading.Event()
         self.open.set()
         self.pairs: list[tuple[socket.socket, socket.socket]] = []
+        self.refused = 0  # connections closed at once because the link was cut
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -27,6 +28,7 @@ class Cuttable:
             except OSError:
                 return
             if not self.open.is_set():
+                self.refused += 1
                 client.close()
                 continue
             try:
