@@ -24,7 +24,7 @@ import paho.mqtt.client as mqtt
 from common import report
 from paho.mqtt.enums import CallbackAPIVersion
 
-from tests.netcut import Cuttable
+from tests.netcut import MODES, Cuttable
 from tools import bridge, deploy
 from tools.broker import Broker, free_port
 
@@ -44,6 +44,8 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the catch-up")
     parser.add_argument("--keepalive", type=int, default=bridge.HallBridge.keepalive)
     parser.add_argument("--restart", default=bridge.HallBridge.restart, help="restart_timeout (base cap)")
+    parser.add_argument("--mode", default="close", choices=MODES, help="what the bridge meets while cut")
+    parser.add_argument("--no-tls", action="store_true", help="a plain TCP bridge (to tell TLS apart)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sunbeon-city-cut-") as name:
         tmp = Path(name)
@@ -57,9 +59,10 @@ def main() -> None:
         bridge.write_central(central_cfg, tmp)
         (tmp / "central").mkdir()
         central = Broker(central_port, conf=(tmp / "sunbeon-city.conf").read_text(), folder=tmp / "central").start()
-        proxy = Cuttable(central_port)
+        proxy = Cuttable(relay_port if args.no_tls else central_port, args.mode)
         link = bridge.HallBridge(site="r1", host="127.0.0.1", port=proxy.port, password="pw-r1",
-                                 cafile=str(certs["ca"]), keepalive=args.keepalive, restart=args.restart)  # fmt: skip
+                                 cafile=str(certs["ca"]), keepalive=args.keepalive, restart=args.restart,
+                                 tls=not args.no_tls)  # fmt: skip
         (tmp / "r1").mkdir()
         hall = Broker(extra=bridge.hall_conf(link) + f"\nuser {getpass.getuser()}\n", folder=tmp / "r1").start()
         seen: dict[str, bytes] = {}
@@ -107,10 +110,11 @@ def main() -> None:
             print(f"bridge attempts during the cut: {attempts}; forwarder refused {proxy.refused}", file=sys.stderr)
             if caught is None:
                 print(f"not caught up; hall broker log tail:\n{log[-3000:]}", file=sys.stderr)
+            what = f"{'plain' if args.no_tls else 'TLS'}, forwarder {args.mode}"
             rows += [
                 ("hall shown stale (city/link = 0) during the cut", float(stale), "(1 = yes)", "yes", stale),
                 (f"catch-up after a {args.cut:g} s cut (restart_timeout {args.restart}, keepalive "
-                 f"{args.keepalive} s)", caught if caught is not None else -1, "s", "—", caught is not None),
+                 f"{args.keepalive} s, {what})", caught if caught is not None else -1, "s", "—", caught is not None),
                 ("hall messages published during the cut (never blocked)", float(target), "", "—", True),
             ]  # fmt: skip
         finally:

@@ -8,23 +8,33 @@ import threading
 
 from tools.broker import free_port
 
+# How a cut looks to the hall's bridge while it lasts:
+# "close": the forwarder still accepts, then closes at once (a proxy in front of a dead central broker);
+# "refuse": nothing listens on the port (connection refused, as from a central box whose broker is down).
+MODES = ("close", "refuse")
+
 
 class Cuttable:
     """A TCP forwarder between a hall's bridge and the central broker, which the test can cut."""
 
-    def __init__(self, target: int) -> None:
-        self.target, self.port = target, free_port()
-        self.server = socket.create_server(("127.0.0.1", self.port))
+    def __init__(self, target: int, mode: str = "close") -> None:
+        assert mode in MODES, mode
+        self.target, self.port, self.mode = target, free_port(), mode
         self.open = threading.Event()
         self.open.set()
         self.pairs: list[tuple[socket.socket, socket.socket]] = []
-        self.refused = 0  # connections closed at once because the link was cut
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.refused = 0  # connections closed at once because the link was cut ("close" mode)
+        self.server: socket.socket | None = None
+        self._listen()
 
-    def _accept(self) -> None:
+    def _listen(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def _accept(self, server: socket.socket) -> None:
         while True:
             try:
-                client, _ = self.server.accept()
+                client, _ = server.accept()
             except OSError:
                 return
             if not self.open.is_set():
@@ -33,6 +43,7 @@ class Cuttable:
                 continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+                upstream.settimeout(None)  # an idle link is not a dead one
             except OSError:
                 client.close()
                 continue
@@ -53,6 +64,9 @@ class Cuttable:
 
     def cut(self) -> None:
         self.open.clear()
+        if self.mode == "refuse" and self.server is not None:
+            self.server.close()
+            self.server = None
         for pair in self.pairs:
             for s in pair:
                 with contextlib.suppress(OSError):
@@ -60,8 +74,11 @@ class Cuttable:
         self.pairs.clear()
 
     def heal(self) -> None:
+        if self.server is None:
+            self._listen()
         self.open.set()
 
     def close(self) -> None:
         self.cut()
-        self.server.close()
+        if self.server is not None:
+            self.server.close()
