@@ -171,6 +171,23 @@ def start_relay(tmp: Path, name: str, relay_port: int) -> tuple[subprocess.Popen
     return process, port
 
 
+def ready(process: subprocess.Popen, port: int, timeout: float = 120) -> None:
+    """Wait until a relay answers /healthz with the broker linked and the halls read (a loaded box is slow)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "a city relay exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                if json.loads(answer.read())["halls"] > 0:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the city relay on {port} did not come up")
+
+
 def request(port: int) -> bytes:
     """A viewer's stream request as the page makes it: from the frame the page was rendered at."""
     import urllib.request
@@ -326,7 +343,8 @@ def main() -> None:
         generator = Generator(relay_port, args.halls)
         relays = [start_relay(tmp, f"city-relay-{i}", relay_port) for i in (1, 2)]
         try:
-            time.sleep(4)
+            for process, port in relays:
+                ready(process, port)
             for h in real:
                 h.thread.start()
 

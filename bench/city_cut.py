@@ -24,7 +24,7 @@ import paho.mqtt.client as mqtt
 from common import report
 from paho.mqtt.enums import CallbackAPIVersion
 
-from tests.netcut import MODES, Cuttable
+from tests.netcut import MODES, Cuttable, Tunnel
 from tools import bridge, deploy
 from tools.broker import Broker, free_port
 
@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--keepalive", type=int, default=bridge.HallBridge.keepalive)
     parser.add_argument("--restart", default=bridge.HallBridge.restart, help="restart_timeout (base cap)")
     parser.add_argument("--mode", default="close", choices=MODES, help="what the bridge meets while cut")
+    parser.add_argument("--extra", default="", help="more bridge lines (';' between them), to try settings")
+    parser.add_argument("--tunnel", action="store_true", help="TLS by stunnel (tools/bridge.py tunnel_conf)")
     parser.add_argument("--no-tls", action="store_true", help="a plain TCP bridge (to tell TLS apart)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sunbeon-city-cut-") as name:
@@ -62,9 +64,11 @@ def main() -> None:
         proxy = Cuttable(relay_port if args.no_tls else central_port, args.mode)
         link = bridge.HallBridge(site="r1", host="127.0.0.1", port=proxy.port, password="pw-r1",
                                  cafile=str(certs["ca"]), keepalive=args.keepalive, restart=args.restart,
-                                 tls=not args.no_tls)  # fmt: skip
+                                 tls=not args.no_tls, tunnel=args.tunnel, tunnel_port=free_port())  # fmt: skip
         (tmp / "r1").mkdir()
-        hall = Broker(extra=bridge.hall_conf(link) + f"\nuser {getpass.getuser()}\n", folder=tmp / "r1").start()
+        tunnel = Tunnel(bridge.tunnel_conf(link), tmp, link.tunnel_port) if args.tunnel else None
+        conf = bridge.hall_conf(link) + args.extra.replace(";", "\n") + f"\nuser {getpass.getuser()}\n"
+        hall = Broker(extra=conf, folder=tmp / "r1").start()
         seen: dict[str, bytes] = {}
         relay = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="city-relay-cut", protocol=mqtt.MQTTv5)
         relay.username_pw_set("city-relay", "relay-pw")
@@ -110,7 +114,7 @@ def main() -> None:
             print(f"bridge attempts during the cut: {attempts}; forwarder refused {proxy.refused}", file=sys.stderr)
             if caught is None:
                 print(f"not caught up; hall broker log tail:\n{log[-3000:]}", file=sys.stderr)
-            what = f"{'plain' if args.no_tls else 'TLS'}, forwarder {args.mode}"
+            what = f"{'plain' if args.no_tls else 'stunnel TLS' if args.tunnel else 'TLS'}, forwarder {args.mode}"
             rows += [
                 ("hall shown stale (city/link = 0) during the cut", float(stale), "(1 = yes)", "yes", stale),
                 (f"catch-up after a {args.cut:g} s cut (restart_timeout {args.restart}, keepalive "
@@ -123,6 +127,8 @@ def main() -> None:
                 c.disconnect()
                 c.loop_stop()
             hall.stop()
+            if tunnel:
+                tunnel.close()
             proxy.close()
             central.stop()
     report("city-cut", rows)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
+import subprocess
 import threading
+import time
+from pathlib import Path
 
 from tools.broker import free_port
 
@@ -82,3 +86,33 @@ class Cuttable:
         self.cut()
         if self.server is not None:
             self.server.close()
+
+
+class Tunnel:
+    """The hall's TLS tunnel to the central broker (stunnel running tools/bridge.py's tunnel_conf)."""
+
+    def __init__(self, conf: str, folder: Path, port: int) -> None:
+        binary = shutil.which("stunnel4") or shutil.which("stunnel")
+        if not binary:
+            raise RuntimeError("stunnel is not installed (Debian: apt-get install stunnel4)")
+        path = folder / "stunnel.conf"
+        # Global options must come before the service section.
+        path.write_text(f"pid =\noutput = {folder / 'stunnel.log'}\n" + conf, encoding="utf-8")
+        self.port = port
+        self.process = subprocess.Popen([binary, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("stunnel did not listen")
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
