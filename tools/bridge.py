@@ -124,7 +124,7 @@ def tunnel_conf(bridge: HallBridge) -> str:
     central broker down or unreachable, whatever restart_timeout / keepalive / TLS version). A plain
     bridge retries for ever; stunnel opens a fresh TLS connection for each of its attempts."""
     check_site(bridge.site)
-    if not re.match(r"^[A-Za-z0-9.\-]+$", bridge.host):
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+", bridge.host):
         raise BridgeError(f"central host {bridge.host!r} is not a host name or address")
     check = "checkIP" if re.match(r"^[0-9.]+$", bridge.host) else "checkHost"
     lines = [
