@@ -38,6 +38,7 @@ TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within ab
 SLOWEST_TICK = 1.0  # ... at most this with many viewers (below)
 VIEWERS_PER_SECOND = 10_000  # viewers for which the tick is SLOWEST_TICK
 RING = 64  # frames a viewer may lag behind before it gets the whole city again
+LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
 KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
 COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
 
@@ -177,7 +178,14 @@ class Frames:
             number > self.number or not self.ring or self.ring[0][0] > number + 1
         ):  # a restarted relay, or too far behind
             return self.everything(language, now)
-        return self.number, b"".join(self.frame(n, language) for n, _ in self.ring if n > number)
+        missed = [self.frame(n, language) for n, _ in self.ring if n > number]
+        if sum(map(len, missed)) > LAGGING:
+            # A viewer that fell behind gets each hall once, not every frame it missed: at 100× peak
+            # every frame is the whole city, and joining 60 of them was ≈ 20 MB queued per slow viewer.
+            whole = self.everything(language, now)
+            if len(whole[1]) < sum(map(len, missed)):
+                return whole
+        return self.number, b"".join(missed)
 
     async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         collected = time.monotonic()

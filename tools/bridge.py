@@ -70,7 +70,7 @@ class HallBridge:
     places: bool = False
     tls: bool = True
     keepalive: int = 30
-    restart: str = "2 30"  # seconds: first retry, then backoff up to the second (mosquitto.conf restart_timeout)
+    restart: str = "2 10"  # seconds: first retry, then backoff up to the second (mosquitto.conf restart_timeout)
     # TLS by a local stunnel instead of Mosquitto's own (tunnel_conf): Mosquitto 2.0.11's TLS bridge
     # stops retrying for good after two or three failed attempts (bench/city_cut.py, docs/city.md).
     tunnel: bool = False
