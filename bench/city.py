@@ -37,7 +37,7 @@ from common import ROOT, bench_hall, percentile, report, rss_mb
 from paho.mqtt.enums import CallbackAPIVersion
 
 from city.synthetic import halls as synthetic_halls
-from tests.netcut import Cuttable
+from tests.netcut import Cuttable, Tunnel
 from tools import bridge, deploy
 from tools.broker import Broker, free_port
 from wire import config
@@ -115,9 +115,12 @@ class RealHall:
     def __init__(self, site: str, tmp: Path, central_port: int, cafile: str, *, cut: bool) -> None:
         self.site = site
         self.proxy = Cuttable(central_port) if cut else None
-        link = bridge.HallBridge(site=site, host="127.0.0.1", port=self.proxy.port if self.proxy else central_port,
-                                 password=f"pw-{site}", cafile=cafile, keepalive=5, restart="1 2")  # fmt: skip
+        # The bridge as `sunbeon bridge add` writes it: plain MQTT to a local stunnel that does the TLS.
+        port = self.proxy.port if self.proxy else central_port
+        link = bridge.HallBridge(site=site, host="127.0.0.1", port=port, password=f"pw-{site}", cafile=cafile,
+                                 tunnel=True, tunnel_port=free_port())  # fmt: skip
         (tmp / site).mkdir()
+        self.tunnel = Tunnel(bridge.tunnel_conf(link), tmp / site, link.tunnel_port)
         self.broker = Broker(extra=bridge.hall_conf(link) + f"\nuser {getpass.getuser()}\n", folder=tmp / site).start()
         path = tmp / f"{site}.toml"
         path.write_text(bench_hall(self.broker.port, str(tmp / f"{site}.db"), site=site), encoding="utf-8")
@@ -151,6 +154,7 @@ class RealHall:
         self.hub.terminate()
         self.hub.wait(10)
         self.broker.stop()
+        self.tunnel.close()
         if self.proxy:
             self.proxy.close()
 

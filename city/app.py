@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from city import pages
 from city import report as city_report
@@ -163,7 +164,7 @@ def create_app(
         return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5"})
 
     # The live stream: a bare ASGI endpoint (city/stream.py), one coroutine per viewer.
-    app.router.add_route("/events", events, include_in_schema=False)
+    app.router.routes.append(Route("/events", events, include_in_schema=False))
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
