@@ -37,7 +37,7 @@ from common import ROOT, bench_hall, percentile, report, rss_mb
 from paho.mqtt.enums import CallbackAPIVersion
 
 from city.synthetic import halls as synthetic_halls
-from tests.netcut import Cuttable
+from tests.netcut import Cuttable, Tunnel
 from tools import bridge, deploy
 from tools.broker import Broker, free_port
 from wire import config
@@ -115,9 +115,12 @@ class RealHall:
     def __init__(self, site: str, tmp: Path, central_port: int, cafile: str, *, cut: bool) -> None:
         self.site = site
         self.proxy = Cuttable(central_port) if cut else None
-        link = bridge.HallBridge(site=site, host="127.0.0.1", port=self.proxy.port if self.proxy else central_port,
-                                 password=f"pw-{site}", cafile=cafile, keepalive=5, restart="1 2")  # fmt: skip
+        # The bridge as `sunbeon bridge add` writes it: plain MQTT to a local stunnel that does the TLS.
+        port = self.proxy.port if self.proxy else central_port
+        link = bridge.HallBridge(site=site, host="127.0.0.1", port=port, password=f"pw-{site}", cafile=cafile,
+                                 tunnel=True, tunnel_port=free_port())  # fmt: skip
         (tmp / site).mkdir()
+        self.tunnel = Tunnel(bridge.tunnel_conf(link), tmp / site, link.tunnel_port)
         self.broker = Broker(extra=bridge.hall_conf(link) + f"\nuser {getpass.getuser()}\n", folder=tmp / site).start()
         path = tmp / f"{site}.toml"
         path.write_text(bench_hall(self.broker.port, str(tmp / f"{site}.db"), site=site), encoding="utf-8")
@@ -151,6 +154,7 @@ class RealHall:
         self.hub.terminate()
         self.hub.wait(10)
         self.broker.stop()
+        self.tunnel.close()
         if self.proxy:
             self.proxy.close()
 
@@ -169,6 +173,23 @@ def start_relay(tmp: Path, name: str, relay_port: int) -> tuple[subprocess.Popen
         stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     return process, port
+
+
+def ready(process: subprocess.Popen, port: int, timeout: float = 120) -> None:
+    """Wait until a relay answers /healthz with the broker linked and the halls read (a loaded box is slow)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "a city relay exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                if json.loads(answer.read())["halls"] > 0:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the city relay on {port} did not come up")
 
 
 def request(port: int) -> bytes:
@@ -207,67 +228,74 @@ async def watch(port: int, seconds: float, latencies: list[float], seen: dict[st
     writer.close()
 
 
-async def hold(port: int, n: int, stop: asyncio.Event, opened: list[int]) -> None:
-    """`n` viewers that hold the stream and read (and drop) everything, as phones do."""
-
-    async def one(ask: bytes) -> None:
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(ask)
-            await writer.drain()
-            opened[0] += 1
-            while not stop.is_set():
-                if not await reader.read(65536):
-                    break
-            writer.close()
-        except OSError:
-            opened[1] += 1
-
-    tasks = []
-    ask = await asyncio.to_thread(request, port)
-    for i in range(n):
-        if i % 200 == 0:
-            # Pages are loaded over time, each at its frame; a relay too busy to answer now leaves the
-            # next viewers starting from the last frame seen.
-            with contextlib.suppress(OSError):
-                ask = await asyncio.to_thread(request, port)
-        tasks.append(asyncio.create_task(one(ask)))
-        if i % 200 == 199:
-            await asyncio.sleep(0.05)
-    await stop.wait()
-    await asyncio.gather(*tasks, return_exceptions=True)
-
-
 def ms(values: list[float], q: float) -> float:
     return percentile(values, q) * 1000 if values else -1.0
 
 
-def many_viewers(index: int, process: subprocess.Popen, port: int, n: int, seconds: float) -> list:
-    """Hold `n` viewers on one relay; its memory, and the delay a measuring viewer sees meanwhile."""
-    idle = rss_mb(process.pid)
-    opened = [0, 0]
+def viewers_at(port: int, n: int) -> subprocess.Popen:
+    """`n` more viewers on a relay, held by their own process (bench/city_viewers.py), opened in waves."""
+    command = [sys.executable, str(ROOT / "bench" / "city_viewers.py"), "--port", str(port), "--n", str(n)]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def held(process: subprocess.Popen, timeout: float = 300) -> dict[str, int]:
+    """Wait until a viewer process has opened all its viewers; its counts."""
+    counts: dict[str, int] = {}
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line or line.strip() == "held":
+            break
+        counts = json.loads(line)
+    return counts
+
+
+def many_viewers(index: int, process: subprocess.Popen, port: int, steps: list[int], seconds: float) -> list:
+    """Viewers held on one relay in steps (e.g. 2,000 / 5,000 / 10,000): its memory at each, and the
+    delay a measuring viewer sees at the top."""
+    rows: list = [(f"relay {index}: resident memory idle", rss_mb(process.pid), "MB", "—", True)]
+    holders: list[subprocess.Popen] = []
+    total, counts = 0, {"opened": 0, "failed": 0, "busy": 0, "lost": 0}
     latencies: list[float] = []
+    try:
+        for step in steps:
+            holders.append(viewers_at(port, step - total))
+            got = held(holders[-1])
+            for k in counts:
+                counts[k] += got.get(k, 0)
+            total = step
+            time.sleep(5)  # the relay settles (the viewers' first frames written)
+            top = rss_mb(process.pid)
+            rows.append((f"relay {index}: resident memory with {step:,} viewers "
+                         f"({counts['opened'] - counts['busy'] - counts['lost']:,} streaming)", top, "MB",
+                         "≤ 400 MB" if step >= 10_000 else "—", top <= 400 or step < 10_000))  # fmt: skip
 
-    async def viewers() -> float:
-        stop = asyncio.Event()
-        holder = asyncio.create_task(hold(port, n, stop, opened))
-        deadline = time.monotonic() + 180
-        while opened[0] + opened[1] < n and time.monotonic() < deadline:
-            await asyncio.sleep(0.5)
-        await watch(port, seconds, latencies)
+        async def measure() -> None:
+            await asyncio.gather(*(watch(port, seconds, latencies) for _ in range(5)))
+
+        asyncio.run(measure())
         top = rss_mb(process.pid)
-        stop.set()
-        await holder
-        return top
-
-    top = asyncio.run(viewers())
-    return [
-        (f"relay {index}: SSE viewers held", opened[0], f"of {n} ({opened[1]} failed)", "10,000", opened[0] >= 10_000),
-        (f"relay {index}: resident memory idle", idle, "MB", "—", True),
-        (f"relay {index}: resident memory with the viewers", top, "MB", "≤ 400 MB", top <= 400),
-        (f"relay {index}: change → SSE p99 with the viewers (peak)", ms(latencies, 99), "ms", "≤ 2,000 ms",
-         bool(latencies) and percentile(latencies, 99) <= 2.0),
-    ]  # fmt: skip
+        rows += [
+            (f"relay {index}: resident memory at the end of the measured phase", top, "MB", "≤ 400 MB", top <= 400),
+            (f"relay {index}: viewers failed to connect / refused busy / dropped", counts["failed"] + counts["busy"]
+             + counts["lost"], f"of {total:,}", "0", counts["failed"] + counts["busy"] + counts["lost"] == 0),
+            (f"relay {index}: change → SSE p50 with the viewers (peak)", ms(latencies, 50), "ms", "—", True),
+            (f"relay {index}: change → SSE p99 with the viewers (peak)", ms(latencies, 99), "ms", "≤ 2,000 ms",
+             bool(latencies) and percentile(latencies, 99) <= 2.0),
+        ]  # fmt: skip
+    finally:
+        for h in holders:
+            with contextlib.suppress(OSError):
+                h.stdin.close()  # type: ignore[union-attr]
+        for h in holders:
+            try:
+                h.wait(60)
+            except subprocess.TimeoutExpired:
+                h.kill()
+                h.wait()
+        time.sleep(3)
+    return rows
 
 
 def caught_up(port: int, site: str, target_at: float, timeout: float = 180.0) -> float | None:
@@ -290,7 +318,7 @@ def caught_up(port: int, site: str, target_at: float, timeout: float = 180.0) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--halls", type=int, default=400)
-    parser.add_argument("--viewers", type=int, default=10_000)
+    parser.add_argument("--viewers", default="2000,5000,10000", help="viewers per relay, in steps")
     parser.add_argument("--cut", type=float, default=300.0, help="seconds hall r1's link stays cut")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each measured phase")
     args = parser.parse_args()
@@ -319,7 +347,8 @@ def main() -> None:
         generator = Generator(relay_port, args.halls)
         relays = [start_relay(tmp, f"city-relay-{i}", relay_port) for i in (1, 2)]
         try:
-            time.sleep(4)
+            for process, port in relays:
+                ready(process, port)
             for h in real:
                 h.thread.start()
 
@@ -354,10 +383,14 @@ def main() -> None:
             generator.rate = peak
 
             # Memory with many viewers, one relay at a time.
+            steps = [int(v) for v in args.viewers.split(",") if v.strip()]
             for index, (process, port) in enumerate(relays, 1):
-                rows.extend(many_viewers(index, process, port, args.viewers, args.seconds))
+                if steps:
+                    rows.extend(many_viewers(index, process, port, steps, args.seconds))
 
             # The link cut: hall r1 keeps working; then the city catches up.
+            if args.cut <= 0:
+                return
             r1 = real[0]
             assert r1.proxy is not None
             r1.proxy.cut()
@@ -387,7 +420,7 @@ def main() -> None:
             for h in real:
                 h.close()
             central.stop()
-    report("city", rows)
+            report("city", rows)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from city import pages, report_login
 from city import report as city_report
@@ -21,10 +22,10 @@ from city.config import CityConfig
 from city.relay import CityLink, Frames
 from city.state import CityState
 from city.store import SummaryStore
+from city.stream import EventStream
 from city.text import known
 
 HERE = Path(__file__).parent
-KEEPALIVE = 15.0  # seconds between SSE comments, so proxies keep an idle stream open
 MAX_STREAMS = 20_000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -95,12 +96,11 @@ def create_app(
     city_link = CityLink(config, state, store) if link else None
     if not link:
         state.on_summary = lambda summary, now: store.put(summary, now)
-    streams = {"open": 0}
+    events = EventStream(frames, MAX_STREAMS)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        frames.event = asyncio.Event()
-        ticker = asyncio.create_task(frames.run())
+        ticker = asyncio.create_task(frames.run(lambda: events.open))
         if city_link:
             city_link.start()
         yield
@@ -110,7 +110,7 @@ def create_app(
 
     app = FastAPI(title="Sunbeon city relay", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   redirect_slashes=False)  # fmt: skip
-    app.state.city, app.state.frames, app.state.link, app.state.streams = state, frames, city_link, streams
+    app.state.city, app.state.frames, app.state.link, app.state.streams = state, frames, city_link, events
     app.add_middleware(Headers, origins=config.cors_origins)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     allowed = set(config.cors_origins)
@@ -167,45 +167,14 @@ def create_app(
                             f"/?lang={language}")  # fmt: skip
         return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5"})
 
-    @app.get("/events")
-    async def events(request: Request) -> Response:
-        if streams["open"] >= MAX_STREAMS:
-            return Response("busy", status_code=503, headers={"Retry-After": "5"})
-        language = _language(request)
-        since = request.query_params.get("since", "")
-        # A page rendered at frame N needs only what came after it; without `since` (or too far
-        # behind) the stream starts with the whole city.
-        start = int(since) if since.isdigit() and len(since) < 12 else None
-
-        async def stream() -> AsyncIterator[bytes]:
-            streams["open"] += 1
-            try:
-                if start is None:
-                    number, first = frames.everything(language, time.time())
-                else:
-                    number, first = frames.after(start, language, time.time())
-                yield b"retry: 3000\n\n" + first
-                while True:
-                    event = frames.event
-                    try:
-                        await asyncio.wait_for(event.wait(), KEEPALIVE)
-                    except TimeoutError:
-                        yield b": keepalive\n\n"
-                        continue
-                    number, chunk = frames.after(number, language, time.time())
-                    if chunk:
-                        yield chunk
-            finally:
-                streams["open"] -= 1
-
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
+    # The live stream: a bare ASGI endpoint (city/stream.py), one coroutine per viewer.
+    app.router.routes.append(Route("/events", events, include_in_schema=False))
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         connected = city_link.connected.is_set() if city_link else True
         return JSONResponse({"broker": connected, "halls": len(state.halls), "faults": state.faults,
-                             "viewers": streams["open"]}, status_code=200 if connected else 503)  # fmt: skip
+                             "viewers": events.open}, status_code=200 if connected else 503)  # fmt: skip
 
     # --- the report console (district staff, signed in: city/report_login.py, docs/city.md) ---
     gate = gate or report_login.ReportGate(config.report)

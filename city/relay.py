@@ -7,11 +7,14 @@ of relays can read the same broker (docs/city.md).
 Fan-out: one `Frames` ticker turns what changed since the last tick into one frame (the changed
 halls' public JSON), encoded once and shared by every SSE viewer; a viewer keeps only its
 position in a short ring of frames (a slow one that falls off the ring gets the whole city).
+Viewers sleep on one shared future (`waiter()`), resolved per frame, or for a keepalive.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import json
 import logging
 import ssl
@@ -33,7 +36,19 @@ from wire import protocol as p
 
 log = logging.getLogger("sunbeon.city")
 TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within about this (plus the bridge)
+SLOWEST_TICK = 1.0  # ... at most this with many viewers (below)
+VIEWERS_PER_SECOND = 10_000  # viewers for which the tick is SLOWEST_TICK
 RING = 64  # frames a viewer may lag behind before it gets the whole city again
+LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
+KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
+COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
+
+
+def tick_for(viewers: int) -> float:
+    """Seconds between frames. Each frame is one send per viewer: with 10,000 viewers, five frames
+    a second were 50,000 sends a second, more than one core; one a second keeps a change's delay
+    within the 2 s budget (≤ 1 s of tick + the bridge) while the relay stays responsive."""
+    return max(TICK, min(SLOWEST_TICK, SLOWEST_TICK * viewers / VIEWERS_PER_SECOND))
 
 
 class CityLink:
@@ -97,8 +112,21 @@ class Frames:
         self.ring: deque[tuple[int, list[dict[str, Any]]]] = deque(maxlen=RING)
         self.encoded: dict[tuple[int, str], bytes] = {}
         self.whole: dict[tuple[int, str], bytes] = {}
-        self.event = asyncio.Event()
+        self.shared: asyncio.Future[bool] | None = None
         self.changed_at: dict[int, float] = {}
+        self.sent_at = time.monotonic()
+
+    def waiter(self) -> asyncio.Future[bool]:
+        """The future every viewer waits on: True for a new frame, False for a keepalive."""
+        if self.shared is None or self.shared.done():
+            self.shared = asyncio.get_running_loop().create_future()
+        return self.shared
+
+    def _wake(self, frame: bool) -> None:
+        shared, self.shared = self.shared, None
+        if shared is not None and not shared.done():
+            shared.set_result(frame)
+        self.sent_at = time.monotonic()
 
     def tick(self, now: float) -> bool:
         """Make a frame of what changed; wake the viewers. True when there was one."""
@@ -111,8 +139,7 @@ class Frames:
         oldest = self.ring[0][0]
         self.encoded = {k: v for k, v in self.encoded.items() if k[0] >= oldest}
         self.whole = {k: v for k, v in self.whole.items() if k[0] == self.number - 1}
-        event, self.event = self.event, asyncio.Event()
-        event.set()
+        self._wake(True)
         return True
 
     def _events(self, halls: list[dict[str, Any]], language: str) -> bytes:
@@ -152,12 +179,58 @@ class Frames:
             number > self.number or not self.ring or self.ring[0][0] > number + 1
         ):  # a restarted relay, or too far behind
             return self.everything(language, now)
-        return self.number, b"".join(self.frame(n, language) for n, _ in self.ring if n > number)
+        missed = [self.frame(n, language) for n, _ in self.ring if n > number]
+        if sum(map(len, missed)) > LAGGING:
+            # A viewer that fell behind gets each hall once, not every frame it missed: at 100× peak
+            # every frame is the whole city, and joining 60 of them was ≈ 20 MB queued per slow viewer.
+            whole = self.everything(language, now)
+            if len(whole[1]) < sum(map(len, missed)):
+                return whole
+        return self.number, b"".join(missed)
 
-    async def run(self, every: float = TICK) -> None:
+    async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
+        collected = time.monotonic()
         while True:
             try:
-                self.tick(time.time())
+                if not self.tick(time.time()) and time.monotonic() - self.sent_at >= KEEPALIVE:
+                    self._wake(False)
+                if time.monotonic() - collected >= COLLECT_EVERY:
+                    collected = _collect()
             except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
                 log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
-            await asyncio.sleep(every)
+            await asyncio.sleep(tick_for(viewers()))
+
+
+def _trim() -> None:
+    """Hand the C heap's free pages back to the system (glibc). Each frame is written to every viewer
+    at once; when sockets are momentarily full those writes sit in the event loop's buffers
+    (≈ 16 KB × 10,000 viewers), and glibc keeps the freed space resident afterwards."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+        except OSError:  # not glibc (musl, macOS): nothing to trim
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc: Any = None
+
+
+def _collect() -> float:
+    """A full garbage collection, now and then, from the ticker.
+
+    The relay runs with the hall relay's high collector threshold (web/main.py: no pauses with
+    thousands of streams), so the oldest generation is almost never collected. But every MQTT
+    message makes a small reference cycle (paho's topic matcher, a recursive closure), and at
+    100× peak the relay grew by ≈ 3 MB/s, to 1.4-2 GB in a bench run, and never gave it back.
+    A full collection every COLLECT_EVERY seconds bounds that; it takes milliseconds to a few
+    hundred (10,000 viewers), measured in bench/city.py."""
+    started = time.monotonic()
+    gc.collect()
+    _trim()
+    took = time.monotonic() - started
+    if took > 0.2:
+        log.info("city relay: a full garbage collection took %.0f ms", took * 1000)
+    return time.monotonic()

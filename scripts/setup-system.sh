@@ -3,7 +3,7 @@
 # Called by `make test` and `make demo`, so a fresh Debian / Raspberry Pi OS machine needs nothing else.
 # `setup-system.sh test` adds what only the tests need (Chromium for the browser tests).
 set -euo pipefail
-packages=(python3-venv mosquitto mosquitto-clients fonts-nanum fonts-noto-cjk espeak-ng)
+packages=(python3-venv mosquitto mosquitto-clients stunnel4 fonts-nanum fonts-noto-cjk espeak-ng)
 # faketime: the tests move a real hub's clock (a Pi without RTC that NTP corrects).
 # nginx: the TLS front of the public web relay (systemd/nginx/), tested for real; openssl makes its
 # first certificate. Only the tests need them here: the hub box gets them from scripts/nginx-site.sh.

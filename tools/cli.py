@@ -338,12 +338,17 @@ def _bridge(args: argparse.Namespace) -> int:
                 cafile=args.cafile,
                 city_site=args.city_site,
                 places=args.places,
+                tunnel=not args.mosquitto_tls,  # Mosquitto 2.0.11's own TLS bridge never recovers from an outage
             )
             out = Path(args.out or "/etc/mosquitto/conf.d/sunbeon-city.conf")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(bridge.hall_conf(link), encoding="utf-8")
-            out.chmod(0o640)  # it holds the hall's central password
-            print(f"{out} written; reload the hall broker (systemctl restart mosquitto): bridges are not reloaded")
+            tunnel_out = Path("/etc/stunnel/sunbeon-city.conf")
+            if args.out:
+                tunnel_out = out.parent / "stunnel-sunbeon-city.conf"
+            for written in bridge.write_hall(link, out, tunnel_out):
+                print(f"{written} written")
+            if link.tunnel:
+                print("start the TLS tunnel: systemctl enable --now stunnel@sunbeon-city")
+            print("reload the hall broker (systemctl restart mosquitto): bridges are not reloaded")
             return 0
         central = bridge.Central(
             sites=tuple(args.site_list),
@@ -570,6 +575,11 @@ def parser() -> argparse.ArgumentParser:
     br.add_argument("--password-file", help="add: file with the hall's central password; central: the passwd file")
     br.add_argument("--cafile", default="/etc/mosquitto/certs/city-ca.crt", help="the CA of the central's cert")
     br.add_argument("--places", action="store_true", help="add: also send state/places (city ticket pages)")
+    br.add_argument(
+        "--mosquitto-tls",
+        action="store_true",
+        help="add: TLS by Mosquitto's own bridge, no stunnel (Mosquitto 2.0.11's does not recover from an outage)",
+    )
     br.add_argument("--port", type=int, default=8883, help="central: the TLS listener for the halls")
     br.add_argument("--certfile", default="/etc/mosquitto/certs/city.crt")
     br.add_argument("--keyfile", default="/etc/mosquitto/certs/city.key")
