@@ -16,7 +16,7 @@ from wire import protocol as p
 
 # A Korean mobile number: 010 and eight digits (011/016/017/018/019 were retired in 2021 for new
 # lines; a hall's messages go to 010 only). Spaces, dashes, dots and the +82 country code are allowed.
-_MOBILE = re.compile(r"^010\d{8}$")
+_MOBILE = re.compile(r"^010\d{8}\Z")
 _SEPARATORS = re.compile(r"[\s\-.()]")
 
 

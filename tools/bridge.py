@@ -26,7 +26,7 @@ from pathlib import Path
 
 from city.topics import CITY_TOPICS, LINK_TOPIC, PLACES_TOPIC, RELAY_TOPICS, ROOT
 
-SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+SITE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")
 __all__ = [
     "CITY_TOPICS",
     "RELAY_TOPICS",

@@ -249,7 +249,7 @@ def reload_broker() -> str:
 
 DEVICE_FILE = "/etc/sunbeon/sunbeon.toml"  # on a kiosk or display Pi
 LAN_PORT = 1883  # the broker's hall LAN listener (the hub box's own processes use 1884)
-_HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-:]{0,252}$")  # a host name, IPv4 or IPv6 address
+_HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-:]{0,252}\Z")  # a host name, IPv4 or IPv6 address
 
 
 def broker_host(hall: cfg.HallConfig) -> str:

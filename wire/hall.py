@@ -344,7 +344,7 @@ class Counter(_Model):
         return value
 
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]\Z")
 
 
 class Location(_Model):
