@@ -1,0 +1,118 @@
+"""An attacker's pass over bookings, remote tickets, notifications, the kiosk's scanner and the city.
+
+Each test is a finding (it failed before its fix) or a fence the pass tried and found holding.
+Real parts: a real Mosquitto, the real hub and relay (tests/conftest.py), the city relay's app.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from urllib3.util import parse_url
+
+from notify.contact import Refused, subscription
+from tests.halls import SEOUL
+from wire import notify_protocol as np
+from wire.notify_settings import DEFAULT_PUSH_HOSTS
+
+
+def tomorrow() -> str:
+    return (datetime.now(SEOUL).date() + timedelta(days=1)).isoformat()
+
+
+# --- Web Push: a subscription must not point the notifier into the hall's network -------------
+
+
+def _keys() -> dict[str, str]:
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    b64 = base64.urlsafe_b64encode
+    return {"p256dh": b64(point).rstrip(b"=").decode(), "auth": b64(os.urandom(16)).rstrip(b"=").decode()}
+
+
+KEYS = _keys()
+
+
+def _sub(endpoint: str) -> np.PushSubscription:
+    return np.PushSubscription.model_validate({"endpoint": endpoint, "keys": KEYS})
+
+
+def _where_requests_goes(endpoint: str) -> str:
+    """The host `pywebpush` (requests → urllib3) would connect to for this endpoint."""
+    prepared = requests.Request("POST", endpoint).prepare()
+    return (parse_url(prepared.url).host or "").lower()
+
+
+# urlsplit (the check) reads the host up to the first "/", urllib3 (the sender) also stops at "\":
+# "https://127.0.0.1\.push.apple.com/" passed `*.push.apple.com` and was POSTed to 127.0.0.1:443.
+HOSTILE_ENDPOINTS = [
+    "https://127.0.0.1\\.push.apple.com/x",
+    "https://localhost\\.notify.windows.com/x",
+    "https://192.168.0.10\\.push.apple.com/",
+    "https://intranet\\x.push.apple.com/",
+    "https://hub.local\t.push.apple.com/",
+    "https://127.0.0.1%2f.push.apple.com/",
+    "https://127.0.0.1/.push.apple.com/",
+    "https://fcm.googleapis.com@127.0.0.1/",
+    "https://127.0.0.1#.push.apple.com/",
+    "https://127.0.0.1?.push.apple.com/",
+    "https://[::1]/",
+    "http://fcm.googleapis.com/fcm/send/x",
+    "https://fcm.googleapis.com:8443/fcm/send/x",
+]
+
+
+@pytest.mark.parametrize("endpoint", HOSTILE_ENDPOINTS)
+def test_a_push_endpoint_that_leads_the_notifier_elsewhere_is_refused(endpoint: str) -> None:
+    with pytest.raises(Refused):
+        subscription(_sub(endpoint), DEFAULT_PUSH_HOSTS)
+
+
+def test_a_real_push_endpoint_is_still_taken() -> None:
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bH",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk",
+        "https://web.push.apple.com/QGuQyavXutnMbl5",
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+    ):
+        assert subscription(_sub(endpoint), DEFAULT_PUSH_HOSTS)["endpoint"] == endpoint
+
+
+_URL_PARTS = st.lists(
+    st.sampled_from(["a", "127.0.0.1", "\\", "/", "@", "#", "?", "%2f", "\t", ":443", "\u3002", ".", "[", "]", "x:y"]),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    head=_URL_PARTS,
+    tail=st.sampled_from(["push.apple.com", "notify.windows.com", "fcm.googleapis.com"]),
+    rest=_URL_PARTS,
+)
+@example(head="127.0.0.1\\", tail="push.apple.com", rest="/x")
+def test_any_endpoint_taken_is_sent_to_an_allowed_push_service(head: str, tail: str, rest: str) -> None:
+    """Property: whatever the notifier accepts, the HTTP library sends to a host on the list."""
+    endpoint = f"https://{head}.{tail}{rest}" if head else f"https://{tail}{rest}"
+    try:
+        taken = subscription(_sub(endpoint), DEFAULT_PUSH_HOSTS)
+    except Refused:
+        return
+    try:
+        host = _where_requests_goes(str(taken["endpoint"]))
+    except Exception:  # noqa: BLE001 - requests cannot send it at all: harmless
+        return
+    assert host == tail or (tail != "fcm.googleapis.com" and host.endswith("." + tail)), (endpoint, host)
