@@ -23,6 +23,7 @@ from urllib3.util import parse_url
 from notify.contact import Refused, subscription
 from tests.halls import SEOUL
 from wire import notify_protocol as np
+from wire import protocol as p
 from wire.notify_settings import DEFAULT_PUSH_HOSTS
 
 
@@ -116,3 +117,41 @@ def test_any_endpoint_taken_is_sent_to_an_allowed_push_service(head: str, tail: 
     except Exception:  # noqa: BLE001 - requests cannot send it at all: harmless
         return
     assert host == tail or (tail != "fcm.googleapis.com" and host.endswith("." + tail)), (endpoint, host)
+
+
+# --- bookings over the real relay and hub --------------------------------------------------------
+
+HOSTILE_BOOKINGS = [  # (raw JSON body, the refusal)
+    ('{"service": "\\ud800", "date": "%s", "slot": "10:00"}', "bad_request"),  # was a 500 (UnicodeEncodeError)
+    ('{"service": "pass\\udfffport", "date": "%s", "slot": "10:00"}', "bad_request"),  # was a 500
+    ('{"service": "pass\\u0000port", "date": "%s", "slot": "10:00"}', "bad_request"),
+    ('{"service": "%s", "date": "%%s", "slot": "10:00"}' % ("p" * 5000), "bad_request"),
+    ('{"service": ["passport"], "date": "%s", "slot": "10:00"}', "bad_request"),
+    ('{"service": {"$ne": 1}, "date": "%s", "slot": "10:00"}', "bad_request"),
+    ('{"service": "passport", "date": "%s", "slot": "10:00", "name": "\\u202eevil\\u202c"}', "bad_request"),
+    ('{"service": "passport", "date": "%s", "slot": "10:00", "name": "a\\u0000b"}', "bad_request"),
+    ('{"service": "passport", "date": "%s", "slot": "10:00", "name": "\\ud83d"}', "bad_request"),
+    ('{"service": "passport", "date": "%s", "slot": "10:00", "phone": "0\\u0661\\u0662\\u0663\\u0664\\u0665\\u0666\\u0667\\u0668\\u0669"}', "bad_request"),
+    ('{"service": "passport", "date": "2026-02-30", "slot": "10:00"}', "bad_request"),
+    ('{"service": "passport", "date": "2099-01-01", "slot": "10:00"}', "bad_request"),
+    ('{"service": "passport", "date": "2020-01-01", "slot": "10:00"}', "slot_past"),
+    ('{"service": "passport", "date": "%s", "slot": "24:00"}', "bad_request"),
+    ('{"service": "passport", "date": "%s", "slot": 1000}', "bad_request"),
+]
+
+
+def test_hostile_booking_json_gets_a_clear_refusal_and_stores_nothing(web, hub, caplog):
+    caplog.set_level(logging.INFO)
+    day = tomorrow()
+    for body, error in HOSTILE_BOOKINGS:
+        raw = body.replace("%s", day, 1) if "%s" in body else body
+        with httpx.Client(base_url=web.url, timeout=15) as fresh:
+            answer = fresh.post("/api/bookings", content=raw.encode(), headers={"content-type": "application/json"})
+        assert answer.status_code in (400, 404, 409), (raw[:80], answer.status_code, answer.text[:200])
+        assert answer.json()["error"] == error, (raw[:80], answer.text[:200])
+    staff = hub.client("staff")
+    try:
+        assert staff.ask(p.LIST_BOOKINGS, date=day).result().bookings == []
+    finally:
+        staff.close()
+    assert "Traceback" not in caplog.text and "Exception in ASGI" not in caplog.text

@@ -34,7 +34,8 @@ BROWSER_COOKIE = "sunbeon_browser"
 CODE = re.compile(r"^[0-9A-Za-z-]{4,16}$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-PHONE = re.compile(r"^0\d{8,10}$")
+PHONE = re.compile(r"^0[0-9]{8,10}$")  # ASCII digits: \d would let "٠١٢…" through to the hub
+SERVICE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # a service id (wire/hall.py): no surrogate, NUL or 5 KB
 FIELDS = ("service", "date", "slot", "name", "phone")  # of a JSON booking
 WRITES_PER_HOUR = 20  # bookings, changes and cancellations one address may make in an hour
 READS_PER_MINUTE = 120  # slot look-ups and booking pages per address and minute
@@ -206,7 +207,7 @@ def router(
     ) -> p.Reply[p.BookingReply]:
         phone = re.sub(r"[\s-]", "", phone or "")
         name = (name or "").strip()
-        if not (service and DAY.match(day) and SLOT.match(slot)) or (phone and not PHONE.match(phone)):
+        if not (SERVICE.match(service) and DAY.match(day) and SLOT.match(slot)) or (phone and not PHONE.match(phone)):
             return p.Reply.fail(None, p.ErrorCode.BAD_REQUEST, "service, day (YYYY-MM-DD) and slot (HH:MM)")
         if len(name) > 20 or not name.isprintable():
             return p.Reply.fail(None, p.ErrorCode.BAD_REQUEST, "a name of at most 20 characters")
