@@ -155,3 +155,27 @@ def test_hostile_booking_json_gets_a_clear_refusal_and_stores_nothing(web, hub, 
     finally:
         staff.close()
     assert "Traceback" not in caplog.text and "Exception in ASGI" not in caplog.text
+
+
+def test_a_bookings_name_and_phone_never_reach_a_log(web, hub, caplog):
+    """The resident's name and number go to the hub and back to the code's holder only; not into the
+    relay's or the hub's log, not even when the booking is refused or looked up with a wrong code."""
+    caplog.set_level(logging.DEBUG)
+    name, phone = "홍길동테스트", "01098761234"
+    with httpx.Client(base_url=web.url, timeout=15) as browser:
+        made = browser.post(
+            "/api/bookings", json={"service": "passport", "date": tomorrow(), "slot": "14:00", "name": name, "phone": phone}
+        )
+        assert made.status_code == 201, made.text
+        code = made.json()["code"]
+        again = browser.post(  # refused: the same number's second booking of the task that day
+            "/api/bookings", json={"service": "passport", "date": tomorrow(), "slot": "14:15", "name": name, "phone": phone}
+        )
+        assert again.status_code == 409
+        page = browser.get(f"/booking/{code}")
+        assert page.status_code == 200 and phone not in page.text  # at most the last 4 digits on a page
+    with httpx.Client(base_url=web.url, timeout=15) as stranger:  # a code is needed: no list, no guess
+        assert stranger.get("/booking/ZZZZ2345").status_code == 404
+        assert stranger.get("/api/bookings").status_code in (404, 405)
+    logged = caplog.text
+    assert name not in logged and phone not in logged and phone[3:7] not in logged, "personal data in a log"
