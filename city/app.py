@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -26,6 +27,10 @@ from city.text import known
 HERE = Path(__file__).parent
 KEEPALIVE = 15.0  # seconds between SSE comments, so proxies keep an idle stream open
 MAX_STREAMS = 20_000
+# Streams one client address may hold: one machine must not take the city's streams (1,000 from one
+# address were all served). As the hall's nginx `limit_conn` (docs/deploy.md): a guest Wi-Fi or a
+# carrier's NAT puts many phones behind one address; raise it behind a proxy that counts itself.
+PER_ADDRESS = 200
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frames}"
@@ -46,6 +51,21 @@ def _language(request: Request) -> str:
 def _task(request: Request) -> str | None:
     task = request.query_params.get("task") or None
     return task[:40] if task else None
+
+
+class _HeldStream(StreamingResponse):
+    """A stream that gives its places back however it ends, also when its generator never ran (the
+    visitor left before the first byte)."""
+
+    def __init__(self, give_back: Callable[[], None], content: AsyncIterator[bytes], **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.give_back = give_back
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.give_back()
 
 
 class Headers:
@@ -92,6 +112,7 @@ def create_app(
     if not link:
         state.on_summary = lambda summary, now: store.put(summary, now)
     streams = {"open": 0}
+    per_address: Counter[str] = Counter()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -161,12 +182,25 @@ def create_app(
         language = _language(request)
         html = pages.widget(config.name, public(time.time(), _task(request)), language, _task(request), limit,
                             f"/?lang={language}")  # fmt: skip
-        return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5"})
+        # Its language may come from Accept-Language: a shared cache must keep one copy per language.
+        return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5", "Vary": "Accept-Language"})
 
     @app.get("/events")
     async def events(request: Request) -> Response:
         if streams["open"] >= MAX_STREAMS:
             return Response("busy", status_code=503, headers={"Retry-After": "5"})
+        address = request.client.host if request.client else "?"
+        if per_address[address] >= PER_ADDRESS:
+            return Response("too many streams", status_code=429, headers={"Retry-After": "30"})
+        # Counted here, with no await since the checks: a burst cannot pass them before it is counted.
+        streams["open"] += 1
+        per_address[address] += 1
+
+        def give_back() -> None:
+            streams["open"] -= 1
+            per_address[address] -= 1
+            if per_address[address] <= 0:
+                del per_address[address]
         language = _language(request)
         since = request.query_params.get("since", "")
         # A page rendered at frame N needs only what came after it; without `since` (or too far
@@ -174,28 +208,24 @@ def create_app(
         start = int(since) if since.isdigit() and len(since) < 12 else None
 
         async def stream() -> AsyncIterator[bytes]:
-            streams["open"] += 1
-            try:
-                if start is None:
-                    number, first = frames.everything(language, time.time())
-                else:
-                    number, first = frames.after(start, language, time.time())
-                yield b"retry: 3000\n\n" + first
-                while True:
-                    event = frames.event
-                    try:
-                        await asyncio.wait_for(event.wait(), KEEPALIVE)
-                    except TimeoutError:
-                        yield b": keepalive\n\n"
-                        continue
-                    number, chunk = frames.after(number, language, time.time())
-                    if chunk:
-                        yield chunk
-            finally:
-                streams["open"] -= 1
+            if start is None:
+                number, first = frames.everything(language, time.time())
+            else:
+                number, first = frames.after(start, language, time.time())
+            yield b"retry: 3000\n\n" + first
+            while True:
+                event = frames.event
+                try:
+                    await asyncio.wait_for(event.wait(), KEEPALIVE)
+                except TimeoutError:
+                    yield b": keepalive\n\n"
+                    continue
+                number, chunk = frames.after(number, language, time.time())
+                if chunk:
+                    yield chunk
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
+        return _HeldStream(give_back, stream(), media_type="text/event-stream",
+                           headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:

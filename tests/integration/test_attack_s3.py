@@ -7,8 +7,12 @@ Real parts: a real Mosquitto, the real hub and relay (tests/conftest.py), the ci
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
+import socket
+import threading
+import time
 from datetime import datetime, timedelta
 
 import httpx
@@ -179,3 +183,103 @@ def test_a_bookings_name_and_phone_never_reach_a_log(web, hub, caplog):
         assert stranger.get("/api/bookings").status_code in (404, 405)
     logged = caplog.text
     assert name not in logged and phone not in logged and phone[3:7] not in logged, "personal data in a log"
+
+
+# --- the city relay ----------------------------------------------------------------------------
+
+
+def _city(**kw: object):  # noqa: ANN202 - (app, state)
+    from city.app import create_app
+    from city.config import CityConfig, HallInfo
+    from city.synthetic import SyntheticHall
+
+    config = CityConfig(database=":memory:", halls=[HallInfo(site="a", address="서울 중구", lat=37.56, lon=126.97)], **kw)
+    app, state = create_app(config, link=False)
+    now = time.time()
+    state.apply("sunbeon/v1/a/state/snapshot", json.dumps(SyntheticHall("a", "가상동", seed=1).step(now)).encode(), now)
+    return app, state
+
+
+def test_a_shared_cache_cannot_serve_one_languages_widget_to_another() -> None:
+    """The widget is cacheable (public, max-age=5) and its language comes from Accept-Language when the
+    URL names none: without `Vary: Accept-Language` a district's CDN stored the first visitor's language
+    and served it to every resident."""
+    from fastapi.testclient import TestClient
+
+    app, _ = _city(cors_origins=["https://www.gu.go.kr"])
+    with TestClient(app) as client:
+        english = client.get("/widget", headers={"Accept-Language": "en"})
+        korean = client.get("/widget", headers={"Accept-Language": "ko"})
+        assert english.text != korean.text and "public" in english.headers["cache-control"]
+        for answer in (english, korean):
+            varies = {v.strip().lower() for v in answer.headers.get("vary", "").split(",")}
+            assert "accept-language" in varies, answer.headers
+
+
+def _open_stream(port: int, source: str = "127.0.0.1") -> tuple[socket.socket, int]:
+    """A raw SSE request from `source`; the socket (kept open) and the status the relay answered."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20, source_address=(source, 0))
+    sock.sendall(b"GET /events HTTP/1.1\r\nHost: city\r\nAccept: text/event-stream\r\n\r\n")
+    head = b""
+    while b"\r\n" not in head:
+        chunk = sock.recv(256)
+        if not chunk:
+            break
+        head += chunk
+    return sock, int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/1.1 ") else 0
+
+
+def test_one_address_cannot_take_every_city_stream() -> None:
+    """1,000 SSE streams from one address were all served (the only cap was 20,000 in all, and a
+    burst passed it before any was counted): one machine could hold the city page's streams. Now
+    one address holds at most PER_ADDRESS streams; another address is still served."""
+    import uvicorn
+
+    from city import app as city_app
+    from tools.broker import free_port
+
+    app, _ = _city()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    held: list[socket.socket] = []
+    try:
+        most = city_app.PER_ADDRESS
+        statuses: list[int] = []
+        lock = threading.Lock()
+
+        def one() -> None:
+            sock, status = _open_stream(port)
+            with lock:
+                held.append(sock)
+                statuses.append(status)
+
+        # A burst: all at once, so none of them is counted before the others are checked.
+        burst = [threading.Thread(target=one) for _ in range(most + 30)]
+        for t in burst:
+            t.start()
+        for t in burst:
+            t.join(60)
+        assert statuses.count(200) == most and statuses.count(429) == 30, sorted(set(statuses))
+        other, status = _open_stream(port, "127.0.0.2")  # a resident on another address
+        held.append(other)
+        assert status == 200
+        for sock in held[: most // 2]:  # closed streams give their places back
+            sock.close()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            again, status = _open_stream(port)
+            held.append(again)
+            if status == 200:
+                break
+            time.sleep(0.2)
+        assert status == 200
+    finally:
+        for sock in held:
+            sock.close()
+        server.should_exit = True
+        thread.join(15)
