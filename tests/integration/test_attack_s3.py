@@ -283,3 +283,77 @@ def test_one_address_cannot_take_every_city_stream() -> None:
             sock.close()
         server.should_exit = True
         thread.join(15)
+
+
+# --- never acknowledge a booking that is not stored ------------------------------------------------
+
+
+def _book_payload(slot: str, day: str, command_id: str, phone: str) -> bytes:
+    return json.dumps(
+        {"v": 1, "id": command_id, "op": "book", "service": "passport", "date": day, "slot": slot, "phone": phone}
+    ).encode()
+
+
+def _slots(first_hour: int = 9, hours: int = 8) -> list[str]:
+    return [f"{h:02d}:{m:02d}" for h in range(first_hour, first_hour + hours) for m in (0, 15, 30, 45)]
+
+
+def test_a_booking_on_a_full_disk_is_refused_takes_no_place_and_the_retry_is_stored(tmp_path):
+    """Fill the disk while residents book (tests/integration/test_storage_fences.py's tmpfs): every
+    booking acknowledged is in the file after a restart, the refused one took no place, and its
+    retry (same command id) books it once the disk has room."""
+    from hub.service import HubService, Incoming
+    from hub.store import Store
+    from tests.halls import at, hall_text
+    from tests.integration.test_storage_fences import fill
+    from wire import config
+
+    if os.geteuid() != 0:
+        pytest.skip("a full disk is simulated with a small tmpfs, which needs root to mount")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    import subprocess
+
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        hall = config.parse(hall_text(), "hall.toml")
+        now = at("2026-11-23 08:00")
+        day = "2026-11-24"
+        store = Store(disk / "hub.db")
+        service = HubService(hall, store, clock=lambda: now)
+
+        def book(slot: str, n: int) -> p.Reply:
+            out = service.handle_batch([Incoming("web", _book_payload(slot, day, f"b-{n}", f"010{n:08d}"))])
+            return p.Reply.model_validate_json(out.replies[0][1])
+
+        acked: dict[str, str] = {}  # code -> slot
+        slots = _slots()
+        first = book(slots[0], 0)
+        assert first.status == "ok", first
+        acked[first.data["booking"]["code"]] = slots[0]
+        filler = fill(disk)
+        refused = None
+        for n, slot in enumerate(slots[1:], start=1):
+            reply = book(slot, n)
+            if reply.status != "ok":
+                refused = (reply, slot, n)
+                break
+            acked[reply.data["booking"]["code"]] = slot
+        if refused is None:  # the WAL had room for every slot of the day: fill harder, another day
+            pytest.skip("the disk did not fill within one day's slots")
+        reply, slot, n = refused
+        assert reply.error.code == "storage_unavailable", reply
+        assert all(b.slot != slot for b in service.state.bookings.values()), "a refused booking took the place"
+        os.remove(filler)
+        service.tick()
+        again = book(slot, n)  # the resident's retry of the same command
+        assert again.status == "ok", again
+        acked[again.data["booking"]["code"]] = slot
+        store.close()
+        reopened = Store(disk / "hub.db")
+        stored = {r["code"]: r["slot"] for r in reopened.bookings(day, day)}
+        reopened.close()
+        assert stored == acked, "an acknowledged booking was lost, or a refused one was kept"
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
