@@ -439,3 +439,64 @@ def test_acknowledged_bookings_survive_sigkill_of_the_hub(tmp_path, broker):
     # A retry reuses its command id, so a booking stored before a kill is not booked again; at most
     # the one in flight when the test stopped may be stored without its answer having arrived.
     assert len(stored) - len(acked) in (0, 1), "a retried booking was stored twice"
+
+
+def test_one_phone_racing_for_many_slots_gets_exactly_one(web, hub):
+    """The per-phone cap (one booking per task and day) under concurrent requests through the real
+    relay, each from a fresh browser (no shared cookie): exactly one is booked."""
+    racers, day = 8, tomorrow()
+    results: list[httpx.Response] = []
+    start = threading.Barrier(racers)
+
+    def race(i: int) -> None:
+        with httpx.Client(base_url=web.url, timeout=15) as client:
+            start.wait()
+            body = {"service": "passport", "date": day, "slot": f"15:{15 * (i % 4):02d}" if i < 4 else f"16:{15 * (i % 4):02d}",
+                    "phone": "010-5555-0000"}  # fmt: skip
+            results.append(client.post("/api/bookings", json=body))
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(racers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(r.status_code for r in results) == [201] + [409] * (racers - 1), [r.text for r in results]
+    assert {r.json()["error"] for r in results if r.status_code == 409} == {"booking_limit"}
+    staff = hub.client("staff")
+    try:
+        assert len(staff.ask(p.LIST_BOOKINGS, date=day).result().bookings) == 1
+    finally:
+        staff.close()
+
+
+# --- the kiosk's scanner port --------------------------------------------------------------------
+
+
+def test_a_hostile_scanner_burst_types_no_keypad_command_and_checks_in_nothing_foreign() -> None:
+    """A USB device that types like a scanner: 10 KB in one burst, a link to another site, control
+    characters. It never becomes keypad commands (no digit picks a task), memory stays bounded, and
+    only a well-formed booking code is ever asked for."""
+    from kiosk.check_in import code_of
+    from kiosk.keypad import SCAN_MAX, Key, KeyReader, Scan
+
+    reader, out, t = KeyReader(), [], 0.0
+    for ch in "https://evil.example/pay?x=" + "1" * 10_000:
+        out += reader.feed(ch, ch, t)
+        t += 0.005
+        assert len(reader._buffer) <= SCAN_MAX
+    out += reader.feed("return", "", t)
+    assert out and all(isinstance(o, Scan) for o in out), {type(o).__name__ for o in out}
+    assert all(code_of(o.code) is None for o in out)  # nothing in it is a booking code
+    for hostile in (
+        "\x00ABCD2345",
+        "ABCD\u200b2345",
+        "ＡＢＣＤ２３４５",  # full-width
+        "ABCD2345\x1b[2J",
+        "A" * 17,
+        "0O1I0O1I",  # not in the code alphabet
+        "",
+    ):
+        assert code_of(hostile) is None, hostile
+    # A link's last segment is read as a code (the hub still decides); it is never opened or shown.
+    assert code_of("https://evil.example/booking/abcd-2345") == "ABCD2345"
+    assert not any(isinstance(o, Key) for o in out)
