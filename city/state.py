@@ -179,7 +179,7 @@ class CityState:
         live_flags = {k: d for k, (d, when) in hall.flags.items() if now - when < FLAG_KEEP}
         return {
             "site": hall.site,
-            "name": (snap.site.get("name") if snap else None) or {"ko": hall.info.get("name") or hall.site},
+            "name": self._name(hall),
             "address": hall.info.get("address"),
             "lat": hall.info.get("lat"),
             "lon": hall.info.get("lon"),
@@ -193,6 +193,15 @@ class CityState:
             "flags": sorted(live_flags),
             "services": services,
         }
+
+    def _name(self, hall: Hall) -> Any:
+        """The hall's names: its own (with its translations) when they agree with the name the district
+        configured; the district's alone when they do not (a hall must not pass for another one)."""
+        own = hall.snapshot.site.get("name") if hall.snapshot else None
+        conf = self.config.info(hall.site)
+        if conf is not None and conf.name and (not isinstance(own, dict) or own.get("ko") != conf.name):
+            return {"ko": conf.name}
+        return own or {"ko": hall.info.get("name") or hall.site}
 
     def halls_list(self, now: float) -> list[dict[str, Any]]:
         """Every hall, by site id."""

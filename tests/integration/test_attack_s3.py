@@ -500,3 +500,34 @@ def test_a_hostile_scanner_burst_types_no_keypad_command_and_checks_in_nothing_f
     # A link's last segment is read as a code (the hub still decides); it is never opened or shown.
     assert code_of("https://evil.example/booking/abcd-2345") == "ABCD2345"
     assert not any(isinstance(o, Key) for o in out)
+
+
+def test_a_hall_cannot_show_itself_under_another_halls_name() -> None:
+    """The central ACL keeps hall B under its own prefix, but B's snapshot names itself: the city
+    page showed a hall the district configured as "나동 주민센터" under any name its snapshot chose
+    ("가동 주민센터", the busy hall next door). The district's name wins, as it does for the address."""
+    from fastapi.testclient import TestClient
+
+    from city.app import create_app
+    from city.config import CityConfig, HallInfo
+    from city.synthetic import SyntheticHall
+
+    config = CityConfig(
+        database=":memory:",
+        halls=[HallInfo(site="a", name="가동 주민센터"), HallInfo(site="b", name="나동 주민센터")],
+    )
+    app, state = create_app(config, link=False)
+    now = time.time()
+    honest = SyntheticHall("a", "가동 주민센터", seed=1).step(now)
+    forged = SyntheticHall("b", "가동 주민센터", seed=2).step(now)  # B claims A's name, in every language
+    state.apply("sunbeon/v1/a/state/snapshot", json.dumps(honest).encode(), now)
+    state.apply("sunbeon/v1/b/state/snapshot", json.dumps(forged).encode(), now)
+    with TestClient(app) as client:
+        halls = {h["site"]: h for h in client.get("/api/halls").json()["halls"]}
+        for lang in ("ko", "en", "zh", "vi", "ru"):
+            names = halls["b"]["name"]
+            shown = names.get(lang) or names.get("ko")
+            assert shown == "나동 주민센터", (lang, names)
+        assert halls["a"]["name"]["en"] == "가동 주민센터"  # an honest hall keeps its own translations
+        page = client.get("/?lang=en").text
+        assert page.count("가동 주민센터") == 1 and "나동 주민센터" in page
