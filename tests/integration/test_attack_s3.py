@@ -531,3 +531,18 @@ def test_a_hall_cannot_show_itself_under_another_halls_name() -> None:
         assert halls["a"]["name"]["en"] == "가동 주민센터"  # an honest hall keeps its own translations
         page = client.get("/?lang=en").text
         assert page.count("가동 주민센터") == 1 and "나동 주민센터" in page
+
+
+def test_the_booking_and_remote_rates_count_an_ipv6_subscriber_once() -> None:
+    """Per address, an IPv6 home or phone (one /64, 2^64 addresses) had a fresh budget of 20 bookings
+    an hour per address: enough to book every slot of every day. Now it counts as one subscriber."""
+    from web.routers.booking import WRITES_PER_HOUR, Rate
+
+    rate = Rate(WRITES_PER_HOUR, 3600)
+    allowed = sum(rate.allow(f"2001:db8:1234:5678::{i:x}", now=100.0) for i in range(1, 200))
+    assert allowed == WRITES_PER_HOUR
+    assert rate.allow("2001:db8:1234:9999::1", now=100.0)  # the neighbour's /64 has its own budget
+    for _ in range(WRITES_PER_HOUR):
+        assert rate.allow("::ffff:192.0.2.7", now=100.0)
+    assert not rate.allow("192.0.2.7", now=100.0)  # IPv4-mapped is the same IPv4 address
+    assert rate.allow("not an address", now=100.0)  # a test client's name: counted as it is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import re
 import secrets
 import time
@@ -52,6 +53,20 @@ STATUS = {  # the hub's refusal → the HTTP status the JSON API answers with
 }
 
 
+def per_subscriber(address: str) -> str:
+    """The key a rate counts a client under: an IPv6 address by its /64, which one home or phone gets
+    whole (counted per address, one machine had 2^64 budgets); IPv4 (also IPv4-mapped) as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 class Rate:
     """A sliding window per client address: at most `most` events in `seconds`."""
 
@@ -61,6 +76,7 @@ class Rate:
 
     def allow(self, address: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        address = per_subscriber(address)
         times = self.seen.pop(address, None) or deque()
         while times and now - times[0] > self.seconds:
             times.popleft()
