@@ -546,3 +546,33 @@ def test_the_booking_and_remote_rates_count_an_ipv6_subscriber_once() -> None:
         assert rate.allow("::ffff:192.0.2.7", now=100.0)
     assert not rate.allow("192.0.2.7", now=100.0)  # IPv4-mapped is the same IPv4 address
     assert rate.allow("not an address", now=100.0)  # a test client's name: counted as it is
+
+
+def test_replaying_a_check_in_prints_one_ticket(hub):
+    """A scanner that sends the same code twice (the same tap resent, or a second scan): one 예약
+    ticket; the resend gets the first answer, a new scan is refused as already checked in."""
+    staff, kiosk = hub.client("staff"), hub.client("kiosk-1")
+    try:
+        soon = datetime.now(SEOUL) + timedelta(seconds=20)  # room for the booking to arrive before it
+        minute = (soon.minute // 15 + 1) * 15
+        start = soon.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minute)  # the next slot
+        if start.date() != soon.date():
+            pytest.skip("no slot left today")
+        made = staff.ask(p.BOOK, service="passport", date=start.date().isoformat(), slot=start.strftime("%H:%M"))
+        assert made.status == "ok", made
+        opens = start - timedelta(minutes=15)  # the check-in window (tests/halls.py: the default 15 min)
+        time.sleep(max(0.0, (opens - datetime.now(SEOUL)).total_seconds() + 0.5))  # at most ~20 s, rarely
+        code = made.result().booking.code
+        first = kiosk.ask(p.CHECK_IN, code=code, command_id="scan-1")
+        assert first.status == "ok", first
+        again = kiosk.ask(p.CHECK_IN, code=code, command_id="scan-1")
+        assert again.status == "ok" and again.result().number == first.result().number
+        second_scan = kiosk.ask(p.CHECK_IN, code=code.lower()[:4] + "-" + code[4:])
+        assert second_scan.error.code == "already_checked_in"
+        waiting = hub.store.conn.execute(
+            "SELECT count(*) FROM tickets WHERE booking=? AND state='waiting'", [code]
+        ).fetchone()[0]
+        assert waiting == 1
+    finally:
+        staff.close()
+        kiosk.close()
