@@ -201,6 +201,7 @@ def create_app(
             per_address[address] -= 1
             if per_address[address] <= 0:
                 del per_address[address]
+
         language = _language(request)
         since = request.query_params.get("since", "")
         # A page rendered at frame N needs only what came after it; without `since` (or too far
