@@ -580,3 +580,32 @@ def test_replaying_a_check_in_prints_one_ticket(hub):
     finally:
         staff.close()
         kiosk.close()
+
+
+def test_a_push_subscription_with_a_lone_surrogate_is_refused_not_a_500(web, hub, http, caplog):
+    """The ticket page's Web Push form posts JSON; "\\ud800" in the endpoint made the relay's client
+    raise UnicodeEncodeError while asking the notifier: a 500 with a traceback (and a pending reply
+    slot never freed). Every relay route that asks the hub or the notifier gets a refusal now."""
+    import re
+
+    caplog.set_level(logging.INFO)
+    kiosk = hub.client("kiosk-1")
+    try:
+        token = kiosk.ask(p.ISSUE, service="cert").result().token
+    finally:
+        kiosk.close()
+    page = http.get(f"/t/{token}")
+    assert page.status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    for endpoint in ("https://fcm.googleapis.com/\\ud800", "\\udfff"):
+        body = (
+            '{"csrf": "%s", "consent": true, "subscription": {"endpoint": "%s", "keys": {"p256dh": "\\ud83d", "auth": "a"}}}'
+            % (csrf, endpoint)
+        )
+        answer = http.post(
+            f"/t/{token}/notify/push", content=body.encode(), headers={"content-type": "application/json"}
+        )
+        assert answer.status_code == 400 and answer.json() == {"ok": False, "code": "bad_request"}, answer.text[:200]
+    assert "Traceback" not in caplog.text and "Exception in ASGI" not in caplog.text
+    pending = web.relay.client._pending
+    assert not pending, "a refused request left its reply slot behind"
