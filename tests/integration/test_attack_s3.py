@@ -598,10 +598,8 @@ def test_a_push_subscription_with_a_lone_surrogate_is_refused_not_a_500(web, hub
     assert page.status_code == 200
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     for endpoint in ("https://fcm.googleapis.com/\\ud800", "\\udfff"):
-        body = (
-            '{"csrf": "%s", "consent": true, "subscription": {"endpoint": "%s", "keys": {"p256dh": "\\ud83d", "auth": "a"}}}'
-            % (csrf, endpoint)
-        )
+        keys = '"keys": {"p256dh": "\\ud83d", "auth": "a"}'
+        body = f'{{"csrf": "{csrf}", "consent": true, "subscription": {{"endpoint": "{endpoint}", {keys}}}}}'
         answer = http.post(
             f"/t/{token}/notify/push", content=body.encode(), headers={"content-type": "application/json"}
         )
