@@ -607,3 +607,32 @@ def test_a_push_subscription_with_a_lone_surrogate_is_refused_not_a_500(web, hub
     assert "Traceback" not in caplog.text and "Exception in ASGI" not in caplog.text
     pending = web.relay.client._pending
     assert not pending, "a refused request left its reply slot behind"
+
+
+def test_a_halls_own_words_cannot_script_the_city_page_or_the_widget() -> None:
+    """A hall's snapshot and description (names, address, service names, ids) with markup: escaped on
+    the page, the widget and the SSE frames (the page's script puts frames in with innerHTML)."""
+    from fastapi.testclient import TestClient
+
+    from city.app import create_app
+    from city.config import CityConfig
+    from city.synthetic import SyntheticHall
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><svg onload=alert(3)>"
+    app, state = create_app(CityConfig(database=":memory:", halls=[]), link=False)
+    now = time.time()
+    snap = SyntheticHall("x", evil, seed=3).step(now)
+    for service in snap["services"]:
+        service["name"] = {"ko": evil, "en": evil}
+        service["last_called"] = evil[:10]
+    state.apply("sunbeon/v1/x/state/snapshot", json.dumps(snap).encode(), now)
+    state.apply(
+        "sunbeon/v1/x/hall/info", json.dumps({"name": evil, "address": evil, "lat": 37.5, "lon": 127}).encode(), now
+    )
+    with TestClient(app) as client:
+        frames = app.state.frames
+        _, everything = frames.everything("ko", now)
+        for text in (client.get("/?lang=en").text, client.get("/widget?lang=ko").text, everything.decode()):
+            for raw in ("<script>alert", "<img src=x", "<svg onload", "onerror=alert(2)>"):
+                assert raw not in text, raw
+        assert "&lt;script&gt;" in client.get("/?lang=ko").text
