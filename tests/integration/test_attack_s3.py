@@ -443,6 +443,8 @@ def test_acknowledged_bookings_survive_sigkill_of_the_hub(tmp_path, broker):
     # A retry reuses its command id, so a booking stored before a kill is not booked again; at most
     # the one in flight when the test stopped may be stored without its answer having arrived.
     assert len(stored) - len(acked) in (0, 1), "a retried booking was stored twice"
+    logged = (tmp_path / "hub.log").read_text(encoding="utf-8", errors="replace")
+    assert "0100000" not in logged, "a resident's number is in the hub's log"
 
 
 def test_one_phone_racing_for_many_slots_gets_exactly_one(web, hub):
