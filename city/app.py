@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -51,6 +52,18 @@ def _language(request: Request) -> str:
 def _task(request: Request) -> str | None:
     task = request.query_params.get("task") or None
     return task[:40] if task else None
+
+
+def _subscriber(address: str) -> str:
+    """Whom PER_ADDRESS counts: an IPv6 client by its /64 (one home or phone has all of it), else the
+    address (as web/routers/booking.py `per_subscriber`)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else ip)
 
 
 class _HeldStream(StreamingResponse):
@@ -189,7 +202,7 @@ def create_app(
     async def events(request: Request) -> Response:
         if streams["open"] >= MAX_STREAMS:
             return Response("busy", status_code=503, headers={"Retry-After": "5"})
-        address = request.client.host if request.client else "?"
+        address = _subscriber(request.client.host if request.client else "?")
         if per_address[address] >= PER_ADDRESS:
             return Response("too many streams", status_code=429, headers={"Retry-After": "30"})
         # Counted here, with no await since the checks: a burst cannot pass them before it is counted.

@@ -638,3 +638,12 @@ def test_a_halls_own_words_cannot_script_the_city_page_or_the_widget() -> None:
             for raw in ("<script>alert", "<img src=x", "<svg onload", "onerror=alert(2)>"):
                 assert raw not in text, raw
         assert "&lt;script&gt;" in client.get("/?lang=ko").text
+
+
+def test_the_city_counts_an_ipv6_subscriber_once() -> None:
+    from city.app import _subscriber
+
+    assert _subscriber("2001:db8:1:2::5") == _subscriber("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert _subscriber("2001:db8:1:3::5") != _subscriber("2001:db8:1:2::5")
+    assert _subscriber("::ffff:192.0.2.7") == _subscriber("192.0.2.7") == "192.0.2.7"
+    assert _subscriber("testclient") == "testclient"
