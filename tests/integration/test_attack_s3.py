@@ -647,3 +647,43 @@ def test_the_city_counts_an_ipv6_subscriber_once() -> None:
     assert _subscriber("2001:db8:1:3::5") != _subscriber("2001:db8:1:2::5")
     assert _subscriber("::ffff:192.0.2.7") == _subscriber("192.0.2.7") == "192.0.2.7"
     assert _subscriber("testclient") == "testclient"
+
+
+def test_one_halls_task_names_cannot_break_or_poison_the_city_report() -> None:
+    """A summary's task ids come from the hall. "a/b:c?" made /report.xlsx a 500 for every hall
+    (openpyxl refuses such a sheet title), and "=HYPERLINK(…)" became a formula in the district's
+    spreadsheet. A task id must look like a service id (wire/hall.py); otherwise the summary is
+    flagged and not kept, and the report of the other halls is unaffected."""
+    import io
+
+    import openpyxl
+    from fastapi.testclient import TestClient
+
+    from city.app import create_app
+    from city.config import CityConfig
+
+    app, state = create_app(CityConfig(database=":memory:", halls=[]), link=False)
+    figures = {
+        "tickets": 5, "served": 4, "no_shows": 1, "cancelled": 0, "called": 5, "wait_p50": 3.0, "wait_p90": 9.0,
+        "wait_mean": 4.0, "service_mean": 2.0, "estimate_inside": 0.8, "estimate_mae": 1.0,
+    }  # fmt: skip
+    now = time.time()
+    day = datetime.now(SEOUL).strftime("%Y-%m-%d")
+
+    def summary(site: str, task: str) -> bytes:
+        body = {"v": 1, "site": site, "date": day, "at": now, "final": True, "names": {task: task},
+                "tasks": {"all": figures, task: figures}}  # fmt: skip
+        return json.dumps(body).encode()
+
+    state.apply(f"sunbeon/v1/good/summary/{day}", summary("good", "cert"), now)
+    for n, task in enumerate(('=HYPERLINK("http://evil.example","보기")', "a/b:c?*[]", "@SUM(1)", "+1", "Cert")):
+        state.apply(f"sunbeon/v1/evil{n}/summary/{day}", summary(f"evil{n}", task), now)
+        assert "summary_malformed" in state.halls[f"evil{n}"].flags, task
+    with TestClient(app) as client:
+        answer = client.get(f"/report.xlsx?day={day}")
+        assert answer.status_code == 200, answer.text[:200]
+        book = openpyxl.load_workbook(io.BytesIO(answer.content))
+        cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+        assert "good" in cells and not any(isinstance(c, str) and c[:1] in "=+-@" for c in cells)
+        assert set(book.sheetnames) == {"all", "cert"}
+        assert "evil" not in client.get(f"/report.csv?day={day}").text
