@@ -27,6 +27,10 @@ from city.text import known
 
 HERE = Path(__file__).parent
 MAX_STREAMS = 20_000
+# Streams one client address may hold: one machine must not take the city's streams (1,000 from one
+# address were all served). As the hall's nginx `limit_conn` (docs/deploy.md): a guest Wi-Fi or a
+# carrier's NAT puts many phones behind one address; raise it behind a proxy that counts itself.
+PER_ADDRESS = 200
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frames}"
@@ -96,7 +100,7 @@ def create_app(
     city_link = CityLink(config, state, store) if link else None
     if not link:
         state.on_summary = lambda summary, now: store.put(summary, now)
-    events = EventStream(frames, MAX_STREAMS)
+    events = EventStream(frames, MAX_STREAMS, PER_ADDRESS)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -165,7 +169,8 @@ def create_app(
         language = _language(request)
         html = pages.widget(config.name, public(time.time(), _task(request)), language, _task(request), limit,
                             f"/?lang={language}")  # fmt: skip
-        return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5"})
+        # Its language may come from Accept-Language: a shared cache must keep one copy per language.
+        return HTMLResponse(html, headers={"Cache-Control": "public, max-age=5", "Vary": "Accept-Language"})
 
     # The live stream: a bare ASGI endpoint (city/stream.py), one coroutine per viewer.
     app.router.routes.append(Route("/events", events, include_in_schema=False))

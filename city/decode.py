@@ -18,6 +18,10 @@ from wire import protocol as p
 ROOT = f"sunbeon/v{p.VERSION}/"
 MAX_SNAPSHOT = p.MAX_WITNESS_PAYLOAD  # = the broker's message_size_limit
 MAX_INFO = 4096
+# A summary's task ids are the hall's service ids (wire/hall.py), or "all". Anything else is refused:
+# the city's spreadsheet made "a/b:c?" a sheet title (openpyxl raised: the xlsx report was a 500 for
+# every hall) and "=HYPERLINK(…)" a formula in the district's Excel.
+TASK_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,31}\Z")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ def summary(site: str, payload: bytes) -> p.DailySummary | Flag:
         return Flag("malformed", p.brief(str(err).splitlines()[0] if str(err) else type(err).__name__, 120))
     if s.site != site:
         return Flag("mismatch", f"summary of site {p.brief(s.site, 40)} under {site}")
+    odd = next((t for t in [*s.tasks, *s.names] if not TASK_ID.match(t)), None)
+    if odd is not None:
+        return Flag("malformed", f"task id {p.brief(odd, 40)}")
     if not math.isfinite(s.at) or not all(math.isfinite(v) for t in s.tasks.values() for v in t.model_dump().values()):
         return Flag("malformed", "a figure is not a number")
     return s

@@ -180,7 +180,7 @@ class CityState:
         live_flags = {k: d for k, (d, when) in hall.flags.items() if now - when < FLAG_KEEP}
         return {
             "site": hall.site,
-            "name": self._name(hall, snap),
+            "name": self._name(hall),
             "address": hall.info.get("address"),
             "lat": hall.info.get("lat"),
             "lon": hall.info.get("lon"),
@@ -196,15 +196,15 @@ class CityState:
             "services": services,
         }
 
-    @staticmethod
-    def _name(hall: Hall, snap: p.Snapshot | None) -> dict[str, str]:
-        # The snapshot's name, else the description's (its own or city.toml's), else the site id.
-        named = hall.info.get("name")
-        return (
-            (snap.site.get("name") if snap else None)
-            or (named if isinstance(named, dict) else {"ko": named} if named else None)
-            or {"ko": hall.site}
-        )
+    def _name(self, hall: Hall) -> Any:
+        """The hall's names: its own (with its translations) when they agree with the name the district
+        configured; the district's alone when they do not (a hall must not pass for another one)."""
+        own = hall.snapshot.site.get("name") if hall.snapshot else None
+        conf = self.config.info(hall.site)
+        if conf is not None and conf.name and (not isinstance(own, dict) or own.get("ko") != conf.name):
+            return {"ko": conf.name}
+        named = hall.info.get("name")  # the hall's own description (or city.toml's), else the site id
+        return own or (named if isinstance(named, dict) else {"ko": named} if named else None) or {"ko": hall.site}
 
     def halls_list(self, now: float) -> list[dict[str, Any]]:
         """Every hall, by site id."""

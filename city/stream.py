@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from city.relay import Frames
 from city.text import known
+from wire.subscriber import subscriber
 
 log = logging.getLogger("sunbeon.city")
 HEADERS = [
@@ -65,9 +67,10 @@ async def _until_gone(receive: Receive) -> None:
 class EventStream:
     """The ASGI app behind `/events` (mounted as a plain route by city/app.py)."""
 
-    def __init__(self, frames: Frames, most: int) -> None:
-        self.frames, self.most = frames, most
+    def __init__(self, frames: Frames, most: int, per_client: int) -> None:
+        self.frames, self.most, self.per_client = frames, most, per_client
         self.open = 0
+        self.held: Counter[str] = Counter()  # streams per subscriber (wire/subscriber.py)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,7 +83,12 @@ class EventStream:
         if self.open >= self.most:
             await _answer(send, 503, b"busy", [(b"retry-after", b"5")])
             return
+        client = subscriber((scope.get("client") or ("?", 0))[0])
+        if self.held[client] >= self.per_client:  # one machine must not hold the city's streams
+            await _answer(send, 429, b"too many streams", [(b"retry-after", b"30")])
+            return
         self.open += 1
+        self.held[client] += 1
         gone: asyncio.Task[None] | None = None
         try:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1")[:200])
@@ -114,5 +122,8 @@ class EventStream:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
         finally:
             self.open -= 1
+            self.held[client] -= 1
+            if self.held[client] <= 0:
+                del self.held[client]
             if gone is not None and not gone.done():
                 gone.cancel()

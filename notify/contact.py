@@ -18,6 +18,12 @@ from wire import protocol as p
 # lines; a hall's messages go to 010 only). Spaces, dashes, dots and the +82 country code are allowed.
 _MOBILE = re.compile(r"^010\d{8}\Z")
 _SEPARATORS = re.compile(r"[\s\-.()]")
+# A push endpoint is plain ASCII URL text and its host only letters, digits, dots and dashes: the
+# check (urlsplit) and the sender (requests → urllib3) must read the same host. They did not for a
+# backslash (urllib3 ends the host there, so "https://127.0.0.1<backslash>.push.apple.com/" passed
+# `*.push.apple.com` and was POSTed to 127.0.0.1), nor for tabs, %-escapes or non-ASCII dots.
+_URL_TEXT = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+\Z")
+_PLAIN_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\Z")
 
 
 class Refused(Exception):
@@ -73,13 +79,15 @@ def subscription(sub: np.PushSubscription, push_hosts: tuple[str, ...]) -> dict[
     P-256 point (65 bytes, 0x04 first), auth 16 bytes.
     """
     bad = p.ErrorCode.INVALID_SUBSCRIPTION
+    if not _URL_TEXT.match(sub.endpoint):
+        raise Refused(bad, "the push endpoint is not a plain https URL")
     try:
         url = urlsplit(sub.endpoint)
         host = (url.hostname or "").lower()
         port = url.port
     except ValueError:
         raise Refused(bad, "the push endpoint is not a URL") from None
-    if url.scheme != "https" or not host or url.username or url.password:
+    if url.scheme != "https" or not _PLAIN_HOST.match(host) or url.username or url.password:
         raise Refused(bad, "the push endpoint must be an https URL of a push service")
     # A push service listens on 443; another port must be allowed as "host:port" (a test's local fake).
     where = host if port in (None, 443) else f"{host}:{port}"

@@ -196,11 +196,16 @@ class HubClient:
         command_id = command_id or uuid.uuid4().hex
         if not self.connected.is_set():
             return p.Reply.fail(command_id, p.ErrorCode.TIMEOUT, "not connected to the hall's broker")
+        try:
+            payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
+        except (TypeError, ValueError) as err:  # a lone surrogate (UnicodeEncodeError), a value JSON cannot hold
+            # The caller's input, not the hub, is at fault: a refusal like the hub's, never an exception
+            # (a relay answered 500 to a push subscription holding "\ud800").
+            return p.Reply.fail(command_id, p.ErrorCode.BAD_REQUEST, f"a field is not JSON text ({type(err).__name__})")
         correlation = command_id.encode()
         future: Future[p.Reply] = Future()
         with self._lock:
             self._pending[correlation] = future
-        payload = json.dumps({"v": p.VERSION, "id": command_id, "op": op, **fields}, ensure_ascii=False).encode()
         notifier = to == "notify"
         self.client.publish(
             self.topics.notify_command(self.device) if notifier else self.topics.command(self.device),

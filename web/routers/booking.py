@@ -29,12 +29,14 @@ from wire import calendar_text
 from wire import clock as hall_clock
 from wire import protocol as p
 from wire.config import HallConfig
+from wire.subscriber import subscriber
 
 BROWSER_COOKIE = "sunbeon_browser"
 CODE = re.compile(r"^[0-9A-Za-z-]{4,16}\Z")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 SLOT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
-PHONE = re.compile(r"^0\d{8,10}\Z")
+PHONE = re.compile(r"^0[0-9]{8,10}\Z")  # ASCII digits: \d would let "٠١٢…" through to the hub
+SERVICE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}\Z")  # a service id (wire/hall.py): no surrogate, NUL or 5 KB
 FIELDS = ("service", "date", "slot", "name", "phone")  # of a JSON booking
 WRITES_PER_HOUR = 20  # bookings, changes and cancellations one address may make in an hour
 READS_PER_MINUTE = 120  # slot look-ups and booking pages per address and minute
@@ -60,6 +62,7 @@ class Rate:
 
     def allow(self, address: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        address = subscriber(address)
         times = self.seen.pop(address, None) or deque()
         while times and now - times[0] > self.seconds:
             times.popleft()
@@ -206,7 +209,7 @@ def router(
     ) -> p.Reply[p.BookingReply]:
         phone = re.sub(r"[\s-]", "", phone or "")
         name = (name or "").strip()
-        if not (service and DAY.match(day) and SLOT.match(slot)) or (phone and not PHONE.match(phone)):
+        if not (SERVICE.match(service) and DAY.match(day) and SLOT.match(slot)) or (phone and not PHONE.match(phone)):
             return p.Reply.fail(None, p.ErrorCode.BAD_REQUEST, "service, day (YYYY-MM-DD) and slot (HH:MM)")
         if len(name) > 20 or not name.isprintable():
             return p.Reply.fail(None, p.ErrorCode.BAD_REQUEST, "a name of at most 20 characters")
