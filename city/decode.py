@@ -7,6 +7,7 @@ a value or a `Flag` naming what was wrong; nothing raises.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
@@ -95,6 +96,26 @@ def summary(site: str, payload: bytes) -> p.DailySummary | Flag:
         return Flag("malformed", f"task id {p.brief(odd, 40)}")
     if not math.isfinite(s.at) or not all(math.isfinite(v) for t in s.tasks.values() for v in t.model_dump().values()):
         return Flag("malformed", "a figure is not a number")
+    return s
+
+
+# How old a summary the city still takes: its report compares days and months (a year back and a
+# bit); a hall publishing every date there is must not grow the city's store without end.
+SUMMARY_DAYS_BACK = 400
+
+
+def summary_day(s: p.DailySummary, topic_day: str, now: float) -> p.DailySummary | Flag:
+    """A summary is kept only under its own day's topic and for a day near `now` (a day ahead at most,
+    for time zones): so one hall holds at most about SUMMARY_DAYS_BACK summaries in the store."""
+    if s.date != topic_day:
+        return Flag("mismatch", f"summary of {p.brief(s.date, 12)} under summary/{p.brief(topic_day, 12)}")
+    try:
+        day = datetime.date.fromisoformat(s.date)
+    except ValueError:
+        return Flag("malformed", f"date {p.brief(s.date, 12)}")
+    today = datetime.datetime.fromtimestamp(now, datetime.UTC).date()
+    if not today - datetime.timedelta(days=SUMMARY_DAYS_BACK) <= day <= today + datetime.timedelta(days=1):
+        return Flag("date", f"summary for {s.date}, not near today")
     return s
 
 

@@ -9,6 +9,7 @@ hall and keeps its last good data; it never touches another hall.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from city import decode
 from city.config import CityConfig
 from wire import protocol as p
+
+log = logging.getLogger("sunbeon.city")
 
 FLAG_KEEP = 3600.0  # seconds a flag stays after the last bad message
 
@@ -78,8 +81,10 @@ class CityState:
         """Take one message; True when the page changed. Never raises."""
         try:
             return self._apply(topic, payload, now)
-        except Exception:  # noqa: BLE001 - counted; one hall's message never stops the relay
+        except Exception:
             self.faults += 1
+            log.exception("city: a message on %s was not taken (%d bytes: %r)", p.brief(topic, 120), len(payload),
+                          payload[:200])  # fmt: skip
             return False
 
     def _apply(self, topic: str, payload: bytes, now: float) -> bool:
@@ -91,6 +96,8 @@ class CityState:
             if not payload:  # a cleared retained summary
                 return False
             s = decode.summary(site, payload)
+            if not isinstance(s, decode.Flag):
+                s = decode.summary_day(s, rest.removeprefix("summary/"), now)
             with self.lock:
                 hall = self._hall(site)
                 if isinstance(s, decode.Flag):

@@ -133,3 +133,6 @@ def test_the_console_lists_the_days_bookings_and_books_for_a_resident_who_phoned
         )
         assert "마감되었습니다" in full.text  # the slot's one place is taken: a clear refusal
         assert http.get("/console/1/bookings", follow_redirects=False).status_code == 303  # only its own counter
+        # A crafted link cannot put its words on the clerk's screen; only a booking code is echoed.
+        crafted = http.get(f"/console/3/bookings?date={tomorrow()}&msg=예약 취소됨: 창구 1로 즉시 연락&made=<b>x</b>")
+        assert "즉시 연락" not in crafted.text and "&lt;b&gt;" not in crafted.text

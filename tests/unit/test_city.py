@@ -111,6 +111,26 @@ def test_summaries_are_kept_final_wins(small_day) -> None:  # noqa: F811
     assert row["final"] and row["tasks"]["all"]["tickets"] == 4
 
 
+def test_a_summary_far_from_today_or_under_another_days_topic_is_flagged_not_kept(small_day) -> None:  # noqa: F811
+    """A hall publishing a summary for every date there is grew the city's store without end (attack
+    pass): a summary is kept only under its own day's topic and for a day near the city's today."""
+    now = time.mktime((2026, 11, 23, 12, 0, 0, 0, 0, -1))
+    kept: list[str] = []
+    state = CityState(config())
+    state.on_summary = lambda s, _now: kept.append(s.date)
+    for day, topic_day, flag in [
+        ("2026-11-23", "2026-11-23", None),
+        ("2026-01-15", "2026-01-15", None),  # a past day the report compares: kept
+        ("1999-01-01", "1999-01-01", "summary_date"),
+        ("2030-01-01", "2030-01-01", "summary_date"),
+        ("2026-11-22", "2026-11-23", "summary_mismatch"),
+    ]:
+        s = summarize(small_day[1], "a", day, {}, at=now, final=True)
+        state.apply(f"sunbeon/v1/a/summary/{topic_day}", s.model_dump_json().encode(), now)
+        assert (flag in state.halls["a"].flags) if flag else (day in kept), (day, topic_day)
+    assert kept == ["2026-11-23", "2026-01-15"]
+
+
 def test_page_api_widget_and_report() -> None:
     now = time.time()
     app, state = create_app(config(cors_origins=["https://www.gu.go.kr"]), link=False)
