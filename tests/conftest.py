@@ -1,8 +1,10 @@
-"""Shared fixtures: a real Mosquitto on a free port, and a hub running against it."""
+"""Shared fixtures: a real Mosquitto on a free port, a hub running against it, the web relay, and
+Debian's headless Chromium."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +151,29 @@ def http(web: WebServer) -> Iterator[httpx.Client]:
     """A plain HTTP client for the running relay (redirects shown, not followed)."""
     with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
         yield client
+
+
+# Debian's Chromium through Playwright, never a downloaded one (flags: /work/shared/PITFALLS.md).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One headless Chromium per test module (a launch takes seconds); each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
