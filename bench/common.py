@@ -1,17 +1,21 @@
-"""Helpers shared by the benchmarks: percentiles, a budget table, process memory, a bench hall."""
+"""Helpers shared by the benchmarks: percentiles, a budget table, process memory, a bench hall and
+its hub process."""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hub.domain.figures import percentile  # noqa: E402, F401  (the benchmarks import it from here)
+from hub.domain.figures import percentile  # noqa: E402  (the benchmarks import it from here too)
 from tests.halls import hall_text  # noqa: E402
 
 
@@ -45,7 +49,32 @@ def bench_hall(port: int, database: str, site: str = "bench") -> str:
     )
 
 
-def report(name: str, rows: list[tuple[str, float, str, str, bool]]) -> None:
+@contextmanager
+def hub_process(config: Path) -> Iterator[subprocess.Popen]:
+    """`sunbeon hub` for the bench hall in a process of its own (its work is not the measured one's)."""
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "tools.cli", "hub", "--config", str(config)], stderr=subprocess.DEVNULL
+    )
+    try:
+        yield hub
+    finally:
+        hub.terminate()
+        hub.wait(10)
+
+
+Row = tuple[str, float, str, str, bool]
+
+
+def latency_rows(what: str, samples: list[float], unit: str, budget: float) -> list[Row]:
+    """The two rows of a latency: its median (no budget) and its p99 against the budget."""
+    p99 = percentile(samples, 99)
+    return [
+        (f"{what}, p50", percentile(samples, 50), unit, "—", True),
+        (f"{what}, p99", p99, unit, f"≤ {budget:g} {unit}", p99 <= budget),
+    ]
+
+
+def report(name: str, rows: list[Row]) -> None:
     """Print a markdown table (what, figure, unit, budget, within) and write bench/results/<name>.json."""
     print(f"\n### {name} — {machine()}\n")
     print("| what | measured | budget | ok |\n|---|---|---|---|")

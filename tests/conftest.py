@@ -1,8 +1,10 @@
-"""Shared fixtures: a real Mosquitto on a free port, and a hub running against it."""
+"""Shared fixtures: a real Mosquitto on a free port, a hub running against it, the web relay, and
+Debian's headless Chromium."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +47,8 @@ class RunningHub:
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self.bus.run, args=(self.stop_event,), daemon=True)
         self.thread.start()
-        assert self.bus.connected.wait(10), "the hub did not connect"
+        # Deadlines here are generous (a busy CI machine); a healthy start returns at once.
+        assert self.bus.connected.wait(60), "the hub did not connect"
         return self
 
     def stop(self) -> None:
@@ -59,7 +62,7 @@ class RunningHub:
         device_cfg = self.hall.device(device)
         c = HubClient(self.hall.site.id, device, self.hall.mqtt, role=role or (device_cfg.role if device_cfg else None))
         c.start()
-        assert c.wait_for(lambda x: x.online and x.snapshot is not None, 10), f"{device} did not come online"
+        assert c.wait_for(lambda x: x.online and x.snapshot is not None, 60), f"{device} did not come online"
         return c
 
 
@@ -125,7 +128,7 @@ class WebServer:
         import time
 
         self.thread.start()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not self.server.started or self.relay.status is None):
             time.sleep(0.05)
         assert self.relay.status is not None, "the relay got no state from the hall"
@@ -149,3 +152,29 @@ def http(web: WebServer) -> Iterator[httpx.Client]:
     """A plain HTTP client for the running relay (redirects shown, not followed)."""
     with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
         yield client
+
+
+# Debian's Chromium through Playwright, never a downloaded one (flags: /work/shared/PITFALLS.md).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One headless Chromium per test module (a launch takes seconds); each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -31,9 +31,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 REPLY_DATA = reduce(operator.or_, dict.fromkeys(op.reply for op in protocol.OPERATIONS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Channel:
-    """One topic under `sunbeon/v1/{site}/`, as docs/protocol.md's table states it."""
+    """One topic under `sunbeon/v1/{site}/`, as docs/protocol.md's table states it (fields by name:
+    five of them are strings, and a row read by position said nothing of which is which)."""
 
     name: str  # the channel's and the schema file's name
     address: str  # under the root; `{device}` is a parameter
@@ -45,34 +46,124 @@ class Channel:
 
 
 CHANNELS = (
-    Channel("hall", "hall", "hub", "all", protocol.HallDescription, True,
-            "The hall's public description (tasks, counters, names, hours; no secret); devices follow it."),
-    Channel("hall-info", "hall/info", "hub", "city relay (through the bridge)", protocol.PublicHallInfo, True,
-            "The hall's name and location (address, lat, lon, public phone) only; the city bridge forwards it."),
-    Channel("snapshot", "state/snapshot", "hub", "all", protocol.Snapshot, True,
-            "The whole hall; a screen that connects is current at once."),
-    Channel("places", "state/places", "hub", "web relay", protocol.Places, True,
-            "Every waiting ticket's token hash and number in call order (at most twice a second)."),
-    Channel("call", "events/call", "hub", "displays, web relay", protocol.CallEvent, False,
-            "One call or recall, for announcers and boards."),
-    Channel("command", "cmd/{device}", "device", "hub", protocol.Command, False,
-            "A command; MQTT 5 response topic and correlation data; idempotency `id`."),
-    Channel("reply", "reply/{device}", "hub", "device", protocol.Reply[REPLY_DATA], False,  # type: ignore[valid-type]
-            "The reply envelope {status, data, error, id}; correlation data copied from the command."),
-    Channel("device-status", "device/{device}/status", "device", "hub", protocol.DeviceStatus, True,
-            "online / degraded (with detail) / offline (last will)."),
-    Channel("hub-status", "hub/status", "hub", "all", protocol.HubStatus, True,
-            "online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s."),
-    Channel("notify-command", "notify/cmd/{device}", "device", "notifier", notify_protocol.NotifyCommand, False,
-            "A visitor's contact for staged messages, to the notifier (sunbeon notify); same envelope as cmd/."),
-    Channel("notify-reply", "notify/reply/{device}", "notifier", "device", protocol.Reply, False,
-            "The notifier's reply envelope {status, data, error, id}; correlation data copied from the command."),
-    Channel("notifier-status", "device/{notify}/status", "notifier", "hub, web relay",
-            notify_protocol.NotifierStatus, True,
-            "The notifier's health with its counts (sent, retried, dead letters); the console shows it."),
-    Channel("summary", "summary/{date}", "hub", "city relay", protocol.DailySummary, True,
-            "A business day's figures per task (counts, waits, no-shows, estimates); hourly and at close."),
-)  # fmt: skip
+    Channel(
+        name="hall",
+        address="hall",
+        publisher="hub",
+        readers="all",
+        model=protocol.HallDescription,
+        retain=True,
+        summary="The hall's public description (tasks, counters, names, hours; no secret); devices follow it.",
+    ),
+    Channel(
+        name="hall-info",
+        address="hall/info",
+        publisher="hub",
+        readers="city relay (through the bridge)",
+        model=protocol.PublicHallInfo,
+        retain=True,
+        summary="The hall's name and location (address, lat, lon, public phone) only; the city bridge forwards it.",
+    ),
+    Channel(
+        name="snapshot",
+        address="state/snapshot",
+        publisher="hub",
+        readers="all",
+        model=protocol.Snapshot,
+        retain=True,
+        summary="The whole hall; a screen that connects is current at once.",
+    ),
+    Channel(
+        name="places",
+        address="state/places",
+        publisher="hub",
+        readers="web relay",
+        model=protocol.Places,
+        retain=True,
+        summary="Every waiting ticket's token hash and number in call order (at most twice a second).",
+    ),
+    Channel(
+        name="call",
+        address="events/call",
+        publisher="hub",
+        readers="displays, web relay",
+        model=protocol.CallEvent,
+        retain=False,
+        summary="One call or recall, for announcers and boards.",
+    ),
+    Channel(
+        name="command",
+        address="cmd/{device}",
+        publisher="device",
+        readers="hub",
+        model=protocol.Command,
+        retain=False,
+        summary="A command; MQTT 5 response topic and correlation data; idempotency `id`.",
+    ),
+    Channel(
+        name="reply",
+        address="reply/{device}",
+        publisher="hub",
+        readers="device",
+        model=protocol.Reply[REPLY_DATA],  # type: ignore[valid-type]
+        retain=False,
+        summary="The reply envelope {status, data, error, id}; correlation data copied from the command.",
+    ),
+    Channel(
+        name="device-status",
+        address="device/{device}/status",
+        publisher="device",
+        readers="hub",
+        model=protocol.DeviceStatus,
+        retain=True,
+        summary="online / degraded (with detail) / offline (last will).",
+    ),
+    Channel(
+        name="hub-status",
+        address="hub/status",
+        publisher="hub",
+        readers="all",
+        model=protocol.HubStatus,
+        retain=True,
+        summary="online / degraded (with the reason) / offline (last will); instance and epoch; every 5 s.",
+    ),
+    Channel(
+        name="notify-command",
+        address="notify/cmd/{device}",
+        publisher="device",
+        readers="notifier",
+        model=notify_protocol.NotifyCommand,
+        retain=False,
+        summary="A visitor's contact for staged messages, to the notifier (sunbeon notify); same envelope as cmd/.",
+    ),
+    Channel(
+        name="notify-reply",
+        address="notify/reply/{device}",
+        publisher="notifier",
+        readers="device",
+        model=protocol.Reply,
+        retain=False,
+        summary="The notifier's reply envelope {status, data, error, id}; correlation data copied from the command.",
+    ),
+    Channel(
+        name="notifier-status",
+        address="device/{notify}/status",
+        publisher="notifier",
+        readers="hub, web relay",
+        model=notify_protocol.NotifierStatus,
+        retain=True,
+        summary="The notifier's health with its counts (sent, retried, dead letters); the console shows it.",
+    ),
+    Channel(
+        name="summary",
+        address="summary/{date}",
+        publisher="hub",
+        readers="city relay",
+        model=protocol.DailySummary,
+        retain=True,
+        summary="A business day's figures per task (counts, waits, no-shows, estimates); hourly and at close.",
+    ),
+)
 
 
 def _camel(name: str) -> str:

@@ -3,7 +3,7 @@ no serious or critical WCAG 2.1 A/AA violation, as tests/e2e/test_web_axe.py che
 
 from datetime import datetime, timedelta
 
-from tests.e2e.test_web_axe import _found, _summary, browser, page  # noqa: F401  (fixtures)
+from tests.e2e.test_web_axe import _found, _summary, page  # noqa: F401  (a fixture)
 from tests.halls import CLERK_PASSWORD, SEOUL
 from wire import protocol as p
 from wire.i18n import LANGUAGES

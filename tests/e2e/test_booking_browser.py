@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_web_browser import browser, page, shot  # noqa: F401  (fixtures)
+from tests.e2e.test_web_browser import page, shot  # noqa: F401  (a fixture)
 from wire import protocol as p
 
 

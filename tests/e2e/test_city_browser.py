@@ -14,7 +14,7 @@ from city.app import create_app
 from city.config import CityConfig, HallInfo
 from city.state import CityState
 from city.synthetic import SyntheticHall
-from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE
+from tests.conftest import PHONE
 from tools.broker import free_port
 
 ROOT = "sunbeon/v1"
@@ -49,38 +49,36 @@ def served() -> Iterator[tuple[str, CityState, dict[str, SyntheticHall]]]:
     thread.join(10)
 
 
-def test_city_page_live_filter_and_nearest_first_without_sending_the_position(served) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_city_page_live_filter_and_nearest_first_without_sending_the_position(served, browser) -> None:
     url, state, halls = served
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=PHONE, locale="ko-KR", geolocation=NEAR, permissions=["geolocation"])
+    context = browser.new_context(viewport=PHONE, locale="ko-KR", geolocation=NEAR, permissions=["geolocation"])
+    try:
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url + " " + (r.post_data or "")))
         page.goto(url + "/")
         assert page.locator(".hall").first.get_attribute("data-site") == "far"  # by site id before sorting
-        page.locator("#live", has_text="실시간 갱신 중").wait_for(timeout=10000)
+        page.locator("#live", has_text="실시간 갱신 중").wait_for()
 
         page.click("#near")
-        page.locator("#hall-near .distance", has_text="km").wait_for(timeout=5000)
+        page.locator("#hall-near .distance", has_text="km").wait_for()
         assert page.locator(".hall").first.get_attribute("data-site") == "near"
 
         # A change at the hall reaches the open page without a reload.
         hall = halls["far"]
         hall.waiting["cert"] = 42
         state.apply(f"{ROOT}/far/state/snapshot", json.dumps(hall.snapshot()).encode(), time.time())
-        page.locator('#hall-far [data-task="cert"] .waiting', has_text="대기 42명").wait_for(timeout=5000)
+        page.locator('#hall-far [data-task="cert"] .waiting', has_text="대기 42명").wait_for()
 
         # The link of a hall drops: the page says since when its data is old.
         state.apply(f"{ROOT}/near/city/link", b"0", time.time())
-        page.locator("#hall-near .when", has_text="이후 정보가 갱신되지 않았습니다").wait_for(timeout=5000)
+        page.locator("#hall-near .when", has_text="이후 정보가 갱신되지 않았습니다").wait_for()
 
         # The filter: only halls with the task, and only that task's line.
         only = next(t for t in halls["near"].waiting if t not in halls["far"].waiting)
         page.select_option("#task", only)
         assert page.locator("#hall-far").is_hidden() and page.locator("#hall-near").is_visible()
-        browser.close()
+    finally:
+        context.close()
     sent = " ".join(requests)
     assert "37.54" not in sent and "127.05" not in sent and "latitude" not in sent

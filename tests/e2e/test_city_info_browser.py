@@ -14,8 +14,8 @@ from city.app import create_app
 from city.config import CityConfig
 from city.state import CityState
 from city.synthetic import SyntheticHall
+from tests.conftest import PHONE
 from tests.e2e.test_city_browser import NEAR
-from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE
 from tests.halls import hall_text
 from tools.broker import free_port
 from wire import config
@@ -57,22 +57,17 @@ def served() -> Iterator[tuple[str, CityState]]:
     thread.join(10)
 
 
-def test_the_halls_own_descriptions_sort_them_by_distance_in_the_browser(served) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_halls_own_descriptions_sort_them_by_distance_in_the_browser(browser, served) -> None:
     url, _state = served
     requests: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=PHONE, locale="ko-KR", geolocation=NEAR, permissions=["geolocation"])
-        page = context.new_page()
-        page.on("request", lambda r: requests.append(r.url + " " + (r.post_data or "")))
-        page.goto(url + "/")
-        assert page.locator(".hall").first.get_attribute("data-site") == "far"
-        assert page.locator("#hall-near .address").inner_text() == PLACES["near"][0]
-        page.click("#near")
-        page.locator("#hall-near .distance", has_text="km").wait_for(timeout=10000)
-        assert page.locator(".hall").first.get_attribute("data-site") == "near"
-        browser.close()
+    context = browser.new_context(viewport=PHONE, locale="ko-KR", geolocation=NEAR, permissions=["geolocation"])
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url + " " + (r.post_data or "")))
+    page.goto(url + "/")
+    assert page.locator(".hall").first.get_attribute("data-site") == "far"
+    assert page.locator("#hall-near .address").inner_text() == PLACES["near"][0]
+    page.click("#near")
+    page.locator("#hall-near .distance", has_text="km").wait_for(timeout=10000)
+    assert page.locator(".hall").first.get_attribute("data-site") == "near"
     sent = " ".join(requests)
     assert "37.54" not in sent and "127.05" not in sent and "latitude" not in sent

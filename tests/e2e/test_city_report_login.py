@@ -20,8 +20,8 @@ from city.config import CityConfig, ReportSettings, ReportUser
 from city.report_login import COOKIE, PRE_COOKIE, ReportGate
 from city.store import SummaryStore
 from hub.summary import summarize
+from tests.conftest import PHONE
 from tests.e2e import axe
-from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE
 from tests.integration.test_report import small_day  # noqa: F401 - the fixture
 from tools.broker import free_port
 from web.auth import FREE_FAILURES, LoginBrake, hash_password
@@ -84,7 +84,8 @@ def test_no_session_means_the_login_page_and_the_public_city_stays_public(tmp_pa
             assert client.get(path).status_code == 200, path
         app = client.app
         events = next(r for r in app.routes if getattr(r, "path", "") == "/events")  # type: ignore[attr-defined]
-        assert not events.dependant.dependencies  # the live stream asks for no session
+        # the live stream asks for no session (a bare ASGI route, city/stream.py: no dependency at all)
+        assert not getattr(getattr(events, "dependant", None), "dependencies", [])
         # A forged or foreign cookie is no session.
         client.cookies.set(COOKIE, "a2ltLnJlcG9ydHw5OTk5OTk5OTk5fDB8YWI.AAAAAAAAAAAAAAAAAAAAAAAAAAA")
         assert client.get(REPORT[0], follow_redirects=False).status_code == 303
@@ -221,33 +222,28 @@ def served(tmp_path: Path) -> Iterator[str]:
     thread.join(10)
 
 
-def test_the_login_page_passes_axe_and_signs_in_in_chromium(served: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport=PHONE, bypass_csp=True)  # axe is injected as a script
-        page = context.new_page()
-        found = {}
-        for language in ("ko", "en", "zh", "vi", "ru"):
-            page.goto(f"{served}/report/login?lang={language}")
-            if bad := axe.serious(page):
-                found[language] = bad
-        page.goto(f"{served}/report/login?lang=ko&error=wrong")
+def test_the_login_page_passes_axe_and_signs_in_in_chromium(browser, served: str) -> None:
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)  # axe is injected as a script
+    page = context.new_page()
+    found = {}
+    for language in ("ko", "en", "zh", "vi", "ru"):
+        page.goto(f"{served}/report/login?lang={language}")
         if bad := axe.serious(page):
-            found["ko, wrong"] = bad
-        assert not found, found
-        # The real form in a real browser (its Secure cookie kept on http://127.0.0.1, as for a demo).
-        page.goto(f"{served}/report")
-        assert page.url.endswith("/report/login")
-        page.fill("#login", "kim.report")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{served}/report", timeout=15000)
-        assert "도시 민원실 비교" in page.content()
-        cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
-        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-        browser.close()
+            found[language] = bad
+    page.goto(f"{served}/report/login?lang=ko&error=wrong")
+    if bad := axe.serious(page):
+        found["ko, wrong"] = bad
+    assert not found, found
+    # The real form in a real browser (its Secure cookie kept on http://127.0.0.1, as for a demo).
+    page.goto(f"{served}/report")
+    assert page.url.endswith("/report/login")
+    page.fill("#login", "kim.report")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{served}/report", timeout=15000)
+    assert "도시 민원실 비교" in page.content()
+    cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
+    assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
 
 
 def test_sunbeon_passwd_report_prints_lines_city_toml_takes(monkeypatch, capsys, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.e2e.test_web_axe import _found, _summary, browser, page  # noqa: F401
+from tests.e2e.test_web_axe import _found, _summary, page  # noqa: F401
 from tests.integration.manager_hall import MANAGER_PASSWORD, manager_hall  # noqa: F401
 
 

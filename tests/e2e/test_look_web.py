@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import _clerk_hash
+from tests.conftest import PHONE, _clerk_hash
 from tests.e2e.test_city_browser import served  # noqa: F401  (fixture)
-from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE
 from tests.halls import hall_text, web_section
 from wire import protocol as p
 from wire.i18n import LANGUAGES
@@ -85,16 +84,6 @@ def hall_file(tmp_path: Path, broker) -> Path:  # the conftest's, with names in 
         text = text.replace(short, full)
     path.write_text(text + web_section(_clerk_hash()), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Looker:

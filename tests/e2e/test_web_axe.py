@@ -2,39 +2,16 @@
 violation (issue 13, "The pages"). Pages are checked in the states a visitor meets: the status
 page, a ticket waiting, near its turn and called, an unknown ticket, and the clerk's pages."""
 
-import shutil
-
 import pytest
 
+from tests.conftest import PHONE
 from tests.e2e import axe
 from tests.halls import CLERK_PASSWORD
 from wire.i18n import LANGUAGES
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 # status.js's redraw of a task (className of the card and its badge) with a given congestion.
 DRAW = """look => document.querySelectorAll('.service').forEach(el => {
   el.className = 'service ' + look; el.querySelector('.badge').className = 'badge ' + look; })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -72,7 +49,7 @@ def test_public_pages_pass_axe_in_every_language(web, clients, page):
     found: dict[str, list] = {}
     for lang in LANGUAGES:
         page.goto(f"{web.url}/?lang={lang}")
-        page.locator("#live.live").wait_for(timeout=5000)
+        page.locator("#live.live").wait_for()
         _found(page, f"status {lang}", found)
         # Every look a task can take when status.js redraws it (the hall at this moment shows one).
         for look in ("calm", "normal", "busy", "closed"):
@@ -80,7 +57,7 @@ def test_public_pages_pass_axe_in_every_language(web, clients, page):
             _found(page, f"status {lang} ({look})", found)
         for name, ticket in (("called", first), ("near", near), ("waiting", far)):
             page.goto(f"{web.url}/t/{ticket['token']}?lang={lang}")
-            page.locator(f"#ticket.{'called' if name == 'called' else 'waiting'}").wait_for(timeout=5000)
+            page.locator(f"#ticket.{'called' if name == 'called' else 'waiting'}").wait_for()
             _found(page, f"ticket {name} {lang}", found)
         page.goto(f"{web.url}/t/AAAAAAAAAAAAAAAA?lang={lang}")
         _found(page, f"not found {lang}", found)
@@ -99,7 +76,7 @@ def test_clerk_pages_pass_axe(web, clients, page):
     page.wait_for_url("**/console/3")
     _found(page, "console", found)
     page.click("button[value=call_next]")
-    page.locator("#panel .number", has_text="1001").wait_for(timeout=5000)
+    page.locator("#panel .number", has_text="1001").wait_for()
     _found(page, "console after a call", found)
     page.goto(web.url + "/console/report")
     _found(page, "report", found)
@@ -117,9 +94,9 @@ def test_the_call_is_announced_assertively_and_counts_politely(web, clients, pag
     assert alert.get_attribute("aria-live") == "assertive" and alert.get_attribute("role") == "alert"
     assert alert.inner_text() == ""  # nothing to say yet
     counter.request("call_next")
-    state.filter(has_text="앞에 0명").wait_for(timeout=5000)  # a count: said politely
+    state.filter(has_text="앞에 0명").wait_for()  # a count: said politely
     counter.request("call_next")
-    page.locator("#call-alert", has_text="지금 3번 창구로 오십시오").wait_for(timeout=5000)
+    page.locator("#call-alert", has_text="지금 3번 창구로 오십시오").wait_for()
     assert state.get_attribute("aria-live") is None  # said once, by the alert, not twice
     assert "지금 3번 창구로 오십시오" in state.inner_text()
     links = page.locator("nav.langs a")

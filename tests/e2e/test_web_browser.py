@@ -1,39 +1,17 @@
 """The web pages in headless Chromium (Debian's), driven by Playwright, at phone size."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import PHONE
 from tests.halls import CLERK_PASSWORD
 from tests.screens import OUT
 from wire import protocol as p
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 # `make screenshots` points this at docs/images so the README shows what the project draws.
 SHOTS = Path(os.environ.get("SUNBEON_SCREENSHOTS", OUT))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -58,7 +36,7 @@ def test_status_page_updates_live_when_a_counter_calls(web, clients, page):
     assert cert.locator(".waiting").inner_text() == "4명"
     assert cert.locator(".now").inner_text() == "—"
     counter.ask(p.CALL_NEXT)
-    cert.locator(".now", has_text="1001").wait_for(timeout=5000)  # no reload
+    cert.locator(".now", has_text="1001").wait_for()  # no reload
     assert cert.locator(".waiting").inner_text() == "3명"
     assert page.locator("#live").inner_text() == "실시간"
     shot(page, "web-status-ko")
@@ -73,12 +51,12 @@ def test_ticket_page_changes_when_called(web, clients, page):
     mine = kiosk.ask(p.ISSUE, service="cert", language="zh").result()
     page.goto(f"{web.url}/t/{mine.token}?lang=zh")
     assert page.locator(".number").inner_text() == "1002"
-    page.locator("#state", has_text="前面还有 1 人").wait_for(timeout=5000)
+    page.locator("#state", has_text="前面还有 1 人").wait_for()
     assert page.locator("#near").is_visible()  # one ahead: the turn is near
     shot(page, "web-ticket-waiting-zh")
     counter.ask(p.CALL_NEXT)
     counter.ask(p.CALL_NEXT)
-    page.locator("#state", has_text="请现在到3번 창구").wait_for(timeout=5000)  # no zh label: Korean stands in
+    page.locator("#state", has_text="请现在到3번 창구").wait_for()  # no zh label: Korean stands in
     assert "called" in page.locator("#ticket").get_attribute("class")
     assert not page.locator("#cancel-form").is_visible()  # nothing left to cancel
     shot(page, "web-ticket-called-zh")
@@ -112,8 +90,8 @@ def test_clerk_console_calls_the_next_ticket(web, clients, browser, hub):
     page.click("text=로그인")
     page.wait_for_url("**/console/3")
     page.click("button[value=call_next]")
-    page.locator(".flash", has_text="다음 번호를 호출했습니다 · Called next: 1001").wait_for(timeout=5000)
-    page.locator("#panel .number", has_text="1001").wait_for(timeout=5000)
+    page.locator(".flash", has_text="다음 번호를 호출했습니다 · Called next: 1001").wait_for()
+    page.locator("#panel .number", has_text="1001").wait_for()
     assert hub.service.state.counter("3").serving is not None
     shot(page, "web-console")
     context.close()
@@ -124,5 +102,5 @@ def test_visitor_can_cancel_from_the_ticket_page(web, clients, page, hub):
     page.goto(f"{web.url}/t/{ticket.token}?lang=en")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=Give up this ticket")
-    page.locator(".flash", has_text="Your ticket was cancelled").wait_for(timeout=5000)
+    page.locator(".flash", has_text="Your ticket was cancelled").wait_for()
     assert [r["state"] for r in hub.store.tickets(ticket.business_date)] == ["cancelled"]

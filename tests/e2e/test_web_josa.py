@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_web_browser import ARGS, CHROMIUM
 from wire.i18n import PARTICLES, josa
 
 SCRIPT = Path(__file__).resolve().parents[2] / "web" / "static" / "ticket.js"
@@ -15,13 +14,10 @@ WORDS = ["종합안내석", "민원실", "3번 창구", "여권 창구", "상담
 
 
 @pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_the_script_and_the_server_choose_the_same_particle(page):

@@ -60,7 +60,7 @@ class Role:
         sent = time.monotonic()
         self.process.send_signal(signal.SIGINT)
         try:
-            code = self.process.wait(15)
+            code = self.process.wait(60)  # `took` is checked against 10 s: this only lets a slow exit be measured
         finally:
             if self.process.poll() is None:
                 self.process.kill()
@@ -84,13 +84,14 @@ def test_hub_without_broker_says_so_retries_connects_and_stops_cleanly(config_wi
     path, port = config_without_broker
     hub = Role("hub", "--config", str(path), "--database", str(tmp_path / "hub.db"))
     try:
-        first = hub.wait_for(f"cannot reach the broker at 127.0.0.1:{port} — retrying", 20)
+        # Deadlines are generous (a loaded machine starts Python slowly); a line that comes returns at once.
+        first = hub.wait_for(f"cannot reach the broker at 127.0.0.1:{port} — retrying", 60)
         assert first is not None, hub.text[-2000:]
-        again = hub.wait_for("(attempt 3,", 20)
+        again = hub.wait_for("(attempt 3,", 60)
         assert again is not None, hub.text[-2000:]  # it keeps trying, and says so
         (tmp_path / "broker").mkdir()
         with Broker(port, folder=tmp_path / "broker"):
-            assert hub.wait_for(f"connected to the broker at 127.0.0.1:{port}", 30), hub.text[-2000:]
+            assert hub.wait_for(f"connected to the broker at 127.0.0.1:{port}", 60), hub.text[-2000:]
             code, took = hub.interrupt()
     finally:
         if hub.process.poll() is None:
@@ -114,7 +115,7 @@ def test_devices_without_broker_say_so_and_stop_on_ctrl_c(config_without_broker,
     path, port = config_without_broker
     device = Role(role[0], "--config", str(path), *role[1:])
     try:
-        first = device.wait_for(f"cannot reach the broker at 127.0.0.1:{port} — retrying", 30)
+        first = device.wait_for(f"cannot reach the broker at 127.0.0.1:{port} — retrying", 60)
         assert first is not None, device.text[-2000:]
         code, took = device.interrupt()
     finally:
@@ -148,6 +149,6 @@ def test_ctrl_c_while_the_command_is_still_starting_prints_no_traceback(tmp_path
     assert proc.stdout is not None and proc.stdout.readline() == "up\n"
     time.sleep(after)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err, err
     assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, err)

@@ -4,6 +4,7 @@ connections is held. The full size (15,000 + 2,000) is `bench/web.py --flood`; t
 version (SUNBEON_FLOOD_STREAMS / SUNBEON_FLOOD_SLOW change it)."""
 
 import asyncio
+import json
 import os
 import shutil
 import ssl
@@ -12,7 +13,15 @@ import time
 import httpx
 import pytest
 
-from tests.nginx_front import Flood, NginxFront, client_context, raise_file_limit, start_relay, visitor
+from tests.nginx_front import (
+    Flood,
+    NginxFront,
+    client_context,
+    nginx_errors,
+    raise_file_limit,
+    start_relay,
+    visit_elsewhere,
+)
 from tools.broker import free_port
 
 STREAMS = int(os.environ.get("SUNBEON_FLOOD_STREAMS", "1500"))
@@ -69,23 +78,47 @@ def test_nginx_front_serves_the_relay_with_tls_headers_and_streams(front, hub):
 
 
 def test_status_page_stays_up_during_a_flood(front):
+    """The flood is held (streams open, slow connections open at once) while a visitor in a process
+    of its own asks for the status page: every answer is the page. The visitor used to share the
+    flood's event loop, where 1,700 sockets' TLS on a loaded machine, not the server, made it wait;
+    and the slow connections were counted at one instant, after nginx had already cut and the flood
+    reconnected part of them (client_header_timeout): now their peak is counted as it happens."""
+
     async def run():
         flood = Flood(front.https_port, client_context(front.cert))
-        await flood.open(STREAMS, SLOW)
-        held = (flood.streams_open, flood.slow_open)
-        seen = await visitor(front.url, front.cert, seconds=6)
+        peak_slow = 0
+
+        async def watch() -> None:
+            nonlocal peak_slow
+            while True:
+                peak_slow = max(peak_slow, flood.slow_open)
+                await asyncio.sleep(0.05)
+
+        watcher = asyncio.ensure_future(watch())
+        # Waves of 50: a wave of 200 TLS handshakes on a starved client loop outlasted nginx's 10 s
+        # handshake/header timeout, and nginx closed them unanswered (the attacker's machine, not the server).
+        await flood.open(STREAMS, SLOW, batch=50)
+        await flood._settled(STREAMS, 300)  # open() gives each wave 30 s; a loaded machine may need more
+        streams_held = flood.streams_open
+        elsewhere = visit_elsewhere(front.url, front.cert, seconds=6)
+        while elsewhere.poll() is None:  # the flood's loop keeps reading and trickling meanwhile
+            await asyncio.sleep(0.1)
+        out, _ = elsewhere.communicate()
         still = (flood.streams_open, flood.slow_open)
+        watcher.cancel()
         await flood.close()
-        return flood, held, still, seen
+        return flood, (streams_held, peak_slow), still, json.loads(out)
 
     flood, held, still, seen = asyncio.run(run())
     print(
-        f"\nflood: {held[0]} streams and {held[1]} slow connections held ({still} at the end), "
+        f"\nflood: {held[0]} streams held, {held[1]} slow connections at once at the most ({still} at the end), "
         f"{flood.streams_refused} streams refused, {flood.slow_dropped} slow ones dropped by nginx, "
         f"stream errors {flood.errors}; visitor: "
         f"{len(seen)} requests, slowest {max(s for _, s in seen) * 1000:.0f} ms"
     )
-    assert held[0] >= STREAMS * 0.95 and held[1] >= SLOW * 0.9, (held, flood.errors)  # the flood really was held
+    why = (held, still, flood.errors, nginx_errors(front.folder))
+    assert held[0] >= STREAMS * 0.95 and held[1] >= SLOW * 0.9, why  # the flood really was held
+    assert still[0] >= STREAMS * 0.95, why  # and still was when the visitor had finished
     assert seen and all(status == 200 for status, _ in seen), seen
 
 
@@ -123,7 +156,9 @@ def test_relay_alone_outlasts_slow_headers(hall_file, hub):
     )
     slow = []
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+        # Generous timeouts: what is proven is that a visitor gets in and the slow ones are cut, not how
+        # fast a loaded machine does it (the relay cuts an unfinished header after 10 s).
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
                 try:
@@ -139,7 +174,7 @@ def test_relay_alone_outlasts_slow_headers(hall_file, hub):
             assert http.get("/?lang=ko").status_code == 200  # a normal visitor still gets in
             closed = 0
             for s in slow:  # and the slow ones are cut off
-                s.settimeout(20)
+                s.settimeout(60)
                 try:
                     closed += s.recv(10) == b""
                 except OSError:

@@ -25,6 +25,7 @@ import os
 import ssl
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,8 +64,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class _Fake:
-    """A ThreadingHTTPServer on loopback whose handler calls `self.handle(method, path, headers, body)`."""
+class _Fake(ABC):
+    """A ThreadingHTTPServer on loopback whose handler calls `self.handle(path, headers, body)`;
+    each fake service says in `handle` what its real counterpart checks and answers."""
 
     def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.port = free_port()
@@ -106,15 +108,17 @@ class _Fake:
         self.server.shutdown()
         self.server.server_close()
 
+    @abstractmethod
     def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
-        raise NotImplementedError
+        """(HTTP status, JSON answer) for one POST."""
 
     def problem(self, text: str) -> tuple[int, Any]:
         with self.lock:
             self.problems.append(text)
         return 400, {"errorCode": "ValidationError", "errorMessage": text}
 
-    def wait_for(self, count: int, timeout: float = 15.0) -> list[Received]:
+    def wait_for(self, count: int, timeout: float = 60.0) -> list[Received]:
+        # Returns as soon as `count` have come: the long deadline costs time only to a failing test.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:

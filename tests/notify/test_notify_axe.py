@@ -11,21 +11,11 @@ import httpx
 import pytest
 
 from notify.main import build
-from tests.conftest import WebServer
+from tests.conftest import PHONE, WebServer
 from tests.e2e import axe
-from tests.e2e.test_web_axe import ARGS, CHROMIUM, PHONE, _summary
+from tests.e2e.test_web_axe import _summary
 
 LANGS = ("ko", "en", "ru")  # ru: the longest words of the five
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _check(page, where: str, found: dict) -> None:

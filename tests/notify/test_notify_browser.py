@@ -17,18 +17,8 @@ import base64
 import pytest
 
 from notify.main import build
-from tests.conftest import WebServer
-from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE, shot
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+from tests.conftest import PHONE, WebServer
+from tests.e2e.test_web_browser import shot
 
 
 @pytest.mark.slow
@@ -45,6 +35,8 @@ def test_the_page_registers_the_worker_and_asks_for_a_subscription(browser, noti
         page.goto(f"{web.url}/t/{mine['token']}?lang=ko")
         page.click("#notify-link")
         page.wait_for_selector("#notify-controls")
+        # notify.js is deferred: the controls are in the page before it has run (a loaded machine showed it).
+        page.wait_for_function("() => window.sunbeonPush !== undefined")
         assert page.evaluate("() => window.sunbeonPush && window.sunbeonPush.ready") is True
         scope = page.evaluate("async () => (await navigator.serviceWorker.getRegistration('/t/')).scope")
         assert scope == f"{web.url}/t/"
