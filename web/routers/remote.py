@@ -76,7 +76,7 @@ def router(
             relay.client.ask, p.REMOTE_ISSUE, service=service_id, owner=owner_of(key), language=lang
         )
         if reply.status == "ok" and reply.data is not None:
-            return RedirectResponse(f"/t/{reply.data.token}?lang={lang}", status_code=303)
+            return RedirectResponse(f"/t/{reply.data.token}?lang={lang}&remote=1", status_code=303)
         failed = reply.error.code if reply.error else "other"
         return RedirectResponse(f"/remote/{service_id}?msg={failed}&lang={lang}", status_code=303)
 
