@@ -188,6 +188,17 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
                 ),
                 # 예약 확인 (issue 15): the code keys, and a refusal offering a walk-in ticket.
                 "code": lambda c=common: check_in.code_entry(screen.painter, "K7QPM2XA", **c),
+                # 원격 번호표 확인: an arrival code typed, its confirmed screen, its refusal.
+                "code-arrival": lambda c=common: check_in.code_entry(screen.painter, "K7QM2X", **c),
+                "confirmed": lambda c=common, lang=language: check_in.confirmed(
+                    screen.painter, "1234", check_in.confirmed_lines("1234", 123, "waiting", lang), **c
+                ),
+                "confirmed-called": lambda c=common, lang=language: check_in.confirmed(
+                    screen.painter, "1234", check_in.confirmed_lines("1234", 0, "called", lang), **c
+                ),
+                "refused-arrival": lambda c=common, lang=language: check_in.refused(
+                    screen.painter, check_in.refusal_line("unknown_ticket", lang, None, arrival=True), [], **c
+                ),
                 "refused": lambda c=common, lang=language: check_in.refused(
                     screen.painter,
                     check_in.refusal_line("too_late", lang, None),
