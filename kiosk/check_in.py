@@ -263,7 +263,9 @@ def confirmed(
     targets.append((home, ("home",)))
     top = u if not low else max(u, home[1] - int(h * 0.6))  # low position: the news nearer the eyes of a seated visitor
     space = home[1] - u - top
-    stack(p, (0, top, w, space // 5), [(t("your_number", language), language, _size(p, u, 2.0, th), th.muted)], pad=u // 2)
+    stack(
+        p, (0, top, w, space // 5), [(t("your_number", language), language, _size(p, u, 2.0, th), th.muted)], pad=u // 2
+    )
     number_size = int(min(w, h) * (0.2 if low else 0.24))
     stack(p, (0, top + space // 5, w, 2 * space // 5), [(number, "en", number_size, th.accent)], pad=0)
     said = [(lines[0], language, _size(p, u, 2.2, th), th.card_text)]

@@ -409,7 +409,9 @@ def confirm_code(ticket_token_hash: str) -> str:
     nothing more and the relay can show it from the token it holds. Unlike a ticket number it
     cannot be guessed from the hall (30 bits, among a few dozen live remote tickets); the hash
     it comes from travels only on the hall's logged-in bus, whose devices may confirm anyway."""
-    number = int.from_bytes(hashlib.sha256(f"sunbeon/confirm/{ticket_token_hash}".encode()).digest()[:8], "big")
+    number = int.from_bytes(
+        hashlib.sha256(f"sunbeon/confirm/{ticket_token_hash}".encode("utf-8", "surrogatepass")).digest()[:8], "big"
+    )
     chars = []
     for _ in range(CONFIRM_LENGTH):
         number, rest = divmod(number, len(CONFIRM_ALPHABET))
@@ -423,7 +425,9 @@ class Confirm(Request):
     a number is guessable, and would let a stranger confirm someone else's ticket."""
 
     op: Literal["confirm"] = "confirm"
-    code: str | None = Field(default=None, pattern=r"^[0-9A-Za-z -]{6,9}$", description="the ticket page's confirm code")
+    code: str | None = Field(
+        default=None, pattern=r"^[0-9A-Za-z -]{6,9}$", description="the ticket page's confirm code"
+    )
     counter: str | None = Field(default=None, max_length=32)
 
 

@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from hardware.fakes import FakeGuide, FakeNetworkPrinter
 from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
+from hub.bus import HubBus
+from hub.service import HubService
+from hub.store import Store
 from kiosk import check_in
 from kiosk.app import Kiosk
 from kiosk.text import t
 from kiosk.ticket import TicketContent
-from hub.bus import HubBus
-from hub.service import HubService
-from hub.store import Store
 from tests.conftest import RunningHub
 from tests.e2e.test_kiosk import drive, touch
 from wire import clock as hall_clock

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from web import text
+from web.deps import TOKEN, Hall, Language, clean, event_stream, stream_slot
 from web.routers.booking import qr_svg
 from wire import protocol as p
-from web.deps import TOKEN, Hall, Language, clean, event_stream, stream_slot
 
 NEW_TICKET_GRACE = 1.5  # seconds an unknown ticket token is given to show up before a 404
 
