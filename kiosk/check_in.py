@@ -107,18 +107,18 @@ def spaced(code: str) -> str:
 # --- the start screen's bar ------------------------------------------------------------------
 
 
-def start_bar(p: Painter, look: Look, u: int, bottom: int, *, services: int) -> tuple[int, list[Target]]:
-    """0. 예약 확인 (keypad 0) as one full-width bar just above the footer: within reach in
-    low-position mode, and it takes one button's height from the task cards, not a card's row.
-    Returns the new bottom of the cards' area and the bar's target.
+def bar_fits(look: Look, cards: int) -> bool:
+    """Whether the start screen has room for the bar: not in large text with six cards or more
+    (the cards have no height to give; screens.start then draws it as one more card)."""
+    return not (look.large and cards >= 6)
 
-    Known gap: in large text with six cards or more, the cards have no height to give (their
-    texts would leave them): no bar there; keypad 0 and the scanner still check in. (A grid cell
-    or a shared bottom row would fix it: a layout change for the lead to decide.)"""
+
+def start_bar(p: Painter, look: Look, u: int, bottom: int) -> tuple[int, list[Target]]:
+    """0. 예약·원격 번호표 확인 (keypad 0) as one full-width bar just above the footer: within reach
+    in low-position mode, and it takes one button's height from the task cards, not a card's row.
+    Returns the new bottom of the cards' area and the bar's target."""
     th, language = look.th, look.language
     w, _ = p.surface.get_size()
-    if look.large and services >= 6:
-        return bottom, []
     size = _size(p, u, 1.2, th)
     label = f"0.\u00a0{t('booking_card', language)}"
     if not look.large:

@@ -216,6 +216,8 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
             drawn += 1
             name = f"{page}-{tag}"
             found = check(screen, targets, m, large, low, name)
+            if page == "start" and priority and not any(a == ("booking",) for _, a in targets):
+                found.append(f"{name}: no 예약·원격 번호표 확인 (bar or card) although the hall offers it")
             problems += found
             # Every screen with SUNBEON_LAYOUT_SHOTS set (PNG compression is most of the time), else
             # the broken ones and the fullest of each language (large, low, priority).
