@@ -246,14 +246,20 @@ def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now:
 
 
 def _row(
-    p: Painter, top: int, height: int, items: list[tuple[str, tuple, bool, str]], look: Look, u: int
+    p: Painter,
+    top: int,
+    height: int,
+    items: list[tuple[str, tuple, bool, str]],
+    look: Look,
+    u: int,
+    size: int | None = None,
 ) -> list[Target]:
-    """One row of equal buttons across the screen."""
+    """One row of equal buttons across the screen (labels at `size`, or the bar's usual size)."""
     w, _ = p.surface.get_size()
     th = look.th
     gap = u // 2
     width = (w - gap * (len(items) + 1)) // max(1, len(items))
-    size = _size(p, u, 1.4, th)
+    size = size or _size(p, u, 1.4, th)
     targets: list[Target] = []
     for i, (label, action, on, lang) in enumerate(items):
         rect = (gap + i * (width + gap), top + gap // 2, width, height - gap)
@@ -294,13 +300,44 @@ def footer(
     if not languages:
         return top, targets
     height = row_height(p, u, th)
-    top -= height
-    p.box((0, top, w, height), th.header)
     items: list[tuple[str, tuple, bool, str]] = [
         (LANGUAGE_NAMES.get(lang, lang), ("language", lang), lang == look.language, lang) for lang in LANGUAGES
     ]
     items.append((t("large", look.language), ("large",), look.large, look.language))
-    return top, _row(p, top, height, items, look, u) + targets
+    # A visitor looks here for their language before reading anything else: every label at one size,
+    # never under the large-text rule (12 mm); in large text on a portrait screen (which has the
+    # height for it) at the bar's full large size, as the help bar below. Two rows when one row
+    # cannot hold that. (A landscape screen's cards, and the short reachable band of low-position
+    # mode, have no row to give: there one row, ≥ 12 mm.)
+    rule = (look.mount or mounting(None, p.surface.get_size())).min_text_px(True)
+    base = max(_size(p, u, 1.4, th), rule)
+    floor = base if look.large and not look.low and p.surface.get_height() > w else rule
+    rows = [items]
+    size = _row_label_size(p, rows, height, base, u)
+    if size < floor:
+        half = (len(items) + 1) // 2
+        rows = [items[:half], items[half:]]
+        size = _row_label_size(p, rows, height, base, u)
+    for row in reversed(rows):
+        top -= height
+        p.box((0, top, w, height), th.header)
+        targets = _row(p, top, height, row, look, u, size) + targets
+    return top, targets
+
+
+def _row_label_size(p: Painter, rows: list[list[tuple[str, tuple, bool, str]]], height: int, size: int, u: int) -> int:
+    """The one size at which every label of these rows fits its button (as `_row` lays them out)."""
+    w, _ = p.surface.get_size()
+    gap = u // 2
+    fitted = size
+    for row in rows:
+        width = (w - gap * (len(row) + 1)) // max(1, len(row))
+        rect = (0, 0, width, height - gap)
+        pad = max(4, min(rect[2], rect[3]) // 8) // 2  # `button`'s padding
+        for label, _, _, lang in row:
+            placed, _, _ = _layout(p, rect, [(label, lang, size, (0, 0, 0))], pad, 1.0)
+            fitted = min([fitted, *(s for _, _, s, _ in placed)])
+    return fitted
 
 
 def _service_lines(p: Painter, number: int, service: ServiceView, look: Look, online: bool, u: int) -> list[Line]:
