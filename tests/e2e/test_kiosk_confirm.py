@@ -146,3 +146,29 @@ def test_an_arrival_code_read_is_one_the_confirm_op_accepts(text):
 def test_confirm_code_is_always_six_symbols_of_the_alphabet(token_hash):
     code = p.confirm_code(token_hash)
     assert len(code) == p.CONFIRM_LENGTH and set(code) <= set(p.CONFIRM_ALPHABET)
+
+
+def test_the_remote_tickets_page_shows_the_arrival_code_and_its_qr(hub, web, queue_of_four, tmp_path):
+    """What the holder shows the kiosk: the phone-sized ticket page, its arrival code and QR."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.test_web_browser import ARGS, CHROMIUM, PHONE
+    from tests.screens import OUT
+
+    number, token, code = _remote(hub, "browser-2001")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(viewport=PHONE).new_page()
+            page.goto(f"{web.url}/t/{token}?lang=ko&remote=1")  # where the remote form leads
+            assert page.locator(".number").inner_text() == number
+            shown = page.locator("#confirm-code")
+            assert shown.is_visible() and shown.inner_text() == f"{code[:3]}-{code[3:]}"
+            assert page.locator("#confirm .qr svg").is_visible()
+            OUT.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(OUT / "web-remote-ticket-ko.png"), full_page=True)
+            page.goto(f"{web.url}/t/{token}?lang=en")  # the language links drop remote=1: folded, still there
+            assert page.locator("#confirm summary").inner_text() == "Arrival code"
+            assert not page.locator("#confirm-code").is_visible()
+        finally:
+            browser.close()

@@ -29,7 +29,8 @@ def test_a_remote_ticket_from_the_status_page_only_when_the_queue_is_long(web, h
     assert "하루에 한 장만" in http.get(again.headers["location"]).text
     # Confirmed at the kiosk by the code its page shows (never by its guessable number).
     code = p.confirm_code(p.token_hash(taken.headers["location"].split("/t/")[1].split("?")[0]))
-    assert code in page.text.replace("-", "")
+    assert f"{code[:3]}-{code[3:]}" in page.text and '<details class="confirm" id="confirm" open>' in page.text
+    assert page.text.count("<svg") >= 1 and "도착 확인 번호" in page.text  # the QR the kiosk's scanner reads
     assert kiosk.ask(p.CONFIRM, code=code).status == "ok"
     assert kiosk.ask(p.CONFIRM, code=code).error.code == "already_confirmed"
     assert http.post("/remote/cert", data={"csrf": "forged"}).status_code == 403
