@@ -13,7 +13,6 @@ exactly as for a walk-in ticket.
 from __future__ import annotations
 
 from hardware.screen import Painter
-from kiosk.mounting import Mounting
 from kiosk.screens import Look, Target, _prepare, _size, button, help_bar, row_height, stack
 from kiosk.text import t
 from wire import protocol as wire
@@ -137,18 +136,13 @@ def start_bar(p: Painter, look: Look, u: int, bottom: int) -> tuple[int, list[Ta
 def code_entry(
     p: Painter,
     code: str,
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """예약 번호를 입력해 주십시오: the code so far, a key per symbol, 지우기 / 확인 / 처음으로.
     In low-position mode every key lies in the reachable band (the prompt stays above it)."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, low, focus = look.language, look.low, look.focus
     th, u, m = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)
@@ -202,18 +196,13 @@ def refused(
     p: Painter,
     line: str,
     offers: list[tuple[str, str]],
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """Why there is no 예약 ticket, and one touch to a walk-in ticket for the task (`offers`:
     (service id, its name)), or 처음으로."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, low, focus = look.language, look.low, look.focus
     th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)
@@ -242,18 +231,13 @@ def confirmed(
     p: Painter,
     number: str,
     lines: list[str],
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """도착이 확인되었습니다: the remote ticket's number, large (the visitor keeps it on the phone,
     nothing is printed), how many wait before it, and 처음으로. `lines`: `confirmed_lines`."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, low, focus = look.language, look.low, look.focus
     th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)

@@ -611,17 +611,12 @@ def done(
 def problem(
     p: Painter,
     key: str,
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """A plain message (no ticket issued), 처음으로 or a touch anywhere to go back."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, low, focus = look.language, look.low, look.focus
     th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)
