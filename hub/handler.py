@@ -272,15 +272,19 @@ def _remote_issue(c: Context, command: p.RemoteIssue) -> Outcome:
 
 
 def _confirm(c: Context, command: p.Confirm) -> Outcome:
-    if command.ticket is not None:
-        return _ticket_reply(*remote.confirm_by_number(c.state, c.now, command.ticket))
-    device = c.state.hall.device(c.device)
-    desk = command.counter or (device.counter if device else None)
-    if desk is None:
-        raise QueueError("bad_request", "confirm needs a ticket number or a counter")
-    if device is not None and device.role == "counter" and desk != device.counter:
-        raise QueueError("forbidden", f"device {c.device!r} may only operate counter {device.counter!r}")
-    return _ticket_reply(*remote.confirm_serving(c.state, c.now, desk))
+    if command.code is not None:
+        new, events = remote.confirm_by_code(c.state, c.now, command.code)
+    else:
+        device = c.state.hall.device(c.device)
+        desk = command.counter or (device.counter if device else None)
+        if desk is None:
+            raise QueueError("bad_request", "confirm needs the ticket's confirm code or a counter")
+        if device is not None and device.role == "counter" and desk != device.counter:
+            raise QueueError("forbidden", f"device {c.device!r} may only operate counter {device.counter!r}")
+        new, events = remote.confirm_serving(c.state, c.now, desk)
+    ticket = _touched(events)
+    ahead = remote.ahead_of(new, ticket.id) if ticket is not None else 0
+    return new, events, p.ConfirmReply(ticket=_ticket_data(ticket), ahead=ahead)
 
 
 ISSUE_15_HANDLERS: dict[str, OpHandler] = {

@@ -61,7 +61,7 @@ RETRIES = 2  # extra tries of one issue (same id) when the hub does not answer i
 class Result:
     """What the worker brings back from one tap."""
 
-    reply: p.Reply[p.IssueReply]
+    reply: p.Reply[Any]  # IssueReply (issue, check-in) or ConfirmReply (a remote ticket's arrival code)
     printed: bool
     printer_status: PrinterStatus | None
 
@@ -129,6 +129,9 @@ class Kiosk:
         self.checking = False
         self.refusal = ""
         self.offers: list[str] = []
+        # A remote ticket's arrival code on its way (op `confirm`), and what the hub said of it.
+        self.confirming = False
+        self.arrived: p.ConfirmReply | None = None
         client.on_snapshot(lambda _: self._touch())
         client.on_status(self._touch)
         client.on_hall(self._on_hall)
@@ -188,7 +191,7 @@ class Kiosk:
         elif command == "ok":
             if self.focus is not None and any(a == self.focus for _, a in self.targets):
                 self._act(self.focus)
-            elif self.mode in ("done", "problem", "refused"):
+            elif self.mode in ("done", "problem", "refused", "arrived"):
                 self._act(("ok",) if self.mode == "done" and not self.printed else ("home",))
         elif command == "back":
             if self.mode == "done" and not self.printed:
@@ -358,11 +361,15 @@ class Kiosk:
             self._say([(t("code_title", language), language), (t("code_scan_hint", language), language)])
         elif self.mode == "refused":
             self._say([(self.refusal, language)] + [(self._offer_label(s), language) for s in self.offers])
+        elif self.mode == "confirming":
+            self._say([(t("confirming", language), language)])
+        elif self.mode == "arrived" and self.arrived is not None and self.arrived.ticket is not None:
+            self._say([(line, language) for line in self._arrived_lines()])
 
     # --- issuing ---------------------------------------------------------------------------
 
     def _issue(self, service: str) -> None:
-        if self.mode != "start" or not self.client.online or self.hall is None:
+        if self.mode != "start" or not self.client.online or self.hall is None or self.confirming:
             return
         if self.clock() - self.last_issue < TAP_GAP:
             return
@@ -463,6 +470,7 @@ class Kiosk:
             "phone": IDLE_SECONDS,  # a half-typed number is not left for the next visitor
             "refused": DONE_SECONDS * 2,  # a sentence to read and a choice to make
             "code": IDLE_SECONDS,
+            "arrived": DONE_SECONDS,
             "start": IDLE_SECONDS if changed else None,
         }
         limit = waits.get(self.mode)
@@ -477,6 +485,9 @@ class Kiosk:
         self._report_printer(result.printer_status)
         reply = result.reply
         checking, self.checking = self.checking, False
+        if self.confirming:
+            self._arrival(reply)
+            return
         if checking and reply.status != "ok" and reply.error and reply.error.code in check_in.REFUSALS:
             self._refused(reply.error.code)
             return
@@ -533,23 +544,12 @@ class Kiosk:
                 offer=t("phone_offer", self.language) if self.notify_offered else None,
                 **look,
             )
-        elif self.mode == "phone":
-            self.targets = phone_step.draw(
-                p, self.phone, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
-            )
-        elif self.mode == "code":
-            self.targets = check_in.code_entry(
-                p, self.code, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
-            )
-        elif self.mode == "refused":
-            offers = [(s, self._service_name(s)) for s in self.offers]
-            self.targets = check_in.refused(
-                p, self.refusal, offers, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
-            )
+        elif self.mode in SCREENS:
+            # The screens that take one Look (the visitor's settings and the mounting): a table.
+            self.targets = SCREENS[self.mode](self, p, screens.Look(**look, voice=self.voice_on, focus=self.focus))
         else:
-            self.targets = screens.problem(
-                p, self.problem_key, voice=self.voice_on, focus=self.focus, staff_called=self.staff_called, **look
-            )
+            view = screens.Look(**look, voice=self.voice_on, focus=self.focus)
+            self.targets = screens.problem(p, self.problem_key, view, staff_called=self.staff_called)
         self.screen.show()
 
     # --- 문자로 알림 받기 (kiosk/phone_step.py) -------------------------------------------------
@@ -603,11 +603,13 @@ class Kiosk:
 
     @property
     def _booking_offered(self) -> bool:
-        return self.client.online and bool(check_in.bookable(self.hall))
+        """The code screen is offered: the hall takes bookings or gives remote tickets."""
+        return self.client.online and (bool(check_in.bookable(self.hall)) or check_in.remote_offered(self.hall))
 
     def _scanned(self, text: str) -> None:
-        """A scanner's burst: a booking code checks in from the start, code or refusal screen."""
-        if self.mode not in ("start", "code", "refused", "problem") or self.asking_since is not None:
+        """A scanner's burst: a booking code checks in, an arrival code confirms a remote ticket, from
+        the start, code, refusal, problem or confirmed screen."""
+        if self.mode not in ("start", "code", "refused", "problem", "arrived") or self.asking_since is not None:
             log.info("scan ignored on the %s screen (%d characters)", self.mode, len(text))
             return
         code = check_in.code_of(text)
@@ -616,7 +618,7 @@ class Kiosk:
             self.mode, self.problem_key = "problem", "scan_unknown"
             self._speak_screen()
             return
-        self._check_in(code)
+        self._check_code(code)
 
     def _code_key(self, command: str) -> bool:
         """A keypad key on the code screen: digits type (2–9 are code symbols), 뒤로 erases.
@@ -648,13 +650,60 @@ class Kiosk:
                 if code is None:
                     self._say([(t("code_title", self.language), self.language)])
                 else:
-                    self._check_in(code)
+                    self._check_code(code)
             case ("walk_in", service) if self.mode == "refused" and service in self.offers:
                 self._home()
                 self._issue(service)
 
+    def _check_code(self, code: str) -> None:
+        """An eight-symbol booking code checks in; a six-symbol arrival code confirms a remote ticket."""
+        if check_in.is_arrival_code(code):
+            self._confirm(code)
+        else:
+            self._check_in(code)
+
+    def _confirm(self, code: str) -> None:
+        if not self.client.online or self.hall is None or self.confirming or self.checking:
+            return
+        self.mode, self.confirming, self.focus, self.code = "confirming", True, None, ""
+        self._speak_screen()
+        threading.Thread(target=self._confirm_work, args=(code,), daemon=True, name="kiosk-confirm").start()
+
+    def _confirm_work(self, code: str) -> None:
+        command_id = f"{self.device}-cf-{uuid.uuid4().hex[:12]}"
+        try:
+            reply = self.client.ask_retrying(p.CONFIRM, retries=RETRIES, command_id=command_id, timeout=3.0, code=code)
+        except Exception as err:  # noqa: BLE001 - the screen must leave "confirming" whatever happens
+            self.client.faults += 1
+            log.error("confirm %s failed (%s: %s)", command_id, type(err).__name__, p.brief(str(err)))
+            reply = p.Reply.fail(command_id, p.ErrorCode.INTERNAL, "no answer to the arrival code")
+        self.results.put(Result(reply, False, None))
+
+    def _arrival(self, reply: p.Reply[Any]) -> None:
+        """The hub's answer to an arrival code: the confirmed screen, a refusal sentence, or a problem."""
+        self.confirming, self.focus = False, None
+        if reply.status == "ok" and reply.data is not None and reply.data.ticket is not None:
+            self.mode, self.arrived = "arrived", reply.data
+            log.info("remote ticket %s confirmed (%d ahead)", reply.data.ticket.number, reply.data.ahead)
+        elif reply.error is not None and reply.error.code in check_in.CONFIRM_REFUSALS:
+            self.mode, self.offers = "refused", []
+            self.refusal = check_in.refusal_line(reply.error.code, self.language, self.hall, arrival=True)
+            log.info("arrival code refused: %s", reply.error.code)
+        else:
+            self.mode = "problem"
+            code = reply.error.code if reply.error else "internal"
+            self.problem_key = {"rate_limited": "slow_down", "timeout": "offline"}.get(code, "failed")
+            log.warning("arrival code not confirmed: %s", reply.error)
+        self.dirty = True
+        self._speak_screen()
+
+    def _arrived_lines(self) -> list[str]:
+        arrived = self.arrived
+        assert arrived is not None and arrived.ticket is not None
+        return check_in.confirmed_lines(arrived.ticket.number, arrived.ahead, arrived.ticket.state, self.language)
+
     def _check_in(self, code: str) -> None:
-        if not self.client.online or self.hall is None:
+        if not self.client.online or self.hall is None or self.confirming:
             return
         self.mode, self.checking, self.focus = "printing", True, None
         self._speak_screen()
@@ -723,3 +772,22 @@ class Kiosk:
     def run(self, stop: threading.Event) -> None:
         """Run until `stop` is set or the window is closed."""
         self.screen.run(self.handle, self.step, stop, fps=30)
+
+
+def _arrived(k: Kiosk, p: Any, look: screens.Look) -> list[screens.Target]:
+    if k.arrived is None or k.arrived.ticket is None:  # never without its reply: a plain failure then
+        return screens.problem(p, "failed", look, staff_called=k.staff_called)
+    return check_in.confirmed(p, k.arrived.ticket.number, k._arrived_lines(), look, staff_called=k.staff_called)
+
+
+# Mode → its screen, for the screens drawn from one Look (start, printing and done still take their
+# own keywords: their callers outside the kiosk, README pictures and the layout matrix, use them).
+SCREENS: dict[str, Callable[[Kiosk, Any, screens.Look], list[screens.Target]]] = {
+    "phone": lambda k, p, look: phone_step.draw(p, k.phone, look, staff_called=k.staff_called),
+    "code": lambda k, p, look: check_in.code_entry(p, k.code, look, staff_called=k.staff_called),
+    "confirming": lambda k, p, look: check_in.refused(p, t("confirming", k.language), [], look),
+    "arrived": _arrived,
+    "refused": lambda k, p, look: check_in.refused(
+        p, k.refusal, [(s, k._service_name(s)) for s in k.offers], look, staff_called=k.staff_called
+    ),
+}

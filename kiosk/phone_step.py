@@ -20,7 +20,6 @@ from wire.notify_protocol import NOTIFY_REGISTER
 
 if TYPE_CHECKING:
     from hardware.screen import Painter
-    from kiosk.mounting import Mounting
 
 log = logging.getLogger("sunbeon.kiosk.phone")
 MAX_DIGITS = 11  # 010-1234-5678; the notifier decides what is valid
@@ -169,18 +168,13 @@ class PhoneStep:
 def draw(
     p: Painter,
     step: PhoneStep,
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """The phone-number screen: the purpose and consent line, the number, a large digit pad with
     지우기, 취소 and 확인 (all within reach in low-position mode); or the notifier's answer."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, large, low, focus = look.language, look.large, look.low, look.focus
     th, u, m = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)

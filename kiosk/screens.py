@@ -121,9 +121,33 @@ def _size(p: Painter, u: int, factor: float, th: Theme) -> int:
 Line = tuple[str, str, int, Color]  # text, language, size, colour
 
 
+SEPARATOR = " · "  # between the phrases of one line: "대기 11명 · 약 10~23분"
+
+
 def wrap(p: Painter, text: str, language: str, size: int, width: int) -> list[str]:
-    """Lines of `text` no wider than `width`: at spaces, and inside a word only when it alone is too wide
-    (Chinese has no spaces; a long Korean compound may have none)."""
+    """Lines of `text` no wider than `width`: between phrases (" · ") first, so "약 10~23분" never
+    splits while the line has a phrase break; then at spaces, and inside a word only when it alone
+    is too wide (Chinese has no spaces; a long Korean compound may have none)."""
+    if SEPARATOR in text and p.measure(text, language, size)[0] > width:
+        lines: list[str] = []
+        current = ""
+        phrases = text.split(SEPARATOR)
+        for i, phrase in enumerate(phrases):
+            trial = f"{current}{SEPARATOR}{phrase}" if current else phrase
+            # A line that a break follows carries the dot too: measured with it, so it never wraps alone.
+            tail = SEPARATOR.rstrip() if i < len(phrases) - 1 else ""
+            if current and p.measure(trial + tail, language, size)[0] > width:
+                lines.append(current + SEPARATOR.rstrip())  # the dot ends the line: "대기 11명 ·"
+                current = phrase
+            else:
+                current = trial
+        lines.append(current)
+        return [part for line in lines for part in _wrap_words(p, line, language, size, width)]
+    return _wrap_words(p, text, language, size, width)
+
+
+def _wrap_words(p: Painter, text: str, language: str, size: int, width: int) -> list[str]:
+    """`wrap` at spaces (and inside a word only when it alone is too wide)."""
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
@@ -222,14 +246,20 @@ def header(p: Painter, snapshot: Snapshot | None, language: str, th: Theme, now:
 
 
 def _row(
-    p: Painter, top: int, height: int, items: list[tuple[str, tuple, bool, str]], look: Look, u: int
+    p: Painter,
+    top: int,
+    height: int,
+    items: list[tuple[str, tuple, bool, str]],
+    look: Look,
+    u: int,
+    size: int | None = None,
 ) -> list[Target]:
-    """One row of equal buttons across the screen."""
+    """One row of equal buttons across the screen (labels at `size`, or the bar's usual size)."""
     w, _ = p.surface.get_size()
     th = look.th
     gap = u // 2
     width = (w - gap * (len(items) + 1)) // max(1, len(items))
-    size = _size(p, u, 1.4, th)
+    size = size or _size(p, u, 1.4, th)
     targets: list[Target] = []
     for i, (label, action, on, lang) in enumerate(items):
         rect = (gap + i * (width + gap), top + gap // 2, width, height - gap)
@@ -270,13 +300,44 @@ def footer(
     if not languages:
         return top, targets
     height = row_height(p, u, th)
-    top -= height
-    p.box((0, top, w, height), th.header)
     items: list[tuple[str, tuple, bool, str]] = [
         (LANGUAGE_NAMES.get(lang, lang), ("language", lang), lang == look.language, lang) for lang in LANGUAGES
     ]
     items.append((t("large", look.language), ("large",), look.large, look.language))
-    return top, _row(p, top, height, items, look, u) + targets
+    # A visitor looks here for their language before reading anything else: every label at one size,
+    # never under the large-text rule (12 mm); in large text on a portrait screen (which has the
+    # height for it) at the bar's full large size, as the help bar below. Two rows when one row
+    # cannot hold that. (A landscape screen's cards, and the short reachable band of low-position
+    # mode, have no row to give: there one row, ≥ 12 mm.)
+    rule = (look.mount or mounting(None, p.surface.get_size())).min_text_px(True)
+    base = max(_size(p, u, 1.4, th), rule)
+    floor = base if look.large and not look.low and p.surface.get_height() > w else rule
+    rows = [items]
+    size = _row_label_size(p, rows, height, base, u)
+    if size < floor:
+        half = (len(items) + 1) // 2
+        rows = [items[:half], items[half:]]
+        size = _row_label_size(p, rows, height, base, u)
+    for row in reversed(rows):
+        top -= height
+        p.box((0, top, w, height), th.header)
+        targets = _row(p, top, height, row, look, u, size) + targets
+    return top, targets
+
+
+def _row_label_size(p: Painter, rows: list[list[tuple[str, tuple, bool, str]]], height: int, size: int, u: int) -> int:
+    """The one size at which every label of these rows fits its button (as `_row` lays them out)."""
+    w, _ = p.surface.get_size()
+    gap = u // 2
+    fitted = size
+    for row in rows:
+        width = (w - gap * (len(row) + 1)) // max(1, len(row))
+        rect = (0, 0, width, height - gap)
+        pad = max(4, min(rect[2], rect[3]) // 8) // 2  # `button`'s padding
+        for label, _, _, lang in row:
+            placed, _, _ = _layout(p, rect, [(label, lang, size, (0, 0, 0))], pad, 1.0)
+            fitted = min([fitted, *(s for _, _, s, _ in placed)])
+    return fitted
 
 
 def _service_lines(p: Painter, number: int, service: ServiceView, look: Look, online: bool, u: int) -> list[Line]:
@@ -324,13 +385,21 @@ def _priority_lines(p: Painter, number: int, look: Look, on: bool, u: int) -> li
     ]
 
 
-def _priority_card(p: Painter, rect: Rect, lines: list[Line], look: Look, on: bool, u: int, shrink: float) -> None:
-    """우선 배려 as large as a task, saying who qualifies."""
+def _booking_lines(p: Painter, look: Look, u: int) -> list[Line]:
+    """0. 예약·원격 번호표 확인 as a card (where the bar has no room): keypad 0, like the bar."""
+    th, language = look.th, look.language
+    return [(f"0.\u00a0{t('booking_card', language)}", language, _size(p, u, 2.4, th), th.card_text)]
+
+
+def _priority_card(
+    p: Painter, rect: Rect, lines: list[Line], look: Look, on: bool, u: int, shrink: float, focus: tuple = ("priority",)
+) -> None:
+    """우선 배려 as large as a task, saying who qualifies (and the 예약 확인 card, drawn alike)."""
     th = look.th
     p.box(rect, th.accent if on else th.card, radius=u)
     p.box(rect, th.edge, radius=u, width=2)
     stack(p, rect, lines, pad=u // 2, shrink=shrink)
-    if look.focus == ("priority",):
+    if look.focus == focus:
         ring(p, rect, th)
 
 
@@ -360,11 +429,17 @@ def start(
     services = snapshot.services if snapshot else []
     offer_priority = any(s.priority_offered for s in services)
     bottom, targets = footer(p, look, u, staff_called=staff_called)
-    if booking and online and snapshot is not None:  # 예약 확인 (issue 15): one bar above the footer
+    # 예약·원격 번호표 확인 (issue 15): one bar above the footer, or, where the cards have no height
+    # to give it (large text, six cards or more), one more card of the grid.
+    booking_card = False
+    if booking and online and snapshot is not None:
         from kiosk import check_in  # it draws with this module's parts
 
-        bottom, bar = check_in.start_bar(p, look, u, bottom, services=len(services) + offer_priority)
-        targets += bar
+        if check_in.bar_fits(look, len(services) + offer_priority):
+            bottom, bar = check_in.start_bar(p, look, u, bottom)
+            targets += bar
+        else:
+            booking_card = True
     # The hall calendar: while every task is closed, the heading says when tickets are next taken.
     closed_line = (
         calendar_text.next_opening_line(
@@ -387,6 +462,8 @@ def start(
     cards: list[tuple[str, ServiceView | None]] = [("service", s) for s in services]
     if offer_priority:
         cards.append(("priority", None))
+    if booking_card:
+        cards.append(("booking", None))
     wide = w >= h * 1.2
     if wide:
         columns = 4 if len(cards) > 6 else 3 if len(cards) > 4 else 2
@@ -403,22 +480,32 @@ def start(
     if rects and len(cards) % columns:  # the last card of a short row takes the row's empty cells too
         x, y, _, h_ = rects[-1]
         rects[-1] = (x, y, w - gap - x, h_)
+    elif booking_card and columns == 2 and len(rects) >= 2 and rects[-2][1] == rects[-1][1]:
+        # The 예약 card's one short label beside a card with more to say (우선 배려's list of who
+        # qualifies): two fifths of the row for it, three for its neighbour.
+        (x, y, _, h_), (_, _, w2, _) = rects[-2], rects[-1]
+        total = 2 * w2 + gap
+        mine = total * 2 // 5
+        rects[-2] = (x, y, total - mine - gap, h_)
+        rects[-1] = (x + total - mine, y, mine, h_)
     contents = [
         _service_lines(p, i + 1, service, look, online, u)
         if service is not None
         else _priority_lines(p, i + 1, look, priority, u)
-        for i, (_, service) in enumerate(cards)
+        if kind == "priority"
+        else _booking_lines(p, look, u)
+        for i, (kind, service) in enumerate(cards)
     ]
     # One type size for every card: the size the fullest card needs (a short name is not larger).
     shrink = min((fitting_shrink(p, r, lines, u // 2) for r, lines in zip(rects, contents, strict=True)), default=1.0)
-    for rect, lines, (_, service) in zip(rects, contents, cards, strict=True):
+    for rect, lines, (kind, service) in zip(rects, contents, cards, strict=True):
         if service is not None:
             _service_card(p, rect, lines, service, look, online, u, shrink)
             if service.status != "closed":
                 targets.append((rect, ("service", service.id)))
         else:
-            _priority_card(p, rect, lines, look, priority, u, shrink)
-            targets.append((rect, ("priority",)))
+            _priority_card(p, rect, lines, look, kind == "priority" and priority, u, shrink, focus=(kind,))
+            targets.append((rect, (kind,)))
     return targets
 
 
@@ -524,17 +611,12 @@ def done(
 def problem(
     p: Painter,
     key: str,
+    look: Look,
     *,
-    language: str,
-    large: bool,
-    low: bool = False,
-    voice: bool = False,
-    focus: tuple | None = None,
-    mount: Mounting | None = None,
     staff_called: bool = False,
 ) -> list[Target]:
     """A plain message (no ticket issued), 처음으로 or a touch anywhere to go back."""
-    look = Look(language, large, low, voice, focus, mount)
+    language, low, focus = look.language, look.low, look.focus
     th, u, _ = _prepare(p, look)
     w, h = p.surface.get_size()
     bottom, targets = help_bar(p, look, u, staff_called=staff_called)

@@ -333,7 +333,7 @@ def kiosk_pictures(snapshot: p.Snapshot, ticket: p.IssueReply) -> None:
     step = phone_step.PhoneStep(None, "kiosk-1")
     step.digits = "0101234"
     mount = mounting(ScreenMounting(bottom_cm=75, diagonal_inch=32, orientation="portrait"), (1080, 1920))
-    phone_step.draw(kiosk.painter, step, language="ko", large=False, low=True, mount=mount)
+    phone_step.draw(kiosk.painter, step, kiosk_screens.Look("ko", large=False, low=True, mount=mount))
     kiosk.screenshot(OUT / "kiosk-phone.png")
 
 

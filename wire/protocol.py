@@ -180,6 +180,7 @@ class ErrorCode(StrEnum):
     REMOTE_NOT_NEEDED = "remote_not_needed"
     REMOTE_FULL = "remote_full"
     REMOTE_LIMIT = "remote_limit"
+    ALREADY_CONFIRMED = "already_confirmed"  # a remote ticket confirmed twice
 
 
 class _Message(BaseModel):
@@ -378,12 +379,38 @@ class RemoteIssue(Request):
     )
 
 
+# A remote ticket's confirm code (도착 확인 번호): six symbols of the booking codes' alphabet (no 0/O,
+# 1/I), so a booking code (eight) and a confirm code never look alike at the kiosk.
+CONFIRM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CONFIRM_LENGTH = 6
+
+
+def confirm_code(ticket_token_hash: str) -> str:
+    """The short code that confirms a remote ticket at the kiosk: its page shows it (and its QR).
+
+    Derived from the ticket's page-token hash under its own label, so the hub needs to keep
+    nothing more and the relay can show it from the token it holds. Unlike a ticket number it
+    cannot be guessed from the hall (30 bits, among a few dozen live remote tickets); the hash
+    it comes from travels only on the hall's logged-in bus, whose devices may confirm anyway."""
+    number = int.from_bytes(
+        hashlib.sha256(f"sunbeon/confirm/{ticket_token_hash}".encode("utf-8", "surrogatepass")).digest()[:8], "big"
+    )
+    chars = []
+    for _ in range(CONFIRM_LENGTH):
+        number, rest = divmod(number, len(CONFIRM_ALPHABET))
+        chars.append(CONFIRM_ALPHABET[rest])
+    return "".join(chars)
+
+
 class Confirm(Request):
-    """A remote ticket's holder is in the hall: at the kiosk by `ticket` (number), or the clerk for the
-    ticket the counter is serving."""
+    """A remote ticket's holder is in the hall: at the kiosk by the `code` its page shows (typed, or
+    scanned from its QR), or the clerk for the ticket the counter is serving. Not by ticket number:
+    a number is guessable, and would let a stranger confirm someone else's ticket."""
 
     op: Literal["confirm"] = "confirm"
-    ticket: str | None = Field(default=None, max_length=12)
+    code: str | None = Field(
+        default=None, pattern=r"^[0-9A-Za-z -]{6,9}$", description="the ticket page's confirm code"
+    )
     counter: str | None = Field(default=None, max_length=32)
 
 
@@ -457,6 +484,13 @@ class TicketReply(ReplyData):
     """`recall`, `no_show`, `transfer`, `finish`, `cancel`: the ticket the command touched."""
 
     ticket: TicketData | None
+
+
+class ConfirmReply(ReplyData):
+    """`confirm`: the ticket confirmed, and how many wait before it now (the kiosk says both)."""
+
+    ticket: TicketData | None
+    ahead: int = 0
 
 
 class HelpEntry(ReplyData):
@@ -592,7 +626,7 @@ LIST_BOOKINGS = Op(ListBookings, BookingListReply, frozenset({"counter", "staff"
 BOOKING_SLOTS = Op(BookingSlots, SlotsReply, frozenset({"web", "staff"}))
 SHOW_BOOKING = Op(ShowBooking, BookingReply, frozenset({"web", "staff"}))
 REMOTE_ISSUE = Op(RemoteIssue, IssueReply, frozenset({"web", "staff"}))
-CONFIRM = Op(Confirm, TicketReply, frozenset({"kiosk", "counter", "staff"}))
+CONFIRM = Op(Confirm, ConfirmReply, frozenset({"kiosk", "counter", "staff"}))
 ISSUE_15 = (
     CHANGE_DAY,
     BOOK,

@@ -7,18 +7,20 @@ short queue); at most `max_waiting` wait at once per task, and `per_person_per_d
 browser does not get round the cap). The number never reaches the hub: the relay sends a hash of
 it keyed with its own secret (`phone_owner`), which nobody can turn back into the number by trying
 the 10^8 mobile numbers without that key. A ticket's `remote_owner` holds the keys it counts under,
-space-separated (the store counts them back after a restart). The ticket is an ordinary one (same
-numbering, same page); it is confirmed in the hall at the kiosk by its number or by the clerk when
-called, and one never confirmed counts as absent in the report.
+space-separated (the store counts them back after a restart). The ticket is an ordinary one
+(same numbering, same page); it is confirmed in the hall at the kiosk by the arrival code its page
+shows (wire/protocol.py `confirm_code`; never by its number, which a stranger could guess) or by the
+clerk when called, and one never confirmed counts as absent in the report.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from hub.domain import queue, view
+from hub.domain import allocation, queue, view
 from hub.domain.model import Event, HallState, QueueError, Ticket, TicketState, frozen
 from hub.domain.queue import Outcome, roll_day
+from wire.protocol import CONFIRM_LENGTH, confirm_code
 
 
 def phone_key(phone_owner: str, service_id: str) -> str:
@@ -99,18 +101,34 @@ def confirm(state: HallState, now: float, ticket: Ticket) -> Outcome:
     if ticket.remote_owner is None:
         raise QueueError("invalid_state", f"{ticket.label} is not a remote ticket")
     if ticket.confirmed is not None:
-        raise QueueError("invalid_state", f"{ticket.label} is already confirmed")
+        raise QueueError("already_confirmed", f"{ticket.label} is already confirmed")
     confirmed = dataclasses.replace(ticket, confirmed=now)
     events.append(Event("confirmed", now, confirmed))
     return queue._apply(state, events, tickets=[confirmed])
 
 
-def confirm_by_number(state: HallState, now: float, label: str) -> Outcome:
-    """At the kiosk: the visitor types (or scans) the remote ticket's number."""
+def confirm_by_code(state: HallState, now: float, code: str) -> Outcome:
+    """At the kiosk: the visitor types (or scans from the page's QR) the ticket's confirm code.
+    Only live remote tickets are looked at: a finished, cancelled or unknown one is `unknown_ticket`."""
     state, _ = roll_day(state, now)
-    if label not in state.labels:
-        raise QueueError("unknown_ticket", f"no live ticket {label!r} today")
-    return confirm(state, now, state.tickets[state.labels[label]])
+    wanted = "".join(ch for ch in code.upper() if ch not in " -")
+    if len(wanted) == CONFIRM_LENGTH:
+        for ticket in state.tickets.values():
+            if ticket.remote_owner is not None and confirm_code(ticket.token_hash) == wanted:
+                return confirm(state, now, ticket)
+    raise QueueError("unknown_ticket", "no live remote ticket has this confirm code")
+
+
+def ahead_of(state: HallState, ticket_id: int) -> int:
+    """How many are called before a waiting ticket (its line's call order); 0 once called."""
+    ticket = state.tickets.get(ticket_id)
+    if ticket is None or ticket.state is not TicketState.WAITING:
+        return 0
+    if ticket.for_counter is not None:
+        order = list(state.line(("counter", ticket.for_counter, False)))
+    else:
+        order = [t.id for t in allocation.queue_order(state, ticket.service)]
+    return order.index(ticket_id) if ticket_id in order else 0
 
 
 def confirm_serving(state: HallState, now: float, counter_id: str) -> Outcome:

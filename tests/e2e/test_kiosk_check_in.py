@@ -1,11 +1,16 @@
 """예약 확인 at the kiosk (issue 15), end to end: a booking made through a real hub, then the
 visitor scans its QR code (a scanner's burst of SDL key events) or types its code on the screen
 and keypad, and a ticket marked 예약 comes out of the fake TCP printer. Too early: the reason,
-and one touch to a walk-in ticket for the same task."""
+and one touch to a walk-in ticket for the same task.
+
+The hub and the kiosk run on the hall clock (wire/clock.py, as SUNBEON_CLOCK sets it in a hall):
+a Monday morning at real speed, so the next slots are always today, whatever the hour the test
+runs at (on the wall clock it had to skip from 23:45)."""
 
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -17,24 +22,58 @@ from hypothesis import strategies as st
 from hardware.fakes import FakeGuide, FakeNetworkPrinter
 from hardware.printer import NetworkPrinter
 from hardware.screen import Screen
+from hub.bus import HubBus
+from hub.service import HubService
+from hub.store import Store
 from kiosk import check_in
 from kiosk.app import Kiosk
 from kiosk.text import t
 from kiosk.ticket import TicketContent
+from tests.conftest import RunningHub
 from tests.e2e.test_kiosk import drive, touch
+from wire import clock as hall_clock
 from wire import protocol as p
 from wire.config import PrinterSettings
 
 SLOT_MINUTES = 15  # tests/halls.py: the passport desk books 15-minute slots
 
 
+# The hall's day for these tests: SUNBEON_CLOCK's form, at real speed from the moment it is read.
+HALL_TIME = "2026-11-23T10:02:00+09:00"
+
+
+class HallClockHub(RunningHub):
+    """The conftest hub, on a hall clock instead of the machine's (as hub/bootstrap.py runs it)."""
+
+    def __init__(self, config_path, database, clock: hall_clock.HallClock) -> None:
+        super().__init__(config_path, database)
+        self.clock = clock
+
+    def start(self) -> HallClockHub:
+        self.store = Store(self.database)
+        self.service = HubService(self.hall, self.store, clock=self.clock.now)
+        self.bus = HubBus(self.hall, self.service, client_id=f"hub-{id(self)}")
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.bus.run, args=(self.stop_event,), daemon=True)
+        self.thread.start()
+        assert self.bus.connected.wait(10), "the hub did not connect"
+        return self
+
+
+@pytest.fixture
+def hub(hall_file, tmp_path):
+    """A running hub whose day is HALL_TIME's (overrides conftest's wall-clock hub here)."""
+    running = HallClockHub(hall_file, tmp_path / "hub.db", hall_clock.parse(HALL_TIME)).start()
+    yield running
+    running.stop()
+
+
 def _slot(hub, ahead: int) -> tuple[str, str]:
     """The date and start of the `ahead`-th slot after now (0: the next one), in the hall's time."""
-    now = datetime.datetime.now(ZoneInfo(hub.hall.hall.site.timezone))
+    now = datetime.datetime.fromtimestamp(hub.clock.now(), ZoneInfo(hub.hall.hall.site.timezone))
     start = now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=now.minute % SLOT_MINUTES)
     slot = start + datetime.timedelta(minutes=SLOT_MINUTES * (ahead + 1))
-    if slot.date() != now.date():
-        pytest.skip("no bookable slot left today (the test runs near midnight in the hall)")
+    assert slot.date() == now.date(), "the hall clock's morning leaves slots today"
     return slot.date().isoformat(), slot.strftime("%H:%M")
 
 
@@ -57,7 +96,7 @@ def kiosk(hub, tmp_path):
     fake = FakeNetworkPrinter(out_dir=tmp_path / "tickets")
     printer = NetworkPrinter(PrinterSettings(port=fake.port, timeout=1.0))
     client = hub.client("kiosk-1")
-    k = Kiosk(hub.hall, "kiosk-1", client, printer, screen, voice=FakeGuide())
+    k = Kiosk(hub.hall, "kiosk-1", client, printer, screen, voice=FakeGuide(), wall=hub.clock.now)
     drive(k, lambda: k.mode == "start" and any(a == ("booking",) for _, a in k.targets))
     yield k, fake
     client.close()

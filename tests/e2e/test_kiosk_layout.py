@@ -166,6 +166,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
         flags = "".join(f"-{name}" for name, on in (("large", large), ("low", low), ("priority", priority)) if on)
         tag = f"{orientation}-{language}{flags}"
         common = {"language": language, "large": large, "low": low, "mount": m}
+        look = screens.Look(language, large, low, mount=m)  # the screens that take one Look
         pages = {
             "start": lambda c=common, s=snap, pr=priority: screens.start(
                 screen.painter, s, priority=pr, online=True, now=NOW, tz="Asia/Seoul", voice=pr, booking=pr, **c
@@ -178,7 +179,7 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
                 ),
                 "done": lambda c=common: screens.done(screen.painter, TICKET, qr_surface, printed=True, **c),
                 "not-printed": lambda c=common: screens.done(screen.painter, TICKET, qr_surface, printed=False, **c),
-                "failed": lambda c=common: screens.problem(screen.painter, "failed", **c),
+                "failed": lambda v=look: screens.problem(screen.painter, "failed", v),
                 "still-there": lambda c=common: screens.still_there(screen.painter, 20, **c),
                 "done-offer": lambda c=common: screens.done(
                     screen.painter, TICKET, qr_surface, printed=True, offer=t("phone_offer", c["language"]), **c
@@ -187,24 +188,37 @@ def test_every_screen_keeps_text_in_its_box_readable_and_within_reach(orientatio
                     screen.painter, TICKET, qr_surface, printed=False, offer=t("phone_offer", c["language"]), **c
                 ),
                 # 예약 확인 (issue 15): the code keys, and a refusal offering a walk-in ticket.
-                "code": lambda c=common: check_in.code_entry(screen.painter, "K7QPM2XA", **c),
-                "refused": lambda c=common, lang=language: check_in.refused(
+                "code": lambda v=look: check_in.code_entry(screen.painter, "K7QPM2XA", v),
+                # 원격 번호표 확인: an arrival code typed, its confirmed screen, its refusal.
+                "code-arrival": lambda v=look: check_in.code_entry(screen.painter, "K7QM2X", v),
+                "confirmed": lambda v=look, lang=language: check_in.confirmed(
+                    screen.painter, "1234", check_in.confirmed_lines("1234", 123, "waiting", lang), v
+                ),
+                "confirmed-called": lambda v=look, lang=language: check_in.confirmed(
+                    screen.painter, "1234", check_in.confirmed_lines("1234", 0, "called", lang), v
+                ),
+                "refused-arrival": lambda v=look, lang=language: check_in.refused(
+                    screen.painter, check_in.refusal_line("unknown_ticket", lang, None, arrival=True), [], v
+                ),
+                "refused": lambda v=look, lang=language: check_in.refused(
                     screen.painter,
                     check_in.refusal_line("too_late", lang, None),
                     [("passport", LONG.get(lang, LONG["ko"]))],
-                    **c,
+                    v,
                 ),
             }
             # The phone step: empty, typed with a refusal shown, sending, and each final answer.
             for state, (digits, outcome, sending) in PHONE_STATES.items():
-                pages[f"phone-{state}"] = lambda c=common, d=digits, o=outcome, s_=sending: phone_step.draw(
-                    screen.painter, _phone(d, o, s_), **c
+                pages[f"phone-{state}"] = lambda v=look, d=digits, o=outcome, s_=sending: phone_step.draw(
+                    screen.painter, _phone(d, o, s_), v
                 )
         for page, draw in pages.items():
             targets = draw()
             drawn += 1
             name = f"{page}-{tag}"
             found = check(screen, targets, m, large, low, name)
+            if page == "start" and priority and not any(a == ("booking",) for _, a in targets):
+                found.append(f"{name}: no 예약·원격 번호표 확인 (bar or card) although the hall offers it")
             problems += found
             # Every screen with SUNBEON_LAYOUT_SHOTS set (PNG compression is most of the time), else
             # the broken ones and the fullest of each language (large, low, priority).

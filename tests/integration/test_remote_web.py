@@ -27,8 +27,11 @@ def test_a_remote_ticket_from_the_status_page_only_when_the_queue_is_long(web, h
     again = http.post("/remote/cert?lang=ko", data={"csrf": csrf})
     assert "msg=remote_limit" in again.headers["location"]
     assert "하루에 한 장만" in http.get(again.headers["location"]).text
-    # Confirmed at the kiosk by its number; a walk-in's number is not a remote ticket.
-    assert kiosk.ask(p.CONFIRM, ticket="1011").status == "ok"
-    assert kiosk.ask(p.CONFIRM, ticket="1001").error.code == "invalid_state"
+    # Confirmed at the kiosk by the code its page shows (never by its guessable number).
+    code = p.confirm_code(p.token_hash(taken.headers["location"].split("/t/")[1].split("?")[0]))
+    assert f"{code[:3]}-{code[3:]}" in page.text and '<details class="confirm" id="confirm" open>' in page.text
+    assert page.text.count("<svg") >= 1 and "도착 확인 번호" in page.text  # the QR the kiosk's scanner reads
+    assert kiosk.ask(p.CONFIRM, code=code).status == "ok"
+    assert kiosk.ask(p.CONFIRM, code=code).error.code == "already_confirmed"
     assert http.post("/remote/cert", data={"csrf": "forged"}).status_code == 403
     assert http.get("/remote/passport").status_code == 404  # passports give no remote tickets

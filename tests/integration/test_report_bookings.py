@@ -11,6 +11,7 @@ from hub.store import Store
 from tests.halls import at
 from tests.unit.test_booking import HALL
 from wire import config
+from wire import protocol as p
 
 
 def test_the_report_counts_bookings_check_ins_no_shows_and_earliness(tmp_path):
@@ -68,10 +69,10 @@ def test_an_unconfirmed_remote_ticket_counts_as_absent_in_the_report(tmp_path):
 
     for _ in range(4):
         assert send("kiosk-1", op="issue", service="passport")["status"] == "ok"
-    labels = [
-        send("web", op="remote_issue", service="passport", owner=f"browser-{i:04d}")["data"]["number"] for i in (1, 2)
+    tokens = [
+        send("web", op="remote_issue", service="passport", owner=f"browser-{i:04d}")["data"]["token"] for i in (1, 2)
     ]
-    assert send("kiosk-1", op="confirm", ticket=labels[0])["status"] == "ok"
+    assert send("kiosk-1", op="confirm", code=p.confirm_code(p.token_hash(tokens[0])))["status"] == "ok"
     rows = report.read_day(tmp_path / "hub.db", "2026-11-23")
     day = report.build(rows, "2026-11-23")
     assert day.remote == {"issued": 2, "confirmed": 1, "absent": 1}

@@ -44,7 +44,9 @@ def test_the_number_is_registered_for_the_ticket_with_consent_only(hall_web) -> 
             data={"csrf": csrf, "phone": "010-5555-6666", "consent": "yes"},
             follow_redirects=False,
         )
-        assert taken.status_code == 303 and re.fullmatch(r"/t/[^/?]+\?lang=ko", taken.headers["location"]), taken.text
+        assert taken.status_code == 303 and re.fullmatch(r"/t/[^/?]+\?lang=ko&remote=1", taken.headers["location"]), (
+            taken.text
+        )
         assert service.store.count_contacts() == 1
         token = taken.headers["location"].split("/t/")[1].split("?")[0]
         shown = http.get(f"/t/{token}/notify?lang=ko")

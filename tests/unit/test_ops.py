@@ -123,7 +123,7 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         ("staff", "issue", {"service": "cert"}),
         # Issue 15: four wait and no service time is measured yet, so a remote ticket is offered.
         ("web", "remote_issue", {"service": "cert", "owner": "browser-0001"}),
-        ("kiosk-1", "confirm", {"ticket": "REMOTE"}),
+        ("kiosk-1", "confirm", {"code": "REMOTE"}),
         ("counter-3", "call_next", {}),
         ("counter-3", "recall", {}),
         ("counter-3", "no_show", {}),
@@ -161,7 +161,7 @@ def test_every_handler_answers_with_its_ops_reply_model_and_the_client_reads_it_
         if op == "book":
             code = done.reply.data.booking.code
         if op == "remote_issue":
-            remote = done.reply.data.number
+            remote = p.confirm_code(p.token_hash(done.reply.data.token))  # the code its page shows
         state = done.state
     refused = p.Reply.model_validate_json(
         p.encode(handler.handle(state, "kiosk-1", b'{"v":1,"id":"z","op":"issue","service":"nope"}', NOON, "t").reply)

@@ -9,6 +9,7 @@ from hub.domain import queue, remote
 from hub.domain.model import QueueError
 from tests.halls import at
 from wire import config
+from wire import protocol as p
 
 HALL = """
 [site]
@@ -103,15 +104,23 @@ def test_no_remote_ticket_when_closed_closing_or_not_offered(when, waiting, serv
     assert err.value.code == code
 
 
-def test_confirmed_at_the_kiosk_by_number_or_by_the_clerk_when_called():
+def test_confirmed_at_the_kiosk_by_its_code_or_by_the_clerk_when_called():
     state, events = take(hall_with(4))
-    label = events[-1].ticket.label
-    done = handler.handle(state, "kiosk-1", {"v": 1, "id": "c", "op": "confirm", "ticket": label}, NOW + 60, "x")
+    ticket = events[-1].ticket
+    label, code = ticket.label, p.confirm_code(ticket.token_hash)
+    guess = handler.handle(state, "kiosk-1", {"v": 1, "id": "b", "op": "confirm", "code": "222222"}, NOW, "x")
+    assert guess.reply.error.code == "unknown_ticket" and guess.state is state
+    typed = f"{code[:3].lower()}-{code[3:]}"  # as a visitor types it: case and the dash do not matter
+    done = handler.handle(state, "kiosk-1", {"v": 1, "id": "c", "op": "confirm", "code": typed}, NOW + 60, "x")
     assert done.reply.status == "ok" and done.state.tickets[done.state.labels[label]].confirmed == NOW + 60
-    again = handler.handle(done.state, "kiosk-1", {"v": 1, "id": "d", "op": "confirm", "ticket": label}, NOW, "x")
-    assert again.reply.error.code == "invalid_state"
-    walk_in = handler.handle(state, "kiosk-1", {"v": 1, "id": "e", "op": "confirm", "ticket": "3001"}, NOW, "x")
-    assert walk_in.reply.error.code == "invalid_state"  # not a remote ticket
+    assert done.reply.data.ticket.number == label and done.reply.data.ahead == 4  # four walk-ins before it
+    again = handler.handle(done.state, "kiosk-1", {"v": 1, "id": "d", "op": "confirm", "code": code}, NOW, "x")
+    assert again.reply.error.code == "already_confirmed"
+    walk_in = state.tickets[state.labels["3001"]]
+    by_walk_in = {"v": 1, "id": "e", "op": "confirm", "code": p.confirm_code(walk_in.token_hash)}
+    assert handler.handle(state, "kiosk-1", by_walk_in, NOW, "x").reply.error.code == "unknown_ticket"
+    by_number = handler.handle(state, "kiosk-1", {"v": 1, "id": "n", "op": "confirm", "ticket": label}, NOW, "x")
+    assert by_number.reply.error.code == "bad_request"  # a guessable number confirms nothing
     # The clerk, when the remote ticket is called at counter 1.
     for _ in range(5):
         state, _ = queue.call_next(state, "1", NOW + 120)

@@ -119,7 +119,7 @@ def router(
             notice = await register_sms(token, number, lang)
             if notice != "on":  # the ticket stands; its 알림 page says why and lets them try again
                 return RedirectResponse(f"/t/{token}/notify?lang={lang}&msg={notice}", status_code=303)
-        return RedirectResponse(f"/t/{token}?lang={lang}", status_code=303)
+        return RedirectResponse(f"/t/{token}?lang={lang}&remote=1", status_code=303)
 
     async def register_sms(token: str, number: str, lang: str) -> str:
         """The ticket's 문자 알림 for `number`, as the ticket's 알림 page registers it: "on", or the
