@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from hub import handler
+from hub.code_brake import GUESSED_OPS, CodeBrake
 from hub.domain import booking, queue, view
 from hub.domain.model import Event, HallState, frozen
 from hub.holidays_kr import korean_holidays, years_around
@@ -79,6 +80,7 @@ class HubService:
         # settings, only their hall goes in; broker logins and clerks' hashes stay out.
         self.hall: Hall = hall.hall if isinstance(hall, HallConfig) else hall
         self.store, self.clock, self.new_token = store, clock, new_token
+        self.code_brake = CodeBrake()  # guessing booking or arrival codes at a kiosk (hub/code_brake.py)
         self.instance = uuid.uuid4().hex[:12]  # this process; the epoch is the database's history
         self.storage_error: str | None = None  # set while writes fail: commands are refused
         self.storage_failures = 0
@@ -329,8 +331,14 @@ class HubService:
             )
             out.replies.append((message.device, p.encode(fenced), message.correlation))
             return
+        op, now = raw.get("op"), self.clock()
+        if op in GUESSED_OPS and self.code_brake.braked(message.device, now):
+            braked = p.Reply.fail(command_id, p.ErrorCode.RATE_LIMITED, "too many unknown codes from this device; wait")
+            out.replies.append((message.device, p.encode(braked), message.correlation))
+            return
         fresh.append((len(out.replies), key, command_id))
-        handled = handler.handle(self.state, message.device, raw, self.clock(), self.new_token())
+        handled = handler.handle(self.state, message.device, raw, now, self.new_token())
+        self.code_brake.answered(message.device, op, handled.reply.error.code if handled.reply.error else None, now)
         reply = p.encode(handled.reply)
         changed = handled.reply.status == "ok" and bool(handled.events)
         if changed:

@@ -28,12 +28,14 @@ REFUSALS = {
     "too_late": "checkin_too_late",
     "unknown_booking": "checkin_unknown",
     "already_checked_in": "checkin_already",
+    "rate_limited": "code_braked",  # too many unknown codes from this kiosk (hub/code_brake.py)
 }
 # The hub's refusals of a remote ticket's arrival code (op `confirm`). A cancelled or finished
 # ticket is no longer live at the hub: it is "unknown", and the sentence says it may be that.
 CONFIRM_REFUSALS = {
     "unknown_ticket": "confirm_unknown",
     "already_confirmed": "confirm_already",
+    "rate_limited": "code_braked",
 }
 # Refusals after which the visitor may well want a walk-in ticket for the same task now.
 OFFER_WALK_IN = ("too_early", "too_late")
