@@ -109,6 +109,7 @@ class Lines:
         self.source = lines
         self.seq = lines.seq if lines else -1
         self.where: dict[str, tuple[str | None, str | None, int, str]] = {}
+        self.unconfirmed: frozenset[str] = frozenset(lines.unconfirmed) if lines else frozenset()
         if lines is None:
             return
         for service, line in lines.services.items():

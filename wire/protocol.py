@@ -1069,6 +1069,9 @@ class Places(_View):
     seq: int
     services: dict[str, list[tuple[str, str]]]
     counters: dict[str, list[tuple[str, str]]]
+    # Token hashes of the waiting remote tickets not yet confirmed in the hall (their pages show the
+    # arrival code; a printed ticket's page does not).
+    unconfirmed: list[str] = []
 
 
 class Alert(_View):

@@ -204,11 +204,14 @@ def places(state: HallState) -> dict[str, Any]:
     def line(tickets: list[Ticket]) -> list[list[str]]:
         return [[t.token_hash, t.label] for t in tickets]
 
+    by_service = {s.id: allocation.queue_order(state, s.id) for s in state.hall.services}
+    by_counter = {c.id: [state.tickets[i] for i in state.line(("counter", c.id, False))] for c in state.hall.counters}
+    waiting = [t for tickets in (*by_service.values(), *by_counter.values()) for t in tickets]
     return {
         "v": 1,
         "seq": state.seq,
-        "services": {s.id: line(allocation.queue_order(state, s.id)) for s in state.hall.services},
-        "counters": {
-            c.id: line([state.tickets[i] for i in state.line(("counter", c.id, False))]) for c in state.hall.counters
-        },
+        "services": {service: line(tickets) for service, tickets in by_service.items()},
+        "counters": {counter: line(tickets) for counter, tickets in by_counter.items()},
+        # Remote tickets still to be confirmed in the hall: only their pages show the arrival code.
+        "unconfirmed": [t.token_hash for t in waiting if t.remote_owner and t.confirmed is None],
     }

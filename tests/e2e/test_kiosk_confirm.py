@@ -7,6 +7,8 @@ alone confirms nothing (it is guessable)."""
 
 from __future__ import annotations
 
+import time
+
 import pygame
 import pytest
 from hypothesis import given, settings
@@ -164,8 +166,22 @@ def test_the_remote_tickets_page_shows_the_arrival_code_and_its_qr(browser, hub,
         assert page.locator("#confirm .qr svg").is_visible()
         OUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUT / "web-remote-ticket-ko.png"), full_page=True)
-        page.goto(f"{web.url}/t/{token}?lang=en")  # the language links drop remote=1: folded, still there
+        # The language links drop remote=1: the hub's state/places names the ticket as unconfirmed.
+        page.goto(f"{web.url}/t/{token}?lang=en")
         assert page.locator("#confirm summary").inner_text() == "Arrival code"
-        assert not page.locator("#confirm-code").is_visible()
+        assert page.locator("#confirm-code").inner_text() == f"{code[:3]}-{code[3:]}"
+        # A printed ticket's page shows no arrival code (there is nothing to confirm).
+        printed = queue_of_four.ask(p.ISSUE, service="cert").data.token
+        page.goto(f"{web.url}/t/{printed}?lang=ko")
+        assert page.locator(".number").is_visible() and page.locator("#confirm").count() == 0
+        # Once confirmed, the remote ticket's page drops it too.
+        assert queue_of_four.request("confirm", code=code).status == "ok"
+        deadline = time.monotonic() + 30  # state/places follows at most twice a second (slower under load)
+        while True:
+            page.goto(f"{web.url}/t/{token}?lang=ko")
+            if page.locator("#confirm").count() == 0 or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(300)
+        assert page.locator("#confirm").count() == 0
     finally:
         context.close()

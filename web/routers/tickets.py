@@ -93,11 +93,13 @@ async def ticket_page(request: Request, hall: Hall, lang: Language, token: str) 
         return hall.render("notfound.html", request, lang, status_code=404, title=text.t("not_found", lang))
     counter = place.counter_label.get(lang) if place.counter_label else None
     message = clean(request.query_params.get("msg"), 40)
-    # A remote ticket (원격 번호표) is confirmed at the kiosk by this code, typed or scanned from the
-    # QR beside it (wire/protocol.py confirm_code). The relay cannot tell a remote ticket from a
-    # printed one, so every live ticket's page has it: open for the page the remote form leads to
-    # (remote=1), folded away otherwise; a printed ticket's code is simply unknown at the kiosk.
-    confirm = p.confirm_code(p.token_hash(token)) if place.state in ("waiting", "called") else None
+    # A remote ticket (원격 번호표) still to be confirmed in the hall shows the code the kiosk takes,
+    # typed or scanned from the QR beside it (wire/protocol.py confirm_code); the hub lists those
+    # tickets in state/places. A printed ticket's page shows none. The page the remote form leads to
+    # (remote=1) shows it at once, before the next state/places lists the new ticket.
+    hashed = p.token_hash(token)
+    remote = hashed in hall.relay.lines.unconfirmed or request.query_params.get("remote") == "1"
+    confirm = p.confirm_code(hashed) if remote and place.state == "waiting" else None
     return hall.render(
         "ticket.html",
         request,
@@ -108,7 +110,6 @@ async def ticket_page(request: Request, hall: Hall, lang: Language, token: str) 
         csrf=hall.signer.csrf("cancel:" + token),
         confirm=confirm,
         confirm_qr=qr_svg(confirm) if confirm else "",
-        confirm_open=request.query_params.get("remote") == "1",
         message=message if text.is_cancel_message(message) else None,
         title=f"{place.number} · {hall.hall.site.name.get(lang)}",
         service=task.name.get(lang) if place.service and (task := hall.hall.service(place.service)) else "",
