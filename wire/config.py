@@ -281,22 +281,6 @@ class HallConfig(_Model):
         for field in ("services", "counters", "devices"):
             object.__setattr__(self, f"_{field}", {item.id: item for item in getattr(self, field)})
 
-    @model_validator(mode="after")
-    def _staff_device(self) -> HallConfig:
-        # A manager's 운영 변경 needs a staff login the broker lets the relay use (tools/deploy.py);
-        # `sunbeon check` says so at once rather than the console failing on the day.
-        wanted = self.web.staff_device
-        if wanted is None:
-            if any(c.manager for c in self.web.clerks):
-                raise ValueError('a clerk with manager = true needs [web] staff_device = "<a staff device id>"')
-            return self
-        device = next((d for d in self.devices if d.id == wanted), None)
-        if device is None or device.role != "staff":
-            raise ValueError(f'[web] staff_device {wanted!r} must be a [[devices]] entry with role = "staff"')
-        if "change_day" not in device.allowed_ops:
-            raise ValueError(f"[web] staff_device {wanted!r} may not send change_day (add it to its ops)")
-        return self
-
     def service(self, service_id: str) -> Service | None:
         """The service with this id, or None."""
         return self._services.get(service_id)
@@ -416,6 +400,34 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     return problems + _hall_mistakes(config) + _number_blocks(config)
 
 
+def _staff_device(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    # A manager's 운영 변경 needs a staff login the broker lets the relay use (tools/deploy.py);
+    # `sunbeon check` says so at once, on the line to fix, rather than the console failing on the day.
+    wanted = config.web.staff_device
+    if wanted is None:
+        managers = [i for i, c in enumerate(config.web.clerks) if c.manager]
+        if managers:
+            return [
+                (
+                    ("web", "clerks", managers[0], "manager"),
+                    f"web.clerks[#{managers[0] + 1}].manager: a clerk with manager = true needs "
+                    '[web] staff_device = "<a staff device id>" (a [[devices]] entry with role = "staff")',
+                )
+            ]
+        return []
+    device = next((d for d in config.devices if d.id == wanted), None)
+    if device is None or device.role != "staff":
+        return [
+            (
+                ("web", "staff_device"),
+                f'web.staff_device: {wanted!r} must be a [[devices]] entry with role = "staff"',
+            )
+        ]
+    if "change_day" not in device.allowed_ops:
+        return [(("web", "staff_device"), f"web.staff_device: {wanted!r} may not send change_day (add it to its ops)")]
+    return []
+
+
 def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """What a hall manager writes wrong and the hall's own models let pass, checked here on the whole
     config (not in the models) so each check is in one place: a QR address without http(s)://, a task
@@ -423,6 +435,7 @@ def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     from urllib.parse import urlsplit
 
     problems: list[tuple[tomlpos.Where, str]] = []
+    problems += _staff_device(config)
     url = urlsplit(config.site.public_url)
     if url.scheme not in ("http", "https") or not url.netloc:  # printed as every ticket's QR code
         problems.append(
