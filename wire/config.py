@@ -568,12 +568,20 @@ def is_device_file(raw: dict) -> bool:
     return isinstance(raw.get("device"), dict)
 
 
+# Settings only a city.toml has (docs/city.md): `sunbeon check` on one says what it is, not "site: missing".
+CITY_KEYS = {"halls", "report", "stale_after", "clock_skew", "cors_origins", "database"}
+
+
 def parse(text: str, path: Path | str = "<config>") -> HallConfig:
     """Parse and validate the hall's config text; raise ConfigError naming the line of the first problem."""
     raw = _toml(text, path)
     if is_device_file(raw):
         raise ConfigError(
             path, None, "this is a device's own file (a [device] table); this needs the hall's file from the hub box"
+        )
+    if "site" not in raw and CITY_KEYS & raw.keys():
+        raise ConfigError(
+            path, None, "this is a city relay's city.toml, not a hall's config: `sunbeon web --city FILE` checks it"
         )
     config = _validate(HallConfig, raw, text, path)
     if problems := _cross_check(config):
@@ -607,6 +615,11 @@ def _validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
             message = "missing setting"
         raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None
     return config
+
+
+def validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
+    """Validate parsed TOML against any config model (the city relay's too): ConfigError in one line."""
+    return _validate(model, raw, text, path)
 
 
 def load(path: Path | str = DEFAULT_PATH) -> HallConfig:
