@@ -284,8 +284,10 @@ def _passwd(args: argparse.Namespace) -> int:
         print("# add to city.toml:")
         print(f'[[report.users]]\nlogin = "{args.report}"\npassword_hash = "{hash_password(password)}"')
         return 0
-    print("# add to the config file, under [web]:")
+    # Not "under [web]": pasted right below that line, the lines would take [web]'s own settings into the entry.
+    print("# add to the config file after [web] and all its settings (the end of the file will do):")
     print(f'[[web.clerks]]\ncounter = "{args.counter}"\npassword_hash = "{hash_password(password)}"')
+    print("# manager = true   # only the 민원실장's or 팀장's login: 오늘 운영 변경 (needs [web] staff_device)")
     return 0
 
 

@@ -611,6 +611,9 @@ def _validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = f"unknown setting {loc[-1]!r}"
+            if loc[:2] == ("web", "clerks") and len(loc) == 4 and loc[-1] in WebSettings.model_fields:
+                # [[web.clerks]] pasted right below [web]: TOML gives [web]'s own settings to the entry.
+                message += " (a [web] setting: put the [[web.clerks]] entries after [web] and all its settings)"
         elif first["type"] == "missing":
             message = "missing setting"
         raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None

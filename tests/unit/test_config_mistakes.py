@@ -136,3 +136,14 @@ def test_a_manager_clerk_mistake_names_its_line(old, new, needle, words):
     line = next(i for i, row in enumerate(text.splitlines(), 1) if needle in row)
     assert err.startswith(f"hall.toml, line {line}: "), err
     assert words in err and "\n" not in err, err
+
+
+def test_clerk_lines_pasted_right_below_web_say_where_they_go():
+    # `sunbeon passwd` once said "under [web]": pasted right below that line, [web]'s own settings
+    # became the clerk's, and the error named only "web.clerks[#1].host: unknown setting".
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[web]\n", "[web]\n" + CLERKS, 1)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(text, "hall.toml")
+    err = str(caught.value)
+    assert "web.clerks[#1].host: unknown setting 'host'" in err, err
+    assert "put the [[web.clerks]] entries after [web] and all its settings" in err, err
