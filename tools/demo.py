@@ -229,6 +229,7 @@ def run(
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # The demo's own dozen connections would fill the terminal; the roles log theirs to demo.log.
         logging.getLogger("sunbeon.mqtt").setLevel(logging.WARNING)
+        logging.getLogger("sunbeon.client").setLevel(logging.WARNING)  # and their "the hall is …" lines
     text = Path(config_path).read_text(encoding="utf-8")
     base_hall = cfg.parse(text, str(config_path))
     if not 0 < speed <= hall_clock.MAX_SPEED:
