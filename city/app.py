@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from city import pages, report_login
@@ -116,6 +118,17 @@ def create_app(
                   redirect_slashes=False)  # fmt: skip
     app.state.city, app.state.frames, app.state.link, app.state.streams = state, frames, city_link, events
     app.add_middleware(Headers, origins=config.cors_origins)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        # A browser at a wrong address meets a page in its language, not {"detail": "Not Found"};
+        # API clients (and every other status: the report's redirects) keep the framework's answer.
+        wants_page = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
+        if exc.status_code in (404, 405) and wants_page:
+            language = _language(request)
+            return HTMLResponse(pages.error_page(config.name, language), status_code=exc.status_code)
+        return await http_exception_handler(request, exc)
+
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     allowed = set(config.cors_origins)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from wire import config as hall_config
+from wire import tomlpos
+from wire.config import ConfigError
 
 
 class _Model(BaseModel):
@@ -32,9 +37,34 @@ class HallInfo(_Model):
     site: str
     name: str | None = None  # Korean; the hall's own snapshot names it too
     address: str | None = None
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = None
+    lon: float | None = None
     phone: str | None = None
+
+    # The hall config's own words (wire/hall.py Location) for the same mistakes: a quoted number,
+    # nan, a position out of range, lat and lon swapped.
+    @field_validator("lat", "lon", mode="before")
+    @classmethod
+    def _number(cls, value: object) -> object:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"{value!r} is not a number of degrees (no quotes): e.g. lat = 37.5633")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a number of degrees")
+        return value
+
+    @field_validator("lat")
+    @classmethod
+    def _lat(cls, value: float | None) -> float | None:
+        if value is not None and not -90 <= value <= 90:
+            raise ValueError(f"latitude {value} is outside -90..90 (Seoul is about 37.5; lat and lon swapped?)")
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon(cls, value: float | None) -> float | None:
+        if value is not None and not -180 <= value <= 180:
+            raise ValueError(f"longitude {value} is outside -180..180 (Seoul is about 127.0)")
+        return value
 
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")
@@ -99,6 +129,37 @@ class CityConfig(_Model):
 
 
 def load(path: str | Path) -> CityConfig:
-    """Read and check a city.toml."""
-    with open(path, "rb") as f:
-        return CityConfig.model_validate(tomllib.load(f))
+    """Read and check a city.toml; ConfigError in one line naming the file, the line and the setting
+    (what `sunbeon web --city` prints), never a pydantic traceback."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "not UTF-8 text: save the file as UTF-8 (not EUC-KR / ANSI)") from None
+    except OSError as err:
+        raise ConfigError(path, None, f"cannot read the city config: {err.strerror or err}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        raise ConfigError(path, int(match.group(1)) if match else None, f"not valid TOML: {err}") from None
+    if isinstance(raw.get("site"), dict) or isinstance(raw.get("services"), list):
+        raise ConfigError(
+            path, None, "this is a hall's config (it has [site] / [[services]]): give the city relay its city.toml"
+        )
+    return hall_config.validate(CityConfig, raw, text, path)
+
+
+def check_files(config: CityConfig, path: str | Path) -> None:
+    """The files the relay reads at start, read now: one line naming the setting rather than a
+    traceback from the MQTT client (the password) or TLS (the CA)."""
+    lines = tomlpos.index_lines(Path(path).read_text(encoding="utf-8"))
+    for key in ("password_file", "cafile"):
+        name = getattr(config.mqtt, key)
+        if name is None:
+            continue
+        try:
+            Path(name).read_bytes()
+        except OSError as err:
+            raise ConfigError(
+                path, tomlpos.line_of(lines, ("mqtt", key)), f"mqtt.{key}: cannot read {name}: {err.strerror or err}"
+            ) from None

@@ -34,6 +34,7 @@ def run(config_path: str, *, host: str | None = None, port: int | None = None) -
     from web.main import GC_THRESHOLD, _raise_file_limit
 
     config = city_config.load(config_path)
+    city_config.check_files(config, config_path)
     app, _ = create_app(config)
     # As for a hall relay (web/main.py): thousands of open streams, the collector kept from pausing
     # them all, and every file descriptor the unit allows.

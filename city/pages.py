@@ -81,6 +81,16 @@ def _head(title: str, language: str, script: str | None) -> str:
     )
 
 
+def error_page(city: str, language: str) -> str:
+    """An unknown address on the city relay, in the visitor's language, with the way back to the city page."""
+    title = t("not_found", language)
+    return (
+        _head(title, language, None) + f'<body data-lang="{language}"><header><h1>{escape(title)}</h1></header><main>'
+        f"<p>{escape(t('not_found_help', language))}</p>"
+        f'<p><a href="/?lang={language}">{escape(t("title", language, city=city))}</a></p></main></body></html>'
+    )
+
+
 def city_page(city: str, halls: list[dict[str, Any]], language: str, task: str | None, frame: int = 0) -> str:
     """The city status page (works without script; the script adds live updates, filter and distance)."""
     title = t("title", language, city=city)

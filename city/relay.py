@@ -57,6 +57,7 @@ class CityLink:
     def __init__(self, config: CityConfig, state: CityState, store: SummaryStore | None) -> None:
         self.config, self.state, self.store = config, state, store
         self.connected = threading.Event()
+        self.closing = False
         self.messages = 0
         settings = config.mqtt
         client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=settings.client_id, protocol=mqtt.MQTTv5)
@@ -86,6 +87,8 @@ class CityLink:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: object, reason: Any, props: object) -> None:
         self.connected.clear()
+        if self.closing:  # our own goodbye at shutdown, not a lost link
+            return
         log.warning("city relay lost the central broker (%s); reconnecting", reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
@@ -97,6 +100,7 @@ class CityLink:
         self.client.loop_start()
 
     def close(self) -> None:
+        self.closing = True
         self.client.disconnect()
         self.client.loop_stop()
 

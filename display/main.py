@@ -8,7 +8,6 @@ whole file works too (the demo).
 from __future__ import annotations
 
 import logging
-import signal
 import tempfile
 import threading
 from contextlib import ExitStack
@@ -23,6 +22,7 @@ from hardware.buttons import CallButton, CallLed
 from hardware.screen import Screen
 from wire import clock as hall_clock
 from wire import config as cfg
+from wire import stopping
 from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.display")
@@ -90,8 +90,7 @@ def run(
             config_path, None, f"{device!r} is the device of counter {entry.counter!r}, not {counter!r}"
         )
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
-        signal.signal(sig, lambda *_: stop.set())
+    stopping.stop_on_signals(stop)  # Ctrl-C too: a clean stop; no lock taken in the handler (wire/stopping.py)
     with ExitStack() as stack:
         screen = stack.enter_context(Screen(window, fullscreen=window is None, title=f"Sunbeon {mode} {counter or ''}"))
         client = HubClient(local.site, device, local.mqtt, role=entry.role).start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ from hub.service import HubService
 from hub.store import Store
 from wire import clock as hall_clock
 from wire import config as cfg
+from wire import stopping
 
 log = logging.getLogger("sunbeon.hub")
 # The hall state is thousands of small long-lived objects (tickets, map and line nodes, all
@@ -51,8 +51,7 @@ def run(config_path: str | Path, *, database: str | None = None) -> None:
     bus = build(config_path, database=database)
     gc.set_threshold(GC_THRESHOLD, 20, 100)
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stopping.stop_on_signals(stop)  # Ctrl-C too: a clean stop; no lock taken in the handler (wire/stopping.py)
     try:
         bus.run(stop)
     finally:

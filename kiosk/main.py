@@ -7,7 +7,6 @@ and hours come from the hub's retained description (wire/hall.py), and a new one
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hardware.voice import Guide
 from kiosk.app import Kiosk
 from wire import clock as hall_clock
 from wire import config as cfg
+from wire import stopping
 from wire.client import HubClient
 from wire.hall import Hall
 
@@ -78,8 +78,7 @@ def run(
     # Before the client starts: its first "cannot reach the broker" line comes from paho's thread
     # at once, and a Ctrl-C right after it ended the kiosk with KeyboardInterrupt (exit 130).
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C too: a clean stop, not a traceback
-        signal.signal(sig, lambda *_: stop.set())
+    stopping.stop_on_signals(stop)  # Ctrl-C too: a clean stop; no lock taken in the handler (wire/stopping.py)
     printer = printer_for(entry.printer or cfg.PrinterSettings())
     screen = Screen(window, fullscreen=window is None, title=f"Sunbeon kiosk {device}")
     client = HubClient(local.site, device, local.mqtt, role="kiosk").start()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import signal
 import threading
 import tomllib
 from pathlib import Path
@@ -24,6 +23,7 @@ from notify.secrecy import Sealer, key_path
 from notify.service import NotifyService
 from notify.store import NotifyStore
 from wire import config as cfg
+from wire import stopping
 from wire.config import ConfigError, HallConfig
 
 log = logging.getLogger("sunbeon.notify")
@@ -103,8 +103,7 @@ def run(config_path: Path) -> int:
     hall = cfg.load(config_path)
     service = build(hall).start()
     done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
+    stopping.stop_on_signals(done)  # Ctrl-C too: a clean stop; no lock taken in the handler (wire/stopping.py)
     log.info("notifier for %s: stages %s, sms %s, push %s", hall.site.id, list(hall.notify.stages),
              hall.notify.sms, "on" if hall.notify.push else "off")  # fmt: skip
     done.wait()

@@ -284,8 +284,10 @@ def _passwd(args: argparse.Namespace) -> int:
         print("# add to city.toml:")
         print(f'[[report.users]]\nlogin = "{args.report}"\npassword_hash = "{hash_password(password)}"')
         return 0
-    print("# add to the config file, under [web]:")
+    # Not "under [web]": pasted right below that line, the lines would take [web]'s own settings into the entry.
+    print("# add to the config file after [web] and all its settings (the end of the file will do):")
     print(f'[[web.clerks]]\ncounter = "{args.counter}"\npassword_hash = "{hash_password(password)}"')
+    print("# manager = true   # only the 민원실장's or 팀장's login: 오늘 운영 변경 (needs [web] staff_device)")
     return 0
 
 
@@ -450,6 +452,7 @@ def _fake_printer(args: argparse.Namespace) -> int:
     import threading
 
     from hardware.fakes import FakeNetworkPrinter
+    from wire import stopping
 
     printer = FakeNetworkPrinter(args.port, host=args.host, out_dir=args.out)
     printer.paper = args.paper
@@ -465,7 +468,7 @@ def _fake_printer(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGUSR1, toggle)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stopping.stop_on_signals(stop, (signal.SIGTERM,))  # no lock taken in the handler (wire/stopping.py)
     try:
         stop.wait()
     finally:

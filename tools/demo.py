@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from tools.broker import Broker, free_port
 from wire import clock as hall_clock
 from wire import config as cfg
+from wire import stopping
 from wire.client import HubClient
 
 log = logging.getLogger("sunbeon.demo")
@@ -228,6 +229,7 @@ def run(
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # The demo's own dozen connections would fill the terminal; the roles log theirs to demo.log.
         logging.getLogger("sunbeon.mqtt").setLevel(logging.WARNING)
+        logging.getLogger("sunbeon.client").setLevel(logging.WARNING)  # and their "the hall is …" lines
     text = Path(config_path).read_text(encoding="utf-8")
     base_hall = cfg.parse(text, str(config_path))
     if not 0 < speed <= hall_clock.MAX_SPEED:
@@ -254,7 +256,7 @@ def run(
     if not screen:
         env["SDL_VIDEODRIVER"] = "dummy"
     stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    restore_signals = stopping.stop_on_signals(stop)  # not stop.set() in the handler: wire/stopping.py
     broker = Broker(port or None, folder=folder)
     _start_broker(broker)
     roles = Roles(env, folder / "demo.log")
@@ -380,8 +382,7 @@ def run(
         gone = roles.stopped() if reason == "role stopped" else []
         killed = roles.stop()
         broker.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        restore_signals()
     if gone:
         print(f"a role stopped: {', '.join(gone)}; see {folder / 'demo.log'}", file=sys.stderr)
     if killed:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import getpass
 import json
 import random
+import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -40,6 +42,7 @@ DISTRICT = [
     ("yongdap", "용답동 주민센터", "서울특별시 성동구 용답중앙길 60", 37.5636, 127.0522),
     ("sageun", "사근동 주민센터", "서울특별시 성동구 사근동길 40", 37.5620, 127.0437),
 ]
+T = TypeVar("T")
 REPORT_LOGIN = ("demo", "demo-report")  # the demo's report console login (printed at start)
 
 
@@ -143,7 +146,8 @@ class CityDemo:
             client.loop_stop()
         for broker in self.brokers.values():
             broker.stop()
-        self.central.stop()
+        if hasattr(self, "central"):  # not yet there when a Ctrl-C came during start
+            self.central.stop()
 
 
 def today() -> str:
@@ -177,7 +181,12 @@ def run(*, halls: int = 6, port: int | None = None, minutes: float = 0, out: str
 
     from city.app import create_app
 
-    demo = CityDemo(n=max(2, min(halls, 40))).start()
+    demo = CityDemo(n=max(2, min(halls, 40)))
+    try:
+        _without_ctrl_c(demo.start)
+    except KeyboardInterrupt:  # a Ctrl-C during start is delivered as the block ends: stop what started
+        demo.stop()
+        return 130
     app, _ = create_app(demo.config)
     web_port = port or 8090
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=web_port, log_level="warning"))
@@ -201,13 +210,24 @@ def run(*, halls: int = 6, port: int | None = None, minutes: float = 0, out: str
                 state = "cut"
             elif state == "cut" and elapsed > 120:
                 print(f"{victim}'s link is back: its retained state catches up")
-                demo.heal(victim)
+                _without_ctrl_c(lambda: demo.heal(victim))
                 state = "healed"
             time.sleep(0.5)
     except KeyboardInterrupt:
-        pass
+        print("stopping (Ctrl-C): the relay, then the halls' and the central broker", flush=True)
     finally:
         server.should_exit = True
         thread.join(10)
         demo.stop()
     return 0
+
+
+def _without_ctrl_c(start: Callable[[], T]) -> T:
+    """Run `start` with SIGINT blocked, so the Mosquitto processes it starts inherit the block: a Ctrl-C
+    in the terminal (sent to the whole process group) then stops the demo alone, which stops the
+    relay before the brokers (they died first, and the relay said "lost the central broker")."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -321,6 +321,16 @@ def snippet(hall: cfg.HallConfig, added: Added, config_path: Path, host: str | N
                 f"  2. sudo systemctl enable --now {unit}",
             ]
         )
+    if added.role == "staff" and added.device == hall.web.staff_device:
+        # The web relay's own staff login (a manager's 오늘 운영 변경): its password is read on this box.
+        return "\n".join(
+            [
+                f"{added.device} (staff, the relay's [web] staff_device) can now log in to the broker. On this box:",
+                f"  1. {store[0]}",
+                f"  {store[1]}",
+                "  2. sudo systemctl restart sunbeon-web",
+            ]
+        )
     if added.role == "staff":
         return f"{added.device} (staff) can now log in to the broker with the password {added.password}"
     return "\n".join(

@@ -281,22 +281,6 @@ class HallConfig(_Model):
         for field in ("services", "counters", "devices"):
             object.__setattr__(self, f"_{field}", {item.id: item for item in getattr(self, field)})
 
-    @model_validator(mode="after")
-    def _staff_device(self) -> HallConfig:
-        # A manager's 운영 변경 needs a staff login the broker lets the relay use (tools/deploy.py);
-        # `sunbeon check` says so at once rather than the console failing on the day.
-        wanted = self.web.staff_device
-        if wanted is None:
-            if any(c.manager for c in self.web.clerks):
-                raise ValueError('a clerk with manager = true needs [web] staff_device = "<a staff device id>"')
-            return self
-        device = next((d for d in self.devices if d.id == wanted), None)
-        if device is None or device.role != "staff":
-            raise ValueError(f'[web] staff_device {wanted!r} must be a [[devices]] entry with role = "staff"')
-        if "change_day" not in device.allowed_ops:
-            raise ValueError(f"[web] staff_device {wanted!r} may not send change_day (add it to its ops)")
-        return self
-
     def service(self, service_id: str) -> Service | None:
         """The service with this id, or None."""
         return self._services.get(service_id)
@@ -416,6 +400,34 @@ def _cross_check(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     return problems + _hall_mistakes(config) + _number_blocks(config)
 
 
+def _staff_device(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
+    # A manager's 운영 변경 needs a staff login the broker lets the relay use (tools/deploy.py);
+    # `sunbeon check` says so at once, on the line to fix, rather than the console failing on the day.
+    wanted = config.web.staff_device
+    if wanted is None:
+        managers = [i for i, c in enumerate(config.web.clerks) if c.manager]
+        if managers:
+            return [
+                (
+                    ("web", "clerks", managers[0], "manager"),
+                    f"web.clerks[#{managers[0] + 1}].manager: a clerk with manager = true needs "
+                    '[web] staff_device = "<a staff device id>" (a [[devices]] entry with role = "staff")',
+                )
+            ]
+        return []
+    device = next((d for d in config.devices if d.id == wanted), None)
+    if device is None or device.role != "staff":
+        return [
+            (
+                ("web", "staff_device"),
+                f'web.staff_device: {wanted!r} must be a [[devices]] entry with role = "staff"',
+            )
+        ]
+    if "change_day" not in device.allowed_ops:
+        return [(("web", "staff_device"), f"web.staff_device: {wanted!r} may not send change_day (add it to its ops)")]
+    return []
+
+
 def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     """What a hall manager writes wrong and the hall's own models let pass, checked here on the whole
     config (not in the models) so each check is in one place: a QR address without http(s)://, a task
@@ -423,6 +435,7 @@ def _hall_mistakes(config: HallConfig) -> list[tuple[tomlpos.Where, str]]:
     from urllib.parse import urlsplit
 
     problems: list[tuple[tomlpos.Where, str]] = []
+    problems += _staff_device(config)
     url = urlsplit(config.site.public_url)
     if url.scheme not in ("http", "https") or not url.netloc:  # printed as every ticket's QR code
         problems.append(
@@ -555,12 +568,20 @@ def is_device_file(raw: dict) -> bool:
     return isinstance(raw.get("device"), dict)
 
 
+# Settings only a city.toml has (docs/city.md): `sunbeon check` on one says what it is, not "site: missing".
+CITY_KEYS = {"halls", "report", "stale_after", "clock_skew", "cors_origins", "database"}
+
+
 def parse(text: str, path: Path | str = "<config>") -> HallConfig:
     """Parse and validate the hall's config text; raise ConfigError naming the line of the first problem."""
     raw = _toml(text, path)
     if is_device_file(raw):
         raise ConfigError(
             path, None, "this is a device's own file (a [device] table); this needs the hall's file from the hub box"
+        )
+    if "site" not in raw and CITY_KEYS & raw.keys():
+        raise ConfigError(
+            path, None, "this is a city relay's city.toml, not a hall's config: `sunbeon web --city FILE` checks it"
         )
     config = _validate(HallConfig, raw, text, path)
     if problems := _cross_check(config):
@@ -590,10 +611,18 @@ def _validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = f"unknown setting {loc[-1]!r}"
+            if loc[:2] == ("web", "clerks") and len(loc) == 4 and loc[-1] in WebSettings.model_fields:
+                # [[web.clerks]] pasted right below [web]: TOML gives [web]'s own settings to the entry.
+                message += " (a [web] setting: put the [[web.clerks]] entries after [web] and all its settings)"
         elif first["type"] == "missing":
             message = "missing setting"
         raise ConfigError(path, tomlpos.line_of(lines, loc), f"{where}: {message}") from None
     return config
+
+
+def validate(model: type[_M], raw: dict, text: str, path: Path | str) -> _M:
+    """Validate parsed TOML against any config model (the city relay's too): ConfigError in one line."""
+    return _validate(model, raw, text, path)
 
 
 def load(path: Path | str = DEFAULT_PATH) -> HallConfig:

@@ -110,3 +110,40 @@ def test_a_task_open_on_no_day_is_refused():
     text = EXAMPLE.read_text(encoding="utf-8").replace('days = ["mon", "tue", "wed", "thu", "fri"]', "days = []", 1)
     with pytest.raises(config.ConfigError, match=r"services\[cert\]\.hours\.days: no day listed"):
         config.parse(text, "hall.toml")
+
+
+MANAGER = '[[web.clerks]]\ncounter = "3"\npassword_hash = "scrypt$16384$8$1$a$b"\nmanager = true  # 민원실장\n'
+
+
+@pytest.mark.parametrize(
+    "old, new, needle, words",
+    [
+        # A manager login pasted from the example but the staff device line left out: once "m.toml: : …",
+        # no line and no setting.
+        ('staff_device = "web-staff"', "", "manager = true  # 민원실장", "web.clerks[#1].manager: a clerk with"),
+        # The staff device's id mistyped, or a kiosk named instead.
+        ('staff_device = "web-staff"', 'staff_device = "web-stafff"', "web-stafff", "web.staff_device: 'web-stafff'"),
+        ('staff_device = "web-staff"', 'staff_device = "kiosk-1"', 'staff_device = "kiosk-1"', 'role = "staff"'),
+    ],
+)
+def test_a_manager_clerk_mistake_names_its_line(old, new, needle, words):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[[services]]", MANAGER + "\n[[services]]", 1)
+    assert old in text
+    text = text.replace(old, new, 1)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(text, "hall.toml")
+    err = str(caught.value)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if needle in row)
+    assert err.startswith(f"hall.toml, line {line}: "), err
+    assert words in err and "\n" not in err, err
+
+
+def test_clerk_lines_pasted_right_below_web_say_where_they_go():
+    # `sunbeon passwd` once said "under [web]": pasted right below that line, [web]'s own settings
+    # became the clerk's, and the error named only "web.clerks[#1].host: unknown setting".
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[web]\n", "[web]\n" + CLERKS, 1)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(text, "hall.toml")
+    err = str(caught.value)
+    assert "web.clerks[#1].host: unknown setting 'host'" in err, err
+    assert "put the [[web.clerks]] entries after [web] and all its settings" in err, err
