@@ -153,8 +153,12 @@ def router(gate: ReportGate) -> APIRouter:
 
     @routes.post("/report/logout")
     async def sign_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-        if gate.user(request) is None or not gate.signer.check_csrf("report:" + request.cookies.get(COOKIE, ""), csrf):
-            raise HTTPException(403, "the form has expired; reload the page")
+        # A browser meets a page, never an English JSON refusal: no session is already signed out; a
+        # stale form (its token from an older session) changes nothing and shows the report again.
+        if gate.user(request) is None:
+            return RedirectResponse(f"{LOGIN_PAGE}?error=signed_out", status_code=303)
+        if not gate.signer.check_csrf("report:" + request.cookies.get(COOKIE, ""), csrf):
+            return RedirectResponse("/report", status_code=303)
         response = RedirectResponse(f"{LOGIN_PAGE}?error=signed_out", status_code=303)
         response.delete_cookie(COOKIE, secure=True, httponly=True, samesite="strict")
         return response
