@@ -8,12 +8,13 @@ from typing import Any
 
 from city import config as city_config
 from city.app import create_app
-
-WRITE_HIGH = 16 * 1024  # bytes buffered for one viewer before its stream waits (asyncio's default: 64 KB)
+from city.relay import WRITE_HIGH
+from city.stream import TRANSPORT
 
 
 def _city_connection(base: type) -> type:
-    """The hall relay's connection (header deadline, httptools) with a small write buffer: a phone
+    """The hall relay's connection (header deadline, httptools) that hands its socket to `/events`
+    (the ticker writes frames to it directly: city/stream.py), with a small write buffer: a phone
     that does not keep up makes its stream wait at once, and is later sent what it missed in one
     piece, each hall once (city/relay.py `Frames.after`), instead of the event loop holding frame
     after frame for it (suspected the largest cost past 5,000 viewers: docs/city.md)."""
@@ -23,14 +24,28 @@ def _city_connection(base: type) -> type:
             super().connection_made(transport)
             transport.set_write_buffer_limits(high=WRITE_HIGH)
 
+        def on_headers_complete(self) -> None:
+            # Before uvicorn makes the request's cycle from this scope (a fresh scope per request).
+            self.scope["extensions"] = {TRANSPORT: self.transport}
+            super().on_headers_complete()
+
     return CityConnection
+
+
+def server_options(host: str, port: int) -> dict[str, Any]:
+    """uvicorn's settings for a city relay: the hall relay's limits (web/server.py), uvloop (`loop`
+    "auto" picks it when installed: its transports are C), httptools, and the city's connection."""
+    from web import server
+
+    options = {**server.options(host, port), "log_level": "warning"}
+    options["http"] = _city_connection(server.TimedHeaders)
+    return options
 
 
 def run(config_path: str, *, host: str | None = None, port: int | None = None) -> int:
     """Serve until SIGTERM or SIGINT."""
     import uvicorn
 
-    from web import server
     from web.main import GC_THRESHOLD, _raise_file_limit
 
     config = city_config.load(config_path)
@@ -39,8 +54,7 @@ def run(config_path: str, *, host: str | None = None, port: int | None = None) -
     # them all, and every file descriptor the unit allows.
     gc.set_threshold(GC_THRESHOLD, 20, 100)
     _raise_file_limit()
-    options = {**server.options(host or config.host, port or config.port), "log_level": "warning"}
-    options["http"] = _city_connection(server.TimedHeaders)
+    options = server_options(host or config.host, port or config.port)
     logging.getLogger("sunbeon.city").info("city relay for %s on %s:%s", config.name, options["host"], options["port"])
     uvicorn.run(app, **options)
     return 0

@@ -20,7 +20,7 @@ import logging
 import ssl
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,9 @@ TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within ab
 SLOWEST_TICK = 1.0  # ... at most this with many viewers (below)
 VIEWERS_PER_SECOND = 10_000  # viewers for which the tick is SLOWEST_TICK
 RING = 64  # frames a viewer may lag behind before it gets the whole city again
+RING_BYTES = 4 * 1024 * 1024  # ... and at most this many encoded bytes of them (100× peak: ~6 frames)
+WRITE_HIGH = 16 * 1024  # bytes buffered for one viewer before it is skipped (asyncio's default: 64 KB)
+KEEPALIVE_CHUNK = b"%x\r\n: keepalive\n\n\r\n" % len(b": keepalive\n\n")
 LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
 KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
 COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
@@ -101,20 +104,43 @@ class CityLink:
         self.client.loop_stop()
 
 
+class Viewer:
+    """One phone on `/events` that the ticker writes to itself (city/stream.py): its socket, its
+    language, and the last frame it was sent. Nothing else is kept per viewer."""
+
+    __slots__ = ("language", "number", "transport")
+
+    def __init__(self, transport: Any, language: str, number: int) -> None:
+        self.transport, self.language, self.number = transport, language, number
+
+
+def chunked(body: bytes) -> bytes:
+    """`body` as one HTTP/1.1 chunk, as uvicorn frames a streamed response body."""
+    return b"%x\r\n%b\r\n" % (len(body), body)
+
+
 class Frames:
-    """The frames viewers are sent: what changed, per tick, encoded once per language."""
+    """The frames viewers are sent: what changed, per tick, encoded once per language.
+
+    The ring keeps each frame only as its encoded bytes (per language someone watches), bounded by
+    bytes as well as by count: at 100× peak each frame is the whole city, and keeping those as hall
+    dicts left ≈ 70 MB behind after the burst (docs/city.md)."""
 
     def __init__(self, state: CityState, render: Callable[[dict[str, Any], str], str]) -> None:
         self.state, self.render = state, render
         self.number = 0
         self.since = 0
         self.stale_memo: dict[str, bool] = {}
-        self.ring: deque[tuple[int, list[dict[str, Any]]]] = deque(maxlen=RING)
-        self.encoded: dict[tuple[int, str], bytes] = {}
-        self.whole: dict[tuple[int, str], bytes] = {}
+        self.ring: deque[tuple[int, dict[str, bytes]]] = deque()
+        self.ring_bytes = 0
+        self.whole: dict[str, bytes] = {}  # the whole city at frame `whole_number`, per language
+        self.whole_number = -1
+        self.watching: Counter[str] = Counter()  # open streams per language
+        self.viewers: set[Viewer] = set()  # streams the ticker writes to directly (city/stream.py)
+        self.behind = False  # a viewer was skipped (its socket full): try it again next tick
         self.shared: asyncio.Future[bool] | None = None
-        self.changed_at: dict[int, float] = {}
         self.sent_at = time.monotonic()
+        self.fanout_seconds = 0.0  # how long the last write to every viewer took
 
     def waiter(self) -> asyncio.Future[bool]:
         """The future every viewer waits on: True for a new frame, False for a keepalive."""
@@ -127,18 +153,26 @@ class Frames:
         if shared is not None and not shared.done():
             shared.set_result(frame)
         self.sent_at = time.monotonic()
+        self.fanout(keepalive=not frame)
 
     def tick(self, now: float) -> bool:
         """Make a frame of what changed; wake the viewers. True when there was one."""
         version, changed = self.state.changed(self.since, self.stale_memo, now)
         self.since = version
         if not changed:
+            if self.behind:
+                self.fanout()
             return False
         self.number += 1
-        self.ring.append((self.number, changed))
-        oldest = self.ring[0][0]
-        self.encoded = {k: v for k, v in self.encoded.items() if k[0] >= oldest}
-        self.whole = {k: v for k, v in self.whole.items() if k[0] == self.number - 1}
+        # Korean always (the page's default), and every language a viewer watches; the hall dicts
+        # are dropped here, the ring keeps bytes.
+        languages = {"ko", *(lang for lang, n in self.watching.items() if n > 0)}
+        encoded = {lang: self._events(changed, lang) for lang in languages}
+        self.ring.append((self.number, encoded))
+        self.ring_bytes += sum(map(len, encoded.values()))
+        while len(self.ring) > RING or (self.ring_bytes > RING_BYTES and len(self.ring) > 1):
+            _, dropped = self.ring.popleft()
+            self.ring_bytes -= sum(map(len, dropped.values()))
         self._wake(True)
         return True
 
@@ -157,19 +191,20 @@ class Frames:
             parts.append(f"event: hall\ndata: {data}\n\n")
         return "".join(parts).encode()
 
-    def frame(self, number: int, language: str) -> bytes:
-        key = (number, language)
-        if key not in self.encoded:
-            halls = next((h for n, h in self.ring if n == number), [])
-            self.encoded[key] = self._events(halls, language)
-        return self.encoded[key]
+    def frame(self, number: int, language: str) -> bytes | None:
+        """Frame `number` in `language`, if the ring still has it in that language."""
+        for n, encoded in self.ring:
+            if n == number:
+                return encoded.get(language)
+        return None
 
     def everything(self, language: str, now: float) -> tuple[int, bytes]:
         """The whole city as of the current frame (a new viewer, or one that fell behind)."""
-        key = (self.number, language)
-        if key not in self.whole:
-            self.whole[key] = self._events(self.state.halls_list(now), language)
-        return self.number, self.whole[key]
+        if self.whole_number != self.number:
+            self.whole, self.whole_number = {}, self.number
+        if language not in self.whole:
+            self.whole[language] = self._events(self.state.halls_list(now), language)
+        return self.number, self.whole[language]
 
     def after(self, number: int, language: str, now: float) -> tuple[int, bytes]:
         """What a viewer at frame `number` is missing."""
@@ -179,7 +214,13 @@ class Frames:
             number > self.number or not self.ring or self.ring[0][0] > number + 1
         ):  # a restarted relay, or too far behind
             return self.everything(language, now)
-        missed = [self.frame(n, language) for n, _ in self.ring if n > number]
+        missed = []
+        for n, encoded in self.ring:
+            if n > number:
+                chunk = encoded.get(language)
+                if chunk is None:  # made before anyone watched in this language
+                    return self.everything(language, now)
+                missed.append(chunk)
         if sum(map(len, missed)) > LAGGING:
             # A viewer that fell behind gets each hall once, not every frame it missed: at 100× peak
             # every frame is the whole city, and joining 60 of them was ≈ 20 MB queued per slow viewer.
@@ -187,6 +228,48 @@ class Frames:
             if len(whole[1]) < sum(map(len, missed)):
                 return whole
         return self.number, b"".join(missed)
+
+    def fanout(self, keepalive: bool = False) -> None:
+        """Write what each directly-written viewer is missing to its socket, in one pass.
+
+        No viewer's coroutine wakes for a frame: a viewer one frame behind (almost all of them) is
+        written the same bytes object, framed once per language; a phone whose socket is still full
+        (WRITE_HIGH) is skipped and later sent what it missed in one piece (`after`)."""
+        if not self.viewers:
+            return
+        started = time.monotonic()
+        now = time.time()
+        framed: dict[str, bytes] = {}
+        latest = self.ring[-1] if self.ring and self.ring[-1][0] == self.number else None
+        behind = False
+        for viewer in tuple(self.viewers):  # a write never re-enters here, but a close may end a viewer
+            transport = viewer.transport
+            if transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > WRITE_HIGH:
+                behind = True
+                continue
+            if viewer.number == self.number:
+                if keepalive:
+                    transport.write(KEEPALIVE_CHUNK)
+                continue
+            language = viewer.language
+            if latest is not None and viewer.number == self.number - 1 and language in latest[1]:
+                data = framed.get(language)
+                if data is None:
+                    data = framed[language] = chunked(latest[1][language])
+            else:
+                viewer.number, body = self.after(viewer.number, language, now)
+                data = chunked(body) if body else KEEPALIVE_CHUNK
+            viewer.number = self.number
+            transport.write(data)
+        self.behind = behind
+        self.fanout_seconds = time.monotonic() - started
+
+    def interval(self, viewers: int) -> float:
+        """Seconds until the next frame: TICK, longer only as far as writing to every viewer takes
+        (a frame never starts before the last one is out), and within SLOWEST_TICK."""
+        return max(tick_for(viewers), min(SLOWEST_TICK, 2 * self.fanout_seconds))
 
     async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         collected = time.monotonic()
@@ -198,7 +281,7 @@ class Frames:
                     collected = _collect()
             except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
                 log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
-            await asyncio.sleep(tick_for(viewers()))
+            await asyncio.sleep(self.interval(viewers()))
 
 
 def _trim() -> None:
