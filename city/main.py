@@ -32,6 +32,27 @@ def _city_connection(base: type) -> type:
     return CityConnection
 
 
+class StreamsFirst:
+    """`/events` straight to the stream, everything else to the FastAPI app.
+
+    Each open stream is a coroutine stack that lives as long as the phone stays: through FastAPI
+    that is about a dozen frames and closures (its error and exception middleware, the router, the
+    route) held per viewer for hours; here it is the stream's own with the same security headers
+    (city/app.py `Headers`) and uvicorn's proxy-headers layer."""
+
+    def __init__(self, app: Any, origins: list[str]) -> None:
+        from city.app import Headers
+
+        self.app = app
+        self.events = Headers(app.state.streams, origins=origins)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path") == "/events":
+            await self.events(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def server_options(host: str, port: int) -> dict[str, Any]:
     """uvicorn's settings for a city relay: the hall relay's limits (web/server.py), uvloop (`loop`
     "auto" picks it when installed: its transports are C), httptools, and the city's connection."""
@@ -56,5 +77,5 @@ def run(config_path: str, *, host: str | None = None, port: int | None = None) -
     _raise_file_limit()
     options = server_options(host or config.host, port or config.port)
     logging.getLogger("sunbeon.city").info("city relay for %s on %s:%s", config.name, options["host"], options["port"])
-    uvicorn.run(app, **options)
+    uvicorn.run(StreamsFirst(app, config.cors_origins), **options)
     return 0

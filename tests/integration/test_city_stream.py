@@ -24,7 +24,7 @@ class Served:
     def __init__(self, direct: bool) -> None:
         import uvicorn
 
-        from city.main import server_options
+        from city.main import StreamsFirst, server_options
         from web import server
 
         self.direct = direct
@@ -36,11 +36,11 @@ class Served:
         self.port = free_port()
         # The city relay's own connection (the ticker writes to the socket), or the hall relay's
         # (no socket in the scope: each viewer sends its frames through ASGI).
-        if direct:
-            options = server_options("127.0.0.1", self.port)
+        if direct:  # as `sunbeon web --city` serves it (city/main.py)
+            options, app = server_options("127.0.0.1", self.port), StreamsFirst(self.app, config.cors_origins)
         else:
-            options = {**server.options("127.0.0.1", self.port), "log_level": "warning"}
-        self.server = uvicorn.Server(uvicorn.Config(self.app, **options))
+            options, app = {**server.options("127.0.0.1", self.port), "log_level": "warning"}, self.app
+        self.server = uvicorn.Server(uvicorn.Config(app, **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20
@@ -113,6 +113,7 @@ def test_stream_starts_with_the_city_or_after_its_frame_and_carries_each_change(
     head = whole.read_until(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and b"content-type: text/event-stream; charset=utf-8" in head.lower()
     assert b"cache-control: no-cache" in head.lower() and b"x-accel-buffering: no" in head.lower()
+    assert b"x-content-type-options: nosniff" in head.lower() and b"x-frame-options: deny" in head.lower()
     whole.read_until(b'"site":"c"')
     assert b"retry: 3000" in whole.got and {e["site"] for e in whole.events()} == {"a", "b", "c"}
 
