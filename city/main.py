@@ -76,6 +76,12 @@ def run(config_path: str, *, host: str | None = None, port: int | None = None) -
     gc.set_threshold(GC_THRESHOLD, 20, 100)
     _raise_file_limit()
     options = server_options(host or config.host, port or config.port)
+    served = StreamsFirst(app, config.cors_origins)
+    # What start-up made (modules, the app, its templates) lives as long as the process: kept out of
+    # every later full collection (city/relay.py `_collect`), which then scans only what viewers
+    # and messages made. Process-wide, so here and not in the app (tests share one process).
+    gc.collect()
+    gc.freeze()
     logging.getLogger("sunbeon.city").info("city relay for %s on %s:%s", config.name, options["host"], options["port"])
-    uvicorn.run(StreamsFirst(app, config.cors_origins), **options)
+    uvicorn.run(served, **options)
     return 0

@@ -45,12 +45,13 @@ KEEPALIVE_CHUNK = b"%x\r\n: keepalive\n\n\r\n" % len(b": keepalive\n\n")
 LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
 KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
 COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
+FANOUT_SHARE = 4  # the ticker waits at least this many times what writing the last frame took
 
 
 def tick_for(viewers: int) -> float:
-    """Seconds between frames. Each frame is one send per viewer: with 10,000 viewers, five frames
-    a second were 50,000 sends a second, more than one core; one a second keeps a change's delay
-    within the 2 s budget (≤ 1 s of tick + the bridge) while the relay stays responsive."""
+    """Seconds between frames for viewers that each wake and send through ASGI (a server without the
+    city's connection class, city/stream.py). Each frame is one send per viewer: with 10,000 such
+    viewers, five frames a second were 50,000 sends a second, more than one core."""
     return max(TICK, min(SLOWEST_TICK, SLOWEST_TICK * viewers / VIEWERS_PER_SECOND))
 
 
@@ -141,6 +142,11 @@ class Frames:
         self.shared: asyncio.Future[bool] | None = None
         self.sent_at = time.monotonic()
         self.fanout_seconds = 0.0  # how long the last write to every viewer took
+        # What viewers at the same frame are missing, framed as one chunk, per (their frame,
+        # language), for the current frame: viewers that fell behind together share one bytes object
+        # (also in the event loop's write buffers while their sockets are full).
+        self.framed: dict[tuple[int, str], bytes] = {}
+        self.framed_number = -1
 
     def waiter(self) -> asyncio.Future[bool]:
         """The future every viewer waits on: True for a new frame, False for a keepalive."""
@@ -229,47 +235,58 @@ class Frames:
                 return whole
         return self.number, b"".join(missed)
 
+    def missing(self, number: int, language: str) -> bytes:
+        """What a viewer at frame `number` is missing, as one HTTP chunk (b"" when nothing), shared
+        by every viewer at that frame in that language."""
+        if number == self.number:
+            return b""
+        if self.framed_number != self.number:
+            self.framed, self.framed_number = {}, self.number
+        key = (number, language)
+        data = self.framed.get(key)
+        if data is None:
+            body = self.after(number, language, time.time())[1]
+            data = self.framed[key] = chunked(body) if body else b""
+        return data
+
+    def send(self, viewer: Viewer, keepalive: bool = False) -> bool:
+        """Write what `viewer` is missing to its socket. False when its socket is still full (the
+        viewer is tried again at the next tick)."""
+        transport = viewer.transport
+        if transport.is_closing():
+            return True
+        if transport.get_write_buffer_size() > WRITE_HIGH:
+            return False
+        data = self.missing(viewer.number, viewer.language)
+        viewer.number = self.number
+        if data:
+            transport.write(data)
+        elif keepalive:
+            transport.write(KEEPALIVE_CHUNK)
+        return True
+
     def fanout(self, keepalive: bool = False) -> None:
         """Write what each directly-written viewer is missing to its socket, in one pass.
 
-        No viewer's coroutine wakes for a frame: a viewer one frame behind (almost all of them) is
-        written the same bytes object, framed once per language; a phone whose socket is still full
+        No viewer's coroutine wakes for a frame: viewers at the same frame (almost all of them, one
+        frame behind) are written the same bytes object; a phone whose socket is still full
         (WRITE_HIGH) is skipped and later sent what it missed in one piece (`after`)."""
         if not self.viewers:
             return
         started = time.monotonic()
-        now = time.time()
-        framed: dict[str, bytes] = {}
-        latest = self.ring[-1] if self.ring and self.ring[-1][0] == self.number else None
         behind = False
         for viewer in tuple(self.viewers):  # a write never re-enters here, but a close may end a viewer
-            transport = viewer.transport
-            if transport.is_closing():
-                continue
-            if transport.get_write_buffer_size() > WRITE_HIGH:
+            if not self.send(viewer, keepalive):
                 behind = True
-                continue
-            if viewer.number == self.number:
-                if keepalive:
-                    transport.write(KEEPALIVE_CHUNK)
-                continue
-            language = viewer.language
-            if latest is not None and viewer.number == self.number - 1 and language in latest[1]:
-                data = framed.get(language)
-                if data is None:
-                    data = framed[language] = chunked(latest[1][language])
-            else:
-                viewer.number, body = self.after(viewer.number, language, now)
-                data = chunked(body) if body else KEEPALIVE_CHUNK
-            viewer.number = self.number
-            transport.write(data)
         self.behind = behind
         self.fanout_seconds = time.monotonic() - started
 
     def interval(self, viewers: int) -> float:
-        """Seconds until the next frame: TICK, longer only as far as writing to every viewer takes
-        (a frame never starts before the last one is out), and within SLOWEST_TICK."""
-        return max(tick_for(viewers), min(SLOWEST_TICK, 2 * self.fanout_seconds))
+        """Seconds until the next frame: TICK, longer only as far as the last frame's writes took
+        (FANOUT_SHARE times that: the event loop keeps most of its time for new phones and pages),
+        within SLOWEST_TICK; or as `tick_for` says for viewers that each send through ASGI."""
+        measured = min(SLOWEST_TICK, FANOUT_SHARE * self.fanout_seconds)
+        return max(TICK, measured, tick_for(viewers - len(self.viewers)))
 
     async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         collected = time.monotonic()

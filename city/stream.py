@@ -101,26 +101,31 @@ class EventStream:
         frames = self.frames
         # A page rendered at frame N needs only what came after it; without `since` (or too
         # far behind) the stream starts with the whole city.
-        if since.isdigit() and len(since) < 12:
-            number, first = frames.after(int(since), lang, time.time())
-        else:
-            number, first = frames.everything(lang, time.time())
+        start = int(since) if since.isdigit() and len(since) < 12 else -1
         await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
         if scope["method"] == "HEAD":
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.body", "body": PREFACE + first, "more_body": True})
         transport = (scope.get("extensions") or {}).get(TRANSPORT)
         if transport is not None:
-            # The ticker writes to this socket from now on; this coroutine only waits for the phone
-            # to go away (uvicorn answers `receive` with http.disconnect then, at once).
-            viewer = Viewer(transport, lang, number)
+            # The ticker writes to this socket from now on (the opening too, shared with every phone
+            # that opens at the same frame); this coroutine only waits for the phone to go away
+            # (uvicorn answers `receive` with http.disconnect then, at once).
+            await send({"type": "http.response.body", "body": PREFACE, "more_body": True})
+            viewer = Viewer(transport, lang, start)
             frames.viewers.add(viewer)
             try:
+                if not frames.send(viewer):
+                    frames.behind = True  # its socket is full already: the next tick tries again
                 await _until_gone(receive)
             finally:
                 frames.viewers.discard(viewer)
             return
+        if start >= 0:
+            number, first = frames.after(start, lang, time.time())
+        else:
+            number, first = frames.everything(lang, time.time())
+        await send({"type": "http.response.body", "body": PREFACE + first, "more_body": True})
         gone = asyncio.ensure_future(_until_gone(receive))
         try:
             while not gone.done():
