@@ -283,6 +283,7 @@ def many_viewers(index: int, process: subprocess.Popen, port: int, steps: list[i
             (f"relay {index}: change → SSE p50 with the viewers (peak)", ms(latencies, 50), "ms", "—", True),
             (f"relay {index}: change → SSE p99 with the viewers (peak)", ms(latencies, 99), "ms", "≤ 2,000 ms",
              bool(latencies) and percentile(latencies, 99) <= 2.0),
+            (f"relay {index}: load average (1 min) at the end", os.getloadavg()[0], "", "—", True),
         ]  # fmt: skip
     finally:
         for h in holders:
@@ -376,6 +377,8 @@ def main() -> None:
                     (f"{label}: hall changes timed", len(latencies), "", "—", True),
                     (f"{label}: messages into the central broker (synthetic halls)", rate_in, "/s", "—", True),
                     (f"{label}: central broker CPU", cpu, "% of one core", "—", True),
+                    # The box is shared: the figures above mean little without what else ran.
+                    (f"{label}: load average (1 min) at the end", os.getloadavg()[0], "", "—", True),
                 ])  # fmt: skip
 
             phase(peak, "peak")
