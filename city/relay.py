@@ -45,7 +45,8 @@ KEEPALIVE_CHUNK = b"%x\r\n: keepalive\n\n\r\n" % len(b": keepalive\n\n")
 LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
 KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
 COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
-FANOUT_SHARE = 4  # the ticker waits at least this many times what writing the last frame took
+FANOUT_SHARE = 3  # frames start at least this many times what writing the last one took apart
+MIN_PAUSE = 0.02  # seconds the ticker always leaves the event loop between frames
 
 
 def tick_for(viewers: int) -> float:
@@ -301,7 +302,7 @@ class Frames:
         self.fanout_seconds = time.monotonic() - started
 
     def interval(self, viewers: int) -> float:
-        """Seconds until the next frame: TICK, longer only as far as the last frame's writes took
+        """Seconds from one frame to the next: TICK, longer only as far as the last frame's writes took
         (FANOUT_SHARE times that: the event loop keeps most of its time for new phones and pages),
         within SLOWEST_TICK; or as `tick_for` says for viewers that each send through ASGI."""
         measured = min(SLOWEST_TICK, FANOUT_SHARE * self.fanout_seconds)
@@ -310,14 +311,19 @@ class Frames:
     async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         collected = time.monotonic()
         while True:
+            started = time.monotonic()
             try:
                 if not self.tick(time.time()) and time.monotonic() - self.sent_at >= KEEPALIVE:
                     self._wake(False)
                 if time.monotonic() - collected >= COLLECT_EVERY:
+                    # Right after a frame went out: the pause falls in the wait for the next one
+                    # instead of delaying it (≈ 0.4 s with 5,000 viewers, measured).
                     collected = _collect()
             except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
                 log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
-            await asyncio.sleep(self.interval(viewers()))
+            # Frames start every `interval`, the frame's own work included (not interval + work).
+            spent = time.monotonic() - started
+            await asyncio.sleep(max(MIN_PAUSE, self.interval(viewers()) - spent))
 
 
 def _trim() -> None:
