@@ -132,9 +132,10 @@ def test_frame_interval_follows_what_the_last_fanout_took() -> None:
     state, _ = city(1)
     frames = Frames(state, pages.hall_card)
     assert frames.interval(0) == relay.TICK
+    # Viewers written by the ticker (none sending through ASGI): as long as the writes took.
     frames.fanout_seconds = 0.2  # writing the last frame to every socket took 0.2 s
-    assert frames.interval(10_000) == min(relay.SLOWEST_TICK, relay.FANOUT_SHARE * 0.2)
+    assert frames.interval(0) == min(relay.SLOWEST_TICK, relay.FANOUT_SHARE * 0.2)
     frames.fanout_seconds = 5.0
-    assert frames.interval(10_000) == relay.SLOWEST_TICK
+    assert frames.interval(0) == relay.SLOWEST_TICK
     frames.fanout_seconds = 0.0  # viewers sending through ASGI themselves: slower with more of them
     assert frames.interval(10_000) == relay.tick_for(10_000) > relay.TICK
