@@ -5,9 +5,11 @@ or a relay after a central broker restart, is current as soon as it has resubscr
 of relays can read the same broker (docs/city.md).
 
 Fan-out: one `Frames` ticker turns what changed since the last tick into one frame (the changed
-halls' public JSON), encoded once and shared by every SSE viewer; a viewer keeps only its
-position in a short ring of frames (a slow one that falls off the ring gets the whole city).
-Viewers sleep on one shared future (`waiter()`), resolved per frame, or for a keepalive.
+halls' public JSON), encoded once per language and kept as bytes in a short ring; a viewer keeps
+only its position in it (a slow one that falls off the ring gets the whole city). The ticker writes
+each frame to every viewer's socket itself (`fanout`), the same bytes object to every viewer at the
+same frame; under a server that does not hand the socket over, viewers sleep on one shared future
+(`waiter()`), resolved per frame or for a keepalive, and send through ASGI.
 """
 
 from __future__ import annotations
