@@ -164,6 +164,7 @@ def start_relay(tmp: Path, name: str, relay_port: int) -> tuple[subprocess.Popen
     toml = tmp / f"{name}.toml"
     toml.write_text(
         f'name = "서울특별시"\ndatabase = "{tmp}/{name}.db"\nstale_after = 60\n'
+        "streams_per_client = 100000\n"  # every bench viewer comes from 127.0.0.1
         f'[mqtt]\nhost = "127.0.0.1"\nport = {relay_port}\nusername = "city-relay"\npassword = "relay-pw"\n'
         f'client_id = "{name}"\n',
         encoding="utf-8",
@@ -283,6 +284,7 @@ def many_viewers(index: int, process: subprocess.Popen, port: int, steps: list[i
             (f"relay {index}: change → SSE p50 with the viewers (peak)", ms(latencies, 50), "ms", "—", True),
             (f"relay {index}: change → SSE p99 with the viewers (peak)", ms(latencies, 99), "ms", "≤ 2,000 ms",
              bool(latencies) and percentile(latencies, 99) <= 2.0),
+            (f"relay {index}: load average (1 min) at the end", os.getloadavg()[0], "", "—", True),
         ]  # fmt: skip
     finally:
         for h in holders:
@@ -376,6 +378,8 @@ def main() -> None:
                     (f"{label}: hall changes timed", len(latencies), "", "—", True),
                     (f"{label}: messages into the central broker (synthetic halls)", rate_in, "/s", "—", True),
                     (f"{label}: central broker CPU", cpu, "% of one core", "—", True),
+                    # The box is shared: the figures above mean little without what else ran.
+                    (f"{label}: load average (1 min) at the end", os.getloadavg()[0], "", "—", True),
                 ])  # fmt: skip
 
             phase(peak, "peak")

@@ -29,10 +29,6 @@ from city.text import known
 
 HERE = Path(__file__).parent
 MAX_STREAMS = 20_000
-# Streams one client address may hold: one machine must not take the city's streams (1,000 from one
-# address were all served). As the hall's nginx `limit_conn` (docs/deploy.md): a guest Wi-Fi or a
-# carrier's NAT puts many phones behind one address; raise it behind a proxy that counts itself.
-PER_ADDRESS = 200
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frames}"
@@ -102,7 +98,7 @@ def create_app(
     city_link = CityLink(config, state, store) if link else None
     if not link:
         state.on_summary = lambda summary, now: store.put(summary, now)
-    events = EventStream(frames, MAX_STREAMS, PER_ADDRESS)
+    events = EventStream(frames, MAX_STREAMS, config.streams_per_client)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

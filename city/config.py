@@ -120,6 +120,10 @@ class CityConfig(_Model):
     calm_minutes: int = 15
     busy_minutes: int = 45
     cors_origins: list[str] = Field(default_factory=list)  # district homepages that may embed the widget
+    # Live streams one client (an IPv4 address or an IPv6 /64) may hold: one machine must not take the
+    # city's streams. A guest Wi-Fi or a carrier's NAT puts many phones behind one address; raise it
+    # behind a proxy that counts clients itself.
+    streams_per_client: int = Field(default=200, ge=1, le=100_000)
     halls: list[HallInfo] = Field(default_factory=list)  # optional overrides of the halls' own descriptions
     report: ReportSettings = ReportSettings()
 

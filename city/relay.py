@@ -5,9 +5,11 @@ or a relay after a central broker restart, is current as soon as it has resubscr
 of relays can read the same broker (docs/city.md).
 
 Fan-out: one `Frames` ticker turns what changed since the last tick into one frame (the changed
-halls' public JSON), encoded once and shared by every SSE viewer; a viewer keeps only its
-position in a short ring of frames (a slow one that falls off the ring gets the whole city).
-Viewers sleep on one shared future (`waiter()`), resolved per frame, or for a keepalive.
+halls' public JSON), encoded once per language and kept as bytes in a short ring; a viewer keeps
+only its position in it (a slow one that falls off the ring gets the whole city). The ticker writes
+each frame to every viewer's socket itself (`fanout`), the same bytes object to every viewer at the
+same frame; under a server that does not hand the socket over, viewers sleep on one shared future
+(`waiter()`), resolved per frame or for a keepalive, and send through ASGI.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 import ssl
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,15 +41,20 @@ TICK = 0.2  # seconds between frames: a hall's change reaches a viewer within ab
 SLOWEST_TICK = 1.0  # ... at most this with many viewers (below)
 VIEWERS_PER_SECOND = 10_000  # viewers for which the tick is SLOWEST_TICK
 RING = 64  # frames a viewer may lag behind before it gets the whole city again
+RING_BYTES = 4 * 1024 * 1024  # ... and at most this many encoded bytes of them (100× peak: ~6 frames)
+WRITE_HIGH = 16 * 1024  # bytes buffered for one viewer before it is skipped (asyncio's default: 64 KB)
+KEEPALIVE_CHUNK = b"%x\r\n: keepalive\n\n\r\n" % len(b": keepalive\n\n")
 LAGGING = 64 * 1024  # bytes of missed frames past which a viewer may get the whole city instead (smaller)
 KEEPALIVE = 15.0  # seconds without a frame before the viewers are sent an SSE comment (proxies keep the stream)
 COLLECT_EVERY = 20.0  # seconds between full garbage collections (below)
+FANOUT_SHARE = 3  # frames start at least this many times what writing the last one took apart
+MIN_PAUSE = 0.02  # seconds the ticker always leaves the event loop between frames
 
 
 def tick_for(viewers: int) -> float:
-    """Seconds between frames. Each frame is one send per viewer: with 10,000 viewers, five frames
-    a second were 50,000 sends a second, more than one core; one a second keeps a change's delay
-    within the 2 s budget (≤ 1 s of tick + the bridge) while the relay stays responsive."""
+    """Seconds between frames for viewers that each wake and send through ASGI (a server without the
+    city's connection class, city/stream.py). Each frame is one send per viewer: with 10,000 such
+    viewers, five frames a second were 50,000 sends a second, more than one core."""
     return max(TICK, min(SLOWEST_TICK, SLOWEST_TICK * viewers / VIEWERS_PER_SECOND))
 
 
@@ -105,20 +112,48 @@ class CityLink:
         self.client.loop_stop()
 
 
+class Viewer:
+    """One phone on `/events` that the ticker writes to itself (city/stream.py): its socket, its
+    language, and the last frame it was sent. Nothing else is kept per viewer."""
+
+    __slots__ = ("language", "number", "transport")
+
+    def __init__(self, transport: Any, language: str, number: int) -> None:
+        self.transport, self.language, self.number = transport, language, number
+
+
+def chunked(body: bytes) -> bytes:
+    """`body` as one HTTP/1.1 chunk, as uvicorn frames a streamed response body."""
+    return b"%x\r\n%b\r\n" % (len(body), body)
+
+
 class Frames:
-    """The frames viewers are sent: what changed, per tick, encoded once per language."""
+    """The frames viewers are sent: what changed, per tick, encoded once per language.
+
+    The ring keeps each frame only as its encoded bytes (per language someone watches), bounded by
+    bytes as well as by count: at 100× peak each frame is the whole city, and keeping those as hall
+    dicts left ≈ 70 MB behind after the burst (docs/city.md)."""
 
     def __init__(self, state: CityState, render: Callable[[dict[str, Any], str], str]) -> None:
         self.state, self.render = state, render
         self.number = 0
         self.since = 0
         self.stale_memo: dict[str, bool] = {}
-        self.ring: deque[tuple[int, list[dict[str, Any]]]] = deque(maxlen=RING)
-        self.encoded: dict[tuple[int, str], bytes] = {}
-        self.whole: dict[tuple[int, str], bytes] = {}
+        self.ring: deque[tuple[int, dict[str, bytes]]] = deque()
+        self.ring_bytes = 0
+        self.whole: dict[str, bytes] = {}  # the whole city at frame `whole_number`, per language
+        self.whole_number = -1
+        self.watching: Counter[str] = Counter()  # open streams per language
+        self.viewers: set[Viewer] = set()  # streams the ticker writes to directly (city/stream.py)
+        self.behind = False  # a viewer was skipped (its socket full): try it again next tick
         self.shared: asyncio.Future[bool] | None = None
-        self.changed_at: dict[int, float] = {}
         self.sent_at = time.monotonic()
+        self.fanout_seconds = 0.0  # how long the last write to every viewer took
+        # What viewers at the same frame are missing, framed as one chunk, per (their frame,
+        # language), for the current frame: viewers that fell behind together share one bytes object
+        # (also in the event loop's write buffers while their sockets are full).
+        self.framed: dict[tuple[int, str], bytes] = {}
+        self.framed_number = -1
 
     def waiter(self) -> asyncio.Future[bool]:
         """The future every viewer waits on: True for a new frame, False for a keepalive."""
@@ -131,18 +166,26 @@ class Frames:
         if shared is not None and not shared.done():
             shared.set_result(frame)
         self.sent_at = time.monotonic()
+        self.fanout(keepalive=not frame)
 
     def tick(self, now: float) -> bool:
         """Make a frame of what changed; wake the viewers. True when there was one."""
         version, changed = self.state.changed(self.since, self.stale_memo, now)
         self.since = version
         if not changed:
+            if self.behind:
+                self.fanout()
             return False
         self.number += 1
-        self.ring.append((self.number, changed))
-        oldest = self.ring[0][0]
-        self.encoded = {k: v for k, v in self.encoded.items() if k[0] >= oldest}
-        self.whole = {k: v for k, v in self.whole.items() if k[0] == self.number - 1}
+        # Korean always (the page's default), and every language a viewer watches; the hall dicts
+        # are dropped here, the ring keeps bytes.
+        languages = {"ko", *(lang for lang, n in self.watching.items() if n > 0)}
+        encoded = {lang: self._events(changed, lang) for lang in languages}
+        self.ring.append((self.number, encoded))
+        self.ring_bytes += sum(map(len, encoded.values()))
+        while len(self.ring) > RING or (self.ring_bytes > RING_BYTES and len(self.ring) > 1):
+            _, dropped = self.ring.popleft()
+            self.ring_bytes -= sum(map(len, dropped.values()))
         self._wake(True)
         return True
 
@@ -161,19 +204,20 @@ class Frames:
             parts.append(f"event: hall\ndata: {data}\n\n")
         return "".join(parts).encode()
 
-    def frame(self, number: int, language: str) -> bytes:
-        key = (number, language)
-        if key not in self.encoded:
-            halls = next((h for n, h in self.ring if n == number), [])
-            self.encoded[key] = self._events(halls, language)
-        return self.encoded[key]
+    def frame(self, number: int, language: str) -> bytes | None:
+        """Frame `number` in `language`, if the ring still has it in that language."""
+        for n, encoded in self.ring:
+            if n == number:
+                return encoded.get(language)
+        return None
 
     def everything(self, language: str, now: float) -> tuple[int, bytes]:
         """The whole city as of the current frame (a new viewer, or one that fell behind)."""
-        key = (self.number, language)
-        if key not in self.whole:
-            self.whole[key] = self._events(self.state.halls_list(now), language)
-        return self.number, self.whole[key]
+        if self.whole_number != self.number:
+            self.whole, self.whole_number = {}, self.number
+        if language not in self.whole:
+            self.whole[language] = self._events(self.state.halls_list(now), language)
+        return self.number, self.whole[language]
 
     def after(self, number: int, language: str, now: float) -> tuple[int, bytes]:
         """What a viewer at frame `number` is missing."""
@@ -183,7 +227,13 @@ class Frames:
             number > self.number or not self.ring or self.ring[0][0] > number + 1
         ):  # a restarted relay, or too far behind
             return self.everything(language, now)
-        missed = [self.frame(n, language) for n, _ in self.ring if n > number]
+        missed = []
+        for n, encoded in self.ring:
+            if n > number:
+                chunk = encoded.get(language)
+                if chunk is None:  # made before anyone watched in this language
+                    return self.everything(language, now)
+                missed.append(chunk)
         if sum(map(len, missed)) > LAGGING:
             # A viewer that fell behind gets each hall once, not every frame it missed: at 100× peak
             # every frame is the whole city, and joining 60 of them was ≈ 20 MB queued per slow viewer.
@@ -192,17 +242,94 @@ class Frames:
                 return whole
         return self.number, b"".join(missed)
 
+    def missing(self, number: int, language: str) -> bytes:
+        """What a viewer at frame `number` is missing, as one HTTP chunk (b"" when nothing), shared
+        by every viewer at that frame in that language."""
+        if number == self.number:
+            return b""
+        if self.framed_number != self.number:
+            self.framed, self.framed_number = {}, self.number
+        key = (number, language)
+        data = self.framed.get(key)
+        if data is None:
+            body = self.after(number, language, time.time())[1]
+            data = self.framed[key] = chunked(body) if body else b""
+        return data
+
+    def send(self, viewer: Viewer, keepalive: bool = False) -> bool:
+        """Write what `viewer` is missing to its socket. False when its socket is still full (the
+        viewer is tried again at the next tick)."""
+        transport = viewer.transport
+        if transport.is_closing():
+            return True
+        if transport.get_write_buffer_size() > WRITE_HIGH:
+            return False
+        data = self.missing(viewer.number, viewer.language)
+        viewer.number = self.number
+        if data:
+            transport.write(data)
+        elif keepalive:
+            transport.write(KEEPALIVE_CHUNK)
+        return True
+
+    def fanout(self, keepalive: bool = False) -> None:
+        """Write what each directly-written viewer is missing to its socket, in one pass.
+
+        No viewer's coroutine wakes for a frame: viewers at the same frame (almost all of them, one
+        frame behind) are written the same bytes object; a phone whose socket is still full
+        (WRITE_HIGH) is skipped and later sent what it missed in one piece (`after`)."""
+        if not self.viewers:
+            return
+        started = time.monotonic()
+        behind = False
+        number, previous = self.number, self.number - 1
+        # The common case inlined (this loop runs for every viewer at every frame): a viewer one
+        # frame behind gets its language's shared chunk with no call of ours in between.
+        latest: dict[str, bytes] = {}
+        for viewer in tuple(self.viewers):  # a write never re-enters here, but a close may end a viewer
+            transport = viewer.transport
+            if transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > WRITE_HIGH:
+                behind = True
+                continue
+            if viewer.number == previous:
+                data = latest.get(viewer.language)
+                if data is None:
+                    data = latest[viewer.language] = self.missing(previous, viewer.language)
+                viewer.number = number
+                if data:
+                    transport.write(data)
+                elif keepalive:
+                    transport.write(KEEPALIVE_CHUNK)
+            else:
+                self.send(viewer, keepalive)
+        self.behind = behind
+        self.fanout_seconds = time.monotonic() - started
+
+    def interval(self, viewers: int) -> float:
+        """Seconds from one frame to the next: TICK, longer only as far as the last frame's writes took
+        (FANOUT_SHARE times that: the event loop keeps most of its time for new phones and pages),
+        within SLOWEST_TICK; or as `tick_for` says for viewers that each send through ASGI."""
+        measured = min(SLOWEST_TICK, FANOUT_SHARE * self.fanout_seconds)
+        return max(TICK, measured, tick_for(viewers - len(self.viewers)))
+
     async def run(self, viewers: Callable[[], int] = lambda: 0) -> None:
         collected = time.monotonic()
         while True:
+            started = time.monotonic()
             try:
                 if not self.tick(time.time()) and time.monotonic() - self.sent_at >= KEEPALIVE:
                     self._wake(False)
                 if time.monotonic() - collected >= COLLECT_EVERY:
+                    # Right after a frame went out: the pause falls in the wait for the next one
+                    # instead of delaying it (≈ 0.4 s with 5,000 viewers, measured).
                     collected = _collect()
             except Exception as err:  # noqa: BLE001 - the ticker outlives any one bad hall
                 log.error("city frames: %s: %s", type(err).__name__, p.brief(str(err)))
-            await asyncio.sleep(tick_for(viewers()))
+            # Frames start every `interval`, the frame's own work included (not interval + work).
+            spent = time.monotonic() - started
+            await asyncio.sleep(max(MIN_PAUSE, self.interval(viewers()) - spent))
 
 
 def _trim() -> None:

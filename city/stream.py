@@ -2,13 +2,15 @@
 
 A city relay holds thousands of phones on this stream and every phone gets every hall's change.
 Through Starlette's StreamingResponse each stream cost a task group, a disconnect-listener task
-and an async generator (≈ 39 KB a viewer measured, docs/city.md). Here a viewer is the one
-coroutine uvicorn already runs for the request, plus one small task that waits for the phone to
-go away; both sleep on the frame the relay's ticker shares with everyone (city/relay.py
-`Frames.waiter()`), frames are encoded once per language, and nothing is queued per viewer: a
-viewer that could not keep up simply asks `Frames.after` for what it missed (or, past the ring,
-the whole city). uvicorn's flow control bounds what is buffered for a slow phone to one frame
-past the transport's high-water mark.
+and an async generator (≈ 39 KB a viewer measured, docs/city.md). Here, under the city relay's own
+connection class (city/main.py, which hands the socket to the app as `scope["extensions"]`), a
+viewer is only the coroutine uvicorn already runs for the request, asleep until the phone goes
+away, plus a small `Viewer` record; the ticker writes each frame to every socket itself, the same
+bytes object to everyone one frame behind (city/relay.py `Frames.fanout`): no per-viewer task, no
+per-viewer wake-up per frame. Under any other ASGI server (no socket in the scope) a viewer waits
+on the frame the ticker shares with everyone (`Frames.waiter()`) and sends it through ASGI.
+Nothing is queued per viewer either way: a viewer that could not keep up is later sent what it
+missed in one piece (`Frames.after`, or, past the ring, the whole city).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from city.relay import Frames
+from city.relay import Frames, Viewer
 from city.text import known
 from wire.subscriber import subscriber
 
@@ -33,6 +35,7 @@ HEADERS = [
 ]
 PREFACE = b"retry: 3000\n\n"  # a phone that lost the stream comes back after 3 s
 KEEPALIVE = b": keepalive\n\n"
+TRANSPORT = "sunbeon.transport"  # the scope extension city/main.py sets: the request's socket
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -89,24 +92,53 @@ class EventStream:
             return
         self.open += 1
         self.held[client] += 1
-        gone: asyncio.Task[None] | None = None
+        lang = "ko"
         try:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1")[:200])
             lang = language(scope, query)
-            since = query.get("since", [""])[0]
-            frames = self.frames
-            # A page rendered at frame N needs only what came after it; without `since` (or too
-            # far behind) the stream starts with the whole city.
-            if since.isdigit() and len(since) < 12:
-                number, first = frames.after(int(since), lang, time.time())
-            else:
-                number, first = frames.everything(lang, time.time())
-            await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
-            if scope["method"] == "HEAD":
-                await send({"type": "http.response.body", "body": b""})
-                return
-            await send({"type": "http.response.body", "body": PREFACE + first, "more_body": True})
-            gone = asyncio.ensure_future(_until_gone(receive))
+            self.frames.watching[lang] += 1
+            await self._stream(scope, receive, send, query, lang)
+        finally:
+            self.open -= 1
+            self.frames.watching[lang] -= 1
+            self.held[client] -= 1
+            if self.held[client] <= 0:
+                del self.held[client]
+
+    async def _stream(
+        self, scope: dict[str, Any], receive: Receive, send: Send, query: dict[str, list[str]], lang: str
+    ) -> None:
+        since = query.get("since", [""])[0]
+        frames = self.frames
+        # A page rendered at frame N needs only what came after it; without `since` (or too
+        # far behind) the stream starts with the whole city.
+        start = int(since) if since.isdigit() and len(since) < 12 else -1
+        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        if scope["method"] == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+        transport = (scope.get("extensions") or {}).get(TRANSPORT)
+        if transport is not None:
+            # The ticker writes to this socket from now on (the opening too, shared with every phone
+            # that opens at the same frame); this coroutine only waits for the phone to go away
+            # (uvicorn answers `receive` with http.disconnect then, at once).
+            await send({"type": "http.response.body", "body": PREFACE, "more_body": True})
+            viewer = Viewer(transport, lang, start)
+            frames.viewers.add(viewer)
+            try:
+                if not frames.send(viewer):
+                    frames.behind = True  # its socket is full already: the next tick tries again
+                await _until_gone(receive)
+            finally:
+                frames.viewers.discard(viewer)
+            return
+        if start >= 0:
+            number, first = frames.after(start, lang, time.time())
+        else:
+            number, first = frames.everything(lang, time.time())
+        await send({"type": "http.response.body", "body": PREFACE + first, "more_body": True})
+        gone = asyncio.ensure_future(_until_gone(receive))
+        try:
             while not gone.done():
                 shared = frames.waiter()
                 await asyncio.wait((gone, shared), return_when=asyncio.FIRST_COMPLETED)
@@ -121,9 +153,5 @@ class EventStream:
                     # misses meanwhile come in one piece from `after` on the next round.
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
         finally:
-            self.open -= 1
-            self.held[client] -= 1
-            if self.held[client] <= 0:
-                del self.held[client]
-            if gone is not None and not gone.done():
+            if not gone.done():
                 gone.cancel()

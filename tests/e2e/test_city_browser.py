@@ -25,6 +25,8 @@ NEAR = {"latitude": 37.5446, "longitude": 127.0559}  # 성수역
 def served() -> Iterator[tuple[str, CityState, dict[str, SyntheticHall]]]:
     import uvicorn
 
+    from city.main import StreamsFirst, server_options
+
     halls = {
         "far": SyntheticHall("far", "먼동 주민센터", seed=3),
         "near": SyntheticHall("near", "가까운동 주민센터", seed=4),
@@ -38,7 +40,8 @@ def served() -> Iterator[tuple[str, CityState, dict[str, SyntheticHall]]]:
     for hall in halls.values():
         state.apply(f"{ROOT}/{hall.site}/state/snapshot", json.dumps(hall.snapshot()).encode(), time.time())
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # As `sunbeon web --city` serves it: the ticker writes the stream's chunks to the socket itself.
+    server = uvicorn.Server(uvicorn.Config(StreamsFirst(app, config.cors_origins), **server_options("127.0.0.1", port)))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -237,10 +237,10 @@ def _open_stream(port: int, source: str = "127.0.0.1") -> tuple[socket.socket, i
 def test_one_address_cannot_take_every_city_stream() -> None:
     """1,000 SSE streams from one address were all served (the only cap was 20,000 in all, and a
     burst passed it before any was counted): one machine could hold the city page's streams. Now
-    one address holds at most PER_ADDRESS streams; another address is still served."""
+    one address holds at most streams_per_client streams; another address is still served."""
     import uvicorn
 
-    from city import app as city_app
+    from city.config import CityConfig
     from tools.broker import free_port
 
     app, _ = _city()
@@ -253,7 +253,7 @@ def test_one_address_cannot_take_every_city_stream() -> None:
         time.sleep(0.05)
     held: list[socket.socket] = []
     try:
-        most = city_app.PER_ADDRESS
+        most = CityConfig().streams_per_client
         statuses: list[int] = []
         lock = threading.Lock()
 

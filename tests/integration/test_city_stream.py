@@ -21,19 +21,26 @@ ROOT = "sunbeon/v1"
 
 
 class Served:
-    def __init__(self) -> None:
+    def __init__(self, direct: bool) -> None:
         import uvicorn
 
+        from city.main import StreamsFirst, server_options
         from web import server
 
+        self.direct = direct
         self.halls = {s: SyntheticHall(s, f"{s}동 주민센터", seed=i) for i, s in enumerate(("a", "b", "c"))}
         config = CityConfig(database=":memory:", halls=[HallInfo(site=s) for s in self.halls])
         self.app, self.state = create_app(config, link=False)
         for hall in self.halls.values():
             self.publish(hall.site)
         self.port = free_port()
-        options = {**server.options("127.0.0.1", self.port), "log_level": "warning"}
-        self.server = uvicorn.Server(uvicorn.Config(self.app, **options))
+        # The city relay's own connection (the ticker writes to the socket), or the hall relay's
+        # (no socket in the scope: each viewer sends its frames through ASGI).
+        if direct:  # as `sunbeon web --city` serves it (city/main.py)
+            options, app = server_options("127.0.0.1", self.port), StreamsFirst(self.app, config.cors_origins)
+        else:
+            options, app = {**server.options("127.0.0.1", self.port), "log_level": "warning"}, self.app
+        self.server = uvicorn.Server(uvicorn.Config(app, **options))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20
@@ -88,12 +95,12 @@ def wait(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-d
     return bool(predicate())
 
 
-@pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+@pytest.fixture(params=["direct", "asgi"])
+def served(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Served]:
     from city import relay
 
     monkeypatch.setattr(relay, "KEEPALIVE", 1.0)  # so an idle stream's comment comes within the test
-    s = Served()
+    s = Served(request.param == "direct")
     yield s
     s.stop()
 
@@ -106,6 +113,7 @@ def test_stream_starts_with_the_city_or_after_its_frame_and_carries_each_change(
     head = whole.read_until(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and b"content-type: text/event-stream; charset=utf-8" in head.lower()
     assert b"cache-control: no-cache" in head.lower() and b"x-accel-buffering: no" in head.lower()
+    assert b"x-content-type-options: nosniff" in head.lower() and b"x-frame-options: deny" in head.lower()
     whole.read_until(b'"site":"c"')
     assert b"retry: 3000" in whole.got and {e["site"] for e in whole.events()} == {"a", "b", "c"}
 
@@ -113,6 +121,7 @@ def test_stream_starts_with_the_city_or_after_its_frame_and_carries_each_change(
     fresh = Viewer(served.port, f"lang=en&since={frames.number}")
     fresh.read_until(b"retry: 3000\n\n")
     assert wait(lambda: served.app.state.streams.open == 2)
+    assert len(frames.viewers) == (2 if served.direct else 0)  # who writes: the ticker, or each viewer
     served.publish("b")
     fresh.read_until(b'"site":"b"')
     assert [e["site"] for e in fresh.events()] == ["b"]
