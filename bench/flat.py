@@ -29,6 +29,7 @@ from common import bench_hall, percentile, report, rss_mb
 from hub.service import HubService, Incoming
 from hub.store import Store
 from tools.broker import Broker, free_port
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from wire import config
 from wire import protocol as p
 from wire.client import HubClient
@@ -284,16 +285,6 @@ def day(folder: Path) -> dict:
     return {"hub_idle": idle[0], "hub": after[0], "relay_idle": idle[1], "relay": after[1], "waiting": waiting}
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_ROUNDS = 30
 BURST_WAITING = 5000
 # Records (epoch ms) when the element shows the call: the DOM change itself, not Playwright's polling.
@@ -312,7 +303,7 @@ def pages(folder: Path, rounds: int) -> dict:
     out: dict = {}
     with Broker() as broker, sync_playwright() as pw:
         hall = Hall(folder, broker, relay=True)
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             staff = hall.client("staff", "staff")
             counter = hall.client("counter-3", "counter")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from pathlib import Path
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from wire import config as hall_config
 from wire import tomlpos
 from wire.config import ConfigError
+from wire.hall import Latitude, Longitude
 
 
 class _Model(BaseModel):
@@ -37,34 +37,9 @@ class HallInfo(_Model):
     site: str
     name: str | None = None  # Korean; the hall's own snapshot names it too
     address: str | None = None
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude = None  # the hall config's own checks and words (wire/hall.py)
+    lon: Longitude = None
     phone: str | None = None
-
-    # The hall config's own words (wire/hall.py Location) for the same mistakes: a quoted number,
-    # nan, a position out of range, lat and lon swapped.
-    @field_validator("lat", "lon", mode="before")
-    @classmethod
-    def _number(cls, value: object) -> object:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise ValueError(f"{value!r} is not a number of degrees (no quotes): e.g. lat = 37.5633")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a number of degrees")
-        return value
-
-    @field_validator("lat")
-    @classmethod
-    def _lat(cls, value: float | None) -> float | None:
-        if value is not None and not -90 <= value <= 90:
-            raise ValueError(f"latitude {value} is outside -90..90 (Seoul is about 37.5; lat and lon swapped?)")
-        return value
-
-    @field_validator("lon")
-    @classmethod
-    def _lon(cls, value: float | None) -> float | None:
-        if value is not None and not -180 <= value <= 180:
-            raise ValueError(f"longitude {value} is outside -180..180 (Seoul is about 127.0)")
-        return value
 
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}\Z")

@@ -25,6 +25,7 @@ from hub.domain import queue, view  # noqa: E402
 from kiosk import screens as kiosk_screens  # noqa: E402
 from kiosk.app import Kiosk  # noqa: E402,F401  (the same modules the kiosk runs)
 from kiosk.ticket import TicketContent, qr_image, render  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from wire import config  # noqa: E402
 from wire import protocol as p  # noqa: E402
 from wire.i18n import LANGUAGES  # noqa: E402
@@ -65,7 +66,6 @@ def morning() -> tuple[p.Snapshot, p.IssueReply]:
 
 def web_pictures() -> None:
     """The web pages of the example hall at 10:40, at phone size (the console at desk size)."""
-    import shutil
     import tempfile
     import threading
     import time
@@ -128,18 +128,7 @@ def web_pictures() -> None:
         while time.monotonic() < deadline and (not server.started or relay.status is None):
             time.sleep(0.05)
         url = f"http://127.0.0.1:{port}"
-        chromium = shutil.which("chromium") or "/usr/bin/chromium"
-        args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-component-update",
-            "--disable-sync",
-        ]
-        phone = {"width": 390, "height": 844}
+        chromium, args, phone = CHROMIUM, CHROMIUM_ARGS, PHONE
         waiting_zh = tickets[32]  # a 제증명 (cert) ticket taken in Chinese, still waiting
         try:
             with sync_playwright() as p:

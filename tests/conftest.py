@@ -4,7 +4,6 @@ Debian's headless Chromium."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from hub.service import HubService
 from hub.store import Store
 from tests.halls import CLERK_PASSWORD, hall_text, web_section
 from tools.broker import Broker
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: F401 - tests take PHONE from here
 from wire import config
 from wire.client import HubClient
 
@@ -152,21 +152,6 @@ def http(web: WebServer) -> Iterator[httpx.Client]:
     """A plain HTTP client for the running relay (redirects shown, not followed)."""
     with httpx.Client(base_url=web.url, timeout=10, follow_redirects=False) as client:
         yield client
-
-
-# Debian's Chromium through Playwright, never a downloaded one (flags: /work/shared/PITFALLS.md).
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")

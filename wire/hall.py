@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -347,6 +348,33 @@ class Counter(_Model):
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,18}[0-9]\Z")
 
 
+def _degrees(value: object) -> object:
+    # A quoted "37.5" is a typo worth a message, and TOML's nan/inf are not a place.
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError(f"{value!r} is not a number of degrees (no quotes): e.g. lat = 37.5633")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a number of degrees")
+    return value
+
+
+def _latitude(value: float | None) -> float | None:
+    if value is not None and not -90 <= value <= 90:
+        raise ValueError(f"latitude {value} is outside -90..90 (Seoul is about 37.5; lat and lon swapped?)")
+    return value
+
+
+def _longitude(value: float | None) -> float | None:
+    if value is not None and not -180 <= value <= 180:
+        raise ValueError(f"longitude {value} is outside -180..180 (Seoul is about 127.0)")
+    return value
+
+
+# A map position as a hall's config and the city's override both take it, with the same words for
+# the same mistakes (a quoted number, nan, out of range, lat and lon swapped).
+Latitude = Annotated[float | None, BeforeValidator(_degrees), AfterValidator(_latitude)]
+Longitude = Annotated[float | None, BeforeValidator(_degrees), AfterValidator(_longitude)]
+
+
 class Location(_Model):
     """Where the hall is, for the city page (issue 16): public data only, as on the hall's sign.
 
@@ -354,8 +382,8 @@ class Location(_Model):
     bridge forwards): address, map position, the hall's public phone number. Nothing else."""
 
     address: str | None = Field(default=None, min_length=1, max_length=200)  # the road-name address, Korean
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude = None
+    lon: Longitude = None
     phone: str | None = None  # the hall's public number (02-2286-5114), never a person's
 
     @field_validator("address")
@@ -363,30 +391,6 @@ class Location(_Model):
     def _one_line(cls, value: str | None) -> str | None:
         if value is not None and (not value.strip() or any(c in value for c in "\r\n\t<>")):
             raise ValueError("the address is one line of text (no line break, tab, < or >)")
-        return value
-
-    @field_validator("lat", "lon", mode="before")
-    @classmethod
-    def _number(cls, value: object) -> object:
-        # A quoted "37.5" is a typo worth a message, and TOML's nan/inf are not a place.
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise ValueError(f"{value!r} is not a number of degrees (no quotes): e.g. lat = 37.5633")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{value!r} is not a number of degrees")
-        return value
-
-    @field_validator("lat")
-    @classmethod
-    def _lat(cls, value: float | None) -> float | None:
-        if value is not None and not -90 <= value <= 90:
-            raise ValueError(f"latitude {value} is outside -90..90 (Seoul is about 37.5; lat and lon swapped?)")
-        return value
-
-    @field_validator("lon")
-    @classmethod
-    def _lon(cls, value: float | None) -> float | None:
-        if value is not None and not -180 <= value <= 180:
-            raise ValueError(f"longitude {value} is outside -180..180 (Seoul is about 127.0)")
         return value
 
     @field_validator("phone")
