@@ -4,7 +4,6 @@ from its hall config's `[site.location]` (the hub's `hall/info`), and the phone'
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 
@@ -14,10 +13,9 @@ from city.app import create_app
 from city.config import CityConfig
 from city.state import CityState
 from city.synthetic import SyntheticHall
-from tests.conftest import PHONE
+from tests.conftest import PHONE, serving
 from tests.e2e.test_city_browser import NEAR
 from tests.halls import hall_text
-from tools.broker import free_port
 from wire import config
 from wire import protocol as p
 
@@ -38,23 +36,13 @@ def described(site: str) -> bytes:
 
 @pytest.fixture
 def served() -> Iterator[tuple[str, CityState]]:
-    import uvicorn
-
     app, state = create_app(CityConfig(name="성동구", database=":memory:"), link=False)  # no [[halls]] at all
     for site, name, seed in (("far", "먼동 주민센터", 3), ("near", "가까운동 주민센터", 4)):
         state.apply(f"{ROOT}/{site}/hall/info", described(site), time.time())
         snapshot = SyntheticHall(site, name, seed=seed).snapshot()
         state.apply(f"{ROOT}/{site}/state/snapshot", json.dumps(snapshot).encode(), time.time())
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", state
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url, state
 
 
 def test_the_halls_own_descriptions_sort_them_by_distance_in_the_browser(browser, served) -> None:

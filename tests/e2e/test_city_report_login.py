@@ -4,8 +4,6 @@ attributes; hostile form input; axe on the login page in Chromium. The public ci
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -20,10 +18,9 @@ from city.config import CityConfig, ReportSettings, ReportUser
 from city.report_login import COOKIE, PRE_COOKIE, ReportGate
 from city.store import SummaryStore
 from hub.summary import summarize
-from tests.conftest import PHONE
+from tests.conftest import PHONE, serving
 from tests.e2e import axe
 from tests.integration.test_report import small_day  # noqa: F401 - the fixture
-from tools.broker import free_port
 from web.auth import FREE_FAILURES, LoginBrake, hash_password
 
 PASSWORD = "district-report-pw"
@@ -209,19 +206,9 @@ def test_no_login_form_input_breaks_the_relay_or_opens_the_report(
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     app, _ = create_app(city_config(tmp_path), link=False)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
 
 
 def test_the_login_page_passes_axe_and_signs_in_in_chromium(browser, served: str) -> None:
