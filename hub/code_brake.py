@@ -30,7 +30,7 @@ class CodeBrake:
 
     def answered(self, device: str, op: object, error: str | None, now: float) -> None:
         """Count a reply to `op`; a wrong code brings the device nearer the wait."""
-        if op not in GUESSED_OPS or error not in UNKNOWN:
+        if not isinstance(op, str) or op not in GUESSED_OPS or error not in UNKNOWN:  # op: whatever came
             return
         misses = self.misses.setdefault(device, deque())
         misses.append(now)

@@ -332,7 +332,7 @@ class HubService:
             out.replies.append((message.device, p.encode(fenced), message.correlation))
             return
         op, now = raw.get("op"), self.clock()
-        if op in GUESSED_OPS and self.code_brake.braked(message.device, now):
+        if isinstance(op, str) and op in GUESSED_OPS and self.code_brake.braked(message.device, now):
             braked = p.Reply.fail(command_id, p.ErrorCode.RATE_LIMITED, "too many unknown codes from this device; wait")
             out.replies.append((message.device, p.encode(braked), message.correlation))
             return

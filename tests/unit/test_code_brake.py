@@ -48,3 +48,13 @@ def test_a_visitor_mistyping_never_meets_the_brake_and_one_kiosk_never_brakes_an
         for d in ("kiosk-1", "kiosk-2"):
             if wrong[d] < FREE:  # fewer wrong codes than FREE all day: never braked, whatever the other did
                 assert not brake.braked(d, when)
+
+
+def test_an_op_of_any_json_type_is_refused_not_a_fault() -> None:
+    """`"op": []` or `{}` reached the brake's set lookup unhashed (CI's hostile-device run): a
+    TypeError, caught and counted as a fault inside the hub. It is a plain refusal now."""
+    service = HubService(hall(), Store(":memory:"), clock=lambda: at("2026-11-23 10:00"))
+    for n, op in enumerate(([], {}, ["check_in"], {"check_in": 1}, 3, None, True)):
+        got = answer(service, "kiosk-1", f"odd{n}", op=op, code="ZZZZZZZZ")
+        assert got["status"] == "error" and got["error"]["code"] != "internal", (op, got)
+    assert service.faults == 0
