@@ -106,15 +106,9 @@ class Hours(_Model):
     @field_validator("open", "close", "cutoff", mode="before")
     @classmethod
     def _parse(cls, value: object) -> object:
-        if value is None:  # no cutoff (TOML has no null: only the wire's description says so)
-            return value
-        if isinstance(value, str):
-            return _clock(value)
-        if isinstance(value, time) and value.tzinfo is None:  # TOML's own 09:00:00, unquoted
-            return value
         # `open = 9` once reached pydantic, which read it as seconds since midnight UTC, and the
         # comparison with a local time ended `sunbeon check` in a traceback.
-        raise ValueError(f'{value!r} is not a time of day like "09:00" (in quotes)')
+        return _clock_field(value)
 
     @field_validator("days")
     @classmethod
